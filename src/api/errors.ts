@@ -1,0 +1,50 @@
+/** Every error leaves as JSON `{ error, code, field? }` with the status its kind calls for. */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { LaurelError, type ErrorKind } from '../domain/errors.js';
+
+const STATUS: Record<ErrorKind, number> = {
+  malformed: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  not_allowed: 405,
+  conflict: 409,
+  too_large: 413,
+  invalid: 422,
+};
+
+/** Fastify's own request errors, in Laurel's words. */
+const FASTIFY_ERRORS: Record<string, { status: number; code: string; message?: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'malformed_json', message: 'The request body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'malformed_json', message: 'The request body is empty but JSON was declared' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'body_too_large', message: 'The request body is too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Send JSON (Content-Type: application/json)' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'malformed_request', message: 'Content-Length does not match the body' },
+};
+
+export function errorHandler(error: FastifyError | LaurelError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error instanceof LaurelError) {
+    void reply.status(STATUS[error.kind]).send({
+      error: error.message,
+      code: error.code,
+      ...(error.field ? { field: error.field } : {}),
+      ...error.details,
+    });
+    return;
+  }
+  const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
+  if (known) {
+    void reply.status(known.status).send({ error: known.message ?? error.message, code: known.code });
+    return;
+  }
+  if (error.statusCode !== undefined && error.statusCode < 500) {
+    void reply.status(error.statusCode).send({ error: error.message, code: (error.code ?? 'bad_request').toLowerCase() });
+    return;
+  }
+  request.log.error({ err: error }, 'Request failed');
+  void reply.status(500).send({ error: 'Internal server error', code: 'internal_error' });
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
+  void reply.status(404).send({ error: `There is no route ${request.method} ${request.url.split('?')[0]}`, code: 'route_not_found' });
+}

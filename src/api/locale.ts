@@ -1,0 +1,9 @@
+import type {} from '@fastify/accepts';
+import type { FastifyRequest } from 'fastify';
+import { DEFAULT_LOCALE, SUPPORTED_LOCALES, type Locale } from '../domain/locale.js';
+
+/** The best language for the request's Accept-Language, among those Laurel speaks. */
+export function localeOf(request: FastifyRequest): Locale {
+  const best = request.language(SUPPORTED_LOCALES);
+  return (best || DEFAULT_LOCALE) as Locale;
+}

@@ -1,0 +1,55 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { invalid } from '../../domain/errors.js';
+import { completeAchievement } from '../../engine/complete-achievement.js';
+import type { EngineContext } from '../../engine/context.js';
+import { listCommunityAchievements } from '../../engine/read-achievements.js';
+import { localeOf } from '../locale.js';
+import { CommunityAchievementsQuery, CompleteBody } from '../schemas/achievements.js';
+import { ErrorBody, KeyParams, Loose } from '../schemas/common.js';
+
+export const achievementRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
+  app.get(
+    '/achievements',
+    {
+      schema: {
+        tags: ['Achievements'],
+        summary: 'All active achievements with completions and rarity',
+        querystring: CommunityAchievementsQuery,
+        response: { 200: Type.Array(Loose('Trophy AchievementWithStatsResponse')) },
+      },
+    },
+    async (request) =>
+      listCommunityAchievements(ctx, request.principal, localeOf(request), parseAttributes(request.query.userAttributes)),
+  );
+
+  app.post(
+    '/achievements/:key/complete',
+    {
+      schema: {
+        tags: ['Achievements'],
+        summary: 'Complete an API achievement for a user',
+        description: 'Answers 201 with the new completion, or 200 with the original one if the user already holds it.',
+        params: KeyParams,
+        body: CompleteBody,
+        response: { 200: Loose('AchievementCompletionResponse'), 201: Loose('AchievementCompletionResponse'), 404: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const result = await completeAchievement(ctx, request.principal, request.params.key, request.body.user, localeOf(request));
+      return reply.status(result.alreadyCompleted ? 200 : 201).send(result);
+    },
+  );
+};
+
+/** Trophy's "plan-type:premium,region:us-east". */
+function parseAttributes(text: string | undefined): Record<string, string> | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const out: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    const at = pair.indexOf(':');
+    if (at <= 0) throw invalid('invalid_user_attributes', 'userAttributes must look like "key:value,key:value"', 'userAttributes');
+    out[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+  }
+  return out;
+}

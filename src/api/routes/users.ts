@@ -1,0 +1,111 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import type { EngineContext } from '../../engine/context.js';
+import { getUser, saveUser } from '../../engine/manage-users.js';
+import { userActivity } from '../../engine/read-activity.js';
+import { userAchievements } from '../../engine/read-achievements.js';
+import { userPoints } from '../../engine/read-points.js';
+import { localeOf } from '../locale.js';
+import { ActivityQuery, UserAchievementsQuery } from '../schemas/achievements.js';
+import { ErrorBody, IdParams, Loose, UserPointsParams } from '../schemas/common.js';
+import { UserFields, UserRef } from '../schemas/users.js';
+
+export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
+  const User = Loose('Trophy User');
+
+  app.post(
+    '/users',
+    { schema: { tags: ['Users'], summary: 'Create a user', body: UserRef, response: { 201: User, 409: ErrorBody, 422: ErrorBody } } },
+    async (request, reply) => reply.status(201).send((await saveUser(ctx, request.principal, request.body, 'create')).user),
+  );
+
+  app.get(
+    '/users/:id',
+    { schema: { tags: ['Users'], summary: 'Get a user', params: IdParams, response: { 200: User, 404: ErrorBody } } },
+    async (request) => getUser(ctx, request.principal, request.params.id),
+  );
+
+  app.put(
+    '/users/:id',
+    {
+      schema: {
+        tags: ['Users'],
+        summary: 'Identify a user (create or update)',
+        params: IdParams,
+        body: UserFields,
+        response: { 200: User, 422: ErrorBody },
+      },
+    },
+    async (request) => (await saveUser(ctx, request.principal, { ...request.body, id: request.params.id }, 'upsert')).user,
+  );
+
+  app.patch(
+    '/users/:id',
+    {
+      schema: {
+        tags: ['Users'],
+        summary: 'Update a user',
+        params: IdParams,
+        body: UserFields,
+        response: { 200: User, 404: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (request) => (await saveUser(ctx, request.principal, { ...request.body, id: request.params.id }, 'update')).user,
+  );
+
+  app.get(
+    '/users/:id/achievements',
+    {
+      schema: {
+        tags: ['Users'],
+        summary: "A user's achievements",
+        description: 'Unlocked ones with achievedAt and tier; with includeIncomplete=true also the rest, with progress.',
+        params: IdParams,
+        querystring: UserAchievementsQuery,
+        response: { 200: Type.Array(Loose('Trophy UserAchievementWithStatsResponse')), 404: ErrorBody },
+      },
+    },
+    async (request) =>
+      userAchievements(ctx, request.principal, request.params.id, {
+        includeIncomplete: request.query.includeIncomplete === 'true',
+        locale: localeOf(request),
+      }),
+  );
+
+  app.get(
+    '/users/:id/activity',
+    {
+      schema: {
+        tags: ['Users'],
+        summary: "A user's achievement activity, newest first",
+        params: IdParams,
+        querystring: ActivityQuery,
+        response: { 200: Loose('{ items, nextCursor }'), 404: ErrorBody },
+      },
+    },
+    async (request) =>
+      userActivity(ctx, request.principal, request.params.id, {
+        limit: request.query.limit ?? 20,
+        cursor: request.query.cursor,
+        locale: localeOf(request),
+      }),
+  );
+
+  app.get(
+    '/users/:id/points/:key',
+    {
+      schema: {
+        tags: ['Users'],
+        summary: "A user's points in one points system",
+        params: UserPointsParams,
+        querystring: Type.Object({ awards: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })) }),
+        response: { 200: Loose('Trophy GetUserPointsResponse'), 404: ErrorBody },
+      },
+    },
+    async (request) =>
+      userPoints(ctx, request.principal, request.params.id, request.params.key, {
+        awards: request.query.awards ?? 10,
+        locale: localeOf(request),
+      }),
+  );
+};

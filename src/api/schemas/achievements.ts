@@ -1,0 +1,159 @@
+import Type from 'typebox';
+import { Attributes, Key, Nullable, TaggedUnion } from './common.js';
+
+const strict = { additionalProperties: false } as const;
+
+export const Reward = TaggedUnion(
+  [
+    Type.Object(
+      {
+        type: Type.Literal('points'),
+        system: Key('Points system key'),
+        amount: Type.Integer({ description: 'Points to add' }),
+      },
+      strict,
+    ),
+    Type.Object({ type: Type.Literal('badge') }, strict),
+    Type.Object(
+      { type: Type.Literal('custom'), data: Type.Record(Type.String(), Type.Unknown(), { description: 'Delivered as-is in the unlock' }) },
+      strict,
+    ),
+  ],
+  { description: 'One reward an unlock pays' },
+);
+
+export const Criterion = TaggedUnion(
+  [
+    Type.Object(
+      {
+        type: Type.Literal('metric'),
+        metric: Key('Metric key'),
+        measure: Type.Optional(Type.Union([Type.Literal('sum'), Type.Literal('count')], { description: 'sum of values (default) or count of events' })),
+        threshold: Type.Optional(Type.Number({ description: 'Required unless tiers are given; greater than 0' })),
+      },
+      strict,
+    ),
+    Type.Object({ type: Type.Literal('api') }, strict),
+    Type.Object(
+      {
+        type: Type.Literal('composite'),
+        requires: Type.Array(Key('Achievement key'), { minItems: 1 }),
+        min: Type.Optional(Type.Integer({ description: 'How many of them (default: all)' })),
+      },
+      strict,
+    ),
+  ],
+  { description: 'What unlocks the achievement' },
+);
+
+const Tier = Type.Object(
+  {
+    key: Key('Tier key'),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    threshold: Type.Number(),
+    rewards: Type.Optional(Type.Array(Reward)),
+    badgeUrl: Type.Optional(Nullable(Type.String())),
+    translations: Type.Optional(Type.Record(Type.String(), Type.Object({ name: Type.Optional(Type.String()) }, strict))),
+  },
+  strict,
+);
+
+const Translation = Type.Object(
+  {
+    name: Type.Optional(Type.String()),
+    description: Type.Optional(Type.String()),
+    unlockMessage: Type.Optional(Type.String()),
+    condition: Type.Optional(Type.String({ description: 'Replaces the generated condition text in this language' })),
+  },
+  strict,
+);
+
+const fields = {
+  key: Type.Optional(Key('Stable API handle (default: made from the name)')),
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+  badgeUrl: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+  category: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
+  tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 50 }))),
+  featured: Type.Optional(Type.Boolean()),
+  scope: Type.Optional(Type.Union([Type.Literal('community'), Type.Literal('org')])),
+  status: Type.Optional(
+    Type.Union([Type.Literal('draft'), Type.Literal('active'), Type.Literal('locked'), Type.Literal('archived')]),
+  ),
+  criteria: Criterion,
+  tiers: Type.Optional(Type.Array(Tier)),
+  rewards: Type.Optional(Type.Array(Reward)),
+  filters: Type.Optional(Type.Object({ event: Type.Optional(Attributes), user: Type.Optional(Attributes) }, strict)),
+  policies: Type.Optional(
+    Type.Object(
+      {
+        match: Type.Optional(Type.Union([Type.Literal('reach'), Type.Literal('exact')])),
+        onActivation: Type.Optional(Type.Union([Type.Literal('backfill'), Type.Literal('from_activation')])),
+        repeat: Type.Optional(Type.Union([Type.Literal('once'), Type.Literal('unlimited')])),
+      },
+      strict,
+    ),
+  ),
+  translations: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z]{2}$' }), Translation)),
+  celebration: Type.Optional(
+    Type.Object(
+      {
+        enabled: Type.Optional(Type.Boolean()),
+        message: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+        animation: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
+        sound: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+        durationSeconds: Type.Optional(Type.Number({ minimum: 1, maximum: 60 })),
+      },
+      strict,
+    ),
+  ),
+  emailOnUnlock: Type.Optional(Type.Boolean()),
+};
+
+export const CreateAchievementBody = Type.Object(fields, strict);
+
+export const UpdateAchievementBody = Type.Object(
+  {
+    ...fields,
+    name: Type.Optional(fields.name),
+    criteria: Type.Optional(Criterion),
+  },
+  strict,
+);
+
+export const AchievementListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.String({ description: 'Comma-separated statuses' })),
+    scope: Type.Optional(Type.Union([Type.Literal('community'), Type.Literal('org')])),
+    tag: Type.Optional(Type.String()),
+    category: Type.Optional(Type.String()),
+    q: Type.Optional(Type.String({ description: 'Search in name, key and description' })),
+    sort: Type.Optional(Type.String({ description: 'name, key, status, scope, category, completions, rarity, createdAt, updatedAt; prefix - for descending' })),
+  },
+  strict,
+);
+
+export const CompleteBody = Type.Object({
+  user: Type.Object({
+    id: Type.String({ minLength: 1, maxLength: 255 }),
+    name: Type.Optional(Nullable(Type.String())),
+    email: Type.Optional(Nullable(Type.String())),
+    tz: Type.Optional(Nullable(Type.String())),
+    attributes: Type.Optional(Attributes),
+    subscribeToEmails: Type.Optional(Type.Boolean()),
+    deviceTokens: Type.Optional(Nullable(Type.Array(Type.String()))),
+  }),
+});
+
+export const UserAchievementsQuery = Type.Object({
+  includeIncomplete: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+});
+
+export const CommunityAchievementsQuery = Type.Object({
+  userAttributes: Type.Optional(Type.String({ description: 'attribute:value,attribute:value' })),
+});
+
+export const ActivityQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  cursor: Type.Optional(Type.String()),
+});

@@ -1,0 +1,79 @@
+import Type from 'typebox';
+import { Key, Nullable } from './common.js';
+
+const strict = { additionalProperties: false } as const;
+
+const wording = {
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  unit: Type.Optional(Nullable(Type.String({ maxLength: 100, description: 'Plural noun for condition texts, e.g. "words"' }))),
+  unitSingular: Type.Optional(Nullable(Type.String({ maxLength: 100, description: 'e.g. "word"' }))),
+  verb: Type.Optional(Nullable(Type.String({ maxLength: 100, description: 'e.g. "Write", as in "Write 10,000 words"' }))),
+};
+
+const metricFields = {
+  key: Key('Metric key'),
+  ...wording,
+  description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+  translations: Type.Optional(
+    Type.Record(
+      Type.String({ pattern: '^[a-z]{2}$' }),
+      Type.Object(
+        {
+          name: Type.Optional(Type.String()),
+          unit: Type.Optional(Type.String()),
+          unitSingular: Type.Optional(Type.String()),
+          verb: Type.Optional(Type.String()),
+        },
+        strict,
+      ),
+    ),
+  ),
+  status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('archived')])),
+};
+
+export const CreateMetricBody = Type.Object(metricFields, strict);
+export const UpdateMetricBody = Type.Object({ ...metricFields, key: Type.Optional(metricFields.key) }, strict);
+
+const Level = Type.Object(
+  {
+    key: Key('Level key'),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.Optional(Nullable(Type.String())),
+    badgeUrl: Type.Optional(Nullable(Type.String())),
+    points: Type.Number({ description: 'Points needed to reach the level' }),
+  },
+  strict,
+);
+
+const pointsFields = {
+  key: Key('Points system key'),
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  description: Type.Optional(Nullable(Type.String())),
+  badgeUrl: Type.Optional(Nullable(Type.String())),
+  maxPoints: Type.Optional(Nullable(Type.Number())),
+  kind: Type.Optional(Type.Union([Type.Literal('xp'), Type.Literal('spendable')], { description: 'xp never goes down; spendable can be spent' })),
+  status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('archived')])),
+  levels: Type.Optional(Type.Array(Level)),
+};
+
+export const CreatePointsSystemBody = Type.Object(pointsFields, strict);
+export const UpdatePointsSystemBody = Type.Object(
+  { ...pointsFields, key: Type.Optional(pointsFields.key), name: Type.Optional(pointsFields.name) },
+  strict,
+);
+
+export const CreateApiKeyBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    kind: Type.Optional(Type.Union([Type.Literal('application'), Type.Literal('admin')], { default: 'application' })),
+  },
+  strict,
+);
+
+export const SettingsBody = Type.Object(
+  {
+    strictMetrics: Type.Optional(Type.Boolean()),
+    achievementsEnabled: Type.Optional(Type.Boolean()),
+  },
+  strict,
+);

@@ -1,0 +1,20 @@
+import Type from 'typebox';
+import { Attributes, Nullable } from './common.js';
+
+const userFields = {
+  name: Type.Optional(Nullable(Type.String({ maxLength: 255 }))),
+  email: Type.Optional(Nullable(Type.String({ maxLength: 320 }))),
+  tz: Type.Optional(Nullable(Type.String({ description: 'IANA time zone, e.g. "Europe/London"' }))),
+  attributes: Type.Optional(Attributes),
+  subscribeToEmails: Type.Optional(Type.Boolean()),
+  deviceTokens: Type.Optional(Nullable(Type.Array(Type.String()))),
+};
+
+/** Trophy's UpdatedUser: Trophy's SDK may send fields Laurel does not know yet, so extras are ignored. */
+export const UserFields = Type.Object(userFields);
+
+/** Trophy's UpsertedUser: the fields plus the app's own user id. */
+export const UserRef = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 255, description: "The user's id in your app" }),
+  ...userFields,
+});

@@ -1,0 +1,87 @@
+/** The HTTP server: Trophy-compatible application API under /v1, admin API under /admin/v1. */
+import accepts from '@fastify/accepts';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Keyring } from '../engine/api-keys.js';
+import type { EngineContext } from '../engine/context.js';
+import { requireKey } from './auth.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { achievementRoutes } from './routes/achievements.js';
+import { adminAchievementRoutes } from './routes/admin-achievements.js';
+import { adminMetricRoutes } from './routes/admin-metrics.js';
+import { adminPointsSystemRoutes } from './routes/admin-points-systems.js';
+import { adminSettingsRoutes } from './routes/admin-settings.js';
+import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { userRoutes } from './routes/users.js';
+import { validatorCompiler } from './validation.js';
+
+export interface ServerOptions {
+  ctx: EngineContext;
+  keyring: Keyring;
+  logger?: FastifyServerOptions['loggerInstance'];
+  version?: string;
+}
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const { ctx, keyring } = options;
+  let closing = false;
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    // One log line per request only when debugging; at info level they would drown everything else.
+    logController: new LogController({ disableRequestLogging: (request) => !['debug', 'trace'].includes(request.log.level) }),
+    bodyLimit: 5 * 1024 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.decorateRequest('principal', null as never);
+  app.addHook('onClose', async () => {
+    closing = true;
+  });
+  await app.register(accepts);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Laurel',
+        version: options.version ?? '0.1.0',
+        description:
+          'Self-hostable achievements engine. The application API (/v1) is a superset of Trophy\'s; the admin API (/admin/v1) manages a community.',
+      },
+      components: {
+        securitySchemes: {
+          ApiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          Bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ ApiKey: [] }, { Bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes, { ctx, isClosing: () => closing });
+  await app.register(
+    async (v1) => {
+      v1.addHook('onRequest', requireKey(keyring, 'application'));
+      await v1.register(eventRoutes, { ctx });
+      await v1.register(achievementRoutes, { ctx });
+      await v1.register(userRoutes, { ctx });
+    },
+    { prefix: '/v1' },
+  );
+  await app.register(
+    async (admin) => {
+      admin.addHook('onRequest', requireKey(keyring, 'admin'));
+      await admin.register(adminAchievementRoutes, { ctx });
+      await admin.register(adminMetricRoutes, { ctx });
+      await admin.register(adminPointsSystemRoutes, { ctx });
+      await admin.register(adminSettingsRoutes, { ctx });
+    },
+    { prefix: '/admin/v1' },
+  );
+  return app;
+}

@@ -1,0 +1,61 @@
+/** The composition root: database, engine and HTTP server, wired together. */
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger as PinoLogger } from 'pino';
+import { buildServer } from './api/server.js';
+import type { Settings } from './config.js';
+import { Keyring } from './engine/api-keys.js';
+import { bootstrap, DEFAULT_TENANT, type BootstrapResult } from './engine/bootstrap.js';
+import { systemClock, type Clock } from './engine/clock.js';
+import { CommunityConfigCache } from './engine/community-config.js';
+import type { EngineContext } from './engine/context.js';
+import { migrateToLatest, openDatabase } from './store/database.js';
+import { Store } from './store/store.js';
+
+export interface Laurel {
+  app: FastifyInstance;
+  ctx: EngineContext;
+  bootstrap: BootstrapResult;
+  /** Stops taking requests, finishes those in flight, then closes the database. */
+  close(): Promise<void>;
+}
+
+export interface LaurelOptions {
+  clock?: Clock;
+  logger?: PinoLogger;
+  /** PostgreSQL schema to use (tests isolate themselves this way). */
+  databaseSchema?: string;
+  onQuery?: (sql: string, parameters: readonly unknown[]) => void;
+}
+
+export async function createLaurel(settings: Settings, options: LaurelOptions = {}): Promise<Laurel> {
+  const clock = options.clock ?? systemClock;
+  const log = options.logger ?? pino({ level: settings.logLevel });
+  const database = openDatabase({
+    url: settings.databaseUrl,
+    dataDir: settings.dataDir,
+    poolSize: settings.databasePoolSize,
+    schema: options.databaseSchema,
+    onQuery: options.onQuery,
+  });
+  try {
+    const applied = await migrateToLatest(database);
+    if (applied.length > 0) log.info({ migrations: applied }, 'Database migrated');
+    const store = new Store(database);
+    const boot = await bootstrap(store, clock, { dataDir: settings.dataDir, generateMasterKey: settings.masterKey === undefined });
+    const keyring = new Keyring(store.read, clock, { key: settings.masterKey, tenant: DEFAULT_TENANT });
+    const ctx: EngineContext = { store, clock, log, config: new CommunityConfigCache(log), keyring };
+    const app = await buildServer({ ctx, keyring, logger: log });
+    return {
+      app,
+      ctx,
+      bootstrap: boot,
+      close: async () => {
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

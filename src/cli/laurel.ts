@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+/** `laurel serve | migrate | keys create`: the command line. */
+import { Command, Option } from 'commander';
+import closeWithGrace from 'close-with-grace';
+import { createLaurel } from '../app.js';
+import { loadSettings, type SettingsOverrides } from '../config.js';
+import { createApiKey } from '../engine/api-keys.js';
+import { bootstrap, DEFAULT_TENANT } from '../engine/bootstrap.js';
+import { systemClock } from '../engine/clock.js';
+import { migrateToLatest, openDatabase } from '../store/database.js';
+import { Store } from '../store/store.js';
+
+const program = new Command('laurel').description('Laurel: a self-hostable achievements engine');
+
+const common = (command: Command) =>
+  command
+    .addOption(new Option('--data-dir <dir>', 'where the SQLite database and the master key file live (LAUREL_DATA_DIR)'))
+    .addOption(new Option('--database-url <url>', 'postgres://… to use PostgreSQL instead of SQLite (DATABASE_URL)'));
+
+interface CommonFlags {
+  dataDir?: string;
+  databaseUrl?: string;
+}
+
+function settingsFrom(flags: CommonFlags & SettingsOverrides) {
+  return loadSettings(process.env, {
+    dataDir: flags.dataDir,
+    databaseUrl: flags.databaseUrl,
+    port: flags.port === undefined ? undefined : Number(flags.port),
+    host: flags.host,
+    logLevel: flags.logLevel,
+  });
+}
+
+common(program.command('serve'))
+  .description('start the API, dashboard and widgets (the default for npm start)')
+  .addOption(new Option('--port <port>', 'port to listen on (LAUREL_PORT, default 8080)'))
+  .addOption(new Option('--host <host>', 'interface to listen on (LAUREL_HOST, default 127.0.0.1)'))
+  .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug or trace (LAUREL_LOG_LEVEL)'))
+  .action(async (flags: CommonFlags & SettingsOverrides) => {
+    const settings = settingsFrom(flags);
+    const laurel = await createLaurel(settings);
+    closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+      if (err) laurel.ctx.log.error({ err }, 'Shutting down after an error');
+      else laurel.ctx.log.info({ signal }, 'Shutting down: finishing requests in flight');
+      await laurel.close();
+    });
+    const address = await laurel.app.listen({ port: settings.port, host: settings.host });
+    const say = (line: string) => process.stdout.write(`${line}\n`);
+    say(`Laurel is listening on ${address} (${laurel.ctx.store.database.location})`);
+    say(`  API docs:  ${address}/docs`);
+    if (laurel.bootstrap.generatedKeyFile) {
+      say(`  First start: an admin key was generated and written to ${laurel.bootstrap.generatedKeyFile}`);
+      say(`  Read it with: cat ${laurel.bootstrap.generatedKeyFile}`);
+    } else if (settings.masterKey) {
+      say('  Admin key: the value of LAUREL_MASTER_KEY');
+    } else if (laurel.bootstrap.existingKeyFile) {
+      say(`  Admin key: in ${laurel.bootstrap.existingKeyFile}`);
+    }
+  });
+
+common(program.command('migrate'))
+  .description('bring the database schema to the latest version, then exit')
+  .action(async (flags: CommonFlags) => {
+    const settings = settingsFrom(flags);
+    const database = openDatabase({ url: settings.databaseUrl, dataDir: settings.dataDir });
+    try {
+      const applied = await migrateToLatest(database);
+      process.stdout.write(applied.length > 0 ? `Applied: ${applied.join(', ')}\n` : 'The schema is up to date\n');
+    } finally {
+      await database.close();
+    }
+  });
+
+const keys = program.command('keys').description('manage API keys');
+common(keys.command('create'))
+  .description('create an API key for the default community and print it (shown once)')
+  .requiredOption('--name <name>', 'what the key is for')
+  .option('--admin', 'an admin key instead of an application key')
+  .action(async (flags: CommonFlags & { name: string; admin?: boolean }) => {
+    const settings = settingsFrom(flags);
+    const database = openDatabase({ url: settings.databaseUrl, dataDir: settings.dataDir });
+    try {
+      await migrateToLatest(database);
+      const store = new Store(database);
+      await bootstrap(store, systemClock, { dataDir: settings.dataDir, generateMasterKey: false });
+      const created = await createApiKey(
+        store.read,
+        DEFAULT_TENANT,
+        { name: flags.name, kind: flags.admin ? 'admin' : 'application' },
+        systemClock.now(),
+      );
+      process.stdout.write(`${created.key}\n`);
+    } finally {
+      await database.close();
+    }
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`laurel: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

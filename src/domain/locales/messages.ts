@@ -1,0 +1,21 @@
+/** The ICU message templates behind condition texts, one set per language. */
+export interface Messages {
+  /** "10,000 words": n with the singular or plural unit. */
+  quantity: string;
+  /** "Write 10,000 words". */
+  withVerb: string;
+  /** Sum of a metric without wording: "Reach a total of 10,000 in “Words written”". */
+  sumPlain: string;
+  /** Count of a metric's events without wording. */
+  countPlain: string;
+  api: string;
+  compositeAll: string;
+  compositeSome: string;
+  /** How an achievement's name is quoted inside a sentence. */
+  quoted: string;
+  /** One further rung of a tier ladder: "50 (Silver)". */
+  tierStep: string;
+  repeatable: string;
+  orgScope: string;
+  eventFilter: string;
+}

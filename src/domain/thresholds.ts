@@ -1,0 +1,49 @@
+import type { Match, Repeat } from './achievement.js';
+import { roundValue } from './values.js';
+
+export interface ThresholdRule {
+  /** Ascending; one entry for an untiered achievement. */
+  thresholds: readonly number[];
+  match: Match;
+  repeat: Repeat;
+}
+
+/** What a user already holds of one achievement. */
+export interface Held {
+  tiers: ReadonlySet<number>;
+  completions: number;
+}
+
+export interface Unlock {
+  tierIndex: number;
+  /** 1-based completion number for repeatable achievements, 0 for once-only ones. */
+  completion: number;
+}
+
+/**
+ * Which steps a change of a measure from `before` to `after` unlocks.
+ * - reach: every step whose threshold `after` has reached and the user does not hold yet.
+ * - exact: a step only when this change makes the measure equal its threshold.
+ * - unlimited (one step): every further multiple of the threshold reached (reach), or each time the
+ *   measure becomes equal to it again (exact).
+ */
+export function decideUnlocks(rule: ThresholdRule, before: number, after: number, held: Held): Unlock[] {
+  const unlocks: Unlock[] = [];
+  if (rule.repeat === 'unlimited') {
+    const threshold = rule.thresholds[0];
+    if (threshold === undefined) return unlocks;
+    if (rule.match === 'exact') {
+      if (after === threshold && before !== threshold) unlocks.push({ tierIndex: 0, completion: held.completions + 1 });
+      return unlocks;
+    }
+    const reached = Math.floor(roundValue(after / threshold));
+    for (let k = held.completions + 1; k <= reached; k++) unlocks.push({ tierIndex: 0, completion: k });
+    return unlocks;
+  }
+  rule.thresholds.forEach((threshold, tierIndex) => {
+    if (held.tiers.has(tierIndex)) return;
+    const hit = rule.match === 'exact' ? after === threshold && before !== threshold : after >= threshold;
+    if (hit) unlocks.push({ tierIndex, completion: 0 });
+  });
+  return unlocks;
+}

@@ -1,0 +1,80 @@
+import { IANAZone } from 'luxon';
+import { invalid } from './errors.js';
+
+export interface User {
+  id: string;
+  name: string | null;
+  email: string | null;
+  tz: string | null;
+  attributes: Record<string, string>;
+  subscribeToEmails: boolean;
+  deviceTokens: string[] | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** What a request may say about a user; absent fields are left as they are. */
+export interface UserInput {
+  id: string;
+  name?: string | null;
+  email?: string | null;
+  tz?: string | null;
+  attributes?: Record<string, string>;
+  subscribeToEmails?: boolean;
+  deviceTokens?: string[] | null;
+}
+
+/** Checks a user as sent; `at` is where the user sits in the request ("user"), or '' at the top. */
+export function validateUserInput(input: UserInput, at = 'user'): void {
+  const field = (name: string) => (at ? `${at}.${name}` : name);
+  if (input.id.trim() === '') throw invalid('missing_user_id', 'The user id must not be empty', field('id'));
+  if (input.tz !== undefined && input.tz !== null && !IANAZone.isValidZone(input.tz)) {
+    throw invalid('unknown_time_zone', `"${input.tz}" is not an IANA time zone (e.g. "Europe/London")`, field('tz'));
+  }
+}
+
+/**
+ * The user after applying what a request said. Attributes merge key by key, so an app can send
+ * only the attributes it knows about without erasing the others.
+ */
+export function mergeUser(existing: User | null, input: UserInput, now: number): { user: User; changed: boolean } {
+  if (!existing) {
+    return {
+      changed: true,
+      user: {
+        id: input.id,
+        name: input.name ?? null,
+        email: input.email ?? null,
+        tz: input.tz ?? null,
+        attributes: { ...input.attributes },
+        subscribeToEmails: input.subscribeToEmails ?? true,
+        deviceTokens: input.deviceTokens ?? null,
+        createdAt: now,
+        updatedAt: now,
+      },
+    };
+  }
+  const next: User = {
+    ...existing,
+    name: input.name === undefined ? existing.name : input.name,
+    email: input.email === undefined ? existing.email : input.email,
+    tz: input.tz === undefined ? existing.tz : input.tz,
+    attributes: input.attributes ? { ...existing.attributes, ...input.attributes } : existing.attributes,
+    subscribeToEmails: input.subscribeToEmails ?? existing.subscribeToEmails,
+    deviceTokens: input.deviceTokens === undefined ? existing.deviceTokens : input.deviceTokens,
+  };
+  const changed =
+    next.name !== existing.name ||
+    next.email !== existing.email ||
+    next.tz !== existing.tz ||
+    next.subscribeToEmails !== existing.subscribeToEmails ||
+    JSON.stringify(next.deviceTokens) !== JSON.stringify(existing.deviceTokens) ||
+    !sameAttributes(next.attributes, existing.attributes);
+  return { changed, user: changed ? { ...next, updatedAt: now } : existing };
+}
+
+function sameAttributes(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => a[k] === b[k]);
+}

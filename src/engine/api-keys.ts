@@ -1,0 +1,113 @@
+/**
+ * API keys: admin keys manage a community, application keys only send and read its data.
+ * Only a key's SHA-256 is stored (keys are 192 random bits, so a slow hash adds nothing).
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { notFound } from '../domain/errors.js';
+import type { ApiKeyRow } from '../store/schema.js';
+import type { Repositories } from '../store/store.js';
+import type { Tenant } from '../store/tenant.js';
+import type { EngineContext } from './context.js';
+import { randomId } from './ids.js';
+import { iso } from './presenters.js';
+
+export type KeyKind = 'admin' | 'application';
+
+export interface Principal extends Tenant {
+  kind: KeyKind;
+  keyId: string;
+}
+
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+export function generateKey(kind: KeyKind): string {
+  return `laurel_${kind === 'admin' ? 'admin' : 'app'}_${randomBytes(24).toString('base64url')}`;
+}
+
+export function apiKeyView(row: ApiKeyRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    prefix: row.key_prefix,
+    created: iso(row.created_at),
+    revoked: row.revoked_at === null ? null : iso(row.revoked_at),
+  };
+}
+
+/** Creates a key and returns it in clear: the only time anyone sees it. */
+export async function createApiKey(
+  repos: Repositories,
+  tenant: Tenant,
+  input: { name: string; kind: KeyKind },
+  now: number,
+): Promise<ReturnType<typeof apiKeyView> & { key: string }> {
+  const key = generateKey(input.kind);
+  const row: ApiKeyRow = {
+    id: randomId(),
+    org_id: tenant.orgId,
+    community_id: tenant.communityId,
+    kind: input.kind,
+    name: input.name,
+    key_prefix: key.slice(0, key.indexOf('_', 7) + 5),
+    key_hash: hashKey(key),
+    created_at: now,
+    revoked_at: null,
+  };
+  await repos.apiKeys.insert(row);
+  return { ...apiKeyView(row), key };
+}
+
+export async function listApiKeys(ctx: EngineContext, tenant: Tenant) {
+  return (await ctx.store.read.apiKeys.list(tenant)).map(apiKeyView);
+}
+
+export async function revokeApiKey(ctx: EngineContext, tenant: Tenant, id: string) {
+  const repos = ctx.store.read;
+  const row = await repos.apiKeys.get(tenant, id);
+  if (!row) throw notFound('api_key_not_found', `There is no API key "${id}"`, 'id');
+  await repos.apiKeys.revoke(tenant, id, ctx.clock.now());
+  ctx.keyring?.forget(row.key_hash);
+  return apiKeyView((await repos.apiKeys.get(tenant, id)) as ApiKeyRow);
+}
+
+/** How long a key lookup is trusted before the database is asked again (revocation reaches other processes within this). */
+const CACHE_MS = 5_000;
+
+/** Resolves presented keys to principals, with a short cache so requests rarely touch the key table. */
+export class Keyring {
+  private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
+  private readonly masterHash: Buffer | null;
+
+  constructor(
+    private readonly repos: Repositories,
+    private readonly clock: { now(): number },
+    private readonly master: { key: string | undefined; tenant: Tenant },
+  ) {
+    this.masterHash = master.key ? Buffer.from(hashKey(master.key), 'hex') : null;
+  }
+
+  async authenticate(key: string): Promise<Principal | null> {
+    const hash = hashKey(key);
+    if (this.masterHash && timingSafeEqual(this.masterHash, Buffer.from(hash, 'hex'))) {
+      return { ...this.master.tenant, kind: 'admin', keyId: 'master' };
+    }
+    const now = this.clock.now();
+    const hit = this.cache.get(hash);
+    if (hit && hit.until > now) return hit.principal;
+    const row = await this.repos.apiKeys.findByHash(hash);
+    const principal =
+      row && row.revoked_at === null
+        ? { orgId: row.org_id, communityId: row.community_id, kind: row.kind, keyId: row.id }
+        : null;
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(hash, { principal, until: now + CACHE_MS });
+    return principal;
+  }
+
+  forget(hash: string): void {
+    this.cache.delete(hash);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Each community's achievements, metrics and points systems, compiled into rules and kept in
+ * memory. A version number on the community row says when to reload, so several processes on one
+ * database see each other's changes on their next request.
+ */
+import type { Community } from '../domain/community.js';
+import type { ConditionLookup } from '../domain/condition-text.js';
+import { translated } from '../domain/locale.js';
+import type { PointsSystem } from '../domain/points.js';
+import { compileRules, type RuleSet } from '../domain/rules.js';
+import type { Repositories } from '../store/store.js';
+import type { Tenant } from '../store/tenant.js';
+import type { Logger } from './context.js';
+
+export interface CommunityConfig {
+  version: number;
+  community: Community;
+  rules: RuleSet;
+  /** The same metrics with no achievements, for when a community has switched achievements off. */
+  inactiveRules: RuleSet;
+  pointsSystemsByKey: ReadonlyMap<string, PointsSystem>;
+  pointsSystemsById: ReadonlyMap<string, PointsSystem>;
+  lookup: ConditionLookup;
+}
+
+export class CommunityConfigCache {
+  private readonly cached = new Map<string, CommunityConfig>();
+
+  constructor(private readonly log: Logger) {}
+
+  /** The community's configuration as of `repos`' view of the database. */
+  async get(repos: Repositories, tenant: Tenant): Promise<CommunityConfig> {
+    const version = await repos.communities.configVersion(tenant.communityId);
+    const hit = this.cached.get(tenant.communityId);
+    if (hit && hit.version === version) return hit;
+    const fresh = await this.load(repos, tenant);
+    this.cached.set(tenant.communityId, fresh);
+    return fresh;
+  }
+
+  private async load(repos: Repositories, tenant: Tenant): Promise<CommunityConfig> {
+    const [community, achievements, metrics, pointsSystems] = await Promise.all([
+      repos.communities.get(tenant.communityId),
+      repos.achievements.list(tenant),
+      repos.metrics.list(tenant),
+      repos.pointsSystems.list(tenant),
+    ]);
+    if (!community) throw new Error(`Community ${tenant.communityId} does not exist`);
+    const rules = compileRules(achievements, metrics);
+    for (const [id, issues] of rules.health) {
+      const achievement = rules.achievementsById.get(id);
+      if (achievement?.status !== 'active') continue;
+      this.log.warn(
+        { achievement: achievement.key, issues: issues.map((i) => i.message) },
+        'Skipping achievement with a dangling reference',
+      );
+    }
+    return {
+      version: community.configVersion,
+      community,
+      rules,
+      inactiveRules: compileRules([], metrics),
+      pointsSystemsByKey: new Map(pointsSystems.map((p) => [p.key, p])),
+      pointsSystemsById: new Map(pointsSystems.map((p) => [p.id, p])),
+      lookup: {
+        metric: (key) => rules.metricsByKey.get(key),
+        achievementName: (key, locale) => {
+          const a = rules.achievementsByKey.get(key);
+          return a && translated(a.name, a.translations, locale, 'name');
+        },
+      },
+    };
+  }
+}

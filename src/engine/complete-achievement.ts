@@ -1,0 +1,107 @@
+/** Completing an API achievement for a user, by its key. */
+import { applyCompletion, type UserWorkingState } from '../domain/evaluate.js';
+import { matchesAttributes } from '../domain/attribute-filter.js';
+import { conflict, invalid, notFound } from '../domain/errors.js';
+import type { Locale } from '../domain/locale.js';
+import { heldClosure } from '../domain/rules.js';
+import { mergeUser, validateUserInput, type UserInput } from '../domain/user.js';
+import type { Tenant } from '../store/tenant.js';
+import type { EngineContext } from './context.js';
+import { achievementView, iso } from './presenters.js';
+import { withRetry } from './retry.js';
+import { UnlockRecorder, type PointsChangeView, type UnlockView } from './unlock-recorder.js';
+import { loadUserStates } from './user-states.js';
+
+export interface CompletionResponse {
+  completionId: string;
+  achievement: UnlockView | (ReturnType<typeof achievementView> & { achievedAt: string; completionId: string });
+  points: Record<string, PointsChangeView>;
+  /** Everything this completion unlocked, including composites it completed. */
+  achievements: UnlockView[];
+  alreadyCompleted: boolean;
+}
+
+export async function completeAchievement(
+  ctx: EngineContext,
+  tenant: Tenant,
+  key: string,
+  userInput: UserInput,
+  locale: Locale,
+): Promise<CompletionResponse> {
+  validateUserInput(userInput, 'user');
+  const now = ctx.clock.now();
+  return withRetry(() =>
+    ctx.store.transaction(async (tx) => {
+      const config = await ctx.config.get(tx, tenant);
+      const achievement = config.rules.achievementsByKey.get(key);
+      if (!achievement || achievement.status === 'draft' || achievement.status === 'archived') {
+        throw notFound('achievement_not_found', `There is no active achievement "${key}"`, 'key');
+      }
+      if (achievement.criteria.type !== 'api') {
+        throw invalid(
+          'not_an_api_achievement',
+          `Achievement "${key}" unlocks from ${achievement.criteria.type} criteria and cannot be completed by API`,
+          'key',
+        );
+      }
+      if (!config.community.settings.achievementsEnabled) {
+        throw conflict('achievements_disabled', 'Achievements are switched off for this community', 'key');
+      }
+      if (achievement.status === 'locked') {
+        throw conflict('achievement_locked', `Achievement "${key}" is locked: it can no longer be earned`, 'key');
+      }
+      await tx.ingest.lockUsers(tenant, [userInput.id]);
+      const existing = await tx.users.get(tenant, userInput.id);
+      const merged = mergeUser(existing ?? null, userInput, now);
+      if (!matchesAttributes(achievement.filters.user, merged.user.attributes)) {
+        throw invalid('user_not_eligible', `User "${userInput.id}" does not match the achievement's user filters`, 'user.attributes');
+      }
+      if (merged.changed) {
+        await tx.users.save(tenant, existing ? [] : [merged.user], existing ? [merged.user] : []);
+      }
+
+      const rules = config.rules;
+      const loaded = await loadUserStates(tx, tenant, {
+        userIds: [userInput.id],
+        metricIds: [],
+        counterIds: [],
+        heldIds: [...heldClosure(rules.compositesByRequirement, [achievement.id])],
+        achievementsById: rules.achievementsById,
+      });
+      const state = loaded.states.get(userInput.id) as UserWorkingState;
+      state.attributes = merged.user.attributes;
+      const decisions = applyCompletion(rules, state, achievement);
+
+      if (decisions.length === 0) {
+        // A once-only achievement the user already holds: answer with the original completion.
+        const [previous] = await tx.awards.forUserAndAchievement(tenant, userInput.id, achievement.id);
+        if (!previous) throw new Error(`Award of ${achievement.key} to ${userInput.id} vanished`);
+        return {
+          completionId: previous.id,
+          achievement: {
+            ...achievementView(achievement, config, locale),
+            achievedAt: iso(previous.achievedAt),
+            completionId: previous.id,
+          },
+          points: {},
+          achievements: [],
+          alreadyCompleted: true,
+        };
+      }
+
+      const recorder = new UnlockRecorder(config, locale, ctx.log, now);
+      const userPoints = loaded.points.get(userInput.id) ?? new Map<string, number>();
+      const points: Record<string, PointsChangeView> = {};
+      const views = decisions.map((d) => recorder.record(userInput.id, d, now, null, userPoints, points));
+      await tx.ingest.write(tenant, {
+        events: [],
+        totals: [],
+        counters: [],
+        idempotency: [],
+        ...recorder.changes(),
+      });
+      const own = views[0] as UnlockView;
+      return { completionId: own.completionId, achievement: own, points, achievements: views, alreadyCompleted: false };
+    }),
+  );
+}

@@ -1,0 +1,18 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Store } from '../store/store.js';
+import type { Clock } from './clock.js';
+import type { Keyring } from './api-keys.js';
+import type { CommunityConfigCache } from './community-config.js';
+
+/** Minimal logger contract (pino's), so the engine does not depend on the HTTP layer. */
+export type Logger = Pick<FastifyBaseLogger, 'info' | 'warn' | 'error' | 'debug'>;
+
+/** What every use case works with. */
+export interface EngineContext {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  config: CommunityConfigCache;
+  /** Present in a server: revoking a key must also drop it from the server's cache. */
+  keyring?: Keyring;
+}

@@ -1,0 +1,22 @@
+/** Community settings. */
+import type { CommunitySettings } from '../domain/community.js';
+import type { Tenant } from '../store/tenant.js';
+import type { EngineContext } from './context.js';
+
+export async function getSettings(ctx: EngineContext, tenant: Tenant): Promise<CommunitySettings> {
+  return (await ctx.config.get(ctx.store.read, tenant)).community.settings;
+}
+
+export async function updateSettings(
+  ctx: EngineContext,
+  tenant: Tenant,
+  patch: Partial<CommunitySettings>,
+): Promise<CommunitySettings> {
+  return ctx.store.transaction(async (tx) => {
+    const community = await tx.communities.get(tenant.communityId);
+    if (!community) throw new Error(`Community ${tenant.communityId} does not exist`);
+    const settings = { ...community.settings, ...patch };
+    await tx.communities.saveSettings(tenant.communityId, settings);
+    return settings;
+  });
+}

@@ -1,0 +1,35 @@
+/** Users as the application API sees them: read, create, identify (upsert), update. */
+import { conflict, notFound } from '../domain/errors.js';
+import { mergeUser, validateUserInput, type User, type UserInput } from '../domain/user.js';
+import type { Tenant } from '../store/tenant.js';
+import type { EngineContext } from './context.js';
+import { userView } from './presenters.js';
+
+export async function getUser(ctx: EngineContext, tenant: Tenant, id: string) {
+  const user = await ctx.store.read.users.get(tenant, id);
+  if (!user) throw notFound('user_not_found', `There is no user "${id}"`, 'id');
+  return userView(user);
+}
+
+/**
+ * Writes what the request says about a user. `mode` decides what may already exist:
+ * create (must not), update (must), upsert (either).
+ */
+export async function saveUser(
+  ctx: EngineContext,
+  tenant: Tenant,
+  input: UserInput,
+  mode: 'create' | 'update' | 'upsert',
+): Promise<{ user: ReturnType<typeof userView>; created: boolean }> {
+  validateUserInput(input, '');
+  const now = ctx.clock.now();
+  return ctx.store.transaction(async (tx) => {
+    await tx.ingest.lockUsers(tenant, [input.id]);
+    const existing = await tx.users.get(tenant, input.id);
+    if (existing && mode === 'create') throw conflict('user_exists', `User "${input.id}" already exists`, 'id');
+    if (!existing && mode === 'update') throw notFound('user_not_found', `There is no user "${input.id}"`, 'id');
+    const { user, changed } = mergeUser(existing ?? null, input, now);
+    if (changed) await tx.users.save(tenant, existing ? [] : [user], existing ? [user] : []);
+    return { user: userView(user as User), created: !existing };
+  });
+}

@@ -1,0 +1,207 @@
+/**
+ * The shapes use cases answer with. Every /v1 shape is Trophy's (same field names and meanings)
+ * with Laurel's extra fields added, never renamed.
+ */
+import type { Achievement, Reward, Tier } from '../domain/achievement.js';
+import { thresholdsOf, trophyTrigger } from '../domain/achievement.js';
+import { conditionText, tierConditionText } from '../domain/condition-text.js';
+import { translated, type Locale } from '../domain/locale.js';
+import type { Level, PointsSystem } from '../domain/points.js';
+import type { Progress } from '../domain/progress.js';
+import type { User } from '../domain/user.js';
+import type { CommunityConfig } from './community-config.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export interface TierView {
+  key: string;
+  name: string;
+  threshold: number;
+  condition: string;
+  badgeUrl: string | null;
+  rewards: RewardView[];
+}
+
+export type RewardView =
+  | { type: 'points'; system: string; amount: number }
+  | { type: 'badge'; badgeUrl: string | null }
+  | { type: 'custom'; data: Record<string, unknown> };
+
+export interface AchievementView {
+  id: string;
+  key: string;
+  name: string;
+  description: string | null;
+  badgeUrl: string | null;
+  trigger: 'metric' | 'api' | 'achievement';
+  condition: string;
+  category: string | null;
+  tags: string[];
+  featured: boolean;
+  scope: 'community' | 'org';
+  criteria: Achievement['criteria'];
+  policies: Achievement['policies'];
+  tiers: TierView[];
+  rewards: RewardView[];
+  userAttributes: { key: string; value: string }[];
+  eventAttributes?: { key: string; value: string }[];
+  eventAttribute?: { key: string; value: string };
+  metricId?: string;
+  metricName?: string;
+  metricValue?: number;
+  achievementIds?: string[];
+  unlockMessage: string | null;
+}
+
+export function rewardViews(rewards: readonly Reward[], badgeUrl: string | null): RewardView[] {
+  return rewards.map((r) => (r.type === 'badge' ? { type: 'badge', badgeUrl } : r));
+}
+
+function pairs(record: Record<string, string>) {
+  return Object.entries(record).map(([key, value]) => ({ key, value }));
+}
+
+export function achievementView(a: Achievement, config: CommunityConfig, locale: Locale): AchievementView {
+  const view: AchievementView = {
+    id: a.id,
+    key: a.key,
+    name: translated(a.name, a.translations, locale, 'name'),
+    description: a.description === null ? null : translated(a.description, a.translations, locale, 'description'),
+    badgeUrl: a.badgeUrl,
+    trigger: trophyTrigger(a.criteria),
+    condition: conditionText(a, locale, config.lookup),
+    category: a.category,
+    tags: a.tags,
+    featured: a.featured,
+    scope: a.scope,
+    criteria: a.criteria,
+    policies: a.policies,
+    tiers: a.tiers.map((t, i) => tierView(a, t, i, config, locale)),
+    rewards: rewardViews(a.rewards, a.badgeUrl),
+    userAttributes: pairs(a.filters.user),
+    unlockMessage: a.celebration.message === null
+      ? null
+      : translated(a.celebration.message, a.translations, locale, 'unlockMessage'),
+  };
+  const c = a.criteria;
+  if (c.type === 'metric') {
+    const metric = config.rules.metricsByKey.get(c.metric);
+    const events = pairs(a.filters.event);
+    view.eventAttributes = events;
+    if (events[0]) view.eventAttribute = events[0];
+    if (metric) {
+      view.metricId = metric.id;
+      view.metricName = translated(metric.name, metric.translations, locale, 'name');
+    }
+    const first = thresholdsOf(a)[0];
+    if (first !== undefined) view.metricValue = first;
+  }
+  if (c.type === 'composite') {
+    view.achievementIds = c.requires.map((key) => config.rules.achievementsByKey.get(key)?.id ?? key);
+  }
+  return view;
+}
+
+function tierView(a: Achievement, t: Tier, index: number, config: CommunityConfig, locale: Locale): TierView {
+  return {
+    key: t.key,
+    name: translated(t.name, t.translations, locale, 'name'),
+    threshold: t.threshold,
+    condition: tierConditionText(a, index, locale, config.lookup),
+    badgeUrl: t.badgeUrl ?? a.badgeUrl,
+    rewards: rewardViews(t.rewards, t.badgeUrl ?? a.badgeUrl),
+  };
+}
+
+export interface PointsAwardView {
+  id: string;
+  awarded: number;
+  date: string;
+  total: number;
+  trigger: {
+    id: string;
+    type: 'achievement';
+    points: number;
+    achievementId: string | null;
+    achievementName?: string;
+  };
+}
+
+export function pointsAwardView(
+  award: { id: string; amount: number; totalAfter: number; createdAt: number; triggerId: string | null },
+  config: CommunityConfig,
+  locale: Locale,
+): PointsAwardView {
+  const achievement = award.triggerId ? config.rules.achievementsById.get(award.triggerId) : undefined;
+  return {
+    id: award.id,
+    awarded: award.amount,
+    date: iso(award.createdAt),
+    total: award.totalAfter,
+    trigger: {
+      id: award.triggerId ?? award.id,
+      type: 'achievement',
+      points: award.amount,
+      achievementId: award.triggerId,
+      ...(achievement ? { achievementName: translated(achievement.name, achievement.translations, locale, 'name') } : {}),
+    },
+  };
+}
+
+export interface LevelView {
+  id: string;
+  key: string;
+  name: string;
+  description: string;
+  badgeUrl: string | null;
+  points: number;
+}
+
+export function levelView(level: Level | null): LevelView | null {
+  return level && { ...level, description: level.description ?? '' };
+}
+
+export function pointsSystemHeader(system: PointsSystem) {
+  return {
+    id: system.id,
+    key: system.key,
+    name: system.name,
+    description: system.description,
+    badgeUrl: system.badgeUrl,
+    maxPoints: system.maxPoints,
+  };
+}
+
+export interface ProgressView {
+  current: number;
+  target: number;
+  percent: number;
+  tier: { key: string; name: string } | null;
+}
+
+export function progressView(a: Achievement, p: Progress, locale: Locale): ProgressView {
+  const tier = p.targetTier === null ? undefined : a.tiers[p.targetTier];
+  return {
+    current: p.current,
+    target: p.target,
+    percent: p.percent,
+    tier: tier ? { key: tier.key, name: translated(tier.name, tier.translations, locale, 'name') } : null,
+  };
+}
+
+export function userView(u: User) {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    tz: u.tz,
+    deviceTokens: u.deviceTokens,
+    subscribeToEmails: u.subscribeToEmails,
+    attributes: u.attributes,
+    control: false,
+    created: iso(u.createdAt),
+    updated: iso(u.updatedAt),
+  };
+}
+
+export { iso };

@@ -1,0 +1,67 @@
+import { invalid, notFound } from '../domain/errors.js';
+import { nameFromKey, type Metric } from '../domain/metric.js';
+import type { Repositories } from '../store/store.js';
+import type { Tenant } from '../store/tenant.js';
+import type { CommunityConfig } from './community-config.js';
+import { randomId } from './ids.js';
+
+export interface MetricReference {
+  key: string;
+  /** Where the key came from in the request, for the error. */
+  field: string;
+}
+
+/**
+ * The metrics a request names. Unknown ones are created on the spot, unless the community is
+ * strict about metrics; archived ones cannot take new data.
+ */
+export async function resolveMetrics(
+  repos: Repositories,
+  tenant: Tenant,
+  config: CommunityConfig,
+  references: readonly MetricReference[],
+  now: number,
+): Promise<Map<string, Metric>> {
+  const found = new Map<string, Metric>();
+  const missing = new Map<string, MetricReference>();
+  for (const ref of references) {
+    const metric = config.rules.metricsByKey.get(ref.key);
+    if (metric) found.set(ref.key, metric);
+    else if (!missing.has(ref.key)) missing.set(ref.key, ref);
+  }
+  if (missing.size > 0) {
+    if (config.community.settings.strictMetrics) {
+      const first = missing.values().next().value as MetricReference;
+      throw notFound('metric_not_found', `There is no metric "${first.key}" (this community only accepts known metrics)`, first.field);
+    }
+    const created = await repos.metrics.ensure(
+      tenant,
+      [...missing.keys()].map((key) => newMetric(key, now)),
+    );
+    await repos.communities.bumpConfigVersion(tenant.communityId);
+    for (const metric of created) found.set(metric.key, metric);
+  }
+  for (const ref of references) {
+    if (found.get(ref.key)?.status === 'archived') {
+      throw invalid('metric_archived', `Metric "${ref.key}" was deleted and takes no new data`, ref.field);
+    }
+  }
+  return found;
+}
+
+export function newMetric(key: string, now: number, fields: Partial<Metric> = {}): Metric {
+  return {
+    id: randomId(),
+    key,
+    name: nameFromKey(key),
+    description: null,
+    unit: null,
+    unitSingular: null,
+    verb: null,
+    translations: {},
+    status: 'active',
+    createdAt: now,
+    updatedAt: now,
+    ...fields,
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * Turns unlock decisions into what gets written (awards, points, stats) and what the caller is
+ * told (the unlocked achievement with its tier and the rewards it paid). Shared by every use case
+ * that unlocks on the spot: events and API completions.
+ */
+import type { UnlockDecision } from '../domain/evaluate.js';
+import { translated, type Locale } from '../domain/locale.js';
+import { addPoints, levelFor, pointsBySystem } from '../domain/points.js';
+import type { IngestChanges, PointsDelta, StatsDelta } from '../store/repositories/ingest.js';
+import type { CommunityConfig } from './community-config.js';
+import type { Logger } from './context.js';
+import { timeOrderedId } from './ids.js';
+import {
+  achievementView,
+  iso,
+  levelView,
+  pointsAwardView,
+  pointsSystemHeader,
+  rewardViews,
+  type AchievementView,
+  type LevelView,
+  type PointsAwardView,
+  type RewardView,
+} from './presenters.js';
+
+export interface UnlockView extends AchievementView {
+  achievedAt: string;
+  completionId: string;
+  completionCount: number;
+  tier: { key: string; name: string; threshold: number } | null;
+  source: UnlockDecision['source'];
+}
+
+/** Trophy's MetricEventPointsResponse: one points system's change caused by one request. */
+export interface PointsChangeView extends ReturnType<typeof pointsSystemHeader> {
+  total: number;
+  added: number;
+  level?: LevelView | null;
+  awards: PointsAwardView[];
+}
+
+type Writes = Pick<IngestChanges, 'awards' | 'pointsAwards' | 'points' | 'stats'>;
+
+export class UnlockRecorder {
+  private readonly awards: Writes['awards'] = [];
+  private readonly pointsAwards: Writes['pointsAwards'] = [];
+  private readonly pointsDeltas = new Map<string, PointsDelta>();
+  private readonly statsDeltas = new Map<string, StatsDelta>();
+
+  constructor(
+    private readonly config: CommunityConfig,
+    private readonly locale: Locale,
+    private readonly log: Logger,
+    private readonly now: number,
+  ) {}
+
+  /**
+   * Records one unlock for one user. `userPoints` is that user's points by system id, updated in
+   * place; `pointsOut` collects the points changes of the request being answered.
+   */
+  record(
+    userId: string,
+    decision: UnlockDecision,
+    at: number,
+    eventId: string | null,
+    userPoints: Map<string, number>,
+    pointsOut: Record<string, PointsChangeView>,
+  ): UnlockView {
+    const a = decision.achievement;
+    const awardId = timeOrderedId(this.now);
+    const paid: RewardView[] = [];
+    for (const reward of rewardViews(decision.rewards, badgeOf(decision))) {
+      if (reward.type !== 'points') paid.push(reward);
+    }
+    for (const [systemKey, amount] of pointsBySystem(decision.rewards)) {
+      const system = this.config.pointsSystemsByKey.get(systemKey);
+      if (!system || system.status !== 'active') {
+        this.log.warn({ achievement: a.key, system: systemKey }, 'Points reward skipped: the points system is gone');
+        continue;
+      }
+      const before = userPoints.get(system.id) ?? 0;
+      const { total, added } = addPoints(before, amount, system.maxPoints);
+      paid.push({ type: 'points', system: systemKey, amount: added });
+      if (added <= 0) continue;
+      userPoints.set(system.id, total);
+      const pointsAwardId = timeOrderedId(this.now);
+      this.pointsAwards.push({
+        id: pointsAwardId,
+        user_id: userId,
+        system_id: system.id,
+        amount: added,
+        total_after: total,
+        trigger_type: 'achievement',
+        trigger_id: a.id,
+        award_id: awardId,
+        event_id: eventId,
+        created_at: at,
+      });
+      const deltaKey = `${userId}\u0000${system.id}`;
+      const delta = this.pointsDeltas.get(deltaKey);
+      if (delta) delta.amount += added;
+      else this.pointsDeltas.set(deltaKey, { userId, systemId: system.id, amount: added });
+
+      const change = (pointsOut[system.key] ??= { ...pointsSystemHeader(system), total: before, added: 0, awards: [] });
+      const levelBefore = levelFor(system.levels, change.total - change.added);
+      change.total = total;
+      change.added += added;
+      const levelAfter = levelFor(system.levels, total);
+      if (levelAfter?.id !== levelBefore?.id) change.level = levelView(levelAfter);
+      change.awards.push(
+        pointsAwardView({ id: pointsAwardId, amount: added, totalAfter: total, createdAt: at, triggerId: a.id }, this.config, this.locale),
+      );
+    }
+
+    this.awards.push({
+      id: awardId,
+      user_id: userId,
+      achievement_id: a.id,
+      tier_key: decision.tierKey,
+      period_key: decision.periodKey,
+      achieved_at: at,
+      event_id: eventId,
+      source: decision.source,
+      backfilled: 0,
+      rewards: JSON.stringify(paid),
+    });
+    const stats = this.statsDeltas.get(a.id) ?? { achievementId: a.id, completions: 0, unlocks: 0 };
+    stats.unlocks += 1;
+    if (decision.firstForUser) stats.completions += 1;
+    this.statsDeltas.set(a.id, stats);
+
+    const tier = decision.tierIndex === null ? undefined : a.tiers[decision.tierIndex];
+    return {
+      ...achievementView(a, this.config, this.locale),
+      achievedAt: iso(at),
+      completionId: awardId,
+      completionCount: decision.completionCount,
+      tier: tier
+        ? { key: tier.key, name: translated(tier.name, tier.translations, this.locale, 'name'), threshold: tier.threshold }
+        : null,
+      rewards: paid,
+      source: decision.source,
+    };
+  }
+
+  changes(): Writes {
+    return {
+      awards: this.awards,
+      pointsAwards: this.pointsAwards,
+      points: [...this.pointsDeltas.values()],
+      stats: [...this.statsDeltas.values()],
+    };
+  }
+}
+
+function badgeOf(decision: UnlockDecision): string | null {
+  const tier = decision.tierIndex === null ? undefined : decision.achievement.tiers[decision.tierIndex];
+  return tier?.badgeUrl ?? decision.achievement.badgeUrl;
+}

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogConfig } from 'kysely';
+import type { DB } from './schema.js';
+import type { Dialect } from './dialect.js';
+import { migrationProvider } from './migrations/index.js';
+
+export interface DatabaseOptions {
+  /** postgres://… selects PostgreSQL; absent means the embedded SQLite file. */
+  url?: string | undefined;
+  /** Where the SQLite file lives. */
+  dataDir: string;
+  /** PostgreSQL pool size. */
+  poolSize?: number | undefined;
+  /** PostgreSQL schema to use (tests run each in their own). */
+  schema?: string | undefined;
+  /** Called with every SQL statement run (tests use it to check what the engine asks of the database). */
+  onQuery?: ((sql: string, parameters: readonly unknown[]) => void) | undefined;
+}
+
+export interface Database {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  /** Human-readable location, for logs ("sqlite:./data/laurel.db"). */
+  location: string;
+  close(): Promise<void>;
+}
+
+// int8 and numeric come back from pg as strings; every such column here fits in a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+export function openDatabase(options: DatabaseOptions): Database {
+  const onQuery = options.onQuery;
+  const log: LogConfig | undefined = onQuery
+    ? (event) => {
+        if (event.level === 'query') onQuery(event.query.sql, event.query.parameters);
+      }
+    : undefined;
+  if (options.url && /^postgres(ql)?:\/\//.test(options.url)) {
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
+    return {
+      db,
+      dialect: 'postgres',
+      location: redactPassword(options.url),
+      close: () => db.destroy(),
+    };
+  }
+  if (options.url) {
+    throw new Error(`Unsupported database URL "${redactPassword(options.url)}": use postgres://…`);
+  }
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const file = path.join(options.dataDir, 'laurel.db');
+  const sqlite = new SQLite(file);
+  // WAL keeps readers off the writer's back; NORMAL sync is durable across process crashes.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('temp_store = MEMORY');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), ...(log ? { log } : {}) });
+  return { db, dialect: 'sqlite', location: `sqlite:${file}`, close: () => db.destroy() };
+}
+
+/** Brings the schema to the latest version. Safe when several processes start at once. */
+export async function migrateToLatest(database: Database): Promise<string[]> {
+  const migrator = new Migrator({
+    db: database.db,
+    provider: migrationProvider(database.dialect),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+function redactPassword(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}

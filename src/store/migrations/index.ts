@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { Dialect } from '../dialect.js';
+import { initialSchema } from './0001_initial.js';
+
+/** Versioned migrations, in order. Names never change once released. */
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return {
+        '0001_initial': initialSchema(dialect),
+      };
+    },
+  };
+}

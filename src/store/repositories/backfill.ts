@@ -1,0 +1,252 @@
+/**
+ * Backfill in set-based SQL: one INSERT … SELECT per tier, rewards paid by joining the rows that
+ * one run wrote. No loop over users ever runs in JavaScript, so a million users cost a handful
+ * of statements.
+ */
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Dialect } from '../dialect.js';
+import type { DB } from '../schema.js';
+import type { Tenant } from '../tenant.js';
+
+/** Where a measure is read from: the user's metric total or the achievement's own counter. */
+export type MeasureSource = { kind: 'total'; metricId: string } | { kind: 'counter'; achievementId: string };
+
+export interface GrantTarget {
+  achievementId: string;
+  tierKey: string;
+  rewardsJson: string;
+  runId: string;
+  now: number;
+}
+
+export interface MeasureCondition {
+  source: MeasureSource;
+  measure: 'total' | 'count';
+  comparison: '>=' | '=';
+  threshold: number;
+  userFilter: Record<string, string> | null;
+}
+
+export class BackfillRepository {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /** Recomputes an achievement's counters from the raw events (filtered, and from a time). */
+  async rebuildCounters(
+    tenant: Tenant,
+    achievementId: string,
+    metricId: string,
+    eventFilter: Record<string, string> | null,
+    countsFrom: number | null,
+  ): Promise<void> {
+    await this.clearCounters(tenant, achievementId);
+    const filters = [
+      sql`e.community_id = ${tenant.communityId}`,
+      sql`e.metric_id = ${metricId}`,
+      ...(countsFrom === null ? [] : [sql`e.occurred_at >= ${countsFrom}`]),
+      ...Object.entries(eventFilter ?? {}).map(([k, v]) => sql`${this.jsonField(sql.ref('e.attributes'), k)} = ${v}`),
+    ];
+    await sql`
+      insert into achievement_counters (org_id, community_id, user_id, achievement_id, total, count)
+      select ${tenant.orgId}, ${tenant.communityId}, e.user_id, ${achievementId}, ${this.roundedSum(sql`e.value`)}, count(*)
+      from events e
+      where ${sql.join(filters, sql` and `)}
+      group by e.user_id`.execute(this.db);
+  }
+
+  async clearCounters(tenant: Tenant, achievementId: string): Promise<void> {
+    await this.db
+      .deleteFrom('achievement_counters')
+      .where('community_id', '=', tenant.communityId)
+      .where('achievement_id', '=', achievementId)
+      .execute();
+  }
+
+  /** Grants one tier (or the single step) to every user whose measure meets the condition. */
+  async grantByMeasure(tenant: Tenant, target: GrantTarget, condition: MeasureCondition): Promise<void> {
+    const { from, where } = this.measureFrom(tenant, condition);
+    const measure = sql.ref(`m.${condition.measure}`);
+    const compare = condition.comparison === '=' ? sql`${measure} = ${condition.threshold}` : sql`${measure} >= ${condition.threshold}`;
+    await sql`
+      insert into awards (${AWARD_COLUMNS})
+      select ${this.newId()}, ${tenant.orgId}, ${tenant.communityId}, m.user_id, ${target.achievementId}, ${target.tierKey},
+             '', ${this.millis(target.now)}, null, 'backfill', 1, ${target.rewardsJson}, ${target.runId}
+      from ${from}
+      where ${where} and ${compare}
+      on conflict (community_id, user_id, achievement_id, tier_key, period_key) do nothing`.execute(this.db);
+  }
+
+  /** Grants every completion of a repeatable achievement a user's measure already covers. */
+  async grantRepeats(tenant: Tenant, target: GrantTarget, condition: MeasureCondition, maxRepeats: number): Promise<void> {
+    const { from, where } = this.measureFrom(tenant, condition);
+    const measure = sql.ref(`m.${condition.measure}`);
+    const maxK = await sql<{ k: number | null }>`
+      select max(${measure}) as k from ${from} where ${where}`.execute(this.db);
+    const highest = Math.min(maxRepeats, Math.floor((Number(maxK.rows[0]?.k ?? 0) + 1e-9) / condition.threshold));
+    if (highest < 1) return;
+    await sql`
+      with recursive n(k) as (select 1 union all select k + 1 from n where k < ${highest})
+      insert into awards (${AWARD_COLUMNS})
+      select ${this.newId()}, ${tenant.orgId}, ${tenant.communityId}, m.user_id, ${target.achievementId}, ${target.tierKey},
+             ${this.asText(sql.ref('n.k'))}, ${this.millis(target.now)}, null, 'backfill', 1, ${target.rewardsJson}, ${target.runId}
+      from ${from} join n on n.k * ${condition.threshold} <= ${measure} + 0.000000001
+      where ${where}
+      on conflict (community_id, user_id, achievement_id, tier_key, period_key) do nothing`.execute(this.db);
+  }
+
+  /** Grants a composite to every user holding at least `min` of its requirements. */
+  async grantComposite(
+    tenant: Tenant,
+    target: GrantTarget,
+    requiredIds: readonly string[],
+    min: number,
+    userFilter: Record<string, string> | null,
+  ): Promise<void> {
+    const filter = this.userFilterSql(userFilter);
+    const userJoin = filter ? sql`join users u on u.community_id = ${tenant.communityId} and u.id = h.user_id` : sql``;
+    await sql`
+      insert into awards (${AWARD_COLUMNS})
+      select ${this.newId()}, ${tenant.orgId}, ${tenant.communityId}, h.user_id, ${target.achievementId}, ${target.tierKey},
+             '', ${this.millis(target.now)}, null, 'backfill', 1, ${target.rewardsJson}, ${target.runId}
+      from (select user_id from awards
+            where community_id = ${tenant.communityId} and achievement_id in (${sql.join(requiredIds)})
+            group by user_id having count(distinct achievement_id) >= ${min}) h
+      ${userJoin}
+      where ${filter ?? sql`1 = 1`}
+      on conflict (community_id, user_id, achievement_id, tier_key, period_key) do nothing`.execute(this.db);
+  }
+
+  /**
+   * Pays one points reward for every row of one tier that one run wrote. A user given several
+   * repeats in the run gets them in order, each award recording the total after it.
+   */
+  async payPoints(
+    tenant: Tenant,
+    runId: string,
+    tierKey: string,
+    system: { id: string; maxPoints: number | null },
+    amount: number,
+    now: number,
+  ): Promise<void> {
+    const position = sql`row_number() over (partition by a.user_id order by ${this.asInteger(sql.ref('a.period_key'))})`;
+    const before = sql`coalesce(p.total, 0) + ${amount} * (${position} - 1)`;
+    const after = sql`coalesce(p.total, 0) + ${amount} * ${position}`;
+    const cap = (v: RawBuilder<unknown>) => (system.maxPoints === null ? v : this.least(v, sql`${system.maxPoints}`));
+    await sql`
+      insert into points_awards (id, org_id, community_id, user_id, system_id, amount, total_after, trigger_type, trigger_id, award_id, event_id, created_at)
+      select ${this.newId()}, org_id, community_id, user_id, ${system.id}, total_after - total_before, total_after,
+             'achievement', achievement_id, award_id, null, ${this.millis(now)}
+      from (
+        select a.org_id, a.community_id, a.user_id, a.achievement_id, a.id as award_id,
+               ${this.greatest(cap(before), sql`coalesce(p.total, 0)`)} as total_before,
+               ${this.greatest(cap(after), sql`coalesce(p.total, 0)`)} as total_after
+        from awards a
+        left join user_points p on p.community_id = a.community_id and p.user_id = a.user_id and p.system_id = ${system.id}
+        where a.backfill_run = ${runId} and a.tier_key = ${tierKey}
+      ) paid
+      where total_after > total_before`.execute(this.db);
+    await sql`
+      insert into user_points (org_id, community_id, user_id, system_id, total)
+      select pa.org_id, pa.community_id, pa.user_id, pa.system_id, sum(pa.amount)
+      from points_awards pa join awards a on a.id = pa.award_id
+      where a.backfill_run = ${runId} and a.tier_key = ${tierKey} and pa.system_id = ${system.id} and pa.created_at = ${now}
+        and a.community_id = ${tenant.communityId}
+      group by pa.org_id, pa.community_id, pa.user_id, pa.system_id
+      on conflict (community_id, user_id, system_id) do update set total = ${this.roundedPair(sql.ref('user_points.total'), sql.ref('excluded.total'))}`.execute(
+      this.db,
+    );
+  }
+
+  async countRun(runId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('awards')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('backfill_run', '=', runId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Recounts an achievement's completions after a set-based change. */
+  async refreshStats(achievementId: string): Promise<void> {
+    await sql`
+      update achievement_stats
+      set completions = (select count(distinct user_id) from awards where achievement_id = ${achievementId}),
+          unlocks = (select count(*) from awards where achievement_id = ${achievementId})
+      where achievement_id = ${achievementId}`.execute(this.db);
+  }
+
+  private measureFrom(tenant: Tenant, condition: MeasureCondition) {
+    const filter = this.userFilterSql(condition.userFilter);
+    const userJoin = filter ? sql`join users u on u.community_id = m.community_id and u.id = m.user_id` : sql``;
+    const from =
+      condition.source.kind === 'total'
+        ? sql`user_metrics m ${userJoin}`
+        : sql`achievement_counters m ${userJoin}`;
+    const own =
+      condition.source.kind === 'total'
+        ? sql`m.community_id = ${tenant.communityId} and m.metric_id = ${condition.source.metricId}`
+        : sql`m.community_id = ${tenant.communityId} and m.achievement_id = ${condition.source.achievementId}`;
+    return { from, where: filter ? sql`${own} and ${filter}` : own };
+  }
+
+  private userFilterSql(filter: Record<string, string> | null): RawBuilder<unknown> | null {
+    const entries = Object.entries(filter ?? {});
+    if (entries.length === 0) return null;
+    return sql.join(
+      entries.map(([k, v]) => sql`${this.jsonField(sql.ref('u.attributes'), k)} = ${v}`),
+      sql` and `,
+    );
+  }
+
+  private jsonField(column: RawBuilder<unknown> | ReturnType<typeof sql.ref>, key: string) {
+    return this.dialect === 'postgres'
+      ? sql`(${column}::jsonb ->> ${key})`
+      : sql`json_extract(${column}, ${`$."${key}"`})`;
+  }
+
+  private newId() {
+    return this.dialect === 'postgres'
+      ? sql`gen_random_uuid()::text`
+      : sql`lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' ||
+              substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`;
+  }
+
+  private roundedSum(value: RawBuilder<unknown>) {
+    return this.dialect === 'postgres'
+      ? sql`round(sum(${value})::numeric, 8)::double precision`
+      : sql`round(sum(${value}), 8)`;
+  }
+
+  private roundedPair(a: ReturnType<typeof sql.ref>, b: ReturnType<typeof sql.ref>) {
+    return this.dialect === 'postgres'
+      ? sql`round((${a} + ${b})::numeric, 8)::double precision`
+      : sql`round(${a} + ${b}, 8)`;
+  }
+
+  /** Parameters in a SELECT list have no type for PostgreSQL to infer; times are bigint. */
+  private millis(value: number) {
+    return sql`cast(${value} as bigint)`;
+  }
+
+  private asText(value: ReturnType<typeof sql.ref>) {
+    return sql`cast(${value} as text)`;
+  }
+
+  private asInteger(value: ReturnType<typeof sql.ref>) {
+    return this.dialect === 'postgres' ? sql`cast(nullif(${value}, '') as integer)` : sql`cast(${value} as integer)`;
+  }
+
+  private least(a: RawBuilder<unknown>, b: RawBuilder<unknown>) {
+    return this.dialect === 'postgres' ? sql`least(${a}, ${b})` : sql`min(${a}, ${b})`;
+  }
+
+  private greatest(a: RawBuilder<unknown>, b: RawBuilder<unknown>) {
+    return this.dialect === 'postgres' ? sql`greatest(${a}, ${b})` : sql`max(${a}, ${b})`;
+  }
+}
+
+const AWARD_COLUMNS = sql.raw(
+  'id, org_id, community_id, user_id, achievement_id, tier_key, period_key, achieved_at, event_id, source, backfilled, rewards, backfill_run',
+);

@@ -1,0 +1,324 @@
+/**
+ * The reads and writes of event ingestion and API completion, shaped for batches: a handful of
+ * set-based statements per batch, whatever its size, and every accumulator written as a delta.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Tally } from '../../domain/evaluate.js';
+import { chunks } from '../chunks.js';
+import type { Dialect } from '../dialect.js';
+import type { DB, NewAward, NewEvent, NewPointsAward } from '../schema.js';
+import type { Tenant } from '../tenant.js';
+
+export interface TotalDelta {
+  userId: string;
+  metricId: string;
+  value: number;
+  count: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+export interface CounterDelta {
+  userId: string;
+  achievementId: string;
+  value: number;
+  count: number;
+}
+
+export interface StatsDelta {
+  achievementId: string;
+  completions: number;
+  unlocks: number;
+}
+
+export interface PointsDelta {
+  userId: string;
+  systemId: string;
+  amount: number;
+}
+
+export interface IdempotencyRecord {
+  userId: string;
+  metricId: string;
+  key: string;
+  eventId: string;
+  response: string;
+  createdAt: number;
+}
+
+export interface IngestChanges {
+  events: Omit<NewEvent, 'org_id' | 'community_id'>[];
+  totals: TotalDelta[];
+  counters: CounterDelta[];
+  awards: Omit<NewAward, 'org_id' | 'community_id'>[];
+  stats: StatsDelta[];
+  points: PointsDelta[];
+  pointsAwards: Omit<NewPointsAward, 'org_id' | 'community_id'>[];
+  idempotency: IdempotencyRecord[];
+}
+
+export interface HeldAwardRow {
+  user_id: string;
+  achievement_id: string;
+  tier_key: string;
+}
+
+/** Thrown when an award the engine decided on already exists: another writer got there first. */
+export class AwardRaceError extends Error {
+  constructor() {
+    super('An award was written concurrently; the transaction must be retried');
+  }
+}
+
+const idempotencyKeyOf = (userId: string, metricId: string, key: string) => `${userId}\u0000${metricId}\u0000${key}`;
+
+export class IngestRepository {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /**
+   * Serialises work on the same users across processes, without a global lock. SQLite already
+   * runs one writer at a time. Locks are taken in sorted order so two batches cannot deadlock.
+   */
+  async lockUsers(tenant: Tenant, userIds: readonly string[]): Promise<void> {
+    if (this.dialect !== 'postgres' || userIds.length === 0) return;
+    const sorted = [...new Set(userIds)].sort();
+    await sql`select pg_advisory_xact_lock(hashtextextended(${tenant.communityId} || ':' || u, 0))
+              from (select u from unnest(${sorted}::text[]) as u order by u) as ordered`.execute(this.db);
+  }
+
+  async findIdempotent(
+    tenant: Tenant,
+    keys: readonly { userId: string; metricId: string; key: string }[],
+  ): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    if (keys.length === 0) return found;
+    for (const part of chunks(keys, 300)) {
+      const rows = await this.db
+        .selectFrom('idempotency_keys')
+        .select(['user_id', 'metric_id', 'key', 'response'])
+        .where('community_id', '=', tenant.communityId)
+        .where((eb) =>
+          eb.or(
+            part.map((k) =>
+              eb.and([eb('user_id', '=', k.userId), eb('metric_id', '=', k.metricId), eb('key', '=', k.key)]),
+            ),
+          ),
+        )
+        .execute();
+      for (const r of rows) found.set(idempotencyKeyOf(r.user_id, r.metric_id, r.key), r.response);
+    }
+    return found;
+  }
+
+  static idempotencyKey = idempotencyKeyOf;
+
+  async loadTotals(
+    tenant: Tenant,
+    userIds: readonly string[],
+    metricIds: readonly string[],
+  ): Promise<Map<string, Map<string, Tally>>> {
+    const out = new Map<string, Map<string, Tally>>();
+    if (userIds.length === 0 || metricIds.length === 0) return out;
+    for (const part of chunks(userIds)) {
+      const rows = await this.db
+        .selectFrom('user_metrics')
+        .select(['user_id', 'metric_id', 'total', 'count'])
+        .where('community_id', '=', tenant.communityId)
+        .where('user_id', 'in', part)
+        .where('metric_id', 'in', metricIds)
+        .execute();
+      for (const r of rows) nested(out, r.user_id).set(r.metric_id, { total: r.total, count: r.count });
+    }
+    return out;
+  }
+
+  async loadCounters(
+    tenant: Tenant,
+    userIds: readonly string[],
+    achievementIds: readonly string[],
+  ): Promise<Map<string, Map<string, Tally>>> {
+    const out = new Map<string, Map<string, Tally>>();
+    if (userIds.length === 0 || achievementIds.length === 0) return out;
+    for (const part of chunks(userIds)) {
+      const rows = await this.db
+        .selectFrom('achievement_counters')
+        .select(['user_id', 'achievement_id', 'total', 'count'])
+        .where('community_id', '=', tenant.communityId)
+        .where('user_id', 'in', part)
+        .where('achievement_id', 'in', achievementIds)
+        .execute();
+      for (const r of rows) nested(out, r.user_id).set(r.achievement_id, { total: r.total, count: r.count });
+    }
+    return out;
+  }
+
+  async loadHeld(
+    tenant: Tenant,
+    userIds: readonly string[],
+    achievementIds: readonly string[],
+  ): Promise<HeldAwardRow[]> {
+    if (userIds.length === 0 || achievementIds.length === 0) return [];
+    const out: HeldAwardRow[] = [];
+    for (const part of chunks(userIds)) {
+      out.push(
+        ...(await this.db
+          .selectFrom('awards')
+          .select(['user_id', 'achievement_id', 'tier_key'])
+          .where('community_id', '=', tenant.communityId)
+          .where('user_id', 'in', part)
+          .where('achievement_id', 'in', achievementIds)
+          .execute()),
+      );
+    }
+    return out;
+  }
+
+  async loadPoints(tenant: Tenant, userIds: readonly string[]): Promise<Map<string, Map<string, number>>> {
+    const out = new Map<string, Map<string, number>>();
+    for (const part of chunks(userIds)) {
+      const rows = await this.db
+        .selectFrom('user_points')
+        .select(['user_id', 'system_id', 'total'])
+        .where('community_id', '=', tenant.communityId)
+        .where('user_id', 'in', part)
+        .execute();
+      for (const r of rows) nested(out, r.user_id).set(r.system_id, r.total);
+    }
+    return out;
+  }
+
+  async write(tenant: Tenant, changes: IngestChanges): Promise<void> {
+    const scope = { org_id: tenant.orgId, community_id: tenant.communityId };
+    // Awards first: if one already exists the whole transaction is retried before anything is paid.
+    for (const part of chunks(changes.awards)) {
+      const inserted = await this.db
+        .insertInto('awards')
+        .values(part.map((a) => ({ ...scope, ...a })))
+        .onConflict((oc) =>
+          oc.columns(['community_id', 'user_id', 'achievement_id', 'tier_key', 'period_key']).doNothing(),
+        )
+        .returning('id')
+        .execute();
+      if (inserted.length !== part.length) throw new AwardRaceError();
+    }
+    for (const part of chunks(changes.events)) {
+      await this.db
+        .insertInto('events')
+        .values(part.map((e) => ({ ...scope, ...e })))
+        .execute();
+    }
+    for (const part of chunks(changes.totals)) {
+      await this.db
+        .insertInto('user_metrics')
+        .values(
+          part.map((t) => ({
+            ...scope,
+            user_id: t.userId,
+            metric_id: t.metricId,
+            total: t.value,
+            count: t.count,
+            first_at: t.firstAt,
+            last_at: t.lastAt,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['community_id', 'user_id', 'metric_id']).doUpdateSet({
+            total: this.roundedSum(sql.ref('user_metrics.total'), sql.ref('excluded.total')),
+            count: sql`user_metrics.count + excluded.count`,
+            first_at: this.least(sql.ref('user_metrics.first_at'), sql.ref('excluded.first_at')),
+            last_at: this.greatest(sql.ref('user_metrics.last_at'), sql.ref('excluded.last_at')),
+          }),
+        )
+        .execute();
+    }
+    for (const part of chunks(changes.counters)) {
+      await this.db
+        .insertInto('achievement_counters')
+        .values(
+          part.map((c) => ({
+            ...scope,
+            user_id: c.userId,
+            achievement_id: c.achievementId,
+            total: c.value,
+            count: c.count,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['community_id', 'user_id', 'achievement_id']).doUpdateSet({
+            total: this.roundedSum(sql.ref('achievement_counters.total'), sql.ref('excluded.total')),
+            count: sql`achievement_counters.count + excluded.count`,
+          }),
+        )
+        .execute();
+    }
+    for (const s of changes.stats) {
+      await this.db
+        .updateTable('achievement_stats')
+        .set({
+          completions: sql`completions + ${s.completions}`,
+          unlocks: sql`unlocks + ${s.unlocks}`,
+        })
+        .where('achievement_id', '=', s.achievementId)
+        .execute();
+    }
+    for (const part of chunks(changes.points)) {
+      await this.db
+        .insertInto('user_points')
+        .values(part.map((p) => ({ ...scope, user_id: p.userId, system_id: p.systemId, total: p.amount })))
+        .onConflict((oc) =>
+          oc.columns(['community_id', 'user_id', 'system_id']).doUpdateSet({
+            total: this.roundedSum(sql.ref('user_points.total'), sql.ref('excluded.total')),
+          }),
+        )
+        .execute();
+    }
+    for (const part of chunks(changes.pointsAwards)) {
+      await this.db
+        .insertInto('points_awards')
+        .values(part.map((p) => ({ ...scope, ...p })))
+        .execute();
+    }
+    for (const part of chunks(changes.idempotency)) {
+      await this.db
+        .insertInto('idempotency_keys')
+        .values(
+          part.map((r) => ({
+            ...scope,
+            user_id: r.userId,
+            metric_id: r.metricId,
+            key: r.key,
+            event_id: r.eventId,
+            response: r.response,
+            created_at: r.createdAt,
+          })),
+        )
+        .execute();
+    }
+  }
+
+  private roundedSum(a: ReturnType<typeof sql.ref>, b: ReturnType<typeof sql.ref>) {
+    return this.dialect === 'postgres'
+      ? sql<number>`round((${a} + ${b})::numeric, 8)::double precision`
+      : sql<number>`round(${a} + ${b}, 8)`;
+  }
+
+  private least(a: ReturnType<typeof sql.ref>, b: ReturnType<typeof sql.ref>) {
+    return this.dialect === 'postgres' ? sql<number>`least(${a}, ${b})` : sql<number>`min(${a}, ${b})`;
+  }
+
+  private greatest(a: ReturnType<typeof sql.ref>, b: ReturnType<typeof sql.ref>) {
+    return this.dialect === 'postgres' ? sql<number>`greatest(${a}, ${b})` : sql<number>`max(${a}, ${b})`;
+  }
+}
+
+function nested<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let inner = map.get(key);
+  if (!inner) {
+    inner = new Map();
+    map.set(key, inner);
+  }
+  return inner;
+}

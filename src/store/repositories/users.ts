@@ -1,0 +1,58 @@
+import type { Kysely } from 'kysely';
+import type { User } from '../../domain/user.js';
+import { toUser, userColumns } from '../mappers.js';
+import type { DB } from '../schema.js';
+import type { Tenant } from '../tenant.js';
+
+export class UsersRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async get(tenant: Tenant, id: string): Promise<User | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('community_id', '=', tenant.communityId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async findMany(tenant: Tenant, ids: readonly string[]): Promise<Map<string, User>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('community_id', '=', tenant.communityId)
+      .where('id', 'in', ids)
+      .execute();
+    return new Map(rows.map((r) => [r.id, toUser(r)]));
+  }
+
+  /** Writes users that are new or changed; new ones are inserted, the rest updated. */
+  async save(tenant: Tenant, created: readonly User[], updated: readonly User[]): Promise<void> {
+    if (created.length > 0) {
+      await this.db
+        .insertInto('users')
+        .values(created.map((u) => ({ org_id: tenant.orgId, community_id: tenant.communityId, ...userColumns(u) })))
+        .execute();
+    }
+    for (const u of updated) {
+      const { id, created_at: _created, ...columns } = userColumns(u);
+      await this.db
+        .updateTable('users')
+        .set(columns)
+        .where('community_id', '=', tenant.communityId)
+        .where('id', '=', id)
+        .execute();
+    }
+  }
+
+  async count(tenant: Tenant): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('community_id', '=', tenant.communityId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}

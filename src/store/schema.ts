@@ -1,0 +1,242 @@
+/**
+ * Row types of every table, as Kysely sees them. Times are epoch milliseconds, JSON is stored as
+ * text and flags as 0/1 integers, so that both dialects return the same JavaScript values.
+ */
+import type { ColumnType, Insertable, Selectable } from 'kysely';
+
+type Json = string;
+type Flag = number;
+type Millis = number;
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+
+export interface OrganisationsTable {
+  id: string;
+  name: string;
+  created_at: Millis;
+}
+
+export interface CommunitiesTable {
+  id: string;
+  org_id: string;
+  key: string;
+  name: string;
+  settings: Json;
+  config_version: Defaulted<number>;
+  created_at: Millis;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  org_id: string;
+  community_id: string;
+  kind: 'admin' | 'application';
+  name: string;
+  key_prefix: string;
+  key_hash: string;
+  created_at: Millis;
+  revoked_at: Millis | null;
+}
+
+export interface UsersTable {
+  org_id: string;
+  community_id: string;
+  id: string;
+  name: string | null;
+  email: string | null;
+  tz: string | null;
+  attributes: Json;
+  subscribe_to_emails: Flag;
+  device_tokens: Json | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface MetricsTable {
+  id: string;
+  org_id: string;
+  community_id: string;
+  key: string;
+  name: string;
+  description: string | null;
+  unit: string | null;
+  unit_singular: string | null;
+  verb: string | null;
+  translations: Json;
+  status: 'active' | 'archived';
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface PointsSystemsTable {
+  id: string;
+  org_id: string;
+  community_id: string;
+  key: string;
+  name: string;
+  description: string | null;
+  badge_url: string | null;
+  max_points: number | null;
+  kind: 'xp' | 'spendable';
+  status: 'active' | 'archived';
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface PointsLevelsTable {
+  id: string;
+  org_id: string;
+  community_id: string;
+  system_id: string;
+  key: string;
+  name: string;
+  description: string | null;
+  badge_url: string | null;
+  points: number;
+}
+
+export interface AchievementsTable {
+  id: string;
+  org_id: string;
+  community_id: string;
+  key: string;
+  name: string;
+  description: string | null;
+  badge_url: string | null;
+  category: string | null;
+  tags: Json;
+  featured: Flag;
+  status: 'draft' | 'active' | 'locked' | 'archived';
+  scope: 'community' | 'org';
+  criteria: Json;
+  tiers: Json;
+  rewards: Json;
+  filters: Json;
+  policies: Json;
+  translations: Json;
+  celebration: Json;
+  email_on_unlock: Flag;
+  activated_at: Millis | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface AchievementStatsTable {
+  achievement_id: string;
+  org_id: string;
+  community_id: string;
+  completions: number;
+  unlocks: number;
+}
+
+export interface UserMetricsTable {
+  org_id: string;
+  community_id: string;
+  user_id: string;
+  metric_id: string;
+  total: number;
+  count: number;
+  first_at: Millis;
+  last_at: Millis;
+}
+
+export interface AchievementCountersTable {
+  org_id: string;
+  community_id: string;
+  user_id: string;
+  achievement_id: string;
+  total: number;
+  count: number;
+}
+
+export interface EventsTable {
+  id: string;
+  org_id: string;
+  community_id: string;
+  user_id: string;
+  metric_id: string;
+  value: number;
+  attributes: Json | null;
+  occurred_at: Millis;
+  received_at: Millis;
+}
+
+export interface IdempotencyKeysTable {
+  org_id: string;
+  community_id: string;
+  user_id: string;
+  metric_id: string;
+  key: string;
+  event_id: string;
+  response: Json;
+  created_at: Millis;
+}
+
+export interface AwardsTable {
+  id: string;
+  org_id: string;
+  community_id: string;
+  user_id: string;
+  achievement_id: string;
+  tier_key: string;
+  period_key: string;
+  achieved_at: Millis;
+  event_id: string | null;
+  source: 'event' | 'api' | 'backfill' | 'composite';
+  backfilled: Flag;
+  rewards: Json;
+  backfill_run: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface UserPointsTable {
+  org_id: string;
+  community_id: string;
+  user_id: string;
+  system_id: string;
+  total: number;
+}
+
+export interface PointsAwardsTable {
+  id: string;
+  org_id: string;
+  community_id: string;
+  user_id: string;
+  system_id: string;
+  amount: number;
+  total_after: number;
+  trigger_type: 'achievement';
+  trigger_id: string | null;
+  award_id: string | null;
+  event_id: string | null;
+  created_at: Millis;
+}
+
+export interface DB {
+  organisations: OrganisationsTable;
+  communities: CommunitiesTable;
+  api_keys: ApiKeysTable;
+  users: UsersTable;
+  metrics: MetricsTable;
+  points_systems: PointsSystemsTable;
+  points_levels: PointsLevelsTable;
+  achievements: AchievementsTable;
+  achievement_stats: AchievementStatsTable;
+  user_metrics: UserMetricsTable;
+  achievement_counters: AchievementCountersTable;
+  events: EventsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  awards: AwardsTable;
+  user_points: UserPointsTable;
+  points_awards: PointsAwardsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type MetricRow = Selectable<MetricsTable>;
+export type AchievementRow = Selectable<AchievementsTable>;
+export type AwardRow = Selectable<AwardsTable>;
+export type PointsSystemRow = Selectable<PointsSystemsTable>;
+export type PointsLevelRow = Selectable<PointsLevelsTable>;
+export type CommunityRow = Selectable<CommunitiesTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type NewEvent = Insertable<EventsTable>;
+export type NewAward = Insertable<AwardsTable>;
+export type NewPointsAward = Insertable<PointsAwardsTable>;

@@ -1,0 +1,63 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './database.js';
+import type { Dialect } from './dialect.js';
+import { AchievementsRepository } from './repositories/achievements.js';
+import { ApiKeysRepository } from './repositories/api-keys.js';
+import { AwardsRepository } from './repositories/awards.js';
+import { BackfillRepository } from './repositories/backfill.js';
+import { CommunitiesRepository } from './repositories/communities.js';
+import { IngestRepository } from './repositories/ingest.js';
+import { MetricsRepository } from './repositories/metrics.js';
+import { PointsSystemsRepository } from './repositories/points-systems.js';
+import { PointsRepository } from './repositories/points.js';
+import { UsersRepository } from './repositories/users.js';
+import type { DB } from './schema.js';
+
+/** Every repository, bound to one connection or one transaction. */
+export class Repositories {
+  readonly communities: CommunitiesRepository;
+  readonly apiKeys: ApiKeysRepository;
+  readonly users: UsersRepository;
+  readonly metrics: MetricsRepository;
+  readonly pointsSystems: PointsSystemsRepository;
+  readonly achievements: AchievementsRepository;
+  readonly ingest: IngestRepository;
+  readonly awards: AwardsRepository;
+  readonly points: PointsRepository;
+  readonly backfill: BackfillRepository;
+
+  constructor(db: Kysely<DB>, dialect: Dialect) {
+    this.communities = new CommunitiesRepository(db);
+    this.apiKeys = new ApiKeysRepository(db);
+    this.users = new UsersRepository(db);
+    this.metrics = new MetricsRepository(db);
+    this.pointsSystems = new PointsSystemsRepository(db);
+    this.achievements = new AchievementsRepository(db);
+    this.ingest = new IngestRepository(db, dialect);
+    this.awards = new AwardsRepository(db);
+    this.points = new PointsRepository(db);
+    this.backfill = new BackfillRepository(db, dialect);
+  }
+}
+
+export class Store {
+  /** Repositories outside any transaction, for reads. */
+  readonly read: Repositories;
+
+  constructor(readonly database: Database) {
+    this.read = new Repositories(database.db, database.dialect);
+  }
+
+  get dialect(): Dialect {
+    return this.database.dialect;
+  }
+
+  /** Runs `work` in one transaction: everything it writes commits together or not at all. */
+  async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
+    return this.database.db.transaction().execute((trx) => work(new Repositories(trx, this.database.dialect)));
+  }
+
+  close(): Promise<void> {
+    return this.database.close();
+  }
+}
