@@ -46,17 +46,17 @@ common(program.command('serve'))
       await laurel.close();
     });
     const address = await laurel.app.listen({ port: settings.port, host: settings.host });
-    const say = (line: string) => process.stdout.write(`${line}\n`);
-    say(`Laurel is listening on ${address} (${laurel.ctx.store.database.location})`);
-    say(`  API docs:  ${address}/docs`);
-    if (laurel.bootstrap.generatedKeyFile) {
-      say(`  First start: an admin key was generated and written to ${laurel.bootstrap.generatedKeyFile}`);
-      say(`  Read it with: cat ${laurel.bootstrap.generatedKeyFile}`);
+    const lines = [`Laurel is listening on ${address} (${laurel.ctx.store.database.location})`, `  API docs:  ${address}/docs`];
+    const keyFile = laurel.bootstrap.generatedKeyFile;
+    if (keyFile) {
+      lines.push(`  First start: an admin key was generated and written to ${keyFile}`, `  Read it with: cat ${keyFile}`);
     } else if (settings.masterKey) {
-      say('  Admin key: the value of LAUREL_MASTER_KEY');
+      lines.push('  Admin key: the value of LAUREL_MASTER_KEY');
     } else if (laurel.bootstrap.existingKeyFile) {
-      say(`  Admin key: in ${laurel.bootstrap.existingKeyFile}`);
+      lines.push(`  Admin key: in ${laurel.bootstrap.existingKeyFile}`);
     }
+    // One write, so whoever reads the banner gets all of it at once.
+    process.stdout.write(`${lines.join('\n')}\n`);
   });
 
 common(program.command('migrate'))

@@ -8,7 +8,7 @@ export const en: Messages = {
   api: 'Awarded by the app',
   compositeAll: 'Earn {list}',
   compositeSome: 'Earn any {min, number} of {list}',
-  quoted: "'{name}'",
+  quoted: "''{name}''", // ICU: '' is a literal apostrophe
   tierStep: '{n, number} ({tier})',
   repeatable: '{text} (repeatable)',
   orgScope: '{text} across all communities',

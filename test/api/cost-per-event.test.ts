@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { startLaurel } from '../support/laurel.js';
+
+/**
+ * Cost per event must depend only on the achievements the event touches, never on the number of
+ * users or the length of history. Timings are noisy, so this proves it structurally: the same
+ * statements run for a small and a large community, and none of them scans a table.
+ */
+describe('cost per event', () => {
+  async function traceOneEvent(users: number, historyPerUser: number) {
+    const statements: { sql: string; parameters: readonly unknown[] }[] = [];
+    let tracing = false;
+    const t = await startLaurel({ onQuery: (text, parameters) => tracing && statements.push({ sql: text, parameters }) });
+    try {
+      await t.admin('POST', '/admin/v1/points-systems', { key: 'xp', name: 'XP' });
+      for (const [key, threshold] of [['w1', 10], ['w2', 1e9]] as const) {
+        await t.admin('POST', '/admin/v1/achievements', { key, name: key, criteria: { type: 'metric', metric: 'words', threshold }, rewards: [{ type: 'points', system: 'xp', amount: 1 }], status: 'active' });
+      }
+      await t.admin('POST', '/admin/v1/achievements', { key: 'mobile', name: 'mobile', criteria: { type: 'metric', metric: 'words', threshold: 1e9 }, filters: { event: { source: 'm' } }, status: 'active' });
+      await t.admin('POST', '/admin/v1/achievements', { key: 'combo', name: 'combo', criteria: { type: 'composite', requires: ['w1', 'w2'] }, status: 'active' });
+      const events = [];
+      for (let u = 0; u < users; u++) for (let h = 0; h < historyPerUser; h++) events.push({ metric: 'words', user: { id: `u${u}` }, value: 1, attributes: { source: 'm' } });
+      for (let i = 0; i < events.length; i += 1000) await t.api('POST', '/v1/events', { events: events.slice(i, i + 1000) });
+
+      tracing = true;
+      const reply = await t.api('POST', '/v1/metrics/words/event', { user: { id: 'u0' }, value: 1, attributes: { source: 'm' } }, { 'idempotency-key': 'once' });
+      tracing = false;
+      expect(reply.status).toBe(201);
+      return statements.map((s) => s.sql);
+    } finally {
+      await t.close();
+    }
+  }
+
+  it('runs the same statements for 10 users with 2 events each as for 1,000 users with 20 events each', async () => {
+    const small = await traceOneEvent(10, 2);
+    const large = await traceOneEvent(1000, 20);
+    expect(large).toEqual(small);
+    expect(small.length).toBeLessThan(20);
+  });
+
+  it('reads and writes through indexes only: no statement scans a table', async () => {
+    const statements: { sql: string; parameters: readonly unknown[] }[] = [];
+    let tracing = false;
+    const t = await startLaurel({ onQuery: (text, parameters) => tracing && statements.push({ sql: text, parameters }) });
+    try {
+      await t.admin('POST', '/admin/v1/achievements', { key: 'w', name: 'w', criteria: { type: 'metric', metric: 'words', threshold: 5 }, status: 'active' });
+      await t.admin('POST', '/admin/v1/achievements', { key: 'c', name: 'c', criteria: { type: 'composite', requires: ['w'] }, status: 'active' });
+      await t.api('POST', '/v1/metrics/words/event', { user: { id: 'a' }, value: 1 });
+      tracing = true;
+      await t.api('POST', '/v1/metrics/words/event', { user: { id: 'a' }, value: 9 }, { 'idempotency-key': 'k' });
+      tracing = false;
+      const sqlite = (await import('better-sqlite3')).default;
+      const db = new sqlite(`${t.dataDir}/laurel.db`, { readonly: true });
+      try {
+        const details: string[] = [];
+        for (const s of statements) {
+          if (!/^\s*(select|insert|update|delete)/i.test(s.sql)) continue;
+          const plan = db.prepare(`explain query plan ${s.sql}`).all(...(s.parameters as unknown[])) as { detail: string }[];
+          details.push(...plan.map((p) => p.detail));
+        }
+        expect(details.length).toBeGreaterThan(0);
+        // "SCAN n-ROW VALUES CLAUSE" is the statement's own VALUES list, not a table.
+        expect(details.filter((d) => /^SCAN /.test(d) && !/VALUES CLAUSE/.test(d))).toEqual([]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});

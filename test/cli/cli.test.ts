@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLaurel, startServerProcess, type ServerProcess } from '../support/server-process.js';
+
+describe('the laurel command', () => {
+  let dataDir: string;
+  let server: ServerProcess;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'laurel-cli-'));
+    server = await startServerProcess({ LAUREL_DATA_DIR: dataDir, LAUREL_MASTER_KEY: '' });
+  });
+  afterAll(async () => {
+    await server.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('on first start generates an admin key into a file only its owner can read, and says where', async () => {
+    const file = path.join(dataDir, 'master.key');
+    expect(server.output()).toContain(`written to ${file}`);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const key = fs.readFileSync(file, 'utf8').trim();
+    const metrics = await fetch(`${server.url}/admin/v1/metrics`, { headers: { 'x-api-key': key } });
+    expect(metrics.status).toBe(200);
+    const health = await fetch(`${server.url}/healthz`);
+    expect(await health.json()).toEqual({ status: 'ok', database: 'sqlite' });
+  });
+
+  it('stores only a hash of the generated key', async () => {
+    const key = fs.readFileSync(path.join(dataDir, 'master.key'), 'utf8').trim();
+    const db = fs.readFileSync(path.join(dataDir, 'laurel.db'));
+    const wal = fs.existsSync(path.join(dataDir, 'laurel.db-wal')) ? fs.readFileSync(path.join(dataDir, 'laurel.db-wal')) : Buffer.alloc(0);
+    expect(db.includes(key)).toBe(false);
+    expect(wal.includes(key)).toBe(false);
+  });
+
+  it('creates application keys with `keys create`', async () => {
+    const created = await runLaurel(['keys', 'create', '--name', 'cli'], { LAUREL_DATA_DIR: dataDir, LAUREL_MASTER_KEY: '' });
+    expect(created.code).toBe(0);
+    const key = created.stdout.trim();
+    expect(key).toMatch(/^laurel_app_/);
+    expect((await fetch(`${server.url}/v1/achievements`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    expect((await fetch(`${server.url}/admin/v1/metrics`, { headers: { 'x-api-key': key } })).status).toBe(403);
+  });
+
+  it('reports an up-to-date schema with `migrate`', async () => {
+    const migrated = await runLaurel(['migrate'], { LAUREL_DATA_DIR: dataDir });
+    expect(migrated).toMatchObject({ code: 0, stdout: 'The schema is up to date\n' });
+  });
+
+  it('shuts down cleanly on SIGTERM, and on the next start keeps the key it made', async () => {
+    expect(await server.stop()).toBe(0);
+    expect(server.output()).toContain('Shutting down');
+    server = await startServerProcess({ LAUREL_DATA_DIR: dataDir, LAUREL_MASTER_KEY: '' });
+    expect(server.output()).toContain(`Admin key: in ${path.join(dataDir, 'master.key')}`);
+    expect(fs.readdirSync(dataDir).filter((f) => f.endsWith('.key'))).toEqual(['master.key']);
+  });
+
+  it('refuses a bad setting with a clear message', async () => {
+    const bad = await runLaurel(['serve'], { LAUREL_DATA_DIR: dataDir, LAUREL_PORT: 'eighty' });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('LAUREL_PORT must be a whole number');
+  });
+});
