@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLaurel, type TestLaurel } from '../support/laurel.js';
+import { DIALECTS } from '../support/dialects.js';
 
-describe('admin: achievements', () => {
+describe.each(DIALECTS)('admin: achievements (%s)', (dialect) => {
   let t: TestLaurel;
   beforeAll(async () => {
-    t = await startLaurel();
+    t = await startLaurel({ dialect });
     await t.admin('POST', '/admin/v1/metrics', { key: 'words', name: 'Words written', unit: 'words', unitSingular: 'word', verb: 'Write' });
     await t.admin('POST', '/admin/v1/points-systems', { key: 'xp', name: 'XP' });
   });

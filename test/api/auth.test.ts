@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, startLaurel, type TestLaurel } from '../support/laurel.js';
+import { DIALECTS } from '../support/dialects.js';
 
-describe('API keys', () => {
+describe.each(DIALECTS)('API keys (%s)', (dialect) => {
   let t: TestLaurel;
   beforeAll(async () => {
-    t = await startLaurel();
+    t = await startLaurel({ dialect });
   });
   afterAll(() => t.close());
 
   it('answers /healthz and /readyz without a key', async () => {
-    expect((await t.raw('GET', '/healthz')).body).toEqual({ status: 'ok', database: 'sqlite' });
+    expect((await t.raw('GET', '/healthz')).body).toEqual({ status: 'ok', database: dialect });
     expect((await t.raw('GET', '/readyz')).status).toBe(200);
   });
 

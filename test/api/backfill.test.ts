@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLaurel, type TestLaurel } from '../support/laurel.js';
+import { DIALECTS } from '../support/dialects.js';
 
-describe('activation policies and backfill', () => {
+describe.each(DIALECTS)('activation policies and backfill (%s)', (dialect) => {
   let t: TestLaurel;
   const create = (body: object) => t.admin('POST', '/admin/v1/achievements', body);
   const activate = (key: string) => t.admin('PATCH', `/admin/v1/achievements/${key}`, { status: 'active' });
@@ -10,7 +11,7 @@ describe('activation policies and backfill', () => {
   const keysOf = async (user: string) => (await t.api('GET', `/v1/users/${user}/achievements`)).body.map((a: any) => a.key);
 
   beforeAll(async () => {
-    t = await startLaurel();
+    t = await startLaurel({ dialect });
     await t.admin('POST', '/admin/v1/points-systems', { key: 'xp', name: 'XP' });
     // History before any achievement exists: past (15), at (10), below (4), via web and mobile.
     await send('sessions', 'past', 15);
@@ -141,12 +142,12 @@ describe('activation policies and backfill', () => {
   });
 });
 
-describe('backfill at scale', () => {
+describe.each(DIALECTS)('backfill at scale (%s)', (dialect) => {
   it('runs as a fixed number of SQL statements whatever the number of users', async () => {
     const statementsFor = async (users: number) => {
       let counting = false;
       let statements = 0;
-      const t = await startLaurel({ onQuery: () => counting && statements++ });
+      const t = await startLaurel({ dialect, onQuery: () => counting && statements++ });
       try {
         const events = Array.from({ length: users }, (_, i) => ({ metric: 'steps', user: { id: `u${i}` }, value: 10 + (i % 5) }));
         for (let i = 0; i < events.length; i += 1000) await t.api('POST', '/v1/events', { events: events.slice(i, i + 1000) });

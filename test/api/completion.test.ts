@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLaurel, type TestLaurel } from '../support/laurel.js';
+import { DIALECTS } from '../support/dialects.js';
 
-describe('completing API achievements', () => {
+describe.each(DIALECTS)('completing API achievements (%s)', (dialect) => {
   let t: TestLaurel;
   beforeAll(async () => {
-    t = await startLaurel();
+    t = await startLaurel({ dialect });
     await t.admin('POST', '/admin/v1/points-systems', { key: 'xp', name: 'XP' });
     const create = (body: object) => t.admin('POST', '/admin/v1/achievements', body);
     await create({ key: 'onboarded', name: 'Finish onboarding', criteria: { type: 'api' }, rewards: [{ type: 'points', system: 'xp', amount: 25 }], status: 'active' });

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLaurel, type TestLaurel } from '../support/laurel.js';
+import { DIALECTS } from '../support/dialects.js';
 
-describe('events', () => {
+describe.each(DIALECTS)('events (%s)', (dialect) => {
   let t: TestLaurel;
   beforeAll(async () => {
-    t = await startLaurel();
+    t = await startLaurel({ dialect });
     await t.admin('POST', '/admin/v1/points-systems', { key: 'xp', name: 'XP' });
     await t.admin('POST', '/admin/v1/achievements', {
       key: 'saver',
@@ -125,6 +126,6 @@ describe('events', () => {
   it('never awards the same tier twice: the database refuses a second row', async () => {
     const db = t.laurel.ctx.store.database.db;
     const award = await db.selectFrom('awards').selectAll().where('user_id', '=', 'ann').executeTakeFirstOrThrow();
-    await expect(db.insertInto('awards').values({ ...award, id: 'another-id' }).execute()).rejects.toThrow(/UNIQUE/);
+    await expect(db.insertInto('awards').values({ ...award, id: 'another-id' }).execute()).rejects.toThrow(/UNIQUE|unique constraint/i);
   });
 });

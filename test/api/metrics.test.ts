@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLaurel, type TestLaurel } from '../support/laurel.js';
+import { DIALECTS } from '../support/dialects.js';
 
-describe('metrics', () => {
+describe.each(DIALECTS)('metrics (%s)', (dialect) => {
   let t: TestLaurel;
   beforeAll(async () => {
-    t = await startLaurel();
+    t = await startLaurel({ dialect });
   });
   afterAll(() => t.close());
 

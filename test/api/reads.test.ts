@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLaurel, type TestLaurel } from '../support/laurel.js';
+import { DIALECTS } from '../support/dialects.js';
 
-describe('reading achievements back', () => {
+describe.each(DIALECTS)('reading achievements back (%s)', (dialect) => {
   let t: TestLaurel;
   const create = (body: object) => t.admin('POST', '/admin/v1/achievements', { status: 'active', ...body });
   const send = (metric: string, user: object, value: number) => t.api('POST', `/v1/metrics/${metric}/event`, { user, value });
 
   beforeAll(async () => {
-    t = await startLaurel();
+    t = await startLaurel({ dialect });
     await t.admin('POST', '/admin/v1/metrics', { key: 'words', name: 'Words written', unit: 'words', unitSingular: 'word', verb: 'Write' });
     await t.admin('POST', '/admin/v1/points-systems', {
       key: 'xp',

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLaurel, type TestLaurel } from '../support/laurel.js';
+import { DIALECTS } from '../support/dialects.js';
 
-describe('the four steps of the quick start', () => {
+describe.each(DIALECTS)('the four steps of the quick start (%s)', (dialect) => {
   let t: TestLaurel;
   beforeAll(async () => {
-    t = await startLaurel();
+    t = await startLaurel({ dialect });
   });
   afterAll(() => t.close());
 

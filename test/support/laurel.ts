@@ -6,6 +6,8 @@ import { pino } from 'pino';
 import { createLaurel, type Laurel } from '../../src/app.js';
 import { loadSettings, type Settings } from '../../src/config.js';
 import { ManualClock } from '../../src/engine/clock.js';
+import type { Dialect } from '../../src/store/dialect.js';
+import { createSchema, POSTGRES_URL } from './dialects.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 
@@ -19,6 +21,8 @@ export interface TestLaurel {
   laurel: Laurel;
   clock: ManualClock;
   dataDir: string;
+  /** The PostgreSQL schema holding this instance's tables; null on SQLite. */
+  schema: string | null;
   appKey: string;
   /** A request with the admin key. */
   admin<T = any>(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
@@ -29,16 +33,26 @@ export interface TestLaurel {
   close(): Promise<void>;
 }
 
-export async function startLaurel(
-  options: { clock?: ManualClock; settings?: Partial<Settings>; onQuery?: (sql: string, parameters: readonly unknown[]) => void } = {},
-): Promise<TestLaurel> {
+export interface StartOptions {
+  dialect?: Dialect;
+  clock?: ManualClock;
+  settings?: Partial<Settings>;
+  onQuery?: (sql: string, parameters: readonly unknown[]) => void;
+}
+
+export async function startLaurel(options: StartOptions = {}): Promise<TestLaurel> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'laurel-test-'));
   const clock = options.clock ?? new ManualClock(Date.parse('2026-03-02T10:00:00Z'));
-  const settings = loadSettings({}, { dataDir, masterKey: ADMIN_KEY, logLevel: 'silent', ...options.settings });
+  const schema = options.dialect === 'postgres' ? await createSchema() : null;
+  const settings = loadSettings(
+    {},
+    { dataDir, masterKey: ADMIN_KEY, logLevel: 'silent', ...(schema ? { databaseUrl: POSTGRES_URL, databasePoolSize: 4 } : {}), ...options.settings },
+  );
   const laurel = await createLaurel(settings, {
     clock,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     onQuery: options.onQuery,
+    ...(schema ? { databaseSchema: schema.name } : {}),
   });
 
   const raw = async <T>(
@@ -63,12 +77,14 @@ export async function startLaurel(
     laurel,
     clock,
     dataDir,
+    schema: schema?.name ?? null,
     appKey: created.body.key,
     admin,
     api: withKey(created.body.key),
     raw,
     close: async () => {
       await laurel.close();
+      await schema?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
