@@ -8,6 +8,7 @@ import type { ConditionLookup } from '../domain/condition-text.js';
 import { translated } from '../domain/locale.js';
 import type { PointsSystem } from '../domain/points.js';
 import { compileRules, type RuleSet } from '../domain/rules.js';
+import type { StoredStreak } from '../store/mappers.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
 import type { Logger } from './context.js';
@@ -20,6 +21,8 @@ export interface CommunityConfig {
   inactiveRules: RuleSet;
   pointsSystemsByKey: ReadonlyMap<string, PointsSystem>;
   pointsSystemsById: ReadonlyMap<string, PointsSystem>;
+  /** Every streak definition, archived ones included (rules hold only the active ones). */
+  streaks: readonly StoredStreak[];
   lookup: ConditionLookup;
 }
 
@@ -39,14 +42,16 @@ export class CommunityConfigCache {
   }
 
   private async load(repos: Repositories, tenant: Tenant): Promise<CommunityConfig> {
-    const [community, achievements, metrics, pointsSystems] = await Promise.all([
+    const [community, achievements, metrics, pointsSystems, streaks] = await Promise.all([
       repos.communities.get(tenant.communityId),
       repos.achievements.list(tenant),
       repos.metrics.list(tenant),
       repos.pointsSystems.list(tenant),
+      repos.streaks.list(tenant),
     ]);
     if (!community) throw new Error(`Community ${tenant.communityId} does not exist`);
-    const rules = compileRules(achievements, metrics);
+    const activeStreaks = streaks.filter((s) => s.status === 'active');
+    const rules = compileRules(achievements, metrics, activeStreaks);
     for (const [id, issues] of rules.health) {
       const achievement = rules.achievementsById.get(id);
       if (achievement?.status !== 'active') continue;
@@ -59,11 +64,13 @@ export class CommunityConfigCache {
       version: community.configVersion,
       community,
       rules,
-      inactiveRules: compileRules([], metrics),
+      inactiveRules: compileRules([], metrics, activeStreaks),
       pointsSystemsByKey: new Map(pointsSystems.map((p) => [p.key, p])),
       pointsSystemsById: new Map(pointsSystems.map((p) => [p.id, p])),
+      streaks,
       lookup: {
         metric: (key) => rules.metricsByKey.get(key),
+        streak: (key) => (key === undefined ? (rules.primaryStreak ?? undefined) : streaks.find((s) => s.key === key)),
         achievementName: (key, locale) => {
           const a = rules.achievementsByKey.get(key);
           return a && translated(a.name, a.translations, locale, 'name');

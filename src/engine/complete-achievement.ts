@@ -61,16 +61,19 @@ export async function completeAchievement(
       }
 
       const rules = config.rules;
-      const loaded = await loadUserStates(tx, tenant, {
+      const loaded = await loadUserStates(tx, tenant, new Map([[merged.user.id, merged.user]]), {
         userIds: [userInput.id],
         metricIds: [],
         counterIds: [],
-        heldIds: [...heldClosure(rules.compositesByRequirement, [achievement.id])],
+        heldIds: [...heldClosure(rules.compositesByRequirement, [achievement.id]), ...rules.baseFootprint.heldIds],
+        seriesIds: [],
+        fromDay: 0,
+        streakIds: [],
+        fromPeriod: 0,
         achievementsById: rules.achievementsById,
       });
       const state = loaded.states.get(userInput.id) as UserWorkingState;
-      state.attributes = merged.user.attributes;
-      const decisions = applyCompletion(rules, state, achievement);
+      const decisions = applyCompletion(rules, { now, weekStart: config.community.settings.weekStart }, state, achievement);
 
       if (decisions.length === 0) {
         // A once-only achievement the user already holds: answer with the original completion.
@@ -92,11 +95,13 @@ export async function completeAchievement(
       const recorder = new UnlockRecorder(config, locale, ctx.log, now);
       const userPoints = loaded.points.get(userInput.id) ?? new Map<string, number>();
       const points: Record<string, PointsChangeView> = {};
-      const views = decisions.map((d) => recorder.record(userInput.id, d, now, null, userPoints, points));
+      const views = decisions.map((d) => recorder.record(userInput.id, d, null, userPoints, points));
       await tx.ingest.write(tenant, {
         events: [],
         totals: [],
         counters: [],
+        days: [],
+        streaks: [],
         idempotency: [],
         ...recorder.changes(),
       });

@@ -6,21 +6,33 @@
  */
 import { DateTime } from 'luxon';
 import { LaurelError, invalid } from '../domain/errors.js';
+import { localDay } from '../domain/calendar.js';
 import { applyEvent, type UserWorkingState } from '../domain/evaluate.js';
+import type { Metric } from '../domain/metric.js';
+import { streakPeriod, type StreakDefinition } from '../domain/streaks.js';
 import type { Locale } from '../domain/locale.js';
 import { addValues } from '../domain/values.js';
 import { mergeUser, validateUserInput, type User, type UserInput } from '../domain/user.js';
-import { IngestRepository, type CounterDelta, type IdempotencyRecord, type TotalDelta } from '../store/repositories/ingest.js';
+import {
+  IngestRepository,
+  type CounterDelta,
+  type DayDelta,
+  type IdempotencyRecord,
+  type StreakRewrite,
+  type TotalDelta,
+} from '../store/repositories/ingest.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
 import type { EngineContext } from './context.js';
 import { timeOrderedId } from './ids.js';
 import { resolveMetrics } from './resolve-metrics.js';
 import { withRetry } from './retry.js';
+import { NO_STREAK, streakView, type StreakView } from './presenters.js';
 import { UnlockRecorder, type PointsChangeView, type UnlockView } from './unlock-recorder.js';
 import { loadUserStates } from './user-states.js';
 
 export const MAX_BATCH = 1000;
+const MS_PER_DAY = 86_400_000;
 /** How far ahead of the server's clock an event's timestamp may be (clients' clocks drift). */
 const FUTURE_TOLERANCE_MS = 60_000;
 
@@ -33,17 +45,6 @@ export interface EventInput {
   idempotencyKey?: string;
 }
 
-/** Trophy's streak block; streaks arrive with the time-aware engine, until then none runs. */
-const NO_STREAK = {
-  length: 0,
-  frequency: 'daily' as const,
-  started: null,
-  periodStart: null,
-  periodEnd: null,
-  expires: null,
-  extended: false,
-};
-
 export interface EventResponse {
   eventId: string;
   metricId: string;
@@ -52,7 +53,7 @@ export interface EventResponse {
   total: number;
   count: number;
   achievements: UnlockView[];
-  currentStreak: typeof NO_STREAK;
+  currentStreak: StreakView & { extended: boolean };
   points: Record<string, PointsChangeView>;
   leaderboards: Record<string, never>;
   idempotencyKey?: string;
@@ -67,6 +68,7 @@ export interface EventOutcome {
 
 interface PreparedEvent extends EventInput {
   occurredAt: number;
+  index: number | null;
   /** Where this event sits in the request, for error fields ("events[3]"), or '' for a single one. */
   at: string;
 }
@@ -103,7 +105,7 @@ function prepare(input: EventInput, now: number, index: number | null): Prepared
         throw invalid('timestamp_in_future', `timestamp ${input.timestamp} is in the future`, 'timestamp');
       }
     }
-    return { ...input, occurredAt, at };
+    return { ...input, occurredAt, at, index };
   } catch (error) {
     throw error instanceof LaurelError && index !== null ? error.within(at, { index }) : error;
   }
@@ -118,6 +120,18 @@ async function apply(
   locale: Locale,
 ): Promise<EventOutcome[]> {
   const config = await ctx.config.get(tx, tenant);
+  const settings = config.community.settings;
+  const oldest = now - settings.lateEventHorizonDays * MS_PER_DAY;
+  for (const e of events) {
+    if (e.occurredAt < oldest) {
+      const error = invalid(
+        'event_too_old',
+        `timestamp ${new Date(e.occurredAt).toISOString()} is more than ${settings.lateEventHorizonDays} days ago: late events are accepted up to that horizon`,
+        'timestamp',
+      );
+      throw e.index === null ? error : error.within(e.at, { index: e.index });
+    }
+  }
   const metrics = await resolveMetrics(
     tx,
     tenant,
@@ -125,45 +139,62 @@ async function apply(
     events.map((e) => ({ key: e.metric, field: field(e.at, e.at ? 'metric' : 'key') })),
     now,
   );
-  const rules = config.community.settings.achievementsEnabled ? config.rules : config.inactiveRules;
+  const rules = settings.achievementsEnabled ? config.rules : config.inactiveRules;
+  const evaluation = { now, weekStart: settings.weekStart };
   const userIds = [...new Set(events.map((e) => e.user.id))];
   await tx.ingest.lockUsers(tenant, userIds);
 
+  const metricIdOf = (e: PreparedEvent) => (metrics.get(e.metric) as Metric).id;
   const keyed = events.flatMap((e) =>
-    e.idempotencyKey === undefined
-      ? []
-      : [{ userId: e.user.id, metricId: (metrics.get(e.metric) as { id: string }).id, key: e.idempotencyKey }],
+    e.idempotencyKey === undefined ? [] : [{ userId: e.user.id, metricId: metricIdOf(e), key: e.idempotencyKey }],
   );
   const [users, stored] = await Promise.all([tx.users.findMany(tenant, userIds), tx.ingest.findIdempotent(tenant, keyed)]);
   const existingUsers = new Set(users.keys());
 
-  const metricIds = [...new Set(events.map((e) => (metrics.get(e.metric) as { id: string }).id))];
+  // What the batch's events can touch, and from which day back (days in any user's calendar).
+  const metricIds = [...new Set(events.map(metricIdOf))];
   const counterIds = new Set<string>();
   const heldIds = new Set<string>();
+  const series = new Map<string, number>();
+  const streakIds = new Set<string>();
   for (const id of metricIds) {
-    const footprint = rules.footprints.get(id);
-    footprint?.counterIds.forEach((a) => counterIds.add(a));
-    footprint?.heldIds.forEach((a) => heldIds.add(a));
+    const footprint = rules.footprints.get(id) ?? rules.baseFootprint;
+    footprint.counterIds.forEach((a) => counterIds.add(a));
+    footprint.heldIds.forEach((a) => heldIds.add(a));
+    footprint.streakIds.forEach((a) => streakIds.add(a));
+    for (const [seriesId, days] of footprint.series) series.set(seriesId, Math.max(days, series.get(seriesId) ?? 0));
   }
-  const loaded = await loadUserStates(tx, tenant, {
+  const earliestDay = Math.floor(Math.min(...events.map((e) => e.occurredAt)) / MS_PER_DAY) - 1;
+  const fromPeriod = Math.min(
+    earliestDay,
+    ...[...streakIds].map((id) => streakPeriod((rules.streaksById.get(id) as StreakDefinition).frequency, earliestDay, settings.weekStart).start),
+  );
+  const loaded = await loadUserStates(tx, tenant, users, {
     userIds,
     metricIds,
     counterIds: [...counterIds],
     heldIds: [...heldIds],
+    seriesIds: [...series.keys()],
+    fromDay: earliestDay - Math.max(0, ...series.values()),
+    streakIds: [...streakIds],
+    fromPeriod,
     achievementsById: rules.achievementsById,
   });
 
   const recorder = new UnlockRecorder(config, locale, ctx.log, now);
   const totals = new Map<string, TotalDelta>();
   const counters = new Map<string, CounterDelta>();
+  const days = new Map<string, DayDelta>();
+  const streakRewrites = new Map<string, StreakRewrite>();
   const idempotency: IdempotencyRecord[] = [];
   const answered = new Map<string, EventResponse>();
   const changedUsers = new Map<string, User>();
   const outcomes: EventOutcome[] = [];
   const newEvents = [];
+  const primary = rules.primaryStreak;
 
   for (const e of events) {
-    const metric = metrics.get(e.metric) as NonNullable<ReturnType<typeof metrics.get>>;
+    const metric = metrics.get(e.metric) as Metric;
     const userId = e.user.id;
     const idemKey = e.idempotencyKey === undefined ? null : IngestRepository.idempotencyKey(userId, metric.id, e.idempotencyKey);
     if (idemKey !== null) {
@@ -178,13 +209,19 @@ async function apply(
     users.set(userId, merged.user);
     const state = loaded.states.get(userId) as UserWorkingState;
     state.attributes = merged.user.attributes;
+    state.tz = merged.user.tz;
+    state.createdAt = merged.user.createdAt;
 
+    const day = localDay(e.occurredAt, state.tz);
+    const today = localDay(now, state.tz);
+    const primaryBefore = primary ? streakView(primary, state.streaks.get(primary.id)?.at(-1) ?? null, today, settings.weekStart).length : 0;
     const eventId = timeOrderedId(now);
-    const effect = applyEvent(rules, state, {
+    const effect = applyEvent(rules, evaluation, state, {
       metricId: metric.id,
       value: e.value,
       attributes: e.attributes ?? null,
       occurredAt: e.occurredAt,
+      day,
     });
     newEvents.push({
       id: eventId,
@@ -194,14 +231,25 @@ async function apply(
       attributes: e.attributes ? JSON.stringify(e.attributes) : null,
       occurred_at: e.occurredAt,
       received_at: now,
+      local_day: day,
     });
     addTotal(totals, userId, metric.id, e.value, e.occurredAt);
     for (const c of effect.counterDeltas) addCounter(counters, userId, c.achievementId, c.value);
+    for (const d of effect.dayDeltas) addDay(days, userId, d.seriesId, d.day, d.value, e.occurredAt);
+    for (const change of effect.streakChanges) {
+      const key = `${userId}\u0000${change.streakId}`;
+      const rewrite = streakRewrites.get(key);
+      const from = Math.min(change.from, rewrite?.from ?? change.from);
+      streakRewrites.set(key, { userId, streakId: change.streakId, from, points: [] });
+    }
 
     let userPoints = loaded.points.get(userId);
     if (!userPoints) loaded.points.set(userId, (userPoints = new Map()));
     const points: Record<string, PointsChangeView> = {};
-    const achievements = effect.unlocks.map((u) => recorder.record(userId, u, e.occurredAt, eventId, userPoints, points));
+    const achievements = effect.unlocks.map((u) => recorder.record(userId, u, eventId, userPoints, points));
+    const streakNow = primary
+      ? streakView(primary, state.streaks.get(primary.id)?.at(-1) ?? null, today, settings.weekStart)
+      : NO_STREAK;
 
     const response: EventResponse = {
       eventId,
@@ -211,7 +259,7 @@ async function apply(
       total: effect.tally.total,
       count: effect.tally.count,
       achievements,
-      currentStreak: NO_STREAK,
+      currentStreak: { ...streakNow, extended: streakNow.length > primaryBefore },
       points,
       leaderboards: {},
       ...(e.idempotencyKey === undefined ? {} : { idempotencyKey: e.idempotencyKey }),
@@ -230,6 +278,11 @@ async function apply(
     outcomes.push({ status: 'created', response });
   }
 
+  // Each streak that moved is rewritten from the earliest period it moved at, to its final state.
+  for (const rewrite of streakRewrites.values()) {
+    const all = loaded.states.get(rewrite.userId)?.streaks.get(rewrite.streakId) ?? [];
+    rewrite.points = all.filter((p) => p.period >= rewrite.from);
+  }
   const created = [...changedUsers.values()].filter((u) => !existingUsers.has(u.id));
   const updated = [...changedUsers.values()].filter((u) => existingUsers.has(u.id));
   await tx.users.save(tenant, created, updated);
@@ -237,6 +290,8 @@ async function apply(
     events: newEvents,
     totals: [...totals.values()],
     counters: [...counters.values()],
+    days: [...days.values()],
+    streaks: [...streakRewrites.values()],
     idempotency,
     ...recorder.changes(),
   });
@@ -258,6 +313,16 @@ function addTotal(totals: Map<string, TotalDelta>, userId: string, metricId: str
   t.count += 1;
   t.firstAt = Math.min(t.firstAt, at);
   t.lastAt = Math.max(t.lastAt, at);
+}
+
+function addDay(days: Map<string, DayDelta>, userId: string, seriesId: string, day: number, value: number, at: number): void {
+  const key = `${userId}\u0000${seriesId}\u0000${day}`;
+  const d = days.get(key);
+  if (d) {
+    d.value = addValues(d.value, value);
+    d.count += 1;
+    d.firstAt = Math.min(d.firstAt, at);
+  } else days.set(key, { userId, seriesId, day, value, count: 1, firstAt: at });
 }
 
 function addCounter(counters: Map<string, CounterDelta>, userId: string, achievementId: string, value: number): void {

@@ -267,6 +267,8 @@ async function prepareDefinition(
   validateAchievement(achievement, {
     pointsSystems: new Set([...config.pointsSystemsByKey.values()].filter((p) => p.status === 'active').map((p) => p.key)),
     achievements: others,
+    streaks: new Set(config.rules.streaksByKey.keys()),
+    primaryStreak: config.rules.primaryStreak?.key ?? null,
   });
   if (achievement.criteria.type === 'metric') {
     await resolveMetrics(tx, tenant, config, [{ key: achievement.criteria.metric, field: 'criteria.metric' }], now);

@@ -4,10 +4,12 @@
  */
 import type { Achievement, Reward, Tier } from '../domain/achievement.js';
 import { thresholdsOf, trophyTrigger } from '../domain/achievement.js';
+import { isoDay, type DayNumber } from '../domain/calendar.js';
 import { conditionText, tierConditionText } from '../domain/condition-text.js';
 import { translated, type Locale } from '../domain/locale.js';
 import type { Level, PointsSystem } from '../domain/points.js';
 import type { Progress } from '../domain/progress.js';
+import { streakStatus, walk, type StreakDefinition, type StreakPoint } from '../domain/streaks.js';
 import type { User } from '../domain/user.js';
 import type { CommunityConfig } from './community-config.js';
 
@@ -33,7 +35,7 @@ export interface AchievementView {
   name: string;
   description: string | null;
   badgeUrl: string | null;
-  trigger: 'metric' | 'api' | 'achievement';
+  trigger: 'metric' | 'api' | 'achievement' | 'streak';
   condition: string;
   category: string | null;
   tags: string[];
@@ -50,6 +52,7 @@ export interface AchievementView {
   metricName?: string;
   metricValue?: number;
   achievementIds?: string[];
+  streakLength?: number;
   unlockMessage: string | null;
 }
 
@@ -98,6 +101,10 @@ export function achievementView(a: Achievement, config: CommunityConfig, locale:
   }
   if (c.type === 'composite') {
     view.achievementIds = c.requires.map((key) => config.rules.achievementsByKey.get(key)?.id ?? key);
+  }
+  if (c.type === 'streak') {
+    const first = thresholdsOf(a)[0];
+    if (first !== undefined) view.streakLength = first;
   }
   return view;
 }
@@ -205,3 +212,75 @@ export function userView(u: User) {
 }
 
 export { iso };
+
+/** Trophy's streak block: the streak as it stands on `today`. */
+export interface StreakView {
+  key?: string;
+  name?: string;
+  length: number;
+  frequency: 'daily' | 'weekly' | 'monthly';
+  started: string | null;
+  periodStart: string | null;
+  periodEnd: string | null;
+  expires: string | null;
+  freezes?: number;
+  maxFreezes?: number;
+  freezeAutoEarnInterval?: number;
+  freezeAutoEarnAmount?: number;
+}
+
+/** What Trophy answers when there is no streak to speak of. */
+export const NO_STREAK: StreakView = {
+  length: 0,
+  frequency: 'daily',
+  started: null,
+  periodStart: null,
+  periodEnd: null,
+  expires: null,
+};
+
+export function streakView(def: StreakDefinition | null, last: StreakPoint | null, today: DayNumber, weekStart: number): StreakView {
+  if (!def) return NO_STREAK;
+  const status = streakStatus(def, last, today, weekStart);
+  return {
+    key: def.key,
+    name: def.name,
+    length: status.length,
+    frequency: def.frequency,
+    started: status.started === null ? null : isoDay(status.started),
+    periodStart: isoDay(status.period.start),
+    periodEnd: isoDay(status.period.end),
+    expires: status.expires === null ? null : isoDay(status.expires),
+    ...(def.freezes
+      ? {
+          freezes: status.freezes,
+          maxFreezes: def.freezes.max,
+          freezeAutoEarnInterval: def.freezes.autoEarnEveryDays,
+          freezeAutoEarnAmount: def.freezes.autoEarnEveryDays > 0 ? 1 : 0,
+        }
+      : {}),
+  };
+}
+
+/**
+ * The last `count` periods up to today: each period's streak length, and whether a freeze covered
+ * it. `base` is the latest point before `points` (null when `points` start at the user's first).
+ */
+export function streakHistory(
+  def: StreakDefinition,
+  base: StreakPoint | null,
+  points: readonly StreakPoint[],
+  today: DayNumber,
+  weekStart: number,
+  count: number,
+) {
+  const qualifying = new Map(points.map((p) => [p.period, p.extendedAt]));
+  const { periods } = walk(def, base, qualifying, today, weekStart);
+  return periods.slice(-count).map((p) => ({
+    periodStart: isoDay(p.period.start),
+    periodEnd: isoDay(p.period.end),
+    length: p.length,
+    usedFreeze: p.frozen,
+    usedPause: false,
+  }));
+}

@@ -1,23 +1,29 @@
 /** Reading achievements back: the community's catalogue with stats, and one user's standing. */
 import type { Achievement } from '../domain/achievement.js';
-import { NO_TIER, thresholdsOf } from '../domain/achievement.js';
+import { NO_TIER } from '../domain/achievement.js';
 import { isVisibleTo } from '../domain/achievement-status.js';
 import { matchesAttributes } from '../domain/attribute-filter.js';
 import { notFound } from '../domain/errors.js';
-import type { Tally } from '../domain/evaluate.js';
+import { localDay } from '../domain/calendar.js';
+import type { UserWorkingState } from '../domain/evaluate.js';
 import { translated, type Locale } from '../domain/locale.js';
-import { countProgress, thresholdProgress, type Progress } from '../domain/progress.js';
-import { measureSource } from '../domain/rules.js';
+import { achievementProgress } from '../domain/progress.js';
+import { isHistoric, lookback, measureSource, timeScopeOf } from '../domain/rules.js';
+import { streakPeriod } from '../domain/streaks.js';
+import type { User } from '../domain/user.js';
 import type { AwardRecord } from '../store/repositories/awards.js';
+import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
 import type { CommunityConfig } from './community-config.js';
 import type { EngineContext } from './context.js';
 import { rarity } from './manage-achievements.js';
+import { loadUserStates } from './user-states.js';
 import { achievementView, iso, progressView, type AchievementView, type ProgressView } from './presenters.js';
 
 export interface AchievementWithStats extends AchievementView {
   completions: number;
   rarity: number;
+  historic: boolean;
 }
 
 export interface UserAchievementView extends AchievementWithStats {
@@ -28,6 +34,8 @@ export interface UserAchievementView extends AchievementWithStats {
   completionCount: number;
   backfilled: boolean;
   progress: ProgressView | null;
+  /** A fixed-window achievement whose window has closed. */
+  historic: boolean;
   status: 'active' | 'locked';
 }
 
@@ -41,12 +49,13 @@ export async function listCommunityAchievements(
   const repos = ctx.store.read;
   const config = await ctx.config.get(repos, tenant);
   const [stats, users] = await Promise.all([repos.achievements.stats(tenant), repos.users.count(tenant)]);
+  const now = ctx.clock.now();
   return [...config.rules.achievementsById.values()]
     .filter((a) => a.status === 'active')
     .filter((a) => !userAttributes || matchesAttributes(a.filters.user, userAttributes))
     .map((a) => {
       const completions = stats.get(a.id)?.completions ?? 0;
-      return { ...achievementView(a, config, locale), completions, rarity: rarity(completions, users) };
+      return { ...achievementView(a, config, locale), completions, rarity: rarity(completions, users), historic: isHistoric(a, now) };
     });
 }
 
@@ -60,17 +69,14 @@ export async function userAchievements(
   const user = await repos.users.get(tenant, userId);
   if (!user) throw notFound('user_not_found', `There is no user "${userId}"`, 'id');
   const config = await ctx.config.get(repos, tenant);
+  const now = ctx.clock.now();
+  const weekStart = config.community.settings.weekStart;
   const achievements = [...config.rules.achievementsById.values()];
-  const [awards, stats, users, totals, counters] = await Promise.all([
+  const [awards, stats, users, loaded] = await Promise.all([
     repos.awards.forUser(tenant, userId),
     repos.achievements.stats(tenant),
     repos.users.count(tenant),
-    options.includeIncomplete
-      ? repos.ingest.loadTotals(tenant, [userId], [...config.rules.metricsById.keys()])
-      : Promise.resolve(new Map<string, Map<string, Tally>>()),
-    options.includeIncomplete
-      ? repos.ingest.loadCounters(tenant, [userId], achievements.map((a) => a.id))
-      : Promise.resolve(new Map<string, Map<string, Tally>>()),
+    options.includeIncomplete ? loadProgressState(repos, tenant, user, config, now) : Promise.resolve(null),
   ]);
   const byAchievement = new Map<string, AwardRecord[]>();
   for (const award of awards) {
@@ -79,8 +85,6 @@ export async function userAchievements(
     else byAchievement.set(award.achievementId, [award]);
   }
   const heldIds = new Set(byAchievement.keys());
-  const userTotals = totals.get(userId) ?? new Map<string, Tally>();
-  const userCounters = counters.get(userId) ?? new Map<string, Tally>();
 
   const out: UserAchievementView[] = [];
   for (const a of achievements) {
@@ -89,8 +93,17 @@ export async function userAchievements(
     if (held.length === 0 && (!options.includeIncomplete || !matchesAttributes(a.filters.user, user.attributes))) continue;
     const completions = stats.get(a.id)?.completions ?? 0;
     const heldTiers = tiersHeld(a, held);
-    const progress = options.includeIncomplete
-      ? progressOf(a, config, userTotals, userCounters, heldIds, heldTiers, held.length)
+    const progress = loaded
+      ? achievementProgress(a, {
+          rules: config.rules,
+          state: loaded,
+          now,
+          weekStart,
+          heldIds,
+          heldTiers: new Set(heldTiers.keys()),
+          completions: held.length,
+          heldInPeriod: (key) => new Set(held.filter((h) => h.periodKey === key).map((h) => tierIndexOf(a, h.tierKey))),
+        })
       : null;
     const top = [...heldTiers.entries()].sort((x, y) => y[0] - x[0])[0];
     const topTier = top && a.tiers[top[0]];
@@ -118,52 +131,45 @@ export async function userAchievements(
       completionCount: held.length,
       backfilled: held.length > 0 && held.every((h) => h.backfilled),
       progress: progress && progressView(a, progress, options.locale),
+      historic: isHistoric(a, now),
       status: a.status as 'active' | 'locked',
     });
   }
   return out;
 }
 
+function tierIndexOf(a: Achievement, tierKey: string): number {
+  return tierKey === NO_TIER ? 0 : a.tiers.findIndex((t) => t.key === tierKey);
+}
+
 /** Tier index → the award that unlocked it (untiered achievements hold "tier" 0). */
 function tiersHeld(a: Achievement, held: readonly AwardRecord[]): Map<number, AwardRecord> {
   const out = new Map<number, AwardRecord>();
   for (const award of held) {
-    const index = award.tierKey === NO_TIER ? 0 : a.tiers.findIndex((t) => t.key === award.tierKey);
+    const index = tierIndexOf(a, award.tierKey);
     if (index >= 0 && !out.has(index)) out.set(index, award);
   }
   return out;
 }
 
-function progressOf(
-  a: Achievement,
-  config: CommunityConfig,
-  totals: ReadonlyMap<string, Tally>,
-  counters: ReadonlyMap<string, Tally>,
-  heldIds: ReadonlySet<string>,
-  heldTiers: ReadonlyMap<number, AwardRecord>,
-  completionCount: number,
-): Progress | null {
-  const c = a.criteria;
-  switch (c.type) {
-    case 'metric': {
-      const metric = config.rules.metricsByKey.get(c.metric);
-      const tally = measureSource(a) === 'total' ? (metric && totals.get(metric.id)) : counters.get(a.id);
-      const current = tally ? (c.measure === 'count' ? tally.count : tally.total) : 0;
-      if (a.policies.repeat === 'unlimited') {
-        // A repeatable achievement works towards its next completion.
-        const step = thresholdsOf(a)[0] ?? 0;
-        return thresholdProgress([step * (completionCount + 1)], current, new Set());
-      }
-      return thresholdProgress(thresholdsOf(a), current, new Set(heldTiers.keys()));
-    }
-    case 'composite': {
-      const have = c.requires.filter((key) => {
-        const required = config.rules.achievementsByKey.get(key);
-        return required !== undefined && heldIds.has(required.id);
-      }).length;
-      return countProgress(have, c.min ?? c.requires.length);
-    }
-    case 'api':
-      return countProgress(heldIds.has(a.id) ? 1 : 0, 1);
-  }
+/** Everything progress can read for one user: totals, counters, recent days, streak points, targets. */
+async function loadProgressState(repos: Repositories, tenant: Tenant, user: User, config: CommunityConfig, now: number) {
+  const rules = config.rules;
+  const achievements = [...rules.achievementsById.values()];
+  const today = localDay(now, user.tz);
+  const streaks = [...rules.streaksById.values()];
+  const seriesIds = [...rules.metricsById.keys(), ...achievements.filter((a) => measureSource(a) === 'own_days').map((a) => a.id)];
+  const furthest = Math.max(0, ...achievements.map((a) => lookback(timeScopeOf(a))));
+  const loaded = await loadUserStates(repos, tenant, new Map([[user.id, user]]), {
+    userIds: [user.id],
+    metricIds: [...rules.metricsById.keys()],
+    counterIds: achievements.filter((a) => measureSource(a) === 'counter').map((a) => a.id),
+    heldIds: [],
+    seriesIds,
+    fromDay: today - furthest - 1,
+    streakIds: streaks.map((s) => s.id),
+    fromPeriod: Math.min(today, ...streaks.map((s) => streakPeriod(s.frequency, today, config.community.settings.weekStart).start)),
+    achievementsById: rules.achievementsById,
+  });
+  return loaded.states.get(user.id) as UserWorkingState;
 }

@@ -1,4 +1,5 @@
 /** A user's achievement activity, newest first, page by page. */
+import type { AwardSource } from '../domain/achievement.js';
 import { invalid, notFound } from '../domain/errors.js';
 import { translated, type Locale } from '../domain/locale.js';
 import type { ActivityCursor } from '../store/repositories/awards.js';
@@ -13,7 +14,7 @@ export interface ActivityItem {
   achievement: { id: string; key: string; name: string; badgeUrl: string | null };
   tier: { key: string; name: string } | null;
   rewards: RewardView[];
-  source: 'event' | 'api' | 'backfill' | 'composite';
+  source: AwardSource;
   backfilled: boolean;
 }
 

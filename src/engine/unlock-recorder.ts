@@ -61,12 +61,12 @@ export class UnlockRecorder {
   record(
     userId: string,
     decision: UnlockDecision,
-    at: number,
     eventId: string | null,
     userPoints: Map<string, number>,
     pointsOut: Record<string, PointsChangeView>,
   ): UnlockView {
     const a = decision.achievement;
+    const at = decision.at;
     const awardId = timeOrderedId(this.now);
     const paid: RewardView[] = [];
     for (const reward of rewardViews(decision.rewards, badgeOf(decision))) {

@@ -1,7 +1,8 @@
-/** Loads the working state of a batch's users: only what the touched achievements need. */
+/** Loads the working state of a batch's users: only what the touched achievements and streaks need. */
 import type { Achievement } from '../domain/achievement.js';
 import { NO_TIER } from '../domain/achievement.js';
 import type { HeldAwards, UserWorkingState } from '../domain/evaluate.js';
+import type { User } from '../domain/user.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
 
@@ -15,23 +16,42 @@ export interface StateNeeds {
   metricIds: string[];
   counterIds: string[];
   heldIds: string[];
+  /** Day series and the first day to load of them. */
+  seriesIds: string[];
+  fromDay: number;
+  streakIds: string[];
+  fromPeriod: number;
   achievementsById: ReadonlyMap<string, Achievement>;
 }
 
-export async function loadUserStates(repos: Repositories, tenant: Tenant, needs: StateNeeds): Promise<LoadedStates> {
-  const [totals, counters, held, points] = await Promise.all([
+export async function loadUserStates(
+  repos: Repositories,
+  tenant: Tenant,
+  users: ReadonlyMap<string, User>,
+  needs: StateNeeds,
+): Promise<LoadedStates> {
+  const [totals, counters, held, points, days, streaks, targets] = await Promise.all([
     repos.ingest.loadTotals(tenant, needs.userIds, needs.metricIds),
     repos.ingest.loadCounters(tenant, needs.userIds, needs.counterIds),
     repos.ingest.loadHeld(tenant, needs.userIds, needs.heldIds),
     repos.ingest.loadPoints(tenant, needs.userIds),
+    repos.ingest.loadDays(tenant, needs.userIds, needs.seriesIds, needs.fromDay),
+    repos.ingest.loadStreakPoints(tenant, needs.userIds, needs.streakIds, needs.fromPeriod),
+    needs.seriesIds.length > 0 ? repos.ingest.loadTargets(tenant, needs.userIds) : Promise.resolve(new Map()),
   ]);
   const states = new Map<string, UserWorkingState>();
   for (const userId of needs.userIds) {
+    const user = users.get(userId);
     states.set(userId, {
-      attributes: {},
+      attributes: user?.attributes ?? {},
+      tz: user?.tz ?? null,
+      createdAt: user?.createdAt ?? 0,
       totals: totals.get(userId) ?? new Map(),
       counters: counters.get(userId) ?? new Map(),
+      days: days.get(userId) ?? new Map(),
       held: new Map(),
+      targets: targets.get(userId) ?? new Map(),
+      streaks: streaks.get(userId) ?? new Map(),
     });
   }
   for (const row of held) {
@@ -40,12 +60,16 @@ export async function loadUserStates(repos: Repositories, tenant: Tenant, needs:
     if (!state || !achievement) continue;
     let h: HeldAwards | undefined = state.held.get(row.achievement_id);
     if (!h) {
-      h = { tiers: new Set(), completions: 0 };
+      h = { tiers: new Set(), completions: 0, periods: new Map() };
       state.held.set(row.achievement_id, h);
     }
     h.completions += 1;
     const index = row.tier_key === NO_TIER ? 0 : achievement.tiers.findIndex((t) => t.key === row.tier_key);
-    if (index >= 0) h.tiers.add(index);
+    if (index < 0) continue;
+    h.tiers.add(index);
+    let inPeriod = h.periods.get(row.period_key);
+    if (!inPeriod) h.periods.set(row.period_key, (inPeriod = new Set()));
+    inPeriod.add(index);
   }
   return { states, points };
 }

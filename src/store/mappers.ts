@@ -4,7 +4,8 @@ import { DEFAULT_CELEBRATION, DEFAULT_POLICIES } from '../domain/achievement.js'
 import type { Metric } from '../domain/metric.js';
 import type { Level, PointsSystem } from '../domain/points.js';
 import type { User } from '../domain/user.js';
-import type { AchievementRow, MetricRow, PointsLevelRow, PointsSystemRow, UserRow } from './schema.js';
+import type { StreakDefinition } from '../domain/streaks.js';
+import type { AchievementRow, MetricRow, PointsLevelRow, PointsSystemRow, StreakRow, UserRow } from './schema.js';
 
 export function parseJson<T>(text: string | null, fallback: T): T {
   if (text === null || text === '') return fallback;
@@ -145,5 +146,43 @@ export function toPointsSystem(row: PointsSystemRow, levels: Level[]): PointsSys
     kind: row.kind,
     status: row.status,
     levels: [...levels].sort((a, b) => a.points - b.points),
+  };
+}
+
+export interface StoredStreak extends StreakDefinition {
+  status: 'active' | 'archived';
+  createdAt: number;
+  updatedAt: number;
+}
+
+export function toStreak(row: StreakRow): StoredStreak {
+  return {
+    id: row.id,
+    key: row.key,
+    name: row.name,
+    frequency: row.frequency,
+    metrics: parseJson(row.metrics, []),
+    mode: row.mode,
+    primary: row.is_primary === 1,
+    freezes: parseJson(row.freezes, null),
+    status: row.status,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function streakColumns(s: StoredStreak) {
+  return {
+    id: s.id,
+    key: s.key,
+    name: s.name,
+    frequency: s.frequency,
+    metrics: JSON.stringify(s.metrics),
+    mode: s.mode,
+    is_primary: s.primary ? 1 : 0,
+    freezes: s.freezes === null ? null : JSON.stringify(s.freezes),
+    status: s.status,
+    created_at: s.createdAt,
+    updated_at: s.updatedAt,
   };
 }

@@ -3,6 +3,7 @@
  * text and flags as 0/1 integers, so that both dialects return the same JavaScript values.
  */
 import type { ColumnType, Insertable, Selectable } from 'kysely';
+import type { AwardSource } from '../domain/achievement.js';
 
 type Json = string;
 type Flag = number;
@@ -158,6 +159,7 @@ export interface EventsTable {
   attributes: Json | null;
   occurred_at: Millis;
   received_at: Millis;
+  local_day: number | null;
 }
 
 export interface IdempotencyKeysTable {
@@ -181,7 +183,7 @@ export interface AwardsTable {
   period_key: string;
   achieved_at: Millis;
   event_id: string | null;
-  source: 'event' | 'api' | 'backfill' | 'composite';
+  source: AwardSource;
   backfilled: Flag;
   rewards: Json;
   backfill_run: ColumnType<string | null, string | null | undefined, string | null>;
@@ -210,6 +212,56 @@ export interface PointsAwardsTable {
   created_at: Millis;
 }
 
+export interface UserDayTotalsTable {
+  org_id: string;
+  community_id: string;
+  user_id: string;
+  series_id: string;
+  day: number;
+  total: number;
+  count: number;
+  first_at: Millis;
+}
+
+export interface StreaksTable {
+  id: string;
+  org_id: string;
+  community_id: string;
+  key: string;
+  name: string;
+  frequency: 'daily' | 'weekly' | 'monthly';
+  metrics: Json;
+  mode: 'all' | 'any';
+  is_primary: Flag;
+  freezes: Json | null;
+  status: 'active' | 'archived';
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface UserStreakPointsTable {
+  org_id: string;
+  community_id: string;
+  user_id: string;
+  streak_id: string;
+  period: number;
+  length: number;
+  started: number;
+  freezes: number;
+  earn_anchor: number;
+  extended_at: Millis;
+}
+
+export interface UserTargetsTable {
+  org_id: string;
+  community_id: string;
+  user_id: string;
+  metric_id: string;
+  value: number;
+  per: 'day' | 'week' | 'month';
+  updated_at: Millis;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   communities: CommunitiesTable;
@@ -227,6 +279,10 @@ export interface DB {
   awards: AwardsTable;
   user_points: UserPointsTable;
   points_awards: PointsAwardsTable;
+  user_day_totals: UserDayTotalsTable;
+  streaks: StreaksTable;
+  user_streak_points: UserStreakPointsTable;
+  user_targets: UserTargetsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -238,5 +294,6 @@ export type PointsLevelRow = Selectable<PointsLevelsTable>;
 export type CommunityRow = Selectable<CommunitiesTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type NewEvent = Insertable<EventsTable>;
+export type StreakRow = Selectable<StreaksTable>;
 export type NewAward = Insertable<AwardsTable>;
 export type NewPointsAward = Insertable<PointsAwardsTable>;

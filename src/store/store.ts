@@ -10,6 +10,7 @@ import { IngestRepository } from './repositories/ingest.js';
 import { MetricsRepository } from './repositories/metrics.js';
 import { PointsSystemsRepository } from './repositories/points-systems.js';
 import { PointsRepository } from './repositories/points.js';
+import { StreaksRepository } from './repositories/streaks.js';
 import { UsersRepository } from './repositories/users.js';
 import type { DB } from './schema.js';
 
@@ -25,6 +26,7 @@ export class Repositories {
   readonly awards: AwardsRepository;
   readonly points: PointsRepository;
   readonly backfill: BackfillRepository;
+  readonly streaks: StreaksRepository;
 
   constructor(db: Kysely<DB>, dialect: Dialect) {
     this.communities = new CommunitiesRepository(db);
@@ -37,6 +39,7 @@ export class Repositories {
     this.awards = new AwardsRepository(db);
     this.points = new PointsRepository(db);
     this.backfill = new BackfillRepository(db, dialect);
+    this.streaks = new StreaksRepository(db);
   }
 }
 

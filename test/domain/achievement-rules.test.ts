@@ -7,6 +7,8 @@ import { achievement } from './fixtures.js';
 
 const ctx: ValidationContext = {
   pointsSystems: new Set(['xp']),
+  streaks: new Set(['daily']),
+  primaryStreak: 'daily',
   achievements: new Map([
     ['a', { requires: [] }],
     ['b', { requires: ['c'] }],

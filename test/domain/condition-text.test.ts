@@ -20,6 +20,7 @@ const names: Record<string, string> = { bronze: 'Bronze Writer', first: 'First P
 
 const lookup: ConditionLookup = {
   metric: (key) => metrics[key],
+  streak: (key) => (key === undefined || key === 'reading' ? { name: 'Reading', frequency: key ? 'weekly' : 'daily' } : undefined),
   achievementName: (key, locale) => (locale === 'de' && key === 'first' ? 'Erster Beitrag' : names[key]),
 };
 

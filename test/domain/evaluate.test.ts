@@ -5,10 +5,16 @@ import { achievement, metric } from './fixtures.js';
 
 const fresh = (attributes: Record<string, string> = {}): UserWorkingState => ({
   attributes,
+  tz: null,
+  createdAt: 0,
   totals: new Map(),
   counters: new Map(),
+  days: new Map(),
   held: new Map(),
+  targets: new Map(),
+  streaks: new Map(),
 });
+const ctx = { now: 0, weekStart: 1 };
 
 const words = metric('words');
 
@@ -16,11 +22,11 @@ describe('applying an event', () => {
   it('moves the metric total and unlocks what it reaches', () => {
     const rules = compileRules([achievement({ key: 'w', criteria: { type: 'metric', metric: 'words', measure: 'sum', threshold: 10 } })], [words]);
     const state = fresh();
-    expect(applyEvent(rules, state, { metricId: words.id, value: 4, attributes: null, occurredAt: 0 }).unlocks).toEqual([]);
-    const effect = applyEvent(rules, state, { metricId: words.id, value: 6, attributes: null, occurredAt: 0 });
+    expect(applyEvent(rules, ctx, state, { metricId: words.id, value: 4, attributes: null, occurredAt: 0, day: 0 }).unlocks).toEqual([]);
+    const effect = applyEvent(rules, ctx, state, { metricId: words.id, value: 6, attributes: null, occurredAt: 0, day: 0 });
     expect(effect.tally).toEqual({ total: 10, count: 2 });
     expect(effect.unlocks.map((u) => u.achievement.key)).toEqual(['w']);
-    expect(applyEvent(rules, state, { metricId: words.id, value: 6, attributes: null, occurredAt: 0 }).unlocks).toEqual([]);
+    expect(applyEvent(rules, ctx, state, { metricId: words.id, value: 6, attributes: null, occurredAt: 0, day: 0 }).unlocks).toEqual([]);
   });
 
   it('counts only matching events toward an event-filtered achievement, in its own counter', () => {
@@ -31,9 +37,9 @@ describe('applying an event', () => {
     });
     const rules = compileRules([a], [words]);
     const state = fresh();
-    applyEvent(rules, state, { metricId: words.id, value: 1, attributes: { source: 'web' }, occurredAt: 0 });
-    applyEvent(rules, state, { metricId: words.id, value: 1, attributes: { source: 'mobile' }, occurredAt: 0 });
-    const effect = applyEvent(rules, state, { metricId: words.id, value: 1, attributes: { source: 'mobile' }, occurredAt: 0 });
+    applyEvent(rules, ctx, state, { metricId: words.id, value: 1, attributes: { source: 'web' }, occurredAt: 0, day: 0 });
+    applyEvent(rules, ctx, state, { metricId: words.id, value: 1, attributes: { source: 'mobile' }, occurredAt: 0, day: 0 });
+    const effect = applyEvent(rules, ctx, state, { metricId: words.id, value: 1, attributes: { source: 'mobile' }, occurredAt: 0, day: 0 });
     expect(effect.counterDeltas).toEqual([{ achievementId: a.id, value: 1 }]);
     expect(effect.unlocks.map((u) => u.achievement.key)).toEqual(['mobile']);
     expect(state.totals.get(words.id)).toEqual({ total: 3, count: 3 });
@@ -46,8 +52,8 @@ describe('applying an event', () => {
       filters: { event: {}, user: { plan: 'premium' } },
     });
     const rules = compileRules([a], [words]);
-    expect(applyEvent(rules, fresh({ plan: 'free' }), { metricId: words.id, value: 5, attributes: null, occurredAt: 0 }).unlocks).toEqual([]);
-    expect(applyEvent(rules, fresh({ plan: 'premium' }), { metricId: words.id, value: 5, attributes: null, occurredAt: 0 }).unlocks).toHaveLength(1);
+    expect(applyEvent(rules, ctx, fresh({ plan: 'free' }), { metricId: words.id, value: 5, attributes: null, occurredAt: 0, day: 0 }).unlocks).toEqual([]);
+    expect(applyEvent(rules, ctx, fresh({ plan: 'premium' }), { metricId: words.id, value: 5, attributes: null, occurredAt: 0, day: 0 }).unlocks).toHaveLength(1);
   });
 
   it('counts from activation only, for from_activation achievements', () => {
@@ -59,8 +65,8 @@ describe('applying an event', () => {
     });
     const rules = compileRules([a], [words]);
     const state = fresh();
-    expect(applyEvent(rules, state, { metricId: words.id, value: 1, attributes: null, occurredAt: 999 }).unlocks).toEqual([]);
-    expect(applyEvent(rules, state, { metricId: words.id, value: 1, attributes: null, occurredAt: 1000 }).unlocks).toHaveLength(1);
+    expect(applyEvent(rules, ctx, state, { metricId: words.id, value: 1, attributes: null, occurredAt: 999, day: 0 }).unlocks).toEqual([]);
+    expect(applyEvent(rules, ctx, state, { metricId: words.id, value: 1, attributes: null, occurredAt: 1000, day: 0 }).unlocks).toHaveLength(1);
   });
 
   it('follows composites in the same event, through chains', () => {
@@ -70,8 +76,8 @@ describe('applying an event', () => {
     const top = achievement({ key: 'top', criteria: { type: 'composite', requires: ['both'] } });
     const rules = compileRules([first, profile, both, top], [words]);
     const state = fresh();
-    expect(applyCompletion(rules, state, profile).map((u) => u.achievement.key)).toEqual(['profile']);
-    const effect = applyEvent(rules, state, { metricId: words.id, value: 1, attributes: null, occurredAt: 0 });
+    expect(applyCompletion(rules, ctx, state, profile).map((u) => u.achievement.key)).toEqual(['profile']);
+    const effect = applyEvent(rules, ctx, state, { metricId: words.id, value: 1, attributes: null, occurredAt: 0, day: 0 });
     expect(effect.unlocks.map((u) => [u.achievement.key, u.source])).toEqual([
       ['first', 'event'],
       ['both', 'composite'],
@@ -96,9 +102,9 @@ describe('applying an event', () => {
     const again = achievement({ key: 'again', policies: { match: 'reach', onActivation: 'backfill', repeat: 'unlimited' } });
     const rules = compileRules([once, again], []);
     const state = fresh();
-    expect(applyCompletion(rules, state, once)).toHaveLength(1);
-    expect(applyCompletion(rules, state, once)).toEqual([]);
-    applyCompletion(rules, state, again);
-    expect(applyCompletion(rules, state, again).map((u) => [u.periodKey, u.completionCount])).toEqual([['2', 2]]);
+    expect(applyCompletion(rules, ctx, state, once)).toHaveLength(1);
+    expect(applyCompletion(rules, ctx, state, once)).toEqual([]);
+    applyCompletion(rules, ctx, state, again);
+    expect(applyCompletion(rules, ctx, state, again).map((u) => [u.periodKey, u.completionCount])).toEqual([['2', 2]]);
   });
 });

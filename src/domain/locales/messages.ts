@@ -16,6 +16,19 @@ export interface Messages {
   /** One further rung of a tier ladder: "50 (Silver)". */
   tierStep: string;
   repeatable: string;
+  /** Once per period: unit is day, week, month or period. */
+  perPeriod: string;
+  /** Rolling window. */
+  withinDays: string;
+  /** Fixed window, between two dates. */
+  between: string;
+  /** A goal within one period: unit is day, week, month or period. */
+  inPeriod: string;
+  targetPercent: string;
+  beatPrevious: string;
+  /** unit is day, week or month. */
+  streak: string;
+  anniversary: string;
   orgScope: string;
   eventFilter: string;
 }

@@ -231,7 +231,7 @@ export function initialSchema(dialect: Dialect) {
         .addColumn('achieved_at', t.millis, (c) => c.notNull())
         .addColumn('event_id', 'text')
         .addColumn('source', 'text', (c) =>
-          c.notNull().check(sql`source in ('event', 'api', 'backfill', 'composite')`),
+          c.notNull().check(sql`source in ('event', 'api', 'backfill', 'composite', 'sweep')`),
         )
         .addColumn('backfilled', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('rewards', 'text', (c) => c.notNull().defaultTo('[]'))

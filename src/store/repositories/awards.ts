@@ -1,3 +1,4 @@
+import type { AwardSource } from '../../domain/achievement.js';
 import type { Kysely } from 'kysely';
 import type { Reward } from '../../domain/achievement.js';
 import { parseJson } from '../mappers.js';
@@ -12,7 +13,7 @@ export interface AwardRecord {
   periodKey: string;
   achievedAt: number;
   eventId: string | null;
-  source: 'event' | 'api' | 'backfill' | 'composite';
+  source: AwardSource;
   backfilled: boolean;
   rewards: Reward[];
 }

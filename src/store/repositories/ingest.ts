@@ -3,7 +3,9 @@
  * set-based statements per batch, whatever its size, and every accumulator written as a delta.
  */
 import { sql, type Kysely } from 'kysely';
-import type { Tally } from '../../domain/evaluate.js';
+import type { DayTally, Tally } from '../../domain/evaluate.js';
+import type { Target } from '../../domain/goals.js';
+import type { StreakPoint } from '../../domain/streaks.js';
 import { chunks } from '../chunks.js';
 import type { Dialect } from '../dialect.js';
 import type { DB, NewAward, NewEvent, NewPointsAward } from '../schema.js';
@@ -37,6 +39,23 @@ export interface PointsDelta {
   amount: number;
 }
 
+export interface DayDelta {
+  userId: string;
+  seriesId: string;
+  day: number;
+  value: number;
+  count: number;
+  firstAt: number;
+}
+
+/** A user's points of one streak from `from` on, replacing what was stored there. */
+export interface StreakRewrite {
+  userId: string;
+  streakId: string;
+  from: number;
+  points: StreakPoint[];
+}
+
 export interface IdempotencyRecord {
   userId: string;
   metricId: string;
@@ -55,12 +74,15 @@ export interface IngestChanges {
   points: PointsDelta[];
   pointsAwards: Omit<NewPointsAward, 'org_id' | 'community_id'>[];
   idempotency: IdempotencyRecord[];
+  days: DayDelta[];
+  streaks: StreakRewrite[];
 }
 
 export interface HeldAwardRow {
   user_id: string;
   achievement_id: string;
   tier_key: string;
+  period_key: string;
 }
 
 /** Thrown when an award the engine decided on already exists: another writer got there first. */
@@ -166,12 +188,112 @@ export class IngestRepository {
       out.push(
         ...(await this.db
           .selectFrom('awards')
-          .select(['user_id', 'achievement_id', 'tier_key'])
+          .select(['user_id', 'achievement_id', 'tier_key', 'period_key'])
           .where('community_id', '=', tenant.communityId)
           .where('user_id', 'in', part)
           .where('achievement_id', 'in', achievementIds)
           .execute()),
       );
+    }
+    return out;
+  }
+
+  /** Day totals of the given series, from `fromDay` on. */
+  async loadDays(
+    tenant: Tenant,
+    userIds: readonly string[],
+    seriesIds: readonly string[],
+    fromDay: number,
+  ): Promise<Map<string, Map<string, Map<number, DayTally>>>> {
+    const out = new Map<string, Map<string, Map<number, DayTally>>>();
+    if (userIds.length === 0 || seriesIds.length === 0) return out;
+    for (const part of chunks(userIds)) {
+      const rows = await this.db
+        .selectFrom('user_day_totals')
+        .select(['user_id', 'series_id', 'day', 'total', 'count', 'first_at'])
+        .where('community_id', '=', tenant.communityId)
+        .where('user_id', 'in', part)
+        .where('series_id', 'in', seriesIds)
+        .where('day', '>=', fromDay)
+        .execute();
+      for (const r of rows) {
+        let series = nested(out, r.user_id).get(r.series_id);
+        if (!series) nested(out, r.user_id).set(r.series_id, (series = new Map()));
+        series.set(r.day, { total: r.total, count: r.count, firstAt: r.first_at });
+      }
+    }
+    return out;
+  }
+
+  /** Streak points from `fromPeriod` on, with the latest one before it, per user and streak. */
+  async loadStreakPoints(
+    tenant: Tenant,
+    userIds: readonly string[],
+    streakIds: readonly string[],
+    fromPeriod: number,
+  ): Promise<Map<string, Map<string, StreakPoint[]>>> {
+    const out = new Map<string, Map<string, StreakPoint[]>>();
+    if (userIds.length === 0 || streakIds.length === 0) return out;
+    const columns = ['user_id', 'streak_id', 'period', 'length', 'started', 'freezes', 'earn_anchor', 'extended_at'] as const;
+    for (const part of chunks(userIds)) {
+      const recent = await this.db
+        .selectFrom('user_streak_points')
+        .select(columns)
+        .where('community_id', '=', tenant.communityId)
+        .where('user_id', 'in', part)
+        .where('streak_id', 'in', streakIds)
+        .where('period', '>=', fromPeriod)
+        .execute();
+      const before = await this.db
+        .selectFrom('user_streak_points as p')
+        .innerJoin(
+          (eb) =>
+            eb
+              .selectFrom('user_streak_points')
+              .select(['user_id', 'streak_id', (e) => e.fn.max('period').as('period')])
+              .where('community_id', '=', tenant.communityId)
+              .where('user_id', 'in', part)
+              .where('streak_id', 'in', streakIds)
+              .where('period', '<', fromPeriod)
+              .groupBy(['user_id', 'streak_id'])
+              .as('last'),
+          (join) =>
+            join
+              .onRef('p.user_id', '=', 'last.user_id')
+              .onRef('p.streak_id', '=', 'last.streak_id')
+              .onRef('p.period', '=', 'last.period'),
+        )
+        .select(columns.map((c) => `p.${c}` as const))
+        .where('p.community_id', '=', tenant.communityId)
+        .execute();
+      for (const r of [...before, ...recent]) {
+        const byStreak = nested(out, r.user_id);
+        const list = byStreak.get(r.streak_id) ?? [];
+        list.push({
+          period: r.period,
+          length: r.length,
+          started: r.started,
+          freezes: r.freezes,
+          earnAnchor: r.earn_anchor,
+          extendedAt: r.extended_at,
+        });
+        byStreak.set(r.streak_id, list);
+      }
+    }
+    for (const byStreak of out.values()) for (const list of byStreak.values()) list.sort((a, b) => a.period - b.period);
+    return out;
+  }
+
+  async loadTargets(tenant: Tenant, userIds: readonly string[]): Promise<Map<string, Map<string, Target>>> {
+    const out = new Map<string, Map<string, Target>>();
+    for (const part of chunks(userIds)) {
+      const rows = await this.db
+        .selectFrom('user_targets')
+        .select(['user_id', 'metric_id', 'value', 'per'])
+        .where('community_id', '=', tenant.communityId)
+        .where('user_id', 'in', part)
+        .execute();
+      for (const r of rows) nested(out, r.user_id).set(r.metric_id, { value: r.value, per: r.per });
     }
     return out;
   }
@@ -254,7 +376,57 @@ export class IngestRepository {
         )
         .execute();
     }
-    for (const s of changes.stats) {
+    for (const part of chunks(changes.days)) {
+      await this.db
+        .insertInto('user_day_totals')
+        .values(
+          part.map((d) => ({
+            ...scope,
+            user_id: d.userId,
+            series_id: d.seriesId,
+            day: d.day,
+            total: d.value,
+            count: d.count,
+            first_at: d.firstAt,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['community_id', 'user_id', 'series_id', 'day']).doUpdateSet({
+            total: this.roundedSum(sql.ref('user_day_totals.total'), sql.ref('excluded.total')),
+            count: sql`user_day_totals.count + excluded.count`,
+            first_at: this.least(sql.ref('user_day_totals.first_at'), sql.ref('excluded.first_at')),
+          }),
+        )
+        .execute();
+    }
+    for (const rewrite of changes.streaks) {
+      await this.db
+        .deleteFrom('user_streak_points')
+        .where('community_id', '=', tenant.communityId)
+        .where('user_id', '=', rewrite.userId)
+        .where('streak_id', '=', rewrite.streakId)
+        .where('period', '>=', rewrite.from)
+        .execute();
+      if (rewrite.points.length === 0) continue;
+      await this.db
+        .insertInto('user_streak_points')
+        .values(
+          rewrite.points.map((p) => ({
+            ...scope,
+            user_id: rewrite.userId,
+            streak_id: rewrite.streakId,
+            period: p.period,
+            length: p.length,
+            started: p.started,
+            freezes: p.freezes,
+            earn_anchor: p.earnAnchor,
+            extended_at: p.extendedAt,
+          })),
+        )
+        .execute();
+    }
+    // Sorted, so that two transactions never take the same stats rows in opposite orders.
+    for (const s of [...changes.stats].sort((a, b) => a.achievementId.localeCompare(b.achievementId))) {
       await this.db
         .updateTable('achievement_stats')
         .set({
