@@ -13,6 +13,7 @@ import { adminAchievementRoutes } from './routes/admin-achievements.js';
 import { adminMetricRoutes } from './routes/admin-metrics.js';
 import { adminPointsSystemRoutes } from './routes/admin-points-systems.js';
 import { adminSettingsRoutes } from './routes/admin-settings.js';
+import { adminStreakRoutes } from './routes/admin-streaks.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { userRoutes } from './routes/users.js';
@@ -80,6 +81,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await admin.register(adminMetricRoutes, { ctx });
       await admin.register(adminPointsSystemRoutes, { ctx });
       await admin.register(adminSettingsRoutes, { ctx });
+      await admin.register(adminStreakRoutes, { ctx });
     },
     { prefix: '/admin/v1' },
   );

@@ -111,7 +111,8 @@ export function applyEvent(
   state: UserWorkingState,
   event: EventInputForRules,
 ): EventEffect {
-  const today = localDay(ctx.now, state.tz);
+  // An event may run a few seconds ahead of the server's clock, into the user's tomorrow.
+  const today = Math.max(localDay(ctx.now, state.tz), event.day);
   const before = state.totals.get(event.metricId) ?? { total: 0, count: 0 };
   const tally = { total: addValues(before.total, event.value), count: before.count + 1 };
   state.totals.set(event.metricId, tally);

@@ -11,6 +11,7 @@ import { MetricsRepository } from './repositories/metrics.js';
 import { PointsSystemsRepository } from './repositories/points-systems.js';
 import { PointsRepository } from './repositories/points.js';
 import { StreaksRepository } from './repositories/streaks.js';
+import { TargetsRepository } from './repositories/targets.js';
 import { UsersRepository } from './repositories/users.js';
 import type { DB } from './schema.js';
 
@@ -27,6 +28,7 @@ export class Repositories {
   readonly points: PointsRepository;
   readonly backfill: BackfillRepository;
   readonly streaks: StreaksRepository;
+  readonly targets: TargetsRepository;
 
   constructor(db: Kysely<DB>, dialect: Dialect) {
     this.communities = new CommunitiesRepository(db);
@@ -40,6 +42,7 @@ export class Repositories {
     this.points = new PointsRepository(db);
     this.backfill = new BackfillRepository(db, dialect);
     this.streaks = new StreaksRepository(db);
+    this.targets = new TargetsRepository(db);
   }
 }
 

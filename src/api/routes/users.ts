@@ -4,10 +4,12 @@ import type { EngineContext } from '../../engine/context.js';
 import { getUser, saveUser } from '../../engine/manage-users.js';
 import { userActivity } from '../../engine/read-activity.js';
 import { userAchievements } from '../../engine/read-achievements.js';
+import { deleteTarget, listTargets, setTarget } from '../../engine/manage-targets.js';
 import { userPoints } from '../../engine/read-points.js';
+import { userStreak } from '../../engine/read-streak.js';
 import { localeOf } from '../locale.js';
 import { ActivityQuery, UserAchievementsQuery } from '../schemas/achievements.js';
-import { ErrorBody, IdParams, Loose, UserPointsParams } from '../schemas/common.js';
+import { ErrorBody, IdParams, Key, Loose, UserPointsParams } from '../schemas/common.js';
 import { UserFields, UserRef } from '../schemas/users.js';
 
 export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
@@ -107,5 +109,64 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
         awards: request.query.awards ?? 10,
         locale: localeOf(request),
       }),
+  );
+
+  app.get(
+    '/users/:id/streak',
+    {
+      schema: {
+        tags: ['Users'],
+        summary: "A user's streak (the primary one unless named)",
+        params: IdParams,
+        querystring: Type.Object({
+          historyPeriods: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, default: 7 })),
+          streak: Type.Optional(Type.String({ description: 'A streak key (default: the primary streak)' })),
+        }),
+        response: { 200: Loose('Trophy StreakResponse'), 404: ErrorBody },
+      },
+    },
+    async (request) =>
+      userStreak(ctx, request.principal, request.params.id, {
+        historyPeriods: request.query.historyPeriods ?? 7,
+        streak: request.query.streak,
+      }),
+  );
+
+  const TargetParams = Type.Object({ id: Type.String({ minLength: 1 }), metric: Key('Metric key') });
+
+  app.put(
+    '/users/:id/targets/:metric',
+    {
+      schema: {
+        tags: ['Users'],
+        summary: "Set a user's target for a metric",
+        description: 'Goals with targetPercent compare against it, prorated by days to their period.',
+        params: TargetParams,
+        body: Type.Object(
+          {
+            value: Type.Number({ description: 'Greater than 0' }),
+            per: Type.Union([Type.Literal('day'), Type.Literal('week'), Type.Literal('month')]),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Loose('Target'), 404: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (request) => setTarget(ctx, request.principal, request.params.id, request.params.metric, request.body),
+  );
+
+  app.get(
+    '/users/:id/targets',
+    { schema: { tags: ['Users'], summary: "A user's targets", params: IdParams, response: { 200: Type.Array(Loose('Target')), 404: ErrorBody } } },
+    async (request) => listTargets(ctx, request.principal, request.params.id),
+  );
+
+  app.delete(
+    '/users/:id/targets/:metric',
+    { schema: { tags: ['Users'], summary: "Remove a user's target", params: TargetParams, response: { 204: Type.Null(), 404: ErrorBody } } },
+    async (request, reply) => {
+      await deleteTarget(ctx, request.principal, request.params.id, request.params.metric);
+      return reply.status(204).send(null);
+    },
   );
 };

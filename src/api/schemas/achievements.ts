@@ -29,10 +29,44 @@ export const Criterion = TaggedUnion(
         type: Type.Literal('metric'),
         metric: Key('Metric key'),
         measure: Type.Optional(Type.Union([Type.Literal('sum'), Type.Literal('count')], { description: 'sum of values (default) or count of events' })),
-        threshold: Type.Optional(Type.Number({ description: 'Required unless tiers are given; greater than 0' })),
+        threshold: Type.Optional(Type.Number({ description: 'The goal as a fixed value (greater than 0); or give tiers' })),
+        targetPercent: Type.Optional(Type.Number({ description: "The goal as a percentage of the user's own target, prorated to the period" })),
+        beatPrevious: Type.Optional(Type.Boolean({ description: 'The goal is more than the user did in the previous period' })),
+        window: Type.Optional(
+          Type.Union([
+            Type.Object({ days: Type.Integer({ description: 'Rolling: within the last N days' }) }, strict),
+            Type.Object(
+              {
+                start: Type.String({ description: 'Fixed: ISO date-time the window opens' }),
+                end: Type.String({ description: 'ISO date-time it closes; after it the achievement is historic' }),
+              },
+              strict,
+            ),
+          ]),
+        ),
+        period: Type.Optional(
+          Type.Object(
+            {
+              unit: Type.Union([Type.Literal('day'), Type.Literal('week'), Type.Literal('month'), Type.Literal('custom')]),
+              start: Type.Optional(Type.String({ description: 'Custom: first day (YYYY-MM-DD)' })),
+              end: Type.Optional(Type.String({ description: 'Custom: last day (YYYY-MM-DD)' })),
+              repeat: Type.Optional(Type.Boolean({ description: 'Custom: repeat back to back' })),
+            },
+            strict,
+          ),
+        ),
       },
       strict,
     ),
+    Type.Object(
+      {
+        type: Type.Literal('streak'),
+        streak: Type.Optional(Key('Streak key (default: the primary streak)')),
+        length: Type.Optional(Type.Integer({ description: 'Streak length to reach; or give tiers of lengths' })),
+      },
+      strict,
+    ),
+    Type.Object({ type: Type.Literal('anniversary'), years: Type.Integer({ description: 'Years since the user joined' }) }, strict),
     Type.Object({ type: Type.Literal('api') }, strict),
     Type.Object(
       {
@@ -89,7 +123,7 @@ const fields = {
       {
         match: Type.Optional(Type.Union([Type.Literal('reach'), Type.Literal('exact')])),
         onActivation: Type.Optional(Type.Union([Type.Literal('backfill'), Type.Literal('from_activation')])),
-        repeat: Type.Optional(Type.Union([Type.Literal('once'), Type.Literal('unlimited')])),
+        repeat: Type.Optional(Type.Union([Type.Literal('once'), Type.Literal('per_period'), Type.Literal('unlimited')])),
       },
       strict,
     ),

@@ -74,6 +74,51 @@ export const SettingsBody = Type.Object(
   {
     strictMetrics: Type.Optional(Type.Boolean()),
     achievementsEnabled: Type.Optional(Type.Boolean()),
+    weekStart: Type.Optional(Type.Integer({ minimum: 1, maximum: 7, description: 'First day of the week: 1 Monday … 7 Sunday' })),
+    lateEventHorizonDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650, description: 'Events older than this are refused' })),
+  },
+  strict,
+);
+
+const streakFields = {
+  key: Key('Streak key'),
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  frequency: Type.Union([Type.Literal('daily'), Type.Literal('weekly'), Type.Literal('monthly')]),
+  metrics: Type.Array(
+    Type.Object(
+      {
+        metric: Key('Metric key'),
+        min: Type.Optional(Type.Number({ description: "The period's sum must reach this (default: any event)" })),
+      },
+      strict,
+    ),
+    { minItems: 1 },
+  ),
+  mode: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('any')], { description: 'Every metric must pass (default), or any one' })),
+  primary: Type.Optional(Type.Boolean({ description: 'The streak Trophy\'s API reports (the first one created is primary)' })),
+  freezes: Type.Optional(
+    Nullable(
+      Type.Object(
+        {
+          initial: Type.Integer({ description: 'Freezes given when a user starts their first streak' }),
+          autoEarnEveryDays: Type.Integer({ description: 'One more every N days (0: never)' }),
+          max: Type.Integer({ description: 'Most a user can hold' }),
+        },
+        strict,
+      ),
+    ),
+  ),
+  status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('archived')])),
+};
+
+export const CreateStreakBody = Type.Object(streakFields, strict);
+export const UpdateStreakBody = Type.Object(
+  {
+    ...streakFields,
+    key: Type.Optional(streakFields.key),
+    name: Type.Optional(streakFields.name),
+    frequency: Type.Optional(streakFields.frequency),
+    metrics: Type.Optional(streakFields.metrics),
   },
   strict,
 );

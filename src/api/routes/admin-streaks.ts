@@ -1,0 +1,49 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import type { EngineContext } from '../../engine/context.js';
+import { createStreak, getStreak, listStreaks, updateStreak } from '../../engine/manage-streaks.js';
+import { CreateStreakBody, UpdateStreakBody } from '../schemas/admin.js';
+import { ErrorBody, KeyParams, Loose } from '../schemas/common.js';
+
+export const adminStreakRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
+  const Streak = Loose('Streak definition');
+  const tags = ['Admin: streaks'];
+
+  app.post(
+    '/streaks',
+    {
+      schema: {
+        tags,
+        summary: 'Define a streak',
+        description: 'Which metrics count (and the minimum per period), daily, weekly or monthly, in each user\'s own calendar; with optional freezes.',
+        body: CreateStreakBody,
+        response: { 201: Streak, 409: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await createStreak(ctx, request.principal, request.body)),
+  );
+
+  app.get('/streaks', { schema: { tags, summary: 'List streaks', response: { 200: Type.Array(Streak) } } }, async (request) =>
+    listStreaks(ctx, request.principal),
+  );
+
+  app.get(
+    '/streaks/:key',
+    { schema: { tags, summary: 'One streak', params: KeyParams, response: { 200: Streak, 404: ErrorBody } } },
+    async (request) => getStreak(ctx, request.principal, request.params.key),
+  );
+
+  app.patch(
+    '/streaks/:key',
+    {
+      schema: {
+        tags,
+        summary: 'Edit a streak (its frequency is fixed once created)',
+        params: KeyParams,
+        body: UpdateStreakBody,
+        response: { 200: Streak, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (request) => updateStreak(ctx, request.principal, request.params.key, request.body),
+  );
+};
