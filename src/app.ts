@@ -6,7 +6,9 @@ import type { Settings } from './config.js';
 import { Keyring } from './engine/api-keys.js';
 import { bootstrap, DEFAULT_TENANT, type BootstrapResult } from './engine/bootstrap.js';
 import { systemClock, type Clock } from './engine/clock.js';
+import { registerJobs, scheduleSweeps } from './engine/background.js';
 import { CommunityConfigCache } from './engine/community-config.js';
+import { JobRunner } from './engine/jobs.js';
 import type { EngineContext } from './engine/context.js';
 import { migrateToLatest, openDatabase } from './store/database.js';
 import { Store } from './store/store.js';
@@ -43,7 +45,11 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
     const store = new Store(database);
     const boot = await bootstrap(store, clock, { dataDir: settings.dataDir, generateMasterKey: settings.masterKey === undefined });
     const keyring = new Keyring(store.read, clock, { key: settings.masterKey, tenant: DEFAULT_TENANT });
-    const ctx: EngineContext = { store, clock, log, config: new CommunityConfigCache(log), keyring };
+    const jobs = new JobRunner(store, clock, log);
+    const ctx: EngineContext = { store, clock, log, config: new CommunityConfigCache(log), keyring, jobs };
+    registerJobs(ctx);
+    await scheduleSweeps(ctx, await store.read.communities.tenants());
+    jobs.start();
     const app = await buildServer({ ctx, keyring, logger: log });
     return {
       app,
@@ -51,6 +57,7 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
       bootstrap: boot,
       close: async () => {
         await app.close();
+        await jobs.stop();
         await store.close();
       },
     };

@@ -9,8 +9,12 @@ import { isEmptyFilter } from '../domain/attribute-filter.js';
 import type { Metric } from '../domain/metric.js';
 import type { PointsSystem } from '../domain/points.js';
 import { pointsBySystem } from '../domain/points.js';
-import { healthOf, measureSource } from '../domain/rules.js';
-import type { MeasureSource } from '../store/repositories/backfill.js';
+import { healthOf, measureSource, timeScopeOf } from '../domain/rules.js';
+import type { StreakDefinition } from '../domain/streaks.js';
+import { localDay, periodKey, periodOf } from '../domain/calendar.js';
+import { DateTime } from 'luxon';
+import type { CommunityConfig } from './community-config.js';
+import type { GrantTarget, MeasureSource } from '../store/repositories/backfill.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
 import type { Logger } from './context.js';
@@ -22,6 +26,20 @@ export interface BackfillCatalogue {
   achievements: readonly Achievement[];
   metricsByKey: ReadonlyMap<string, Metric>;
   pointsSystemsByKey: ReadonlyMap<string, PointsSystem>;
+  streaksByKey: ReadonlyMap<string, StreakDefinition>;
+  primaryStreak: StreakDefinition | null;
+  weekStart: number;
+}
+
+export function catalogueOf(config: CommunityConfig): BackfillCatalogue {
+  return {
+    achievements: [...config.rules.achievementsById.values()],
+    metricsByKey: config.rules.metricsByKey,
+    pointsSystemsByKey: config.pointsSystemsByKey,
+    streaksByKey: config.rules.streaksByKey,
+    primaryStreak: config.rules.primaryStreak,
+    weekStart: config.community.settings.weekStart,
+  };
 }
 
 /** Repeatable achievements backfill at most this many completions per user. */
@@ -44,14 +62,14 @@ export async function backfillAchievement(
     const next = queue.shift() as Achievement;
     if (done.has(next.id)) continue;
     done.add(next.id);
-    const issues = healthOf(next, catalogue.metricsByKey, byKey);
+    const issues = healthOf(next, catalogue.metricsByKey, byKey, catalogue.streaksByKey, catalogue.primaryStreak);
     if (issues.length > 0) {
       log.warn({ achievement: next.key, issues: issues.map((i) => i.message) }, 'Backfill skipped: dangling reference');
       continue;
     }
     const runId = randomId();
     await grant(tx, tenant, next, catalogue, byKey, runId, now);
-    await payRewards(tx, tenant, next, catalogue, runId, now);
+    await payRewardsOfRun(tx, tenant, next, catalogue, runId, now);
     await tx.backfill.refreshStats(next.id);
     granted += await tx.backfill.countRun(runId);
     for (const dependent of catalogue.achievements) {
@@ -79,51 +97,105 @@ async function grant(
   now: number,
 ): Promise<void> {
   const userFilter = isEmptyFilter(a.filters.user) ? null : a.filters.user;
-  const c = a.criteria;
-  if (c.type === 'composite') {
-    const requiredIds = c.requires.map((key) => (byKey.get(key) as Achievement).id);
-    await tx.backfill.grantComposite(
-      tenant,
-      { achievementId: a.id, tierKey: tierKeyAt(a, 0), rewardsJson: rewardsJson(a, 0), runId, now },
-      requiredIds,
-      c.min ?? requiredIds.length,
-      userFilter,
-    );
-    return;
-  }
-  if (c.type !== 'metric') return;
-  const metric = catalogue.metricsByKey.get(c.metric) as Metric;
-  let source: MeasureSource;
-  if (measureSource(a) === 'total') {
-    source = { kind: 'total', metricId: metric.id };
-  } else {
-    await tx.backfill.rebuildCounters(tenant, a.id, metric.id, isEmptyFilter(a.filters.event) ? null : a.filters.event, null);
-    source = { kind: 'counter', achievementId: a.id };
-  }
-  const measure = c.measure === 'count' ? 'count' : 'total';
-  const comparison = a.policies.match === 'exact' ? '=' : '>=';
+  const target = (tierIndex: number, periodKey?: string): GrantTarget => ({
+    achievementId: a.id,
+    tierKey: tierKeyAt(a, tierIndex),
+    rewardsJson: rewardsJson(a, tierIndex),
+    runId,
+    now,
+    ...(periodKey === undefined ? {} : { periodKey }),
+  });
   const thresholds = thresholdsOf(a);
-  if (a.policies.repeat === 'unlimited') {
-    const threshold = thresholds[0] as number;
-    const target = { achievementId: a.id, tierKey: tierKeyAt(a, 0), rewardsJson: rewardsJson(a, 0), runId, now };
-    if (comparison === '=') {
-      // Exactly at the threshold now is one completion; earlier passes through it are not known.
-      await tx.backfill.grantByMeasure(tenant, { ...target }, { source, measure, comparison, threshold, userFilter });
+  const c = a.criteria;
+  switch (c.type) {
+    case 'composite': {
+      const requiredIds = c.requires.map((key) => (byKey.get(key) as Achievement).id);
+      await tx.backfill.grantComposite(tenant, target(0), requiredIds, c.min ?? requiredIds.length, userFilter);
       return;
     }
-    await tx.backfill.grantRepeats(tenant, target, { source, measure, comparison, threshold, userFilter }, MAX_BACKFILLED_REPEATS);
+    case 'streak': {
+      const streak = c.streak === undefined ? catalogue.primaryStreak : catalogue.streaksByKey.get(c.streak);
+      if (!streak) return;
+      for (const [i, length] of thresholds.entries()) {
+        await tx.backfill.grantStreak(tenant, target(i), { streakId: streak.id, length, exact: a.policies.match === 'exact', userFilter });
+      }
+      return;
+    }
+    case 'anniversary': {
+      const joinedBy = DateTime.fromMillis(now, { zone: 'utc' }).minus({ years: c.years }).toMillis();
+      await tx.backfill.grantAnniversary(tenant, target(0), joinedBy, userFilter);
+      return;
+    }
+    case 'api':
+      return;
+    case 'metric':
+      break;
+  }
+  const metric = catalogue.metricsByKey.get(c.metric) as Metric;
+  const measure = c.measure === 'count' ? 'count' : 'total';
+  const eventFilter = isEmptyFilter(a.filters.event) ? null : a.filters.event;
+  const time = timeScopeOf(a);
+  const source = measureSource(a);
+
+  if (time.kind === 'rolling' || time.kind === 'period') {
+    if (source === 'own_days') await tx.backfill.rebuildDaySeries(tenant, a.id, metric.id, eventFilter, null);
+    const seriesId = source === 'own_days' ? a.id : metric.id;
+    if (time.kind === 'rolling') {
+      for (const [i, threshold] of thresholds.entries()) {
+        await tx.backfill.grantRolling(tenant, target(i), { seriesId, measure, days: time.days, threshold, userFilter });
+      }
+      return;
+    }
+    // A period goal is judged for the period running now (by UTC's calendar); a target share is not backfilled.
+    const period = periodOf(localDay(now, null), time.spec, catalogue.weekStart);
+    if (!period || time.goal === 'targetPercent') return;
+    const periodKeyNow = a.policies.repeat === 'per_period' ? periodKey(period) : undefined;
+    if (time.goal === 'beatPrevious') {
+      const previous = periodOf(period.start - 1, time.spec, catalogue.weekStart);
+      const goal = { kind: 'beat' as const, start: previous?.start ?? period.start, end: previous?.end ?? period.start - 1 };
+      await tx.backfill.grantPeriod(tenant, target(0, periodKeyNow), { seriesId, measure, start: period.start, end: period.end, goal, userFilter });
+      return;
+    }
+    for (const [i, threshold] of thresholds.entries()) {
+      await tx.backfill.grantPeriod(tenant, target(i, periodKeyNow), {
+        seriesId,
+        measure,
+        start: period.start,
+        end: period.end,
+        goal: { kind: 'threshold', value: threshold },
+        userFilter,
+      });
+    }
+    return;
+  }
+
+  if (time.kind === 'fixed' && now >= time.until) return;
+  let from: MeasureSource;
+  if (source === 'total') {
+    from = { kind: 'total', metricId: metric.id };
+  } else {
+    const window = time.kind === 'fixed' ? time : null;
+    await tx.backfill.rebuildCounters(tenant, a.id, metric.id, eventFilter, window?.from ?? null, window?.until ?? null);
+    from = { kind: 'counter', achievementId: a.id };
+  }
+  const comparison = a.policies.match === 'exact' ? '=' : '>=';
+  if (a.policies.repeat === 'unlimited') {
+    const threshold = thresholds[0] as number;
+    if (comparison === '=') {
+      // Exactly at the threshold now is one completion; earlier passes through it are not known.
+      await tx.backfill.grantByMeasure(tenant, target(0), { source: from, measure, comparison, threshold, userFilter });
+      return;
+    }
+    await tx.backfill.grantRepeats(tenant, target(0), { source: from, measure, comparison, threshold, userFilter }, MAX_BACKFILLED_REPEATS);
     return;
   }
   for (const [i, threshold] of thresholds.entries()) {
-    await tx.backfill.grantByMeasure(
-      tenant,
-      { achievementId: a.id, tierKey: tierKeyAt(a, i), rewardsJson: rewardsJson(a, i), runId, now },
-      { source, measure, comparison, threshold, userFilter },
-    );
+    await tx.backfill.grantByMeasure(tenant, target(i), { source: from, measure, comparison, threshold, userFilter });
   }
 }
 
-async function payRewards(
+/** Pays the points rewards of every award one run wrote. */
+export async function payRewardsOfRun(
   tx: Repositories,
   tenant: Tenant,
   a: Achievement,

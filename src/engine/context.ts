@@ -3,6 +3,7 @@ import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { Keyring } from './api-keys.js';
 import type { CommunityConfigCache } from './community-config.js';
+import type { JobRunner } from './jobs.js';
 
 /** Minimal logger contract (pino's), so the engine does not depend on the HTTP layer. */
 export type Logger = Pick<FastifyBaseLogger, 'info' | 'warn' | 'error' | 'debug'>;
@@ -13,6 +14,7 @@ export interface EngineContext {
   clock: Clock;
   log: Logger;
   config: CommunityConfigCache;
+  jobs: JobRunner;
   /** Present in a server: revoking a key must also drop it from the server's cache. */
   keyring?: Keyring;
 }

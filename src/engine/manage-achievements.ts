@@ -22,7 +22,7 @@ import { healthOf, type HealthIssue } from '../domain/rules.js';
 import type { AchievementStats } from '../store/repositories/achievements.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
-import { backfillAchievement } from './backfill-achievement.js';
+import { BACKFILL } from './background.js';
 import type { CommunityConfig } from './community-config.js';
 import type { EngineContext } from './context.js';
 import { randomId } from './ids.js';
@@ -77,12 +77,23 @@ export interface AdminAchievementView extends AchievementView {
   updatedAt: string;
 }
 
+/** Where the backfill a change started stands: done (with how many awards it wrote), or still going. */
+export interface BackfillStatus {
+  jobId: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  granted: number | null;
+  error: string | null;
+}
+
 export interface AchievementChange {
   achievement: AdminAchievementView;
   warnings: Warning[];
-  /** Users who received it silently by this change (backfill). */
-  backfilled: number;
+  /** The backfill this change started, or null when it started none. */
+  backfill: BackfillStatus | null;
 }
+
+/** How long a request waits for the backfill it started before answering with the job to follow. */
+const BACKFILL_WAIT_MS = 5000;
 
 export async function createAchievement(
   ctx: EngineContext,
@@ -95,7 +106,7 @@ export async function createAchievement(
   if (status !== 'draft' && status !== 'active') {
     throw invalid('invalid_initial_status', `A new achievement is saved as draft or active, not ${status}`, 'status');
   }
-  return ctx.store.transaction(async (tx) => {
+  const change = await ctx.store.transaction(async (tx) => {
     const config = await ctx.config.get(tx, tenant);
     const key = input.key ?? uniqueKey(slugify(input.name), config);
     if (config.rules.achievementsByKey.has(key)) {
@@ -112,13 +123,13 @@ export async function createAchievement(
     await prepareDefinition(tx, tenant, config, achievement, now);
     await tx.achievements.insert(tenant, achievement);
     await tx.communities.bumpConfigVersion(tenant.communityId);
-    const backfilled = status === 'active' ? await backfillIfPolicy(ctx, tx, tenant, achievement, now) : 0;
     return {
-      achievement: await adminView(tx, tenant, ctx, achievement, locale),
+      achievement,
       warnings: duplicateNameWarnings(achievement, config),
-      backfilled,
+      backfillJob: status === 'active' ? await enqueueBackfill(tx, tenant, achievement, now) : null,
     };
   });
+  return finish(ctx, tenant, change, locale);
 }
 
 export async function updateAchievement(
@@ -129,7 +140,7 @@ export async function updateAchievement(
   locale: Locale,
 ): Promise<AchievementChange> {
   const now = ctx.clock.now();
-  return ctx.store.transaction(async (tx) => {
+  const change = await ctx.store.transaction(async (tx) => {
     const config = await ctx.config.get(tx, tenant);
     const before = config.rules.achievementsByKey.get(key);
     if (!before) throw notFound('achievement_not_found', `There is no achievement "${key}"`, 'key');
@@ -156,14 +167,13 @@ export async function updateAchievement(
     await tx.communities.bumpConfigVersion(tenant.communityId);
     if (restartCount) await tx.backfill.clearCounters(tenant, after.id);
 
-    const backfilled =
-      status === 'active' && (becameActive || rulesChanged) ? await backfillIfPolicy(ctx, tx, tenant, after, now) : 0;
     return {
-      achievement: await adminView(tx, tenant, ctx, after, locale),
+      achievement: after,
       warnings: patch.name !== undefined && patch.name !== before.name ? duplicateNameWarnings(after, config) : [],
-      backfilled,
+      backfillJob: status === 'active' && (becameActive || rulesChanged) ? await enqueueBackfill(tx, tenant, after, now) : null,
     };
   });
+  return finish(ctx, tenant, change, locale);
 }
 
 export interface AchievementQuery {
@@ -227,28 +237,28 @@ export async function getAchievement(
   return adminView(ctx.store.read, tenant, ctx, achievement, locale);
 }
 
-/** Backfills an achievement that just went live (or changed while live) if its policy says so. */
-async function backfillIfPolicy(
+/** Queues the backfill of an achievement that just went live (or changed while live), if its policy says so. */
+async function enqueueBackfill(tx: Repositories, tenant: Tenant, achievement: Achievement, now: number): Promise<string | null> {
+  if (achievement.policies.onActivation !== 'backfill') return null;
+  const id = randomId();
+  await tx.jobs.enqueue(tenant, { id, kind: BACKFILL, payload: { achievementId: achievement.id }, runAt: now }, now);
+  return id;
+}
+
+/** After the change has committed: give its backfill a few seconds, then answer. */
+async function finish(
   ctx: EngineContext,
-  tx: Repositories,
   tenant: Tenant,
-  achievement: Achievement,
-  now: number,
-): Promise<number> {
-  if (achievement.policies.onActivation !== 'backfill') return 0;
-  const config = await ctx.config.get(tx, tenant);
-  return backfillAchievement(
-    tx,
-    tenant,
-    achievement,
-    {
-      achievements: [...config.rules.achievementsById.values()],
-      metricsByKey: config.rules.metricsByKey,
-      pointsSystemsByKey: config.pointsSystemsByKey,
-    },
-    now,
-    ctx.log,
-  );
+  change: { achievement: Achievement; warnings: Warning[]; backfillJob: string | null },
+  locale: Locale,
+): Promise<AchievementChange> {
+  let backfill: BackfillStatus | null = null;
+  if (change.backfillJob) {
+    const outcome = await ctx.jobs.waitFor(change.backfillJob, BACKFILL_WAIT_MS);
+    const result = outcome.result as { granted?: number } | null;
+    backfill = { jobId: outcome.jobId, status: outcome.status, granted: result?.granted ?? null, error: outcome.error };
+  }
+  return { achievement: await adminView(ctx.store.read, tenant, ctx, change.achievement, locale), warnings: change.warnings, backfill };
 }
 
 /** Validates against the rest of the community and creates a metric the criteria name, if new. */

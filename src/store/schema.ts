@@ -262,6 +262,23 @@ export interface UserTargetsTable {
   updated_at: Millis;
 }
 
+export interface JobsTable {
+  id: string;
+  org_id: string;
+  community_id: string;
+  kind: string;
+  payload: Json;
+  dedupe_key: string | null;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  run_at: Millis;
+  attempts: Defaulted<number>;
+  locked_until: Millis | null;
+  result: Json | null;
+  last_error: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   communities: CommunitiesTable;
@@ -283,6 +300,7 @@ export interface DB {
   streaks: StreaksTable;
   user_streak_points: UserStreakPointsTable;
   user_targets: UserTargetsTable;
+  jobs: JobsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -295,5 +313,6 @@ export type CommunityRow = Selectable<CommunitiesTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type NewEvent = Insertable<EventsTable>;
 export type StreakRow = Selectable<StreaksTable>;
+export type JobRow = Selectable<JobsTable>;
 export type NewAward = Insertable<AwardsTable>;
 export type NewPointsAward = Insertable<PointsAwardsTable>;

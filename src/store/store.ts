@@ -7,6 +7,7 @@ import { AwardsRepository } from './repositories/awards.js';
 import { BackfillRepository } from './repositories/backfill.js';
 import { CommunitiesRepository } from './repositories/communities.js';
 import { IngestRepository } from './repositories/ingest.js';
+import { JobsRepository } from './repositories/jobs.js';
 import { MetricsRepository } from './repositories/metrics.js';
 import { PointsSystemsRepository } from './repositories/points-systems.js';
 import { PointsRepository } from './repositories/points.js';
@@ -29,6 +30,7 @@ export class Repositories {
   readonly backfill: BackfillRepository;
   readonly streaks: StreaksRepository;
   readonly targets: TargetsRepository;
+  readonly jobs: JobsRepository;
 
   constructor(db: Kysely<DB>, dialect: Dialect) {
     this.communities = new CommunitiesRepository(db);
@@ -43,6 +45,7 @@ export class Repositories {
     this.backfill = new BackfillRepository(db, dialect);
     this.streaks = new StreaksRepository(db);
     this.targets = new TargetsRepository(db);
+    this.jobs = new JobsRepository(db, dialect);
   }
 }
 

@@ -26,7 +26,7 @@ describe.each(DIALECTS)('activation policies and backfill (%s)', (dialect) => {
   it('backfill (reach): activation grants everyone already past the threshold, silently and marked backfilled', async () => {
     await create({ key: 'ten', name: 'Ten sessions', criteria: { type: 'metric', metric: 'sessions', threshold: 10 }, rewards: [{ type: 'points', system: 'xp', amount: 5 }] });
     const activated = await activate('ten');
-    expect(activated.body.backfilled).toBe(2);
+    expect(activated.body.backfill).toMatchObject({ status: 'done', granted: 2, jobId: expect.any(String) });
     expect(activated.body.achievement).toMatchObject({ completions: 2, rarity: 40 });
     expect(await keysOf('past')).toEqual(['ten']);
     expect(await keysOf('below')).toEqual([]);
@@ -47,7 +47,7 @@ describe.each(DIALECTS)('activation policies and backfill (%s)', (dialect) => {
       criteria: { type: 'metric', metric: 'sessions', threshold: 10 },
       policies: { onActivation: 'from_activation' },
     });
-    expect((await activate('ten-new')).body.backfilled).toBe(0);
+    expect((await activate('ten-new')).body.backfill).toBeNull();
     expect((await send('sessions', 'past', 9)).body.achievements).toEqual([]);
     expect((await send('sessions', 'past', 1)).body.achievements.map((a: any) => a.key)).toEqual(['ten-new']);
     const progress = (await t.api('GET', '/v1/users/at/achievements?includeIncomplete=true')).body.find((a: any) => a.key === 'ten-new');
@@ -58,7 +58,7 @@ describe.each(DIALECTS)('activation policies and backfill (%s)', (dialect) => {
     await send('lessons', 'exact-at', 3);
     await send('lessons', 'exact-past', 5);
     await create({ key: 'three', name: 'Three lessons', criteria: { type: 'metric', metric: 'lessons', threshold: 3 }, policies: { match: 'exact' } });
-    expect((await activate('three')).body.backfilled).toBe(1);
+    expect((await activate('three')).body.backfill.granted).toBe(1);
     expect(await keysOf('exact-at')).toEqual(['three']);
     expect((await send('lessons', 'exact-past', 1)).body.achievements).toEqual([]);
     expect((await send('lessons', 'exact-past', -3)).body.achievements.map((a: any) => a.key)).toEqual(['three']);
@@ -90,7 +90,7 @@ describe.each(DIALECTS)('activation policies and backfill (%s)', (dialect) => {
       criteria: { type: 'metric', metric: 'posts', measure: 'count', threshold: 3 },
       filters: { event: { source: 'mobile' } },
     });
-    expect((await activate('mobile-3')).body.backfilled).toBe(1);
+    expect((await activate('mobile-3')).body.backfill.granted).toBe(1);
     expect(await keysOf('mobile-fan')).toEqual(['mobile-3']);
     expect(await keysOf('web-fan')).toEqual([]);
     // The filtered counter carries on from history.
@@ -103,7 +103,7 @@ describe.each(DIALECTS)('activation policies and backfill (%s)', (dialect) => {
     await send('visits', { id: 'pro-user', attributes: { plan: 'pro' } }, 2);
     await send('visits', { id: 'free-user', attributes: { plan: 'free' } }, 2);
     await create({ key: 'pro-visitor', name: 'Pro visitor', criteria: { type: 'metric', metric: 'visits', threshold: 1 }, filters: { user: { plan: 'pro' } } });
-    expect((await activate('pro-visitor')).body.backfilled).toBe(1);
+    expect((await activate('pro-visitor')).body.backfill.granted).toBe(1);
     expect(await keysOf('pro-user')).toContain('pro-visitor');
     expect(await keysOf('free-user')).not.toContain('pro-visitor');
   });
@@ -113,7 +113,7 @@ describe.each(DIALECTS)('activation policies and backfill (%s)', (dialect) => {
     await create({ key: 'twelve', name: 'Twelve', criteria: { type: 'metric', metric: 'sessions', threshold: 12 }, status: 'active' });
     expect(await keysOf('at')).not.toContain('twelve');
     const edited = await t.admin('PATCH', '/admin/v1/achievements/twelve', { criteria: { type: 'metric', metric: 'sessions', threshold: 8 } });
-    expect(edited.body.backfilled).toBeGreaterThan(0);
+    expect(edited.body.backfill.granted).toBeGreaterThan(0);
     expect(await keysOf('at')).toContain('twelve');
   });
 
@@ -156,7 +156,7 @@ describe.each(DIALECTS)('backfill at scale (%s)', (dialect) => {
         counting = true;
         const reply = await t.admin('PATCH', '/admin/v1/achievements/walker', { status: 'active' });
         counting = false;
-        expect(reply.body.backfilled).toBe(Math.floor(users / 5) * 3 + Math.max(0, (users % 5) - 2));
+        expect(reply.body.backfill.granted).toBe(Math.floor(users / 5) * 3 + Math.max(0, (users % 5) - 2));
         return statements;
       } finally {
         await t.close();

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from '../dialect.js';
 import { initialSchema } from './0001_initial.js';
 import { timeSchema } from './0002_time.js';
+import { jobsSchema } from './0003_jobs.js';
 
 /** Versioned migrations, in order. Names never change once released. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -10,6 +11,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       return {
         '0001_initial': initialSchema(dialect),
         '0002_time': timeSchema(dialect),
+        '0003_jobs': jobsSchema(dialect),
       };
     },
   };

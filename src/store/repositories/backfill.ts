@@ -17,6 +17,10 @@ export interface GrantTarget {
   rewardsJson: string;
   runId: string;
   now: number;
+  /** For per-period achievements, the period the grant is for. */
+  periodKey?: string;
+  /** Backfills are silent; the daily sweep writes real unlocks. */
+  source?: 'backfill' | 'sweep';
 }
 
 export interface MeasureCondition {
@@ -40,12 +44,18 @@ export class BackfillRepository {
     metricId: string,
     eventFilter: Record<string, string> | null,
     countsFrom: number | null,
+    countsUntil: number | null = null,
   ): Promise<void> {
-    await this.clearCounters(tenant, achievementId);
+    await this.db
+      .deleteFrom('achievement_counters')
+      .where('community_id', '=', tenant.communityId)
+      .where('achievement_id', '=', achievementId)
+      .execute();
     const filters = [
       sql`e.community_id = ${tenant.communityId}`,
       sql`e.metric_id = ${metricId}`,
       ...(countsFrom === null ? [] : [sql`e.occurred_at >= ${countsFrom}`]),
+      ...(countsUntil === null ? [] : [sql`e.occurred_at < ${countsUntil}`]),
       ...Object.entries(eventFilter ?? {}).map(([k, v]) => sql`${this.jsonField(sql.ref('e.attributes'), k)} = ${v}`),
     ];
     await sql`
@@ -56,11 +66,17 @@ export class BackfillRepository {
       group by e.user_id`.execute(this.db);
   }
 
+  /** Forgets what an achievement counted on its own (its counter and its day totals). */
   async clearCounters(tenant: Tenant, achievementId: string): Promise<void> {
     await this.db
       .deleteFrom('achievement_counters')
       .where('community_id', '=', tenant.communityId)
       .where('achievement_id', '=', achievementId)
+      .execute();
+    await this.db
+      .deleteFrom('user_day_totals')
+      .where('community_id', '=', tenant.communityId)
+      .where('series_id', '=', achievementId)
       .execute();
   }
 
@@ -69,13 +85,7 @@ export class BackfillRepository {
     const { from, where } = this.measureFrom(tenant, condition);
     const measure = sql.ref(`m.${condition.measure}`);
     const compare = condition.comparison === '=' ? sql`${measure} = ${condition.threshold}` : sql`${measure} >= ${condition.threshold}`;
-    await sql`
-      insert into awards (${AWARD_COLUMNS})
-      select ${this.newId()}, ${tenant.orgId}, ${tenant.communityId}, m.user_id, ${target.achievementId}, ${target.tierKey},
-             '', ${this.millis(target.now)}, null, 'backfill', 1, ${target.rewardsJson}, ${target.runId}
-      from ${from}
-      where ${where} and ${compare}
-      on conflict (community_id, user_id, achievement_id, tier_key, period_key) do nothing`.execute(this.db);
+    await this.insertAwards(tenant, target, sql`select m.user_id from ${from} where ${where} and ${compare}`);
   }
 
   /** Grants every completion of a repeatable achievement a user's measure already covers. */
@@ -104,18 +114,135 @@ export class BackfillRepository {
     min: number,
     userFilter: Record<string, string> | null,
   ): Promise<void> {
-    const filter = this.userFilterSql(userFilter);
-    const userJoin = filter ? sql`join users u on u.community_id = ${tenant.communityId} and u.id = h.user_id` : sql``;
+    await this.insertAwards(
+      tenant,
+      target,
+      this.withUserFilter(
+        tenant,
+        sql`select user_id from awards
+            where community_id = ${tenant.communityId} and achievement_id in (${sql.join(requiredIds)})
+            group by user_id having count(distinct achievement_id) >= ${min}`,
+        userFilter,
+      ),
+    );
+  }
+
+  /** Rebuilds an achievement's own day totals from the stored events (their local days). */
+  async rebuildDaySeries(
+    tenant: Tenant,
+    achievementId: string,
+    metricId: string,
+    eventFilter: Record<string, string> | null,
+    countsFrom: number | null,
+  ): Promise<void> {
+    await this.db
+      .deleteFrom('user_day_totals')
+      .where('community_id', '=', tenant.communityId)
+      .where('series_id', '=', achievementId)
+      .execute();
+    const filters = [
+      sql`e.community_id = ${tenant.communityId}`,
+      sql`e.metric_id = ${metricId}`,
+      sql`e.local_day is not null`,
+      ...(countsFrom === null ? [] : [sql`e.occurred_at >= ${countsFrom}`]),
+      ...Object.entries(eventFilter ?? {}).map(([k, v]) => sql`${this.jsonField(sql.ref('e.attributes'), k)} = ${v}`),
+    ];
+    await sql`
+      insert into user_day_totals (org_id, community_id, user_id, series_id, day, total, count, first_at)
+      select ${tenant.orgId}, ${tenant.communityId}, e.user_id, ${achievementId}, e.local_day, ${this.roundedSum(sql`e.value`)}, count(*), min(e.occurred_at)
+      from events e
+      where ${sql.join(filters, sql` and `)}
+      group by e.user_id, e.local_day`.execute(this.db);
+  }
+
+  /** Grants to every user whose total over some run of `days` consecutive days reached the threshold. */
+  async grantRolling(
+    tenant: Tenant,
+    target: GrantTarget,
+    condition: { seriesId: string; measure: 'total' | 'count'; days: number; threshold: number; userFilter: Record<string, string> | null },
+  ): Promise<void> {
+    const preceding = sql.raw(String(Math.max(0, Math.trunc(condition.days) - 1)));
+    const windows = sql`
+      select user_id, sum(${sql.ref(condition.measure)}) over (partition by user_id order by day range between ${preceding} preceding and current row) as w
+      from user_day_totals where community_id = ${tenant.communityId} and series_id = ${condition.seriesId}`;
+    await this.insertAwards(
+      tenant,
+      target,
+      this.withUserFilter(tenant, sql`select distinct x.user_id from (${windows}) x where x.w >= ${condition.threshold}`, condition.userFilter),
+    );
+  }
+
+  /** Grants a period goal to every user who meets it in the period from `start` to `end` (days). */
+  async grantPeriod(
+    tenant: Tenant,
+    target: GrantTarget,
+    condition: {
+      seriesId: string;
+      measure: 'total' | 'count';
+      start: number;
+      end: number;
+      goal: { kind: 'threshold'; value: number } | { kind: 'beat'; start: number; end: number };
+      userFilter: Record<string, string> | null;
+    },
+  ): Promise<void> {
+    const sumOver = (start: number, end: number) => sql`
+      select user_id, sum(${sql.ref(condition.measure)}) as v from user_day_totals
+      where community_id = ${tenant.communityId} and series_id = ${condition.seriesId} and day >= ${start} and day <= ${end}
+      group by user_id`;
+    const g = condition.goal;
+    const qualifying =
+      g.kind === 'threshold'
+        ? sql`select c.user_id from (${sumOver(condition.start, condition.end)}) c where c.v >= ${g.value}`
+        : sql`select c.user_id from (${sumOver(condition.start, condition.end)}) c
+              left join (${sumOver(g.start, g.end)}) p on p.user_id = c.user_id
+              where c.v > 0 and c.v > coalesce(p.v, 0)`;
+    await this.insertAwards(tenant, target, this.withUserFilter(tenant, qualifying, condition.userFilter));
+  }
+
+  /** Grants a streak length to users whose streak ever reached it (reach), or stands at it now (exact). */
+  async grantStreak(
+    tenant: Tenant,
+    target: GrantTarget,
+    condition: { streakId: string; length: number; exact: boolean; userFilter: Record<string, string> | null },
+  ): Promise<void> {
+    const qualifying = condition.exact
+      ? sql`select p.user_id from user_streak_points p
+            join (select user_id, max(period) as period from user_streak_points
+                  where community_id = ${tenant.communityId} and streak_id = ${condition.streakId} group by user_id) last
+              on last.user_id = p.user_id and last.period = p.period
+            where p.community_id = ${tenant.communityId} and p.streak_id = ${condition.streakId} and p.length = ${condition.length}`
+      : sql`select user_id from user_streak_points
+            where community_id = ${tenant.communityId} and streak_id = ${condition.streakId}
+            group by user_id having max(length) >= ${condition.length}`;
+    await this.insertAwards(tenant, target, this.withUserFilter(tenant, qualifying, condition.userFilter));
+  }
+
+  /** Grants an anniversary to every user who joined at or before `joinedBy`. */
+  async grantAnniversary(tenant: Tenant, target: GrantTarget, joinedBy: number, userFilter: Record<string, string> | null): Promise<void> {
+    await this.insertAwards(
+      tenant,
+      target,
+      this.withUserFilter(tenant, sql`select id as user_id from users where community_id = ${tenant.communityId} and created_at <= ${joinedBy}`, userFilter),
+    );
+  }
+
+  /** One INSERT … SELECT of awards for the users a query returns (`user_id`), skipping awards that exist. */
+  private async insertAwards(tenant: Tenant, target: GrantTarget, users: RawBuilder<unknown>): Promise<void> {
+    const source = target.source ?? 'backfill';
     await sql`
       insert into awards (${AWARD_COLUMNS})
-      select ${this.newId()}, ${tenant.orgId}, ${tenant.communityId}, h.user_id, ${target.achievementId}, ${target.tierKey},
-             '', ${this.millis(target.now)}, null, 'backfill', 1, ${target.rewardsJson}, ${target.runId}
-      from (select user_id from awards
-            where community_id = ${tenant.communityId} and achievement_id in (${sql.join(requiredIds)})
-            group by user_id having count(distinct achievement_id) >= ${min}) h
-      ${userJoin}
-      where ${filter ?? sql`1 = 1`}
+      select ${this.newId()}, ${tenant.orgId}, ${tenant.communityId}, q.user_id, ${target.achievementId}, ${target.tierKey},
+             ${target.periodKey ?? ''}, ${this.millis(target.now)}, null, ${sql.lit(source)}, ${sql.lit(source === 'backfill' ? 1 : 0)}, ${target.rewardsJson}, ${target.runId}
+      from (${users}) q
+      where 1 = 1
       on conflict (community_id, user_id, achievement_id, tier_key, period_key) do nothing`.execute(this.db);
+  }
+
+  /** Keeps the users of a query (`user_id`) whose attributes match the filter. */
+  private withUserFilter(tenant: Tenant, users: RawBuilder<unknown>, userFilter: Record<string, string> | null): RawBuilder<unknown> {
+    const filter = this.userFilterSql(userFilter);
+    if (!filter) return users;
+    return sql`select f.user_id from (${users}) f join users u on u.community_id = ${tenant.communityId} and u.id = f.user_id where ${filter}`;
   }
 
   /**

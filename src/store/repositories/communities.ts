@@ -49,6 +49,12 @@ export class CommunitiesRepository {
     };
   }
 
+  /** Every community, as the tenant that owns its data. */
+  async tenants(): Promise<{ orgId: string; communityId: string }[]> {
+    const rows = await this.db.selectFrom('communities').select(['id', 'org_id']).orderBy('id').execute();
+    return rows.map((r) => ({ orgId: r.org_id, communityId: r.id }));
+  }
+
   async configVersion(communityId: string): Promise<number> {
     const row = await this.db
       .selectFrom('communities')

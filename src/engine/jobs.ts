@@ -1,0 +1,133 @@
+/**
+ * Runs background jobs from the job table, in every process. A job's work and its "done" mark
+ * commit in one transaction, so a crash either leaves the job to be retried whole or finished.
+ */
+import type { JobRow } from '../store/schema.js';
+import type { Repositories, Store } from '../store/store.js';
+import type { Tenant } from '../store/tenant.js';
+import type { Clock } from './clock.js';
+import type { Logger } from './context.js';
+
+export type JobHandler = (tx: Repositories, tenant: Tenant, payload: unknown, now: number) => Promise<unknown>;
+
+export interface JobOutcome {
+  jobId: string;
+  status: JobRow['status'];
+  result: unknown;
+  error: string | null;
+}
+
+export interface JobRunnerOptions {
+  /** How often an idle runner looks for due jobs. */
+  pollMs: number;
+  /** How long a claimed job is held before another process may take it over. */
+  leaseMs: number;
+  maxAttempts: number;
+}
+
+const DEFAULTS: JobRunnerOptions = { pollMs: 1000, leaseMs: 10 * 60_000, maxAttempts: 5 };
+
+export class JobRunner {
+  private readonly handlers = new Map<string, JobHandler>();
+  private readonly options: JobRunnerOptions;
+  private loop: Promise<void> | null = null;
+  private stopped = false;
+  private wake: (() => void) | null = null;
+  private busy: Promise<boolean> | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    options: Partial<JobRunnerOptions> = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  register(kind: string, handler: JobHandler): void {
+    this.handlers.set(kind, handler);
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Runs due jobs until none is left (tests and the request waiting for its job use it). */
+  async drain(): Promise<void> {
+    while (await this.runOne());
+  }
+
+  /** Runs due jobs and waits for one of them to end, up to `timeoutMs`; the outcome says where it stands. */
+  async waitFor(jobId: string, timeoutMs: number): Promise<JobOutcome> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      await this.runOne();
+      const job = await this.store.read.jobs.get(jobId);
+      if (!job) throw new Error(`Job ${jobId} does not exist`);
+      if (job.status === 'done' || job.status === 'failed' || performance.now() >= deadline) return outcome(job);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const worked = await this.runOne().catch((err: unknown) => {
+        this.log.error({ err }, 'Job runner failed to claim a job');
+        return false;
+      });
+      if (worked || this.stopped) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.pollMs);
+        timer.unref();
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+  }
+
+  /** Claims and runs one due job. Calls never overlap within a process. */
+  private async runOne(): Promise<boolean> {
+    while (this.busy) await this.busy;
+    this.busy = this.claimAndRun();
+    try {
+      return await this.busy;
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  private async claimAndRun(): Promise<boolean> {
+    const now = this.clock.now();
+    const job = await this.store.read.jobs.claim(now, this.options.leaseMs);
+    if (!job) return false;
+    const handler = this.handlers.get(job.kind);
+    const tenant = { orgId: job.org_id, communityId: job.community_id };
+    try {
+      if (!handler) throw new Error(`No handler for jobs of kind "${job.kind}"`);
+      await this.store.transaction(async (tx) => {
+        const result = await handler(tx, tenant, JSON.parse(job.payload), now);
+        await tx.jobs.finish(job.id, result ?? null, this.clock.now());
+      });
+      this.log.info({ job: job.id, kind: job.kind }, 'Job done');
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const retryAt = job.attempts >= this.options.maxAttempts ? null : this.clock.now() + 1000 * 2 ** job.attempts;
+      this.log.error({ job: job.id, kind: job.kind, attempt: job.attempts, err: error }, retryAt ? 'Job failed; it will be retried' : 'Job failed for good');
+      await this.store.read.jobs.fail(job.id, message, retryAt, this.clock.now());
+    }
+    return true;
+  }
+}
+
+function outcome(job: JobRow): JobOutcome {
+  return { jobId: job.id, status: job.status, result: job.result === null ? null : JSON.parse(job.result), error: job.last_error };
+}

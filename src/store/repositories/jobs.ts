@@ -1,0 +1,87 @@
+/**
+ * The job table. PostgreSQL hands each due job to exactly one process (FOR UPDATE SKIP LOCKED);
+ * SQLite has one writer, so a plain claim suffices. A claimed job holds a lease: if its process
+ * dies, the lease runs out and another process takes it again.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Dialect } from '../dialect.js';
+import type { DB, JobRow } from '../schema.js';
+import type { Tenant } from '../tenant.js';
+
+export interface NewJob {
+  id: string;
+  kind: string;
+  payload: unknown;
+  runAt: number;
+  dedupeKey?: string;
+}
+
+export class JobsRepository {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /** Queues a job; with a dedupe key already queued, nothing happens. */
+  async enqueue(tenant: Tenant, job: NewJob, now: number): Promise<void> {
+    await this.db
+      .insertInto('jobs')
+      .values({
+        id: job.id,
+        org_id: tenant.orgId,
+        community_id: tenant.communityId,
+        kind: job.kind,
+        payload: JSON.stringify(job.payload),
+        dedupe_key: job.dedupeKey ?? null,
+        status: 'queued',
+        run_at: job.runAt,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .execute();
+  }
+
+  /** Takes the next due job (or one whose lease ran out) and leases it until `now + leaseMs`. */
+  async claim(now: number, leaseMs: number): Promise<JobRow | undefined> {
+    const lock = this.dialect === 'postgres' ? sql`for update skip locked` : sql``;
+    const result = await sql<JobRow>`
+      update jobs set status = 'running', attempts = attempts + 1, locked_until = ${now + leaseMs}, updated_at = ${now}
+      where id = (
+        select id from jobs
+        where (status = 'queued' and run_at <= ${now}) or (status = 'running' and locked_until < ${now})
+        order by run_at
+        limit 1
+        ${lock}
+      )
+      returning *`.execute(this.db);
+    return result.rows[0];
+  }
+
+  async finish(id: string, result: unknown, now: number): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set({ status: 'done', result: JSON.stringify(result), locked_until: null, updated_at: now })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Puts a failed job back for a later attempt, or gives up on it. */
+  async fail(id: string, error: string, retryAt: number | null, now: number): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set({
+        status: retryAt === null ? 'failed' : 'queued',
+        run_at: retryAt ?? now,
+        locked_until: null,
+        last_error: error,
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async get(id: string): Promise<JobRow | undefined> {
+    return this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+}
