@@ -164,6 +164,8 @@ async function apply(
     footprint.streakIds.forEach((a) => streakIds.add(a));
     for (const [seriesId, days] of footprint.series) series.set(seriesId, Math.max(days, series.get(seriesId) ?? 0));
   }
+  // Every response reports the primary streak, whatever metric the event is on.
+  if (rules.primaryStreak) streakIds.add(rules.primaryStreak.id);
   const earliestDay = Math.floor(Math.min(...events.map((e) => e.occurredAt)) / MS_PER_DAY) - 1;
   const fromPeriod = Math.min(
     earliestDay,

@@ -9,7 +9,7 @@ import { conditionText, tierConditionText } from '../domain/condition-text.js';
 import { translated, type Locale } from '../domain/locale.js';
 import type { Level, PointsSystem } from '../domain/points.js';
 import type { Progress } from '../domain/progress.js';
-import { streakStatus, walk, type StreakDefinition, type StreakPoint } from '../domain/streaks.js';
+import { streakPeriod, streakStatus, walk, type StreakDefinition, type StreakPoint } from '../domain/streaks.js';
 import type { User } from '../domain/user.js';
 import type { CommunityConfig } from './community-config.js';
 
@@ -276,6 +276,12 @@ export function streakHistory(
 ) {
   const qualifying = new Map(points.map((p) => [p.period, p.extendedAt]));
   const { periods } = walk(def, base, qualifying, today, weekStart);
+  // Periods before the user's first streak are shown as streaks of 0.
+  let earliest = periods[0]?.period ?? streakPeriod(def.frequency, today, weekStart);
+  while (periods.length < count) {
+    earliest = streakPeriod(def.frequency, earliest.start - 1, weekStart);
+    periods.unshift({ period: earliest, qualified: false, frozen: false, length: 0, freezes: 0 });
+  }
   return periods.slice(-count).map((p) => ({
     periodStart: isoDay(p.period.start),
     periodEnd: isoDay(p.period.end),

@@ -33,6 +33,16 @@ describe.each(DIALECTS)('time-aware achievements (%s)', (dialect) => {
     at('2026-03-04T18:00:00Z'); // 10:00 on 4 March in Los Angeles
     const next = await send('practice', { id: 'kai' });
     expect(next.body.currentStreak).toMatchObject({ length: 3, extended: true, started: '2026-03-02', periodStart: '2026-03-04' });
+    // Events on other metrics report the streak too, without extending it.
+    expect((await send('chat', { id: 'kai' })).body.currentStreak).toMatchObject({ key: 'daily', length: 3, extended: false });
+    const history = await streak('kai', '?historyPeriods=5');
+    expect(history.streakHistory.map((p: any) => [p.periodStart, p.length])).toEqual([
+      ['2026-02-28', 0],
+      ['2026-03-01', 0],
+      ['2026-03-02', 1],
+      ['2026-03-03', 2],
+      ['2026-03-04', 3],
+    ]);
   });
 
   it('counts a DST spring-forward day once', async () => {
