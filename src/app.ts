@@ -27,6 +27,8 @@ export interface LaurelOptions {
   /** PostgreSQL schema to use (tests isolate themselves this way). */
   databaseSchema?: string;
   onQuery?: (sql: string, parameters: readonly unknown[]) => void;
+  /** Whether this process runs background jobs (one-off commands do not). */
+  startJobs?: boolean;
 }
 
 export async function createLaurel(settings: Settings, options: LaurelOptions = {}): Promise<Laurel> {
@@ -36,7 +38,7 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
     url: settings.databaseUrl,
     dataDir: settings.dataDir,
     poolSize: settings.databasePoolSize,
-    schema: options.databaseSchema,
+    schema: options.databaseSchema ?? settings.databaseSchema,
     onQuery: options.onQuery,
   });
   try {
@@ -48,8 +50,10 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
     const jobs = new JobRunner(store, clock, log);
     const ctx: EngineContext = { store, clock, log, config: new CommunityConfigCache(log), keyring, jobs };
     registerJobs(ctx);
-    await scheduleSweeps(ctx, await store.read.communities.tenants());
-    jobs.start();
+    if (options.startJobs !== false) {
+      await scheduleSweeps(ctx, await store.read.communities.tenants());
+      jobs.start();
+    }
     const app = await buildServer({ ctx, keyring, logger: log });
     return {
       app,

@@ -6,6 +6,8 @@ export interface Settings {
   /** postgres://… for PostgreSQL; unset means embedded SQLite under dataDir. */
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** PostgreSQL schema for Laurel's tables (default: the connection's search path, usually "public"). */
+  databaseSchema: string | undefined;
   masterKey: string | undefined;
   logLevel: string;
 }
@@ -20,6 +22,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: SettingsOverride
     dataDir: env.LAUREL_DATA_DIR || './data',
     databaseUrl: env.LAUREL_DATABASE_URL || env.DATABASE_URL || undefined,
     databasePoolSize: integer(env.LAUREL_DATABASE_POOL_SIZE, 10, 'LAUREL_DATABASE_POOL_SIZE'),
+    databaseSchema: env.LAUREL_DATABASE_SCHEMA || undefined,
     masterKey: env.LAUREL_MASTER_KEY || undefined,
     logLevel: env.LAUREL_LOG_LEVEL || 'info',
     ...defined,

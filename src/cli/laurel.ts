@@ -5,6 +5,7 @@ import closeWithGrace from 'close-with-grace';
 import { createLaurel } from '../app.js';
 import { loadSettings, type SettingsOverrides } from '../config.js';
 import { createApiKey } from '../engine/api-keys.js';
+import { pruneHistory } from '../engine/prune-history.js';
 import { bootstrap, DEFAULT_TENANT } from '../engine/bootstrap.js';
 import { systemClock } from '../engine/clock.js';
 import { migrateToLatest, openDatabase } from '../store/database.js';
@@ -63,12 +64,28 @@ common(program.command('migrate'))
   .description('bring the database schema to the latest version, then exit')
   .action(async (flags: CommonFlags) => {
     const settings = settingsFrom(flags);
-    const database = openDatabase({ url: settings.databaseUrl, dataDir: settings.dataDir });
+    const database = openDatabase({ url: settings.databaseUrl, dataDir: settings.dataDir, schema: settings.databaseSchema });
     try {
       const applied = await migrateToLatest(database);
       process.stdout.write(applied.length > 0 ? `Applied: ${applied.join(', ')}\n` : 'The schema is up to date\n');
     } finally {
       await database.close();
+    }
+  });
+
+common(program.command('prune-events'))
+  .description('delete raw events (and idempotency keys, finished jobs) older than N days; totals, streaks and awards stay')
+  .requiredOption('--older-than <days>', 'keep this many days of events')
+  .action(async (flags: CommonFlags & { olderThan: string }) => {
+    const settings = settingsFrom(flags);
+    const laurel = await createLaurel({ ...settings, logLevel: 'warn' }, { startJobs: false });
+    try {
+      const result = await pruneHistory(laurel.ctx, Number(flags.olderThan));
+      process.stdout.write(
+        `Deleted ${result.events} events, ${result.idempotencyKeys} idempotency keys and ${result.jobs} finished jobs from before ${result.before}\n`,
+      );
+    } finally {
+      await laurel.close();
     }
   });
 
@@ -79,7 +96,7 @@ common(keys.command('create'))
   .option('--admin', 'an admin key instead of an application key')
   .action(async (flags: CommonFlags & { name: string; admin?: boolean }) => {
     const settings = settingsFrom(flags);
-    const database = openDatabase({ url: settings.databaseUrl, dataDir: settings.dataDir });
+    const database = openDatabase({ url: settings.databaseUrl, dataDir: settings.dataDir, schema: settings.databaseSchema });
     try {
       await migrateToLatest(database);
       const store = new Store(database);

@@ -132,6 +132,12 @@ async function apply(
       throw e.index === null ? error : error.within(e.at, { index: e.index });
     }
   }
+  const rules = settings.achievementsEnabled ? config.rules : config.inactiveRules;
+  const evaluation = { now, weekStart: settings.weekStart };
+  const userIds = [...new Set(events.map((e) => e.user.id))];
+  // Users first: creating a metric below locks the community row, and every transaction must take
+  // its locks in the same order (users, then community) or two could wait on each other.
+  await tx.ingest.lockUsers(tenant, userIds);
   const metrics = await resolveMetrics(
     tx,
     tenant,
@@ -139,10 +145,6 @@ async function apply(
     events.map((e) => ({ key: e.metric, field: field(e.at, e.at ? 'metric' : 'key') })),
     now,
   );
-  const rules = settings.achievementsEnabled ? config.rules : config.inactiveRules;
-  const evaluation = { now, weekStart: settings.weekStart };
-  const userIds = [...new Set(events.map((e) => e.user.id))];
-  await tx.ingest.lockUsers(tenant, userIds);
 
   const metricIdOf = (e: PreparedEvent) => (metrics.get(e.metric) as Metric).id;
   const keyed = events.flatMap((e) =>

@@ -11,6 +11,7 @@ import { JobsRepository } from './repositories/jobs.js';
 import { MetricsRepository } from './repositories/metrics.js';
 import { PointsSystemsRepository } from './repositories/points-systems.js';
 import { PointsRepository } from './repositories/points.js';
+import { RetentionRepository } from './repositories/retention.js';
 import { StreaksRepository } from './repositories/streaks.js';
 import { TargetsRepository } from './repositories/targets.js';
 import { UsersRepository } from './repositories/users.js';
@@ -31,6 +32,7 @@ export class Repositories {
   readonly streaks: StreaksRepository;
   readonly targets: TargetsRepository;
   readonly jobs: JobsRepository;
+  readonly retention: RetentionRepository;
 
   constructor(db: Kysely<DB>, dialect: Dialect) {
     this.communities = new CommunitiesRepository(db);
@@ -46,6 +48,7 @@ export class Repositories {
     this.streaks = new StreaksRepository(db);
     this.targets = new TargetsRepository(db);
     this.jobs = new JobsRepository(db, dialect);
+    this.retention = new RetentionRepository(db);
   }
 }
 

@@ -58,6 +58,15 @@ describe('the laurel command', () => {
     expect(fs.readdirSync(dataDir).filter((f) => f.endsWith('.key'))).toEqual(['master.key']);
   });
 
+  it('prunes old events with `prune-events`', async () => {
+    const pruned = await runLaurel(['prune-events', '--older-than', '30'], { LAUREL_DATA_DIR: dataDir, LAUREL_MASTER_KEY: 'x' });
+    expect(pruned.code).toBe(0);
+    expect(pruned.stdout).toMatch(/^Deleted 0 events, 0 idempotency keys and 0 finished jobs from before \d{4}-/);
+    const refused = await runLaurel(['prune-events', '--older-than', '0'], { LAUREL_DATA_DIR: dataDir, LAUREL_MASTER_KEY: 'x' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('Keep at least one day of events');
+  });
+
   it('refuses a bad setting with a clear message', async () => {
     const bad = await runLaurel(['serve'], { LAUREL_DATA_DIR: dataDir, LAUREL_PORT: 'eighty' });
     expect(bad.code).toBe(1);

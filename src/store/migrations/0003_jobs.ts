@@ -26,6 +26,8 @@ export function jobsSchema(dialect: Dialect) {
         .execute();
       // The claim query: due jobs in order.
       await db.schema.createIndex('jobs_due').on('jobs').columns(['status', 'run_at']).execute();
+      // Retention: pruning old idempotency keys by age.
+      await db.schema.createIndex('idempotency_keys_by_age').on('idempotency_keys').columns(['community_id', 'created_at']).execute();
     },
   };
 }

@@ -4,8 +4,19 @@ import { DEFAULT_SETTINGS } from '../../domain/community.js';
 import { parseJson } from '../mappers.js';
 import type { DB } from '../schema.js';
 
+/** An arbitrary, fixed advisory-lock number for bootstrap. */
+const BOOTSTRAP_LOCK = 7_362_001;
+
 export class CommunitiesRepository {
   constructor(private readonly db: Kysely<DB>) {}
+
+  /**
+   * Serialises first-start work (default tenant, master key) between processes starting together
+   * on one PostgreSQL database; SQLite has a single writer anyway.
+   */
+  async lockBootstrap(dialect: 'sqlite' | 'postgres'): Promise<void> {
+    if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`.execute(this.db);
+  }
 
   /** Creates the organisation and community unless they exist. */
   async ensure(
