@@ -14,6 +14,8 @@ import { adminMetricRoutes } from './routes/admin-metrics.js';
 import { adminPointsSystemRoutes } from './routes/admin-points-systems.js';
 import { adminSettingsRoutes } from './routes/admin-settings.js';
 import { adminStreakRoutes } from './routes/admin-streaks.js';
+import { adminLeaderboardRoutes } from './routes/admin-leaderboards.js';
+import { communityRoutes } from './routes/community.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { userRoutes } from './routes/users.js';
@@ -71,6 +73,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await v1.register(eventRoutes, { ctx });
       await v1.register(achievementRoutes, { ctx });
       await v1.register(userRoutes, { ctx });
+      await v1.register(communityRoutes, { ctx });
     },
     { prefix: '/v1' },
   );
@@ -82,6 +85,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await admin.register(adminPointsSystemRoutes, { ctx });
       await admin.register(adminSettingsRoutes, { ctx });
       await admin.register(adminStreakRoutes, { ctx });
+      await admin.register(adminLeaderboardRoutes, { ctx });
     },
     { prefix: '/admin/v1' },
   );

@@ -10,6 +10,7 @@ import { NO_TIER, ONCE } from './achievement.js';
 import { matchesAttributes } from './attribute-filter.js';
 import { anniversaryDay, localDay, periodKey, periodOf, type DayNumber, type Period } from './calendar.js';
 import { proratedTarget, type Target } from './goals.js';
+import { metricFirings, type PointsTrigger } from './points-triggers.js';
 import type { MetricRule, RuleSet } from './rules.js';
 import { requalify, streakPeriod, type StreakDefinition, type StreakPoint } from './streaks.js';
 import { decideUnlocks } from './thresholds.js';
@@ -88,6 +89,13 @@ export interface StreakChange {
   points: StreakPoint[];
 }
 
+/** A points trigger that fires `times` times. */
+export interface TriggerFiring {
+  trigger: PointsTrigger;
+  times: number;
+  at: number;
+}
+
 export interface EventEffect {
   tally: Tally;
   /** Value added to each achievement counter this event moved (their count moves by one). */
@@ -96,6 +104,7 @@ export interface EventEffect {
   dayDeltas: Array<{ seriesId: string; day: DayNumber; value: number }>;
   streakChanges: StreakChange[];
   unlocks: UnlockDecision[];
+  firings: TriggerFiring[];
 }
 
 const EMPTY_DAYS: ReadonlyMap<DayNumber, DayTally> = new Map();
@@ -116,8 +125,13 @@ export function applyEvent(
   const before = state.totals.get(event.metricId) ?? { total: 0, count: 0 };
   const tally = { total: addValues(before.total, event.value), count: before.count + 1 };
   state.totals.set(event.metricId, tally);
-  const effect: EventEffect = { tally, counterDeltas: [], dayDeltas: [], streakChanges: [], unlocks: [] };
+  const effect: EventEffect = { tally, counterDeltas: [], dayDeltas: [], streakChanges: [], unlocks: [], firings: [] };
   addToDay(state, effect, event.metricId, event);
+  for (const trigger of rules.triggers.byMetric.get(event.metricId) ?? []) {
+    if (!matchesAttributes(trigger.eventFilter, event.attributes) || !matchesAttributes(trigger.userFilter, state.attributes)) continue;
+    const times = metricFirings(trigger.metricThreshold ?? 0, before.total, tally.total);
+    if (times > 0) effect.firings.push({ trigger, times, at: event.occurredAt });
+  }
 
   for (const rule of rules.metricRules.get(event.metricId) ?? []) {
     if (rule.eventFilter && !matchesAttributes(rule.eventFilter, event.attributes)) continue;
@@ -155,7 +169,24 @@ export function applyEvent(
   updateStreaks(rules, ctx, state, event, today, effect);
   checkAnniversaries(rules, state, today, event.occurredAt, effect.unlocks);
   chainComposites(rules, state, effect.unlocks);
+  effect.firings.push(...achievementFirings(rules, state, effect.unlocks));
   return effect;
+}
+
+/** Points triggers on completing achievements, for the unlocks given. */
+export function achievementFirings(rules: RuleSet, state: UserWorkingState, unlocks: readonly UnlockDecision[]): TriggerFiring[] {
+  const firings: TriggerFiring[] = [];
+  for (const unlock of unlocks) {
+    for (const trigger of rules.triggers.byAchievement.get(unlock.achievement.id) ?? []) {
+      if (matchesAttributes(trigger.userFilter, state.attributes)) firings.push({ trigger, times: 1, at: unlock.at });
+    }
+  }
+  return firings;
+}
+
+/** Points triggers on a user joining. */
+export function userCreationFirings(rules: RuleSet, attributes: Record<string, string>, at: number): TriggerFiring[] {
+  return rules.triggers.userCreation.filter((t) => matchesAttributes(t.userFilter, attributes)).map((trigger) => ({ trigger, times: 1, at }));
 }
 
 /**
@@ -301,6 +332,17 @@ function updateStreaks(
     effect.streakChanges.push({ streakId: def.id, from: period.start, points: fresh });
 
     const unchanged = new Map(later.map((p) => [p.period, p.length]));
+    if (def.id === rules.primaryStreak?.id) {
+      for (const point of fresh) {
+        if (unchanged.get(point.period) === point.length) continue;
+        for (const trigger of rules.triggers.streak) {
+          const n = trigger.streakLength ?? 0;
+          if (point.length - 1 < n && n <= point.length && matchesAttributes(trigger.userFilter, state.attributes)) {
+            effect.firings.push({ trigger, times: 1, at: point.extendedAt });
+          }
+        }
+      }
+    }
     for (const rule of rules.streakRules.get(def.id) ?? []) {
       if (rule.userFilter && !matchesAttributes(rule.userFilter, state.attributes)) continue;
       const held = heldOf(state, rule.achievement.id);

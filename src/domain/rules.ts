@@ -8,6 +8,7 @@ import { isFixedWindow, thresholdsOf } from './achievement.js';
 import { isEmptyFilter } from './attribute-filter.js';
 import { dayNumber, type PeriodSpec } from './calendar.js';
 import type { Metric } from './metric.js';
+import { NO_TRIGGERS, type TriggerSet } from './points-triggers.js';
 import type { StreakDefinition } from './streaks.js';
 import type { ThresholdRule } from './thresholds.js';
 
@@ -92,6 +93,7 @@ export interface RuleSet {
   streaksByKey: ReadonlyMap<string, StreakDefinition>;
   primaryStreak: StreakDefinition | null;
   anniversaryRules: readonly AnniversaryRule[];
+  triggers: TriggerSet;
   /** Problems per achievement id; an achievement with problems is not evaluated. */
   health: ReadonlyMap<string, readonly HealthIssue[]>;
   achievementsById: ReadonlyMap<string, Achievement>;
@@ -185,6 +187,7 @@ export function compileRules(
   achievements: readonly Achievement[],
   metrics: readonly Metric[],
   streaks: readonly StreakDefinition[] = [],
+  triggers: TriggerSet = NO_TRIGGERS,
 ): RuleSet {
   const metricsByKey = new Map(metrics.map((m) => [m.key, m]));
   const metricsById = new Map(metrics.map((m) => [m.id, m]));
@@ -292,6 +295,7 @@ export function compileRules(
     streaksByKey,
     primaryStreak,
     anniversaryRules,
+    triggers,
     health,
     achievementsById,
     achievementsByKey,

@@ -7,6 +7,8 @@ import type { Community } from '../domain/community.js';
 import type { ConditionLookup } from '../domain/condition-text.js';
 import { translated } from '../domain/locale.js';
 import type { PointsSystem } from '../domain/points.js';
+import type { Leaderboard } from '../domain/leaderboards.js';
+import { compileTriggers, type PointsTrigger } from '../domain/points-triggers.js';
 import { compileRules, type RuleSet } from '../domain/rules.js';
 import type { StoredStreak } from '../store/mappers.js';
 import type { Repositories } from '../store/store.js';
@@ -23,6 +25,12 @@ export interface CommunityConfig {
   pointsSystemsById: ReadonlyMap<string, PointsSystem>;
   /** Every streak definition, archived ones included (rules hold only the active ones). */
   streaks: readonly StoredStreak[];
+  /** Active leaderboards (the ones events update). */
+  leaderboards: readonly Leaderboard[];
+  /** Every leaderboard, by key. */
+  leaderboardsByKey: ReadonlyMap<string, Leaderboard>;
+  /** Every points trigger, by id, inactive ones included. */
+  triggersById: ReadonlyMap<string, PointsTrigger>;
   lookup: ConditionLookup;
 }
 
@@ -42,16 +50,19 @@ export class CommunityConfigCache {
   }
 
   private async load(repos: Repositories, tenant: Tenant): Promise<CommunityConfig> {
-    const [community, achievements, metrics, pointsSystems, streaks] = await Promise.all([
+    const [community, achievements, metrics, pointsSystems, streaks, triggers, leaderboards] = await Promise.all([
       repos.communities.get(tenant.communityId),
       repos.achievements.list(tenant),
       repos.metrics.list(tenant),
       repos.pointsSystems.list(tenant),
       repos.streaks.list(tenant),
+      repos.pointsTriggers.list(tenant),
+      repos.leaderboards.list(tenant),
     ]);
     if (!community) throw new Error(`Community ${tenant.communityId} does not exist`);
     const activeStreaks = streaks.filter((s) => s.status === 'active');
-    const rules = compileRules(achievements, metrics, activeStreaks);
+    const activeSystems = new Set(pointsSystems.filter((p) => p.status === 'active').map((p) => p.id));
+    const rules = compileRules(achievements, metrics, activeStreaks, compileTriggers(triggers, activeSystems));
     for (const [id, issues] of rules.health) {
       const achievement = rules.achievementsById.get(id);
       if (achievement?.status !== 'active') continue;
@@ -68,6 +79,9 @@ export class CommunityConfigCache {
       pointsSystemsByKey: new Map(pointsSystems.map((p) => [p.key, p])),
       pointsSystemsById: new Map(pointsSystems.map((p) => [p.id, p])),
       streaks,
+      triggersById: new Map(triggers.map((t) => [t.id, t])),
+      leaderboards: leaderboards.filter((l) => l.status === 'active'),
+      leaderboardsByKey: new Map(leaderboards.map((l) => [l.key, l])),
       lookup: {
         metric: (key) => rules.metricsByKey.get(key),
         streak: (key) => (key === undefined ? (rules.primaryStreak ?? undefined) : streaks.find((s) => s.key === key)),

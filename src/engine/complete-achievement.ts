@@ -1,5 +1,5 @@
 /** Completing an API achievement for a user, by its key. */
-import { applyCompletion, type UserWorkingState } from '../domain/evaluate.js';
+import { achievementFirings, applyCompletion, userCreationFirings, type UserWorkingState } from '../domain/evaluate.js';
 import { matchesAttributes } from '../domain/attribute-filter.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import type { Locale } from '../domain/locale.js';
@@ -96,6 +96,8 @@ export async function completeAchievement(
       const userPoints = loaded.points.get(userInput.id) ?? new Map<string, number>();
       const points: Record<string, PointsChangeView> = {};
       const views = decisions.map((d) => recorder.record(userInput.id, d, null, userPoints, points));
+      const firings = [...(existing ? [] : userCreationFirings(rules, merged.user.attributes, now)), ...achievementFirings(rules, state, decisions)];
+      for (const firing of firings) recorder.recordFiring(userInput.id, firing, null, userPoints, points);
       await tx.ingest.write(tenant, {
         events: [],
         totals: [],

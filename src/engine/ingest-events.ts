@@ -7,7 +7,7 @@
 import { DateTime } from 'luxon';
 import { LaurelError, invalid } from '../domain/errors.js';
 import { localDay } from '../domain/calendar.js';
-import { applyEvent, type UserWorkingState } from '../domain/evaluate.js';
+import { applyEvent, userCreationFirings, type UserWorkingState } from '../domain/evaluate.js';
 import type { Metric } from '../domain/metric.js';
 import { streakPeriod, type StreakDefinition } from '../domain/streaks.js';
 import type { Locale } from '../domain/locale.js';
@@ -27,7 +27,8 @@ import type { EngineContext } from './context.js';
 import { timeOrderedId } from './ids.js';
 import { resolveMetrics } from './resolve-metrics.js';
 import { withRetry } from './retry.js';
-import { NO_STREAK, streakView, type StreakView } from './presenters.js';
+import { LeaderboardTracker } from './leaderboard-tracker.js';
+import { NO_STREAK, streakView, type EventLeaderboardView, type StreakView } from './presenters.js';
 import { UnlockRecorder, type PointsChangeView, type UnlockView } from './unlock-recorder.js';
 import { loadUserStates } from './user-states.js';
 
@@ -55,7 +56,7 @@ export interface EventResponse {
   achievements: UnlockView[];
   currentStreak: StreakView & { extended: boolean };
   points: Record<string, PointsChangeView>;
-  leaderboards: Record<string, never>;
+  leaderboards: Record<string, EventLeaderboardView>;
   idempotencyKey?: string;
   idempotentReplayed?: boolean;
 }
@@ -186,11 +187,12 @@ async function apply(
   });
 
   const recorder = new UnlockRecorder(config, locale, ctx.log, now);
+  const tracker = new LeaderboardTracker(config);
   const totals = new Map<string, TotalDelta>();
   const counters = new Map<string, CounterDelta>();
   const days = new Map<string, DayDelta>();
   const streakRewrites = new Map<string, StreakRewrite>();
-  const idempotency: IdempotencyRecord[] = [];
+  const keyedResponses: { record: IdempotencyRecord; response: EventResponse }[] = [];
   const answered = new Map<string, EventResponse>();
   const changedUsers = new Map<string, User>();
   const outcomes: EventOutcome[] = [];
@@ -208,6 +210,7 @@ async function apply(
         continue;
       }
     }
+    const isNew = !users.has(userId);
     const merged = mergeUser(users.get(userId) ?? null, e.user, now);
     if (merged.changed) changedUsers.set(userId, merged.user);
     users.set(userId, merged.user);
@@ -251,6 +254,20 @@ async function apply(
     if (!userPoints) loaded.points.set(userId, (userPoints = new Map()));
     const points: Record<string, PointsChangeView> = {};
     const achievements = effect.unlocks.map((u) => recorder.record(userId, u, eventId, userPoints, points));
+    const firings = isNew ? [...userCreationFirings(rules, state.attributes, now), ...effect.firings] : effect.firings;
+    for (const firing of firings) recorder.recordFiring(userId, firing, eventId, userPoints, points);
+    const leaderboards: Record<string, EventLeaderboardView> = {};
+    if (tracker.active) {
+      tracker.onMetric(userId, state.attributes, metric.id, day, e.value, leaderboards);
+      for (const [key, change] of Object.entries(points)) {
+        tracker.onPoints(userId, state.attributes, (config.pointsSystemsByKey.get(key) as { id: string }).id, day, change.added, leaderboards);
+      }
+      for (const change of effect.streakChanges) {
+        const def = rules.streaksById.get(change.streakId) as StreakDefinition;
+        const length = streakView(def, state.streaks.get(def.id)?.at(-1) ?? null, today, settings.weekStart).length;
+        tracker.onStreak(userId, state.attributes, def.id, day, length, leaderboards);
+      }
+    }
     const streakNow = primary
       ? streakView(primary, state.streaks.get(primary.id)?.at(-1) ?? null, today, settings.weekStart)
       : NO_STREAK;
@@ -265,19 +282,12 @@ async function apply(
       achievements,
       currentStreak: { ...streakNow, extended: streakNow.length > primaryBefore },
       points,
-      leaderboards: {},
+      leaderboards,
       ...(e.idempotencyKey === undefined ? {} : { idempotencyKey: e.idempotencyKey }),
     };
     if (idemKey !== null && e.idempotencyKey !== undefined) {
       answered.set(idemKey, response);
-      idempotency.push({
-        userId,
-        metricId: metric.id,
-        key: e.idempotencyKey,
-        eventId,
-        response: JSON.stringify(response),
-        createdAt: now,
-      });
+      keyedResponses.push({ record: { userId, metricId: metric.id, key: e.idempotencyKey, eventId, response: '', createdAt: now }, response });
     }
     outcomes.push({ status: 'created', response });
   }
@@ -290,6 +300,9 @@ async function apply(
   const created = [...changedUsers.values()].filter((u) => !existingUsers.has(u.id));
   const updated = [...changedUsers.values()].filter((u) => existingUsers.has(u.id));
   await tx.users.save(tenant, created, updated);
+  await tracker.flush(tx, tenant, now, localDay(now, null));
+  // Stored replies include the leaderboard ranks the flush just filled in.
+  const idempotency = keyedResponses.map(({ record, response }) => ({ ...record, response: JSON.stringify(response) }));
   await tx.ingest.write(tenant, {
     events: newEvents,
     totals: [...totals.values()],

@@ -3,7 +3,10 @@ import { conflict, notFound } from '../domain/errors.js';
 import { mergeUser, validateUserInput, type User, type UserInput } from '../domain/user.js';
 import type { Tenant } from '../store/tenant.js';
 import type { EngineContext } from './context.js';
+import { userCreationFirings } from '../domain/evaluate.js';
+import type { Repositories } from '../store/store.js';
 import { userView } from './presenters.js';
+import { UnlockRecorder } from './unlock-recorder.js';
 
 export async function getUser(ctx: EngineContext, tenant: Tenant, id: string) {
   const user = await ctx.store.read.users.get(tenant, id);
@@ -30,6 +33,18 @@ export async function saveUser(
     if (!existing && mode === 'update') throw notFound('user_not_found', `There is no user "${input.id}"`, 'id');
     const { user, changed } = mergeUser(existing ?? null, input, now);
     if (changed) await tx.users.save(tenant, existing ? [] : [user], existing ? [user] : []);
+    if (!existing) await payJoiningPoints(ctx, tx, tenant, user, now);
     return { user: userView(user as User), created: !existing };
   });
+}
+
+/** Points triggers on joining, for a user created outside of an event. */
+async function payJoiningPoints(ctx: EngineContext, tx: Repositories, tenant: Tenant, user: User, now: number): Promise<void> {
+  const config = await ctx.config.get(tx, tenant);
+  const firings = userCreationFirings(config.rules, user.attributes, now);
+  if (firings.length === 0) return;
+  const recorder = new UnlockRecorder(config, 'en', ctx.log, now);
+  const userPoints = new Map<string, number>();
+  for (const firing of firings) recorder.recordFiring(user.id, firing, null, userPoints, {});
+  await tx.ingest.write(tenant, { events: [], totals: [], counters: [], days: [], streaks: [], idempotency: [], ...recorder.changes() });
 }

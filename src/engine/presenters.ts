@@ -5,6 +5,7 @@
 import type { Achievement, Reward, Tier } from '../domain/achievement.js';
 import { thresholdsOf, trophyTrigger } from '../domain/achievement.js';
 import { isoDay, type DayNumber } from '../domain/calendar.js';
+import { displayStatus, type Leaderboard } from '../domain/leaderboards.js';
 import { conditionText, tierConditionText } from '../domain/condition-text.js';
 import { translated, type Locale } from '../domain/locale.js';
 import type { Level, PointsSystem } from '../domain/points.js';
@@ -127,30 +128,49 @@ export interface PointsAwardView {
   total: number;
   trigger: {
     id: string;
-    type: 'achievement';
+    type: 'metric' | 'achievement' | 'streak' | 'user_creation';
     points: number;
-    achievementId: string | null;
+    achievementId?: string;
     achievementName?: string;
+    metricId?: string;
+    metricName?: string;
+    metricThreshold?: number;
+    streakLengthThreshold?: number;
   };
 }
 
-export function pointsAwardView(
-  award: { id: string; amount: number; totalAfter: number; createdAt: number; triggerId: string | null },
-  config: CommunityConfig,
-  locale: Locale,
-): PointsAwardView {
-  const achievement = award.triggerId ? config.rules.achievementsById.get(award.triggerId) : undefined;
+export interface PointsAwardRecordLike {
+  id: string;
+  amount: number;
+  totalAfter: number;
+  createdAt: number;
+  /** reward: an achievement's own points reward (triggerId is the achievement); else a points trigger. */
+  triggerType: 'reward' | 'metric' | 'achievement' | 'streak' | 'user_creation';
+  triggerId: string | null;
+}
+
+/** Trophy's PointsAward: what was awarded, when, the total after, and the trigger that paid it. */
+export function pointsAwardView(award: PointsAwardRecordLike, config: CommunityConfig, locale: Locale): PointsAwardView {
+  const base = { id: award.id, awarded: award.amount, date: iso(award.createdAt), total: award.totalAfter };
+  const achievementName = (id: string | null) => {
+    const a = id ? config.rules.achievementsById.get(id) : undefined;
+    return a ? { achievementId: a.id, achievementName: translated(a.name, a.translations, locale, 'name') } : {};
+  };
+  if (award.triggerType === 'reward') {
+    return { ...base, trigger: { id: award.triggerId ?? award.id, type: 'achievement', points: award.amount, ...achievementName(award.triggerId) } };
+  }
+  const t = award.triggerId ? config.triggersById.get(award.triggerId) : undefined;
+  const metric = t?.metricId ? config.rules.metricsById.get(t.metricId) : undefined;
   return {
-    id: award.id,
-    awarded: award.amount,
-    date: iso(award.createdAt),
-    total: award.totalAfter,
+    ...base,
     trigger: {
       id: award.triggerId ?? award.id,
-      type: 'achievement',
-      points: award.amount,
-      achievementId: award.triggerId,
-      ...(achievement ? { achievementName: translated(achievement.name, achievement.translations, locale, 'name') } : {}),
+      type: award.triggerType,
+      points: t?.points ?? award.amount,
+      ...(t?.type === 'achievement' ? achievementName(t.achievementId) : {}),
+      ...(metric ? { metricId: metric.id, metricName: translated(metric.name, metric.translations, locale, 'name') } : {}),
+      ...(t?.metricThreshold != null ? { metricThreshold: t.metricThreshold } : {}),
+      ...(t?.streakLength != null ? { streakLengthThreshold: t.streakLength } : {}),
     },
   };
 }
@@ -290,3 +310,33 @@ export function streakHistory(
     usedPause: false,
   }));
 }
+
+/** Trophy's LeaderboardResponse, for one run. */
+export function leaderboardView(lb: Leaderboard, config: CommunityConfig, run: { start: DayNumber; end: DayNumber | null }, today: DayNumber) {
+  const metric = lb.metricId ? config.rules.metricsById.get(lb.metricId) : undefined;
+  const system = lb.pointsSystemId ? config.pointsSystemsById.get(lb.pointsSystemId) : undefined;
+  return {
+    id: lb.id,
+    key: lb.key,
+    name: lb.name,
+    description: lb.description,
+    rankBy: lb.rankBy,
+    status: displayStatus(lb, today),
+    runUnit: lb.runUnit,
+    runInterval: lb.runInterval,
+    maxParticipants: lb.maxParticipants,
+    breakdownAttribute: lb.breakdownAttribute,
+    ...(metric ? { metricKey: metric.key, metricName: metric.name } : {}),
+    ...(system ? { pointsSystemKey: system.key, pointsSystemName: system.name } : {}),
+    start: isoDay(run.start),
+    end: run.end === null ? null : isoDay(run.end),
+  };
+}
+
+export type EventLeaderboardView = ReturnType<typeof leaderboardView> & {
+  rank: number | null;
+  previousRank: number | null;
+  threshold: number;
+  breakdownAttributeValue?: string;
+  breakdownAttributeValues?: { key: string; value: string }[];
+};

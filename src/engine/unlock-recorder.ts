@@ -3,7 +3,7 @@
  * told (the unlocked achievement with its tier and the rewards it paid). Shared by every use case
  * that unlocks on the spot: events and API completions.
  */
-import type { UnlockDecision } from '../domain/evaluate.js';
+import type { TriggerFiring, UnlockDecision } from '../domain/evaluate.js';
 import { translated, type Locale } from '../domain/locale.js';
 import { addPoints, levelFor, pointsBySystem } from '../domain/points.js';
 import type { IngestChanges, PointsDelta, StatsDelta } from '../store/repositories/ingest.js';
@@ -19,6 +19,7 @@ import {
   rewardViews,
   type AchievementView,
   type LevelView,
+  type PointsAwardRecordLike,
   type PointsAwardView,
   type RewardView,
 } from './presenters.js';
@@ -78,38 +79,8 @@ export class UnlockRecorder {
         this.log.warn({ achievement: a.key, system: systemKey }, 'Points reward skipped: the points system is gone');
         continue;
       }
-      const before = userPoints.get(system.id) ?? 0;
-      const { total, added } = addPoints(before, amount, system.maxPoints);
+      const added = this.pay(userId, system.id, amount, { triggerType: 'reward', triggerId: a.id, awardId }, eventId, at, userPoints, pointsOut);
       paid.push({ type: 'points', system: systemKey, amount: added });
-      if (added <= 0) continue;
-      userPoints.set(system.id, total);
-      const pointsAwardId = timeOrderedId(this.now);
-      this.pointsAwards.push({
-        id: pointsAwardId,
-        user_id: userId,
-        system_id: system.id,
-        amount: added,
-        total_after: total,
-        trigger_type: 'achievement',
-        trigger_id: a.id,
-        award_id: awardId,
-        event_id: eventId,
-        created_at: at,
-      });
-      const deltaKey = `${userId}\u0000${system.id}`;
-      const delta = this.pointsDeltas.get(deltaKey);
-      if (delta) delta.amount += added;
-      else this.pointsDeltas.set(deltaKey, { userId, systemId: system.id, amount: added });
-
-      const change = (pointsOut[system.key] ??= { ...pointsSystemHeader(system), total: before, added: 0, awards: [] });
-      const levelBefore = levelFor(system.levels, change.total - change.added);
-      change.total = total;
-      change.added += added;
-      const levelAfter = levelFor(system.levels, total);
-      if (levelAfter?.id !== levelBefore?.id) change.level = levelView(levelAfter);
-      change.awards.push(
-        pointsAwardView({ id: pointsAwardId, amount: added, totalAfter: total, createdAt: at, triggerId: a.id }, this.config, this.locale),
-      );
     }
 
     this.awards.push({
@@ -141,6 +112,59 @@ export class UnlockRecorder {
       rewards: paid,
       source: decision.source,
     };
+  }
+
+  /** Pays a points trigger that fired. */
+  recordFiring(userId: string, firing: TriggerFiring, eventId: string | null, userPoints: Map<string, number>, pointsOut: Record<string, PointsChangeView>): void {
+    const { trigger } = firing;
+    this.pay(userId, trigger.systemId, trigger.points * firing.times, { triggerType: trigger.type, triggerId: trigger.id, awardId: null }, eventId, firing.at, userPoints, pointsOut);
+  }
+
+  /** Adds points to one system (capped by its maximum) and records the award; returns what was added. */
+  private pay(
+    userId: string,
+    systemId: string,
+    amount: number,
+    source: { triggerType: PointsAwardRecordLike['triggerType']; triggerId: string; awardId: string | null },
+    eventId: string | null,
+    at: number,
+    userPoints: Map<string, number>,
+    pointsOut: Record<string, PointsChangeView>,
+  ): number {
+    const system = this.config.pointsSystemsById.get(systemId);
+    if (!system) return 0;
+    const before = userPoints.get(system.id) ?? 0;
+    const { total, added } = addPoints(before, amount, system.maxPoints);
+    if (added <= 0) return 0;
+    userPoints.set(system.id, total);
+    const pointsAwardId = timeOrderedId(this.now);
+    this.pointsAwards.push({
+      id: pointsAwardId,
+      user_id: userId,
+      system_id: system.id,
+      amount: added,
+      total_after: total,
+      trigger_type: source.triggerType,
+      trigger_id: source.triggerId,
+      award_id: source.awardId,
+      event_id: eventId,
+      created_at: at,
+    });
+    const deltaKey = `${userId}\u0000${system.id}`;
+    const delta = this.pointsDeltas.get(deltaKey);
+    if (delta) delta.amount += added;
+    else this.pointsDeltas.set(deltaKey, { userId, systemId: system.id, amount: added });
+
+    const change = (pointsOut[system.key] ??= { ...pointsSystemHeader(system), total: before, added: 0, awards: [] });
+    const levelBefore = levelFor(system.levels, change.total - change.added);
+    change.total = total;
+    change.added += added;
+    const levelAfter = levelFor(system.levels, total);
+    if (levelAfter?.id !== levelBefore?.id) change.level = levelView(levelAfter);
+    change.awards.push(
+      pointsAwardView({ id: pointsAwardId, amount: added, totalAfter: total, createdAt: at, ...source }, this.config, this.locale),
+    );
+    return added;
   }
 
   changes(): Writes {

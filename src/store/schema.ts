@@ -205,7 +205,8 @@ export interface PointsAwardsTable {
   system_id: string;
   amount: number;
   total_after: number;
-  trigger_type: 'achievement';
+  /** reward: an achievement's points reward; the others are points triggers. */
+  trigger_type: 'reward' | 'metric' | 'achievement' | 'streak' | 'user_creation';
   trigger_id: string | null;
   award_id: string | null;
   event_id: string | null;
@@ -279,6 +280,78 @@ export interface JobsTable {
   updated_at: Millis;
 }
 
+export interface PointsTriggersTable {
+  id: string;
+  org_id: string;
+  community_id: string;
+  system_id: string;
+  type: 'metric' | 'achievement' | 'streak' | 'user_creation';
+  points: number;
+  metric_id: string | null;
+  metric_threshold: number | null;
+  achievement_id: string | null;
+  streak_length: number | null;
+  event_filter: Json;
+  user_filter: Json;
+  status: 'active' | 'inactive' | 'archived';
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface LeaderboardsTable {
+  id: string;
+  org_id: string;
+  community_id: string;
+  key: string;
+  name: string;
+  description: string | null;
+  status: 'inactive' | 'active' | 'archived';
+  rank_by: 'metric' | 'points' | 'streak';
+  metric_id: string | null;
+  points_system_id: string | null;
+  streak_id: string | null;
+  max_participants: number;
+  breakdown_attribute: string | null;
+  start_day: number;
+  end_day: number | null;
+  run_unit: 'day' | 'month' | 'year' | null;
+  run_interval: number | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface LeaderboardEntriesTable {
+  org_id: string;
+  community_id: string;
+  leaderboard_id: string;
+  run: number;
+  grp: string;
+  user_id: string;
+  value: number;
+  updated_at: Millis;
+}
+
+export interface LeaderboardHistoryTable {
+  org_id: string;
+  community_id: string;
+  leaderboard_id: string;
+  run: number;
+  user_id: string;
+  day: number;
+  previous_rank: number | null;
+  rank: number | null;
+  previous_value: number | null;
+  value: number | null;
+}
+
+export interface UserPreferencesTable {
+  org_id: string;
+  community_id: string;
+  user_id: string;
+  notifications: Json;
+  updated_at: Millis;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   communities: CommunitiesTable;
@@ -301,6 +374,11 @@ export interface DB {
   user_streak_points: UserStreakPointsTable;
   user_targets: UserTargetsTable;
   jobs: JobsTable;
+  points_triggers: PointsTriggersTable;
+  leaderboards: LeaderboardsTable;
+  leaderboard_entries: LeaderboardEntriesTable;
+  leaderboard_history: LeaderboardHistoryTable;
+  user_preferences: UserPreferencesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -314,5 +392,7 @@ export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type NewEvent = Insertable<EventsTable>;
 export type StreakRow = Selectable<StreaksTable>;
 export type JobRow = Selectable<JobsTable>;
+export type PointsTriggerRow = Selectable<PointsTriggersTable>;
+export type LeaderboardRow = Selectable<LeaderboardsTable>;
 export type NewAward = Insertable<AwardsTable>;
 export type NewPointsAward = Insertable<PointsAwardsTable>;

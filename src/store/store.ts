@@ -8,9 +8,13 @@ import { BackfillRepository } from './repositories/backfill.js';
 import { CommunitiesRepository } from './repositories/communities.js';
 import { IngestRepository } from './repositories/ingest.js';
 import { JobsRepository } from './repositories/jobs.js';
+import { LeaderboardsRepository } from './repositories/leaderboards.js';
 import { MetricsRepository } from './repositories/metrics.js';
 import { PointsSystemsRepository } from './repositories/points-systems.js';
 import { PointsRepository } from './repositories/points.js';
+import { PointsTriggersRepository } from './repositories/points-triggers.js';
+import { PreferencesRepository } from './repositories/preferences.js';
+import { StreakRankingsRepository } from './repositories/streak-rankings.js';
 import { RetentionRepository } from './repositories/retention.js';
 import { StreaksRepository } from './repositories/streaks.js';
 import { TargetsRepository } from './repositories/targets.js';
@@ -33,6 +37,10 @@ export class Repositories {
   readonly targets: TargetsRepository;
   readonly jobs: JobsRepository;
   readonly retention: RetentionRepository;
+  readonly pointsTriggers: PointsTriggersRepository;
+  readonly preferences: PreferencesRepository;
+  readonly streakRankings: StreakRankingsRepository;
+  readonly leaderboards: LeaderboardsRepository;
 
   constructor(db: Kysely<DB>, dialect: Dialect) {
     this.communities = new CommunitiesRepository(db);
@@ -43,12 +51,16 @@ export class Repositories {
     this.achievements = new AchievementsRepository(db);
     this.ingest = new IngestRepository(db, dialect);
     this.awards = new AwardsRepository(db);
-    this.points = new PointsRepository(db);
+    this.points = new PointsRepository(db, dialect);
     this.backfill = new BackfillRepository(db, dialect);
     this.streaks = new StreaksRepository(db);
     this.targets = new TargetsRepository(db);
     this.jobs = new JobsRepository(db, dialect);
     this.retention = new RetentionRepository(db);
+    this.pointsTriggers = new PointsTriggersRepository(db);
+    this.preferences = new PreferencesRepository(db);
+    this.streakRankings = new StreakRankingsRepository(db);
+    this.leaderboards = new LeaderboardsRepository(db, dialect);
   }
 }
 

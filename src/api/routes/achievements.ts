@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { invalid } from '../../domain/errors.js';
+import { parseAttributes } from '../attributes-query.js';
 import { completeAchievement } from '../../engine/complete-achievement.js';
 import type { EngineContext } from '../../engine/context.js';
 import { listCommunityAchievements } from '../../engine/read-achievements.js';
@@ -41,15 +41,3 @@ export const achievementRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }
     },
   );
 };
-
-/** Trophy's "plan-type:premium,region:us-east". */
-function parseAttributes(text: string | undefined): Record<string, string> | undefined {
-  if (text === undefined || text.trim() === '') return undefined;
-  const out: Record<string, string> = {};
-  for (const pair of text.split(',')) {
-    const at = pair.indexOf(':');
-    if (at <= 0) throw invalid('invalid_user_attributes', 'userAttributes must look like "key:value,key:value"', 'userAttributes');
-    out[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
-  }
-  return out;
-}

@@ -7,8 +7,10 @@ import {
   listPointsSystems,
   updatePointsSystem,
 } from '../../engine/manage-points-systems.js';
+import { createTrigger, listTriggers, updateTrigger } from '../../engine/manage-points-triggers.js';
+import { localeOf } from '../locale.js';
 import { CreatePointsSystemBody, UpdatePointsSystemBody } from '../schemas/admin.js';
-import { ErrorBody, KeyParams, Loose } from '../schemas/common.js';
+import { Attributes, ErrorBody, Key, KeyParams, Loose } from '../schemas/common.js';
 
 export const adminPointsSystemRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
   const System = Loose('Points system with levels');
@@ -44,5 +46,53 @@ export const adminPointsSystemRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineCon
       },
     },
     async (request) => updatePointsSystem(ctx, request.principal, request.params.key, request.body),
+  );
+
+  const triggerFields = {
+    type: Type.Union([Type.Literal('metric'), Type.Literal('achievement'), Type.Literal('streak'), Type.Literal('user_creation')]),
+    points: Type.Integer({ description: 'Points paid each time it fires' }),
+    metric: Type.Optional(Key('metric: the metric')),
+    metricThreshold: Type.Optional(Type.Number({ description: 'metric: pays once per this many units of the total' })),
+    achievement: Type.Optional(Key('achievement: the achievement')),
+    streakLength: Type.Optional(Type.Integer({ description: 'streak: pays when the primary streak reaches this length' })),
+    eventAttributes: Type.Optional(Attributes),
+    userAttributes: Type.Optional(Attributes),
+    status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('inactive'), Type.Literal('archived')])),
+  };
+  const Trigger = Loose('Points trigger');
+  const TriggerParams = Type.Object({ key: Type.String({ minLength: 1 }), id: Type.String({ minLength: 1 }) });
+
+  app.post(
+    '/points-systems/:key/triggers',
+    {
+      schema: {
+        tags,
+        summary: 'Add a points trigger: per N units of a metric, on an achievement, on a streak length, on joining',
+        params: KeyParams,
+        body: Type.Object(triggerFields, { additionalProperties: false }),
+        response: { 201: Trigger, 404: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await createTrigger(ctx, request.principal, request.params.key, request.body)),
+  );
+
+  app.get(
+    '/points-systems/:key/triggers',
+    { schema: { tags, summary: "A points system's triggers", params: KeyParams, response: { 200: Type.Array(Trigger), 404: ErrorBody } } },
+    async (request) => listTriggers(ctx, request.principal, request.params.key, localeOf(request)),
+  );
+
+  app.patch(
+    '/points-systems/:key/triggers/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Edit a points trigger (archive it with status "archived")',
+        params: TriggerParams,
+        body: Type.Object({ ...triggerFields, type: Type.Optional(triggerFields.type), points: Type.Optional(triggerFields.points) }, { additionalProperties: false }),
+        response: { 200: Trigger, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (request) => updateTrigger(ctx, request.principal, request.params.key, request.params.id, request.body),
   );
 };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { EngineContext } from '../../engine/context.js';
 import { createStreak, getStreak, listStreaks, updateStreak } from '../../engine/manage-streaks.js';
+import { grantFreezes, restoreStreaks } from '../../engine/user-streaks.js';
 import { CreateStreakBody, UpdateStreakBody } from '../schemas/admin.js';
 import { ErrorBody, KeyParams, Loose } from '../schemas/common.js';
 
@@ -45,5 +46,31 @@ export const adminStreakRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }
       },
     },
     async (request) => updateStreak(ctx, request.principal, request.params.key, request.body),
+  );
+
+  app.post(
+    '/streaks/freezes',
+    {
+      schema: {
+        tags,
+        summary: "Give users one more freeze on the primary streak",
+        body: Type.Object({ freezes: Type.Array(Type.Object({ userId: Type.String({ minLength: 1 }) }), { minItems: 1, maxItems: 1000 }) }),
+        response: { 200: Loose('{ issues }'), 422: ErrorBody },
+      },
+    },
+    async (request) => grantFreezes(ctx, request.principal, request.body.freezes.map((f) => f.userId)),
+  );
+
+  app.post(
+    '/streaks/restore',
+    {
+      schema: {
+        tags,
+        summary: 'Restore lost primary streaks at the length they had',
+        body: Type.Object({ users: Type.Array(Type.Object({ id: Type.String({ minLength: 1 }) }), { minItems: 1, maxItems: 1000 }) }),
+        response: { 200: Loose('{ restoredUsers, issues }'), 422: ErrorBody },
+      },
+    },
+    async (request) => restoreStreaks(ctx, request.principal, request.body.users.map((u) => u.id)),
   );
 };

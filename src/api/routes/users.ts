@@ -6,7 +6,11 @@ import { userActivity } from '../../engine/read-activity.js';
 import { userAchievements } from '../../engine/read-achievements.js';
 import { deleteTarget, listTargets, setTarget } from '../../engine/manage-targets.js';
 import { userPoints } from '../../engine/read-points.js';
+import { getPreferences, updatePreferences } from '../../engine/manage-preferences.js';
+import { userLeaderboard } from '../../engine/read-leaderboards.js';
 import { userStreak } from '../../engine/read-streak.js';
+import { metricEventSummary, pointsEventSummary, userMetrics } from '../../engine/read-user-metrics.js';
+import { userWrapped } from '../../engine/read-wrapped.js';
 import { localeOf } from '../locale.js';
 import { ActivityQuery, UserAchievementsQuery } from '../schemas/achievements.js';
 import { ErrorBody, IdParams, Key, Loose, UserPointsParams } from '../schemas/common.js';
@@ -168,5 +172,117 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
       await deleteTarget(ctx, request.principal, request.params.id, request.params.metric);
       return reply.status(204).send(null);
     },
+  );
+
+  const Summary = Type.Object({
+    aggregation: Type.Union([Type.Literal('daily'), Type.Literal('weekly'), Type.Literal('monthly')]),
+    startDate: Type.String({ description: 'YYYY-MM-DD' }),
+    endDate: Type.String({ description: 'YYYY-MM-DD; at most 400 days after startDate' }),
+  });
+
+  app.get(
+    '/users/:id/metrics',
+    { schema: { tags: ['Users'], summary: "A user's total of every active metric, with the metric's achievements", params: IdParams, response: { 200: Type.Array(Loose('Trophy MetricResponse')), 404: ErrorBody } } },
+    async (request) => userMetrics(ctx, request.principal, request.params.id, localeOf(request)),
+  );
+
+  app.get(
+    '/users/:id/metrics/:key',
+    { schema: { tags: ['Users'], summary: "A user's total of one metric", params: UserPointsParams, response: { 200: Loose('Trophy MetricResponse'), 404: ErrorBody } } },
+    async (request) => (await userMetrics(ctx, request.principal, request.params.id, localeOf(request), request.params.key))[0],
+  );
+
+  app.get(
+    '/users/:id/metrics/:key/event-summary',
+    {
+      schema: {
+        tags: ['Users'],
+        summary: "A user's metric over time, per day, week or month of their calendar",
+        params: UserPointsParams,
+        querystring: Summary,
+        response: { 200: Type.Array(Loose('{ date, total, change }')), 404: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (request) => metricEventSummary(ctx, request.principal, request.params.id, request.params.key, request.query),
+  );
+
+  app.get(
+    '/users/:id/points/:key/event-summary',
+    {
+      schema: {
+        tags: ['Users'],
+        summary: "A user's points over time, per day, week or month of their calendar",
+        params: UserPointsParams,
+        querystring: Summary,
+        response: { 200: Type.Array(Loose('{ date, total, change }')), 404: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (request) => pointsEventSummary(ctx, request.principal, request.params.id, request.params.key, request.query),
+  );
+
+  const Channels = Type.Array(Type.Union([Type.Literal('email'), Type.Literal('push')]));
+
+  app.get(
+    '/users/:id/preferences',
+    { schema: { tags: ['Users'], summary: "A user's notification preferences", params: IdParams, response: { 200: Loose('{ notifications }'), 404: ErrorBody } } },
+    async (request) => getPreferences(ctx, request.principal, request.params.id),
+  );
+
+  app.patch(
+    '/users/:id/preferences',
+    {
+      schema: {
+        tags: ['Users'],
+        summary: "Change a user's notification preferences",
+        params: IdParams,
+        body: Type.Object({
+          notifications: Type.Optional(
+            Type.Object(
+              {
+                achievement_completed: Type.Optional(Channels),
+                recap: Type.Optional(Channels),
+                reactivation: Type.Optional(Channels),
+                streak_reminder: Type.Optional(Channels),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+        }),
+        response: { 200: Loose('{ notifications }'), 404: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (request) => updatePreferences(ctx, request.principal, request.params.id, request.body.notifications ?? {}),
+  );
+
+  app.get(
+    '/users/:id/leaderboards/:key',
+    {
+      schema: {
+        tags: ['Users'],
+        summary: "A user's rank, value and daily history on a leaderboard",
+        params: UserPointsParams,
+        querystring: Type.Object({
+          run: Type.Optional(Type.String({ description: 'A date in the run (YYYY-MM-DD); default: the current run' })),
+          numEvents: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, default: 10 })),
+        }),
+        response: { 200: Loose('Trophy UserLeaderboardResponseWithHistory'), 404: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (request) =>
+      userLeaderboard(ctx, request.principal, request.params.id, request.params.key, { run: request.query.run, numEvents: request.query.numEvents ?? 10 }),
+  );
+
+  app.get(
+    '/users/:id/wrapped',
+    {
+      schema: {
+        tags: ['Users'],
+        summary: "A user's year in review",
+        params: IdParams,
+        querystring: Type.Object({ year: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        response: { 200: Loose('Trophy WrappedResponse'), 404: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (request) => userWrapped(ctx, request.principal, request.params.id, { year: request.query.year, locale: localeOf(request) }),
   );
 };

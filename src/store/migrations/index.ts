@@ -3,6 +3,7 @@ import type { Dialect } from '../dialect.js';
 import { initialSchema } from './0001_initial.js';
 import { timeSchema } from './0002_time.js';
 import { jobsSchema } from './0003_jobs.js';
+import { trophySchema } from './0004_trophy.js';
 
 /** Versioned migrations, in order. Names never change once released. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -12,6 +13,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0001_initial': initialSchema(dialect),
         '0002_time': timeSchema(dialect),
         '0003_jobs': jobsSchema(dialect),
+        '0004_trophy': trophySchema(dialect),
       };
     },
   };

@@ -264,7 +264,7 @@ export class BackfillRepository {
     await sql`
       insert into points_awards (id, org_id, community_id, user_id, system_id, amount, total_after, trigger_type, trigger_id, award_id, event_id, created_at)
       select ${this.newId()}, org_id, community_id, user_id, ${system.id}, total_after - total_before, total_after,
-             'achievement', achievement_id, award_id, null, ${this.millis(now)}
+             'reward', achievement_id, award_id, null, ${this.millis(now)}
       from (
         select a.org_id, a.community_id, a.user_id, a.achievement_id, a.id as award_id,
                ${this.greatest(cap(before), sql`coalesce(p.total, 0)`)} as total_before,
