@@ -22,10 +22,22 @@ function zone(tz: string | null): IANAZone {
   return z;
 }
 
-/** The calendar day an instant falls on in a time zone (UTC when the user has none). */
+const dayCache = new Map<string, DayNumber>();
+
+/**
+ * The calendar day an instant falls on in a time zone (UTC when the user has none). Remembered per
+ * zone and minute: a local day always begins on a whole minute, so every instant of a minute falls
+ * on the same day, and most events of a batch share their minute.
+ */
 export function localDay(ms: number, tz: string | null): DayNumber {
+  const key = `${tz ?? ''}|${Math.floor(ms / 60_000)}`;
+  const cached = dayCache.get(key);
+  if (cached !== undefined) return cached;
   const local = DateTime.fromMillis(ms, { zone: zone(tz) });
-  return Date.UTC(local.year, local.month - 1, local.day) / MS_PER_DAY;
+  const day = Date.UTC(local.year, local.month - 1, local.day) / MS_PER_DAY;
+  if (dayCache.size >= 50_000) dayCache.clear();
+  dayCache.set(key, day);
+  return day;
 }
 
 /** The instant a local day starts in a time zone. */

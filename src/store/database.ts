@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogConfig } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type LogConfig, type SqliteDatabase } from 'kysely';
 import type { DB } from './schema.js';
 import type { Dialect } from './dialect.js';
 import { migrationProvider } from './migrations/index.js';
@@ -23,8 +23,12 @@ export interface DatabaseOptions {
 export interface Database {
   db: Kysely<DB>;
   dialect: Dialect;
+  /** PostgreSQL: the schema asked for (else the connection's current schema is used). */
+  schema?: string;
   /** Human-readable location, for logs ("sqlite:./data/laurel.db"). */
   location: string;
+  /** The raw SQLite connection (the hot path uses its prepared statements directly). */
+  sqlite?: SQLite.Database;
   close(): Promise<void>;
 }
 
@@ -50,6 +54,7 @@ export function openDatabase(options: DatabaseOptions): Database {
       db,
       dialect: 'postgres',
       location: redactPassword(options.url),
+      ...(options.schema ? { schema: options.schema } : {}),
       close: () => db.destroy(),
     };
   }
@@ -65,15 +70,22 @@ export function openDatabase(options: DatabaseOptions): Database {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), ...(log ? { log } : {}) });
-  return { db, dialect: 'sqlite', location: `sqlite:${file}`, close: () => db.destroy() };
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), ...(log ? { log } : {}) });
+  return { db, dialect: 'sqlite', location: `sqlite:${file}`, sqlite, close: () => db.destroy() };
 }
 
 /** Brings the schema to the latest version. Safe when several processes start at once. */
 export async function migrateToLatest(database: Database): Promise<string[]> {
+  // Kysely looks for its migration tables in every schema unless told which one: with Laurel (or
+  // its tests) in several schemas of one database, it would find another schema's and skip its own.
+  const migrationTableSchema =
+    database.dialect === 'postgres'
+      ? (database.schema ?? (await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db)).rows[0]?.schema)
+      : undefined;
   const migrator = new Migrator({
     db: database.db,
     provider: migrationProvider(database.dialect),
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
@@ -87,4 +99,27 @@ function redactPassword(url: string): string {
 function validSchemaName(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`"${name}" is not a valid PostgreSQL schema name`);
   return name;
+}
+
+/**
+ * Reuses prepared statements. Kysely's SQLite driver prepares every query anew, and preparing
+ * costs more than running the small statements of the ingest path; one connection runs one query
+ * at a time, so a statement is never in use twice.
+ */
+function withStatementCache(sqlite: SQLite.Database, size = 2000): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let statement = cache.get(text);
+      if (statement) {
+        cache.delete(text);
+      } else {
+        statement = sqlite.prepare(text);
+        if (cache.size >= size) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(text, statement);
+      return statement;
+    },
+  };
 }

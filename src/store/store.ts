@@ -1,3 +1,4 @@
+import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
 import type { Dialect } from './dialect.js';
@@ -7,6 +8,7 @@ import { AwardsRepository } from './repositories/awards.js';
 import { BackfillRepository } from './repositories/backfill.js';
 import { CommunitiesRepository } from './repositories/communities.js';
 import { IngestRepository } from './repositories/ingest.js';
+import { SqliteIngestRepository } from './repositories/ingest-sqlite.js';
 import { JobsRepository } from './repositories/jobs.js';
 import { LeaderboardsRepository } from './repositories/leaderboards.js';
 import { MetricsRepository } from './repositories/metrics.js';
@@ -42,14 +44,15 @@ export class Repositories {
   readonly streakRankings: StreakRankingsRepository;
   readonly leaderboards: LeaderboardsRepository;
 
-  constructor(db: Kysely<DB>, dialect: Dialect) {
+  /** `sqlite`: the raw connection, given only to repositories bound to a transaction (which holds it). */
+  constructor(db: Kysely<DB>, dialect: Dialect, sqlite?: SQLite.Database) {
     this.communities = new CommunitiesRepository(db);
     this.apiKeys = new ApiKeysRepository(db);
     this.users = new UsersRepository(db);
     this.metrics = new MetricsRepository(db);
     this.pointsSystems = new PointsSystemsRepository(db);
     this.achievements = new AchievementsRepository(db);
-    this.ingest = new IngestRepository(db, dialect);
+    this.ingest = sqlite ? new SqliteIngestRepository(db, sqlite) : new IngestRepository(db, dialect);
     this.awards = new AwardsRepository(db);
     this.points = new PointsRepository(db, dialect);
     this.backfill = new BackfillRepository(db, dialect);
@@ -78,7 +81,7 @@ export class Store {
 
   /** Runs `work` in one transaction: everything it writes commits together or not at all. */
   async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
-    return this.database.db.transaction().execute((trx) => work(new Repositories(trx, this.database.dialect)));
+    return this.database.db.transaction().execute((trx) => work(new Repositories(trx, this.database.dialect, this.database.sqlite)));
   }
 
   close(): Promise<void> {

@@ -1,0 +1,270 @@
+/**
+ * The ingest reads and writes for SQLite, through better-sqlite3's prepared statements one row at a
+ * time. SQLite runs in-process, so a statement costs microseconds and there are no round trips to
+ * save: reusing a handful of prepared statements beats building and preparing multi-row SQL for
+ * every batch, which is what the generic (PostgreSQL-shaped) implementation does. Used only inside
+ * a transaction, which holds the one connection.
+ */
+import type SQLite from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { DayTally, Tally } from '../../domain/evaluate.js';
+import type { Target } from '../../domain/goals.js';
+import type { StreakPoint } from '../../domain/streaks.js';
+import type { DB } from '../schema.js';
+import type { Tenant } from '../tenant.js';
+import { AwardRaceError, IngestRepository, type HeldAwardRow, type IngestChanges } from './ingest.js';
+
+type Params = unknown[];
+
+export class SqliteIngestRepository extends IngestRepository {
+  private readonly statements = new Map<string, SQLite.Statement>();
+
+  constructor(
+    db: Kysely<DB>,
+    private readonly sqlite: SQLite.Database,
+  ) {
+    super(db, 'sqlite');
+  }
+
+  private statement(text: string): SQLite.Statement {
+    let s = this.statements.get(text);
+    if (!s) this.statements.set(text, (s = this.sqlite.prepare(text)));
+    return s;
+  }
+
+  private all<T>(text: string, params: Params): T[] {
+    return this.statement(text).all(...params) as T[];
+  }
+
+  private run(text: string, params: Params): number {
+    return this.statement(text).run(...params).changes;
+  }
+
+  override async lockUsers(): Promise<void> {
+    // One writer at a time already.
+  }
+
+  override async findIdempotent(tenant: Tenant, keys: readonly { userId: string; metricId: string; key: string }[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const k of keys) {
+      const [row] = this.all<{ response: string }>(
+        'select response from idempotency_keys where community_id = ? and user_id = ? and metric_id = ? and key = ?',
+        [tenant.communityId, k.userId, k.metricId, k.key],
+      );
+      if (row) found.set(IngestRepository.idempotencyKey(k.userId, k.metricId, k.key), row.response);
+    }
+    return found;
+  }
+
+  override async loadTotals(tenant: Tenant, userIds: readonly string[], metricIds: readonly string[]) {
+    const wanted = new Set(metricIds);
+    const out = new Map<string, Map<string, Tally>>();
+    if (wanted.size === 0) return out;
+    for (const userId of userIds) {
+      const rows = this.all<{ metric_id: string; total: number; count: number }>(
+        'select metric_id, total, count from user_metrics where community_id = ? and user_id = ?',
+        [tenant.communityId, userId],
+      );
+      for (const r of rows) if (wanted.has(r.metric_id)) inner(out, userId).set(r.metric_id, { total: r.total, count: r.count });
+    }
+    return out;
+  }
+
+  override async loadCounters(tenant: Tenant, userIds: readonly string[], achievementIds: readonly string[]) {
+    const wanted = new Set(achievementIds);
+    const out = new Map<string, Map<string, Tally>>();
+    if (wanted.size === 0) return out;
+    for (const userId of userIds) {
+      const rows = this.all<{ achievement_id: string; total: number; count: number }>(
+        'select achievement_id, total, count from achievement_counters where community_id = ? and user_id = ?',
+        [tenant.communityId, userId],
+      );
+      for (const r of rows) if (wanted.has(r.achievement_id)) inner(out, userId).set(r.achievement_id, { total: r.total, count: r.count });
+    }
+    return out;
+  }
+
+  override async loadHeld(tenant: Tenant, userIds: readonly string[], achievementIds: readonly string[]): Promise<HeldAwardRow[]> {
+    const wanted = new Set(achievementIds);
+    const out: HeldAwardRow[] = [];
+    if (wanted.size === 0) return out;
+    for (const userId of userIds) {
+      const rows = this.all<HeldAwardRow>(
+        'select user_id, achievement_id, tier_key, period_key from awards where community_id = ? and user_id = ?',
+        [tenant.communityId, userId],
+      );
+      for (const r of rows) if (wanted.has(r.achievement_id)) out.push(r);
+    }
+    return out;
+  }
+
+  override async loadDays(tenant: Tenant, userIds: readonly string[], seriesIds: readonly string[], fromDay: number) {
+    const out = new Map<string, Map<string, Map<number, DayTally>>>();
+    for (const userId of userIds) {
+      for (const seriesId of seriesIds) {
+        const rows = this.all<{ day: number; total: number; count: number; first_at: number }>(
+          'select day, total, count, first_at from user_day_totals where community_id = ? and user_id = ? and series_id = ? and day >= ?',
+          [tenant.communityId, userId, seriesId, fromDay],
+        );
+        if (rows.length === 0) continue;
+        const series = new Map<number, DayTally>();
+        for (const r of rows) series.set(r.day, { total: r.total, count: r.count, firstAt: r.first_at });
+        inner(out, userId).set(seriesId, series);
+      }
+    }
+    return out;
+  }
+
+  override async loadStreakPoints(tenant: Tenant, userIds: readonly string[], streakIds: readonly string[], fromPeriod: number) {
+    const out = new Map<string, Map<string, StreakPoint[]>>();
+    const columns = 'period, length, started, freezes, earn_anchor, extended_at';
+    for (const userId of userIds) {
+      for (const streakId of streakIds) {
+        const params = [tenant.communityId, userId, streakId, fromPeriod];
+        const rows = [
+          ...this.all<PointRow>(
+            `select ${columns} from user_streak_points where community_id = ? and user_id = ? and streak_id = ? and period < ? order by period desc limit 1`,
+            params,
+          ),
+          ...this.all<PointRow>(
+            `select ${columns} from user_streak_points where community_id = ? and user_id = ? and streak_id = ? and period >= ? order by period`,
+            params,
+          ),
+        ];
+        if (rows.length > 0) inner(out, userId).set(streakId, rows.map(toPoint));
+      }
+    }
+    return out;
+  }
+
+  override async loadTargets(tenant: Tenant, userIds: readonly string[]) {
+    const out = new Map<string, Map<string, Target>>();
+    for (const userId of userIds) {
+      const rows = this.all<{ metric_id: string; value: number; per: Target['per'] }>(
+        'select metric_id, value, per from user_targets where community_id = ? and user_id = ?',
+        [tenant.communityId, userId],
+      );
+      for (const r of rows) inner(out, userId).set(r.metric_id, { value: r.value, per: r.per });
+    }
+    return out;
+  }
+
+  override async loadPoints(tenant: Tenant, userIds: readonly string[]) {
+    const out = new Map<string, Map<string, number>>();
+    for (const userId of userIds) {
+      const rows = this.all<{ system_id: string; total: number }>(
+        'select system_id, total from user_points where community_id = ? and user_id = ?',
+        [tenant.communityId, userId],
+      );
+      for (const r of rows) inner(out, userId).set(r.system_id, r.total);
+    }
+    return out;
+  }
+
+  override async write(tenant: Tenant, changes: IngestChanges): Promise<void> {
+    const org = tenant.orgId;
+    const community = tenant.communityId;
+    for (const a of changes.awards) {
+      const inserted = this.run(
+        `insert into awards (id, org_id, community_id, user_id, achievement_id, tier_key, period_key, achieved_at, event_id, source, backfilled, rewards)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         on conflict (community_id, user_id, achievement_id, tier_key, period_key) do nothing`,
+        [a.id, org, community, a.user_id, a.achievement_id, a.tier_key, a.period_key, a.achieved_at, a.event_id ?? null, a.source, a.backfilled ?? 0, a.rewards ?? '[]'],
+      );
+      if (inserted !== 1) throw new AwardRaceError();
+    }
+    for (const e of changes.events) {
+      this.run(
+        'insert into events (id, org_id, community_id, user_id, metric_id, value, attributes, occurred_at, received_at, local_day) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [e.id, org, community, e.user_id, e.metric_id, e.value, e.attributes ?? null, e.occurred_at, e.received_at, e.local_day ?? null],
+      );
+    }
+    for (const t of changes.totals) {
+      this.run(
+        `insert into user_metrics (org_id, community_id, user_id, metric_id, total, count, first_at, last_at) values (?, ?, ?, ?, ?, ?, ?, ?)
+         on conflict (community_id, user_id, metric_id) do update set
+           total = round(user_metrics.total + excluded.total, 8), count = user_metrics.count + excluded.count,
+           first_at = min(user_metrics.first_at, excluded.first_at), last_at = max(user_metrics.last_at, excluded.last_at)`,
+        [org, community, t.userId, t.metricId, t.value, t.count, t.firstAt, t.lastAt],
+      );
+    }
+    for (const c of changes.counters) {
+      this.run(
+        `insert into achievement_counters (org_id, community_id, user_id, achievement_id, total, count) values (?, ?, ?, ?, ?, ?)
+         on conflict (community_id, user_id, achievement_id) do update set
+           total = round(achievement_counters.total + excluded.total, 8), count = achievement_counters.count + excluded.count`,
+        [org, community, c.userId, c.achievementId, c.value, c.count],
+      );
+    }
+    for (const d of changes.days) {
+      this.run(
+        `insert into user_day_totals (org_id, community_id, user_id, series_id, day, total, count, first_at) values (?, ?, ?, ?, ?, ?, ?, ?)
+         on conflict (community_id, user_id, series_id, day) do update set
+           total = round(user_day_totals.total + excluded.total, 8), count = user_day_totals.count + excluded.count,
+           first_at = min(user_day_totals.first_at, excluded.first_at)`,
+        [org, community, d.userId, d.seriesId, d.day, d.value, d.count, d.firstAt],
+      );
+    }
+    for (const rewrite of changes.streaks) {
+      this.run('delete from user_streak_points where community_id = ? and user_id = ? and streak_id = ? and period >= ?', [
+        community,
+        rewrite.userId,
+        rewrite.streakId,
+        rewrite.from,
+      ]);
+      for (const p of rewrite.points) {
+        this.run(
+          `insert into user_streak_points (org_id, community_id, user_id, streak_id, period, length, started, freezes, earn_anchor, extended_at)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [org, community, rewrite.userId, rewrite.streakId, p.period, p.length, p.started, p.freezes, p.earnAnchor, p.extendedAt],
+        );
+      }
+    }
+    for (const s of changes.stats) {
+      this.run('update achievement_stats set completions = completions + ?, unlocks = unlocks + ? where achievement_id = ?', [
+        s.completions,
+        s.unlocks,
+        s.achievementId,
+      ]);
+    }
+    for (const p of changes.points) {
+      this.run(
+        `insert into user_points (org_id, community_id, user_id, system_id, total) values (?, ?, ?, ?, ?)
+         on conflict (community_id, user_id, system_id) do update set total = round(user_points.total + excluded.total, 8)`,
+        [org, community, p.userId, p.systemId, p.amount],
+      );
+    }
+    for (const p of changes.pointsAwards) {
+      this.run(
+        `insert into points_awards (id, org_id, community_id, user_id, system_id, amount, total_after, trigger_type, trigger_id, award_id, event_id, created_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [p.id, org, community, p.user_id, p.system_id, p.amount, p.total_after, p.trigger_type, p.trigger_id ?? null, p.award_id ?? null, p.event_id ?? null, p.created_at],
+      );
+    }
+    for (const r of changes.idempotency) {
+      this.run(
+        'insert into idempotency_keys (org_id, community_id, user_id, metric_id, key, event_id, response, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
+        [org, community, r.userId, r.metricId, r.key, r.eventId, r.response, r.createdAt],
+      );
+    }
+  }
+}
+
+interface PointRow {
+  period: number;
+  length: number;
+  started: number;
+  freezes: number;
+  earn_anchor: number;
+  extended_at: number;
+}
+
+function toPoint(r: PointRow): StreakPoint {
+  return { period: r.period, length: r.length, started: r.started, freezes: r.freezes, earnAnchor: r.earn_anchor, extendedAt: r.extended_at };
+}
+
+function inner<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let m = map.get(key);
+  if (!m) map.set(key, (m = new Map()));
+  return m;
+}
