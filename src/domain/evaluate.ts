@@ -153,7 +153,7 @@ export function applyEvent(
       case 'lifetime':
       case 'fixed': {
         const m = measureOf(rule.measure);
-        for (const step of decideUnlocks(rule.threshold, from[m], to[m], heldOf(state, rule.achievement.id))) {
+        for (const step of decideUnlocks(rule.threshold, from[m], to[m], peekHeld(state, rule.achievement.id))) {
           effect.unlocks.push(recordUnlock(state, rule.achievement, step.tierIndex, step.completion > 0 ? String(step.completion) : ONCE, 'event', event.occurredAt));
         }
         break;
@@ -251,18 +251,18 @@ function rollingUnlocks(
   effect: EventEffect,
 ): void {
   const series = state.days.get(rule.seriesId);
-  const held = heldOf(state, rule.achievement.id);
   const m = measureOf(rule.measure);
   const thresholds = rule.threshold.thresholds;
   for (let day = event.day; day <= Math.min(event.day + days - 1, today); day++) {
     const activity = series?.get(day);
     if (!activity) continue;
+    const held = peekHeld(state, rule.achievement.id);
     const value = sumDays(series, day - days + 1, day)[m];
     const at = day === event.day ? event.occurredAt : activity.firstAt;
     thresholds.forEach((threshold, i) => {
       if (!held.tiers.has(i) && value >= threshold) effect.unlocks.push(recordUnlock(state, rule.achievement, i, ONCE, 'event', at));
     });
-    if (held.tiers.size === thresholds.length) return;
+    if (peekHeld(state, rule.achievement.id).tiers.size === thresholds.length) return;
   }
 }
 
@@ -282,7 +282,7 @@ function periodUnlocks(
   const m = measureOf(rule.measure);
   const value = sumDays(series, period.start, period.end)[m];
   const key = rule.threshold.repeat === 'per_period' ? periodKey(period) : ONCE;
-  const held = heldOf(state, rule.achievement.id);
+  const held = peekHeld(state, rule.achievement.id);
   const heldHere = key === ONCE ? held.tiers : (held.periods.get(key) ?? new Set<number>());
   const unlock = (i: number) => effect.unlocks.push(recordUnlock(state, rule.achievement, i, key, 'event', event.occurredAt));
   if (goal === 'threshold') {
@@ -345,12 +345,11 @@ function updateStreaks(
     }
     for (const rule of rules.streakRules.get(def.id) ?? []) {
       if (rule.userFilter && !matchesAttributes(rule.userFilter, state.attributes)) continue;
-      const held = heldOf(state, rule.achievement.id);
       for (const point of fresh) {
         if (unchanged.get(point.period) === point.length) continue;
         if (rule.countsFrom !== null && point.extendedAt < rule.countsFrom) continue;
         const tiered = rule.achievement.tiers.length > 0;
-        for (const step of decideUnlocks(rule.threshold, point.length - 1, point.length, held)) {
+        for (const step of decideUnlocks(rule.threshold, point.length - 1, point.length, peekHeld(state, rule.achievement.id))) {
           effect.unlocks.push(recordUnlock(state, rule.achievement, tiered ? step.tierIndex : 0, ONCE, 'event', point.extendedAt));
         }
       }
@@ -379,6 +378,17 @@ function chainComposites(rules: RuleSet, state: UserWorkingState, unlocks: Unloc
       if (have >= rule.min) unlocks.push(recordUnlock(state, rule.achievement, 0, ONCE, 'composite', unlock.at));
     }
   }
+}
+
+const NOTHING_HELD: HeldAwards = Object.freeze({ tiers: new Set<number>(), completions: 0, periods: new Map<string, Set<number>>() });
+
+/**
+ * What the user holds, for reading: no record is made for the many rules an event evaluates
+ * without unlocking anything (recording an unlock makes one). The returned record is live, so
+ * unlocks recorded while iterating show up in it.
+ */
+function peekHeld(state: UserWorkingState, achievementId: string): HeldAwards {
+  return state.held.get(achievementId) ?? NOTHING_HELD;
 }
 
 function heldOf(state: UserWorkingState, achievementId: string): HeldAwards {
