@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
 import type { Dialect } from './dialect.js';
 import { AchievementsRepository } from './repositories/achievements.js';
+import { AnalyticsRepository } from './repositories/analytics.js';
 import { ApiKeysRepository } from './repositories/api-keys.js';
 import { AwardsRepository } from './repositories/awards.js';
 import { BackfillRepository } from './repositories/backfill.js';
@@ -31,6 +32,7 @@ export class Repositories {
   readonly streaks: StreaksRepository;
   readonly targets: TargetsRepository;
   readonly jobs: JobsRepository;
+  readonly analytics: AnalyticsRepository;
 
   constructor(db: Kysely<DB>, dialect: Dialect) {
     this.communities = new CommunitiesRepository(db);
@@ -46,6 +48,7 @@ export class Repositories {
     this.streaks = new StreaksRepository(db);
     this.targets = new TargetsRepository(db);
     this.jobs = new JobsRepository(db, dialect);
+    this.analytics = new AnalyticsRepository(db, dialect);
   }
 }
 
