@@ -241,7 +241,7 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                       onChange={(e) => set('key', e.currentTarget.value)}
                       disabled={!!editing}
                       error={err('key')}
-                      ff="monospace"
+                      styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
                     />
                   </div>
                   <div data-field="scope">
@@ -252,9 +252,10 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                       <SegmentedControl
                         aria-labelledby="scope-label"
                         data={[
-                          { value: 'community', label: 'This community' },
-                          { value: 'org', label: 'Whole organisation' },
+                          { value: 'community', label: 'Community' },
+                          { value: 'org', label: 'Organisation' },
                         ]}
+                        fullWidth
                         value={draft.scope}
                         onChange={(v) => set('scope', v as Draft['scope'])}
                       />
@@ -311,8 +312,9 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                             aria-labelledby="measure-label"
                             data={[
                               { value: 'sum', label: 'Sum of values' },
-                              { value: 'count', label: 'Number of events' },
+                              { value: 'count', label: 'Count of events' },
                             ]}
+                            fullWidth
                             value={draft.measure}
                             onChange={(v) => set('measure', v as Draft['measure'])}
                           />
@@ -487,7 +489,7 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                             <TextInput label={`Tier ${i + 1} name`} value={t.name} onChange={(e) => updateTier(i, { name: e.currentTarget.value })} error={err(`tiers[${i}].name`)} w={170} />
                           </div>
                           <div data-field={`tiers[${i}].key`}>
-                            <TextInput label="Key" value={t.key} onChange={(e) => updateTier(i, { key: e.currentTarget.value, keyTouched: true })} error={err(`tiers[${i}].key`)} w={150} ff="monospace" />
+                            <TextInput label="Key" value={t.key} onChange={(e) => updateTier(i, { key: e.currentTarget.value, keyTouched: true })} error={err(`tiers[${i}].key`)} w={150} styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }} />
                           </div>
                           <div data-field={`tiers[${i}].threshold`}>
                             <NumberInput
