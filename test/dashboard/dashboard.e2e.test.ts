@@ -133,7 +133,7 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
     expect(Object.fromEntries(stages)).toMatchObject({ '25–49%': 0, '50–74%': 1, Bronze: 1, Silver: 1, Gold: 1 });
     expect(await page.getByTestId('latest-unlocks').textContent()).toContain('Linus');
     await page.locator('.recharts-bar-rectangle').first().waitFor();
-    await screenshot(page, 'achievement-page', { docs: true, fullPage: true });
+    await screenshot(page, 'achievement-page', { docs: true });
   }, SLOW);
 
   it('filters and sorts, and keeps both across a reload', async () => {
@@ -246,7 +246,7 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
     expect(await page.getByTestId('progress-novelist').textContent()).toContain('12 / 100');
     expect(await page.getByTestId('user-unlocked').textContent()).toBe('1');
     await page.getByRole('link', { name: 'First words' }).first().waitFor();
-    await screenshot(page, 'user', { docs: true, fullPage: true });
+    await screenshot(page, 'user', { docs: true });
   }, SLOW);
 
   it('creates an application key and shows it once; edits community settings', async () => {

@@ -181,7 +181,13 @@ export function AchievementPage({ achievementKey }: { achievementKey: string }) 
                           {u.userName ?? u.userId}
                         </Anchor>
                       </Table.Td>
-                      <Table.Td>{u.tier && <Badge variant="light">{u.tier.name}</Badge>}</Table.Td>
+                      <Table.Td>
+                        {u.tier && (
+                          <Text size="sm" fw={500} c="teal.8">
+                            {u.tier.name}
+                          </Text>
+                        )}
+                      </Table.Td>
                       <Table.Td>
                         <Text size="xs" c="dimmed">
                           {formatDate(u.achievedAt)}
@@ -215,7 +221,7 @@ export function AchievementPage({ achievementKey }: { achievementKey: string }) 
                 </Text>
               ) : (
                 <div data-testid="progress-chart" data-stages={JSON.stringify(analytics.data.stages.map((s) => [s.label, s.users]))}>
-                  <BarChart h={240} data={analytics.data.stages} dataKey="label" series={[{ name: 'users', label: 'Users', color: 'teal.6' }]} tickLine="y" withTooltip aria-label="Users per stage of progress" />
+                  <BarChart h={240} data={analytics.data.stages} dataKey="label" series={[{ name: 'users', label: 'Users', color: 'teal.6' }]} tickLine="y" withTooltip yAxisProps={{ allowDecimals: false }} aria-label="Users per stage of progress" />
                 </div>
               )
             ) : (
@@ -236,6 +242,7 @@ export function AchievementPage({ achievementKey }: { achievementKey: string }) 
                 dataKey="day"
                 series={[{ name: 'unlocks', label: 'Unlocks', color: 'indigo.5' }]}
                 tickLine="y"
+                yAxisProps={{ allowDecimals: false }}
                 aria-label="Unlocks per day"
               />
             ) : (
