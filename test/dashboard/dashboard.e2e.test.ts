@@ -92,7 +92,8 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
     await choose('Points system', 'XP', page.getByTestId('tier-0'));
     const preview = page.getByTestId('condition-preview');
     await expect.poll(() => preview.textContent(), { timeout: 10_000 }).toBe('Write 10 words (Bronze) · 50 (Silver) · 100 (Gold)');
-    await screenshot(page, 'create-form', { docs: true, fullPage: true });
+    await page.locator('#criteria').evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 76));
+    await screenshot(page, 'create-form', { docs: true });
 
     await page.getByTestId('save-draft').click();
     await page.getByRole('heading', { name: 'Prolific writer' }).waitFor();
@@ -213,6 +214,8 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
     const describedBy = (await threshold.getAttribute('aria-describedby')) ?? '';
     const message = await page.locator(`[id="${describedBy.split(' ').find((id) => id.includes('error'))}"]`).textContent();
     expect(message).toMatch(/threshold/i);
+    // The live check says the same before anything is saved.
+    await expect.poll(() => page.getByTestId('preview-problem').first().textContent(), { timeout: 10_000 }).toBe(message);
     expect(await page.getByRole('heading', { name: 'New achievement' }).isVisible()).toBe(true);
     expect(await achievementsNamed('Zero effort')).toHaveLength(0);
     await screenshot(page, 'field-error', { docs: true });
@@ -270,7 +273,7 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
 
     await page.getByRole('tab', { name: 'Metrics' }).click();
     await page.getByRole('cell', { name: 'Words written', exact: true }).waitFor();
-    await screenshot(page, 'settings-metrics', { docs: true });
+    await screenshot(page, 'settings-metrics');
   }, SLOW);
 
   it('works at tablet width, and the page reported no errors', async () => {

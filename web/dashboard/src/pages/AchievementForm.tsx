@@ -68,13 +68,20 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
   const clearError = (field: string) => setErrors((e) => (e[field] ? Object.fromEntries(Object.entries(e).filter(([k]) => k !== field)) : e));
 
   // The condition, worded by the server as users will read it, follows every change.
+  const incomplete =
+    draft.criteriaType === 'metric' && !draft.metric.trim()
+      ? 'Choose a metric to see how the condition reads.'
+      : draft.criteriaType === 'composite' && draft.requires.length === 0
+        ? 'Choose the achievements it requires.'
+        : null;
   const previewBody = useMemo(() => {
+    if (incomplete) return null;
     try {
       return JSON.stringify({ ...toBody(draft, { forPreview: true }), ...(editing ? { key: editing.key } : {}) });
     } catch {
       return null;
     }
-  }, [draft, editing]);
+  }, [draft, editing, incomplete]);
   const [debouncedBody] = useDebouncedValue(previewBody, 300);
   const generation = useRef(0);
   useEffect(() => {
@@ -563,8 +570,8 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                       label="When it goes live"
                       allowDeselect={false}
                       data={[
-                        { value: 'backfill', label: 'Grant it to users who already qualify' },
-                        { value: 'from_activation', label: 'Count only activity from then on' },
+                        { value: 'backfill', label: 'Grant to users who qualify' },
+                        { value: 'from_activation', label: 'Count from then on' },
                       ]}
                       value={draft.onActivation}
                       onChange={(v) => set('onActivation', (v as Draft['onActivation']) ?? 'backfill')}
@@ -671,10 +678,16 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                     </Text>
                     {previewing && <Loader size="xs" aria-label="Updating" />}
                   </Group>
-                  <Text fw={600} size="lg" data-testid="condition-preview">
-                    {preview?.condition ?? '…'}
-                  </Text>
-                  {preview && preview.tiers.length > 0 && (
+                  {incomplete ? (
+                    <Text c="dimmed" size="sm">
+                      {incomplete}
+                    </Text>
+                  ) : (
+                    <Text fw={600} size="lg" data-testid="condition-preview">
+                      {preview?.condition ?? (preview ? 'Finish the condition to see how it reads.' : '…')}
+                    </Text>
+                  )}
+                  {!incomplete && preview && preview.tiers.length > 0 && (
                     <List size="sm" spacing={2}>
                       {preview.tiers.map((t) => (
                         <List.Item key={t.key}>
@@ -683,7 +696,7 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                       ))}
                     </List>
                   )}
-                  {preview?.problems?.map((p, i) => (
+                  {!incomplete && preview?.problems?.map((p, i) => (
                     <Alert key={i} color="orange" variant="light" p="xs" data-testid="preview-problem">
                       <Text size="sm">{p.error}</Text>
                     </Alert>
