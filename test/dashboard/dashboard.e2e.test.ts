@@ -205,6 +205,19 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
     await screenshot(page, 'duplicate-name-toast', { docs: true });
   }, SLOW);
 
+  it('edits an achievement: the form opens filled in and saves the change', async () => {
+    await open('/achievements/first-words');
+    await page.getByRole('link', { name: 'Edit' }).click();
+    const name = page.getByLabel(/^Name\s*\*?$/);
+    await expect.poll(() => name.inputValue()).toBe('First words');
+    await expect.poll(() => page.getByTestId('condition-preview').textContent(), { timeout: 10_000 }).toBe('Write 1 word');
+    await name.fill('Very first words');
+    await page.getByLabel(/^Description\s*\*?$/).fill('Your first words.');
+    await page.getByTestId('save').click();
+    await page.getByRole('heading', { name: 'Very first words' }).waitFor();
+    expect((await call('GET', '/admin/v1/achievements/first-words')).body).toMatchObject({ name: 'Very first words', description: 'Your first words.', status: 'active' });
+  }, SLOW);
+
   it("shows the server's error on the threshold field", async () => {
     await startForm('Zero effort');
     const threshold = page.getByLabel('Threshold');
@@ -248,7 +261,7 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
     await page.getByTestId('progress-novelist').waitFor();
     expect(await page.getByTestId('progress-novelist').textContent()).toContain('12 / 100');
     expect(await page.getByTestId('user-unlocked').textContent()).toBe('1');
-    await page.getByRole('link', { name: 'First words' }).first().waitFor();
+    await page.getByRole('link', { name: 'Very first words' }).first().waitFor();
     await screenshot(page, 'user', { docs: true });
   }, SLOW);
 
