@@ -92,7 +92,7 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
     await choose('Points system', 'XP', page.getByTestId('tier-0'));
     const preview = page.getByTestId('condition-preview');
     await expect.poll(() => preview.textContent(), { timeout: 10_000 }).toBe('Write 10 words (Bronze) · 50 (Silver) · 100 (Gold)');
-    await page.locator('#criteria').evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 76));
+    await page.locator('#criteria').evaluate('(el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 76)');
     await screenshot(page, 'create-form', { docs: true });
 
     await page.getByTestId('save-draft').click();
