@@ -9,11 +9,12 @@ import { DIALECTS, POSTGRES_URL } from '../support/dialects.js';
  * users or the length of history. Timings are noisy, so this proves it structurally: the same
  * statements run for a small and a large community, and none of them scans a table.
  */
+/** The job runner polls its table in the background; those statements are not the event's. */
 describe.each(DIALECTS)('cost per event (%s)', (dialect) => {
   async function traceOneEvent(users: number, historyPerUser: number) {
     const statements: { sql: string; parameters: readonly unknown[] }[] = [];
     let tracing = false;
-    const t = await startLaurel({ dialect, onQuery: (text, parameters) => tracing && statements.push({ sql: text, parameters }) });
+    const t = await startLaurel({ dialect, onQuery: (text, parameters) => tracing && !/\bjobs\b/.test(text) && statements.push({ sql: text, parameters }) });
     try {
       await t.admin('POST', '/admin/v1/points-systems', { key: 'xp', name: 'XP' });
       for (const [key, threshold] of [['w1', 10], ['w2', 1e9]] as const) {
@@ -45,7 +46,7 @@ describe.each(DIALECTS)('cost per event (%s)', (dialect) => {
   it('reads and writes through indexes only: no statement scans a table', async () => {
     const statements: { sql: string; parameters: readonly unknown[] }[] = [];
     let tracing = false;
-    const t = await startLaurel({ dialect, onQuery: (text, parameters) => tracing && statements.push({ sql: text, parameters }) });
+    const t = await startLaurel({ dialect, onQuery: (text, parameters) => tracing && !/\bjobs\b/.test(text) && statements.push({ sql: text, parameters }) });
     try {
       await t.admin('POST', '/admin/v1/achievements', { key: 'w', name: 'w', criteria: { type: 'metric', metric: 'words', threshold: 5 }, status: 'active' });
       await t.admin('POST', '/admin/v1/achievements', { key: 'c', name: 'c', criteria: { type: 'composite', requires: ['w'] }, status: 'active' });
