@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogConfig } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type LogConfig } from 'kysely';
 import type { DB } from './schema.js';
 import type { Dialect } from './dialect.js';
 import { migrationProvider } from './migrations/index.js';
+import { CurrentSchemaPostgresDialect } from './pg-introspection.js';
 
 export interface DatabaseOptions {
   /** postgres://… selects PostgreSQL; absent means the embedded SQLite file. */
@@ -45,7 +46,7 @@ export function openDatabase(options: DatabaseOptions): Database {
       max: options.poolSize ?? 10,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
+    const db = new Kysely<DB>({ dialect: new CurrentSchemaPostgresDialect({ pool }), ...(log ? { log } : {}) });
     return {
       db,
       dialect: 'postgres',
