@@ -11,6 +11,7 @@ import { CommunityConfigCache } from './engine/community-config.js';
 import { JobRunner } from './engine/jobs.js';
 import type { EngineContext } from './engine/context.js';
 import { migrateToLatest, openDatabase } from './store/database.js';
+import { BadgeFiles } from './store/badge-files.js';
 import { Store } from './store/store.js';
 
 export interface Laurel {
@@ -48,7 +49,8 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
     const boot = await bootstrap(store, clock, { dataDir: settings.dataDir, generateMasterKey: settings.masterKey === undefined });
     const keyring = new Keyring(store.read, clock, { key: settings.masterKey, tenant: DEFAULT_TENANT });
     const jobs = new JobRunner(store, clock, log);
-    const ctx: EngineContext = { store, clock, log, config: new CommunityConfigCache(log), keyring, jobs };
+    const badges = new BadgeFiles(settings.dataDir);
+    const ctx: EngineContext = { store, clock, log, config: new CommunityConfigCache(log), keyring, jobs, badges };
     registerJobs(ctx);
     if (options.startJobs !== false) {
       await scheduleSweeps(ctx, await store.read.communities.tenants());

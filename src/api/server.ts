@@ -10,6 +10,8 @@ import { requireKey } from './auth.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { achievementRoutes } from './routes/achievements.js';
 import { adminAchievementRoutes } from './routes/admin-achievements.js';
+import { adminBadgeRoutes } from './routes/admin-badges.js';
+import { adminInsightRoutes } from './routes/admin-insights.js';
 import { adminMetricRoutes } from './routes/admin-metrics.js';
 import { adminPointsSystemRoutes } from './routes/admin-points-systems.js';
 import { adminSettingsRoutes } from './routes/admin-settings.js';
@@ -18,6 +20,7 @@ import { adminLeaderboardRoutes } from './routes/admin-leaderboards.js';
 import { communityRoutes } from './routes/community.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
+import { staticFileRoutes } from './routes/static-files.js';
 import { userRoutes } from './routes/users.js';
 import { validatorCompiler } from './validation.js';
 
@@ -67,6 +70,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes, { ctx, isClosing: () => closing });
+  await app.register(staticFileRoutes, { ctx });
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', requireKey(keyring, 'application'));
@@ -81,6 +85,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     async (admin) => {
       admin.addHook('onRequest', requireKey(keyring, 'admin'));
       await admin.register(adminAchievementRoutes, { ctx });
+      await admin.register(adminInsightRoutes, { ctx });
+      await admin.register(adminBadgeRoutes, { ctx });
       await admin.register(adminMetricRoutes, { ctx });
       await admin.register(adminPointsSystemRoutes, { ctx });
       await admin.register(adminSettingsRoutes, { ctx });

@@ -47,7 +47,7 @@ common(program.command('serve'))
       await laurel.close();
     });
     const address = await laurel.app.listen({ port: settings.port, host: settings.host });
-    const lines = [`Laurel is listening on ${address} (${laurel.ctx.store.database.location})`, `  API docs:  ${address}/docs`];
+    const lines = [`Laurel is listening on ${address} (${laurel.ctx.store.database.location})`, `  Dashboard: ${address}/dashboard`, `  API docs:  ${address}/docs`];
     const keyFile = laurel.bootstrap.generatedKeyFile;
     if (keyFile) {
       lines.push(`  First start: an admin key was generated and written to ${keyFile}`, `  Read it with: cat ${keyFile}`);

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { BadgeFiles } from '../store/badge-files.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { Keyring } from './api-keys.js';
@@ -17,4 +18,6 @@ export interface EngineContext {
   jobs: JobRunner;
   /** Present in a server: revoking a key must also drop it from the server's cache. */
   keyring?: Keyring;
+  /** Present in a server: where uploaded badge images are kept. */
+  badges?: BadgeFiles;
 }

@@ -15,7 +15,7 @@ import type {
 } from '../domain/achievement.js';
 import { DEFAULT_CELEBRATION, DEFAULT_POLICIES } from '../domain/achievement.js';
 import { assertTransition } from '../domain/achievement-status.js';
-import { validateAchievement } from '../domain/achievement-validation.js';
+import { validateAchievement, type ValidationContext } from '../domain/achievement-validation.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import type { Locale } from '../domain/locale.js';
 import { healthOf, type HealthIssue } from '../domain/rules.js';
@@ -269,23 +269,28 @@ async function prepareDefinition(
   achievement: Achievement,
   now: number,
 ): Promise<void> {
-  const others = new Map(
-    [...config.rules.achievementsById.values()]
-      .filter((a) => a.id !== achievement.id)
-      .map((a) => [a.key, { requires: a.criteria.type === 'composite' ? a.criteria.requires : [] }]),
-  );
-  validateAchievement(achievement, {
-    pointsSystems: new Set([...config.pointsSystemsByKey.values()].filter((p) => p.status === 'active').map((p) => p.key)),
-    achievements: others,
-    streaks: new Set(config.rules.streaksByKey.keys()),
-    primaryStreak: config.rules.primaryStreak?.key ?? null,
-  });
+  validateAchievement(achievement, validationContextOf(config, achievement.id));
   if (achievement.criteria.type === 'metric') {
     await resolveMetrics(tx, tenant, config, [{ key: achievement.criteria.metric, field: 'criteria.metric' }], now);
   }
 }
 
-function definitionFrom(input: AchievementInput, key: string): AchievementDefinition {
+/** What validating an achievement needs to know about the rest of the community (all but `exceptId`). */
+export function validationContextOf(config: CommunityConfig, exceptId: string | null): ValidationContext {
+  const others = new Map(
+    [...config.rules.achievementsById.values()]
+      .filter((a) => a.id !== exceptId)
+      .map((a) => [a.key, { requires: a.criteria.type === 'composite' ? a.criteria.requires : [] }]),
+  );
+  return {
+    pointsSystems: new Set([...config.pointsSystemsByKey.values()].filter((p) => p.status === 'active').map((p) => p.key)),
+    achievements: others,
+    streaks: new Set(config.rules.streaksByKey.keys()),
+    primaryStreak: config.rules.primaryStreak?.key ?? null,
+  };
+}
+
+export function definitionFrom(input: AchievementInput, key: string): AchievementDefinition {
   const criteria = input.criteria as CriterionInput;
   return {
     key,
@@ -324,7 +329,7 @@ function measureChanged(before: Achievement, after: Achievement): boolean {
   return measure(before) !== measure(after);
 }
 
-function duplicateNameWarnings(achievement: Achievement, config: CommunityConfig): Warning[] {
+export function duplicateNameWarnings(achievement: Achievement, config: CommunityConfig): Warning[] {
   const name = achievement.name.toLowerCase();
   const same = [...config.rules.achievementsById.values()].filter(
     (a) => a.id !== achievement.id && a.status !== 'archived' && a.name.toLowerCase() === name,

@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type LogConfig, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type LogConfig, type SqliteDatabase } from 'kysely';
 import type { DB } from './schema.js';
 import type { Dialect } from './dialect.js';
 import { migrationProvider } from './migrations/index.js';
+import { CurrentSchemaPostgresDialect } from './pg-introspection.js';
 
 export interface DatabaseOptions {
   /** postgres://… selects PostgreSQL; absent means the embedded SQLite file. */
@@ -23,8 +24,6 @@ export interface DatabaseOptions {
 export interface Database {
   db: Kysely<DB>;
   dialect: Dialect;
-  /** PostgreSQL: the schema asked for (else the connection's current schema is used). */
-  schema?: string;
   /** Human-readable location, for logs ("sqlite:./data/laurel.db"). */
   location: string;
   /** The raw SQLite connection (the hot path uses its prepared statements directly). */
@@ -49,12 +48,11 @@ export function openDatabase(options: DatabaseOptions): Database {
       max: options.poolSize ?? 10,
       ...(options.schema ? { options: `-c search_path=${validSchemaName(options.schema)}` } : {}),
     });
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
+    const db = new Kysely<DB>({ dialect: new CurrentSchemaPostgresDialect({ pool }), ...(log ? { log } : {}) });
     return {
       db,
       dialect: 'postgres',
       location: redactPassword(options.url),
-      ...(options.schema ? { schema: options.schema } : {}),
       close: () => db.destroy(),
     };
   }
@@ -76,16 +74,9 @@ export function openDatabase(options: DatabaseOptions): Database {
 
 /** Brings the schema to the latest version. Safe when several processes start at once. */
 export async function migrateToLatest(database: Database): Promise<string[]> {
-  // Kysely looks for its migration tables in every schema unless told which one: with Laurel (or
-  // its tests) in several schemas of one database, it would find another schema's and skip its own.
-  const migrationTableSchema =
-    database.dialect === 'postgres'
-      ? (database.schema ?? (await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db)).rows[0]?.schema)
-      : undefined;
   const migrator = new Migrator({
     db: database.db,
     provider: migrationProvider(database.dialect),
-    ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));

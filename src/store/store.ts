@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
 import type { Dialect } from './dialect.js';
 import { AchievementsRepository } from './repositories/achievements.js';
+import { AnalyticsRepository } from './repositories/analytics.js';
 import { ApiKeysRepository } from './repositories/api-keys.js';
 import { AwardsRepository } from './repositories/awards.js';
 import { BackfillRepository } from './repositories/backfill.js';
@@ -43,6 +44,7 @@ export class Repositories {
   readonly preferences: PreferencesRepository;
   readonly streakRankings: StreakRankingsRepository;
   readonly leaderboards: LeaderboardsRepository;
+  readonly analytics: AnalyticsRepository;
 
   /** `sqlite`: the raw connection, given only to repositories bound to a transaction (which holds it). */
   constructor(db: Kysely<DB>, dialect: Dialect, sqlite?: SQLite.Database) {
@@ -64,6 +66,7 @@ export class Repositories {
     this.preferences = new PreferencesRepository(db);
     this.streakRankings = new StreakRankingsRepository(db);
     this.leaderboards = new LeaderboardsRepository(db, dialect);
+    this.analytics = new AnalyticsRepository(db, dialect);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Dialect } from '../dialect.js';
+import { jsonField, userAttributesMatch } from '../json-sql.js';
 import type { DB } from '../schema.js';
 import type { Tenant } from '../tenant.js';
 
@@ -319,18 +320,11 @@ export class BackfillRepository {
   }
 
   private userFilterSql(filter: Record<string, string> | null): RawBuilder<unknown> | null {
-    const entries = Object.entries(filter ?? {});
-    if (entries.length === 0) return null;
-    return sql.join(
-      entries.map(([k, v]) => sql`${this.jsonField(sql.ref('u.attributes'), k)} = ${v}`),
-      sql` and `,
-    );
+    return userAttributesMatch(this.dialect, filter);
   }
 
   private jsonField(column: RawBuilder<unknown> | ReturnType<typeof sql.ref>, key: string) {
-    return this.dialect === 'postgres'
-      ? sql`(${column}::jsonb ->> ${key})`
-      : sql`json_extract(${column}, ${`$."${key}"`})`;
+    return jsonField(this.dialect, column, key);
   }
 
   private newId() {

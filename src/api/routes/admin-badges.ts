@@ -1,0 +1,54 @@
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { BADGE_MAX_BYTES } from '../../domain/badge-image.js';
+import { invalid, LaurelError } from '../../domain/errors.js';
+import type { EngineContext } from '../../engine/context.js';
+import { uploadBadge } from '../../engine/upload-badge.js';
+import { ErrorBody } from '../schemas/common.js';
+
+/** Badge upload (multipart/form-data, one file in the field "file"). */
+export const adminBadgeRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
+  // Registered here only: multipart bodies are accepted by this route and no other.
+  await app.register(multipart, { limits: { fileSize: BADGE_MAX_BYTES, files: 1, fields: 0, parts: 2 } });
+
+  const Uploaded = Type.Object({
+    id: Type.String(),
+    url: Type.String({ description: 'Where the badge is served (no key needed); put it in badgeUrl' }),
+    type: Type.String({ description: 'png, webp or svg' }),
+    contentType: Type.String(),
+    size: Type.Integer(),
+  });
+
+  app.post(
+    '/badges',
+    {
+      schema: {
+        tags: ['Admin: badges'],
+        summary: 'Upload a badge image (PNG, WebP or SVG, at most 512 KB) as multipart/form-data field "file"',
+        description:
+          'The type is judged by the content. SVGs with scripts, event handlers, external references or DTDs are refused. ' +
+          'The answer holds the URL the image is served at, for an achievement\'s badgeUrl.',
+        consumes: ['multipart/form-data'],
+        response: { 201: Uploaded, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      if (!request.isMultipart()) {
+        throw new LaurelError('invalid', 'multipart_required', 'Send the image as multipart/form-data with the field "file"', 'file');
+      }
+      const part = await request.file();
+      if (!part) throw invalid('file_required', 'Send the image in the field "file"', 'file');
+      let bytes: Buffer;
+      try {
+        bytes = await part.toBuffer();
+      } catch (error) {
+        if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+          throw new LaurelError('too_large', 'badge_too_large', `A badge may be at most ${BADGE_MAX_BYTES / 1024} KB`, 'file');
+        }
+        throw error;
+      }
+      return reply.status(201).send(await uploadBadge(ctx, request.principal, bytes));
+    },
+  );
+};

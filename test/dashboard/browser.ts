@@ -1,0 +1,59 @@
+/**
+ * Debian's Chromium driven by playwright-core, for the dashboard's end-to-end tests. Never
+ * downloads a browser. Without /usr/bin/chromium the tests skip and say why; under CI=true they
+ * fail instead, so a CI machine without the browser cannot pass by testing nothing.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.LAUREL_TEST_CHROMIUM ?? '/usr/bin/chromium';
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const OUTPUT = path.join(ROOT, 'test-output', 'dashboard');
+export const DOCS_IMAGES = path.join(ROOT, 'docs', 'images');
+export const DASHBOARD_BUILD = path.join(ROOT, 'dist', 'web', 'dashboard', 'index.html');
+
+function detect(): string | null {
+  const problems: string[] = [];
+  if (!fs.existsSync(CHROMIUM)) problems.push(`${CHROMIUM} is missing (apt-get install -y chromium)`);
+  if (!fs.existsSync(DASHBOARD_BUILD)) problems.push(`the dashboard is not built (${DASHBOARD_BUILD} is missing: run npm run build)`);
+  if (problems.length === 0) return null;
+  const why = problems.join('; ');
+  if (process.env.CI === 'true') throw new Error(`The dashboard end-to-end tests must run when CI=true, but ${why}`);
+  console.warn(`Skipping the dashboard end-to-end tests: ${why}`);
+  return why;
+}
+
+export const SKIP_REASON = detect();
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+}
+
+/** Problems the page itself reports (script errors, console errors), not the browser's notes on HTTP statuses. */
+export function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const text = message.text();
+    // Chromium logs every 4xx answer ("Failed to load resource"); the tests provoke some on purpose.
+    if (text.startsWith('Failed to load resource')) return;
+    problems.push(`console: ${text}`);
+  });
+  return problems;
+}
+
+/** Saves a screenshot under test-output/dashboard, and into docs/images when UPDATE_DOCS_SCREENSHOTS=1. */
+export async function screenshot(page: Page, name: string, options: { docs?: boolean; fullPage?: boolean } = {}): Promise<void> {
+  fs.mkdirSync(OUTPUT, { recursive: true });
+  const file = path.join(OUTPUT, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: options.fullPage ?? false });
+  if (options.docs && process.env.UPDATE_DOCS_SCREENSHOTS === '1') {
+    fs.mkdirSync(DOCS_IMAGES, { recursive: true });
+    fs.copyFileSync(file, path.join(DOCS_IMAGES, `dashboard-${name}.png`));
+  }
+}

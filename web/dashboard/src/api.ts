@@ -1,0 +1,181 @@
+/** Talking to Laurel: the admin key from sessionStorage, JSON in and out, errors as ApiError. */
+
+const KEY_STORAGE = 'laurel.adminKey';
+
+export function storedKey(): string | null {
+  return sessionStorage.getItem(KEY_STORAGE);
+}
+
+export function storeKey(key: string | null): void {
+  if (key === null) sessionStorage.removeItem(KEY_STORAGE);
+  else sessionStorage.setItem(KEY_STORAGE, key);
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+type Listener = () => void;
+const unauthorizedListeners = new Set<Listener>();
+/** Called when a stored key stops working (revoked): the app signs out. */
+export function onUnauthorized(listener: Listener): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, key: string | null = storedKey()): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (key) headers['X-API-Key'] = key;
+  let payload: BodyInit | undefined;
+  if (body instanceof FormData) payload = body;
+  else if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, { method, headers, body: payload });
+  } catch {
+    throw new ApiError(0, 'network_error', 'Laurel cannot be reached. Check that the server is running.');
+  }
+  const text = await response.text();
+  let data: unknown = undefined;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+  }
+  if (!response.ok) {
+    const e = (data ?? {}) as { error?: string; code?: string; field?: string };
+    const error = new ApiError(response.status, e.code ?? 'http_error', e.error ?? `Request failed (${response.status})`, e.field);
+    if (response.status === 401 && key === storedKey()) unauthorizedListeners.forEach((l) => l());
+    throw error;
+  }
+  return data as T;
+}
+
+export const api = {
+  get: <T>(path: string) => request<T>('GET', path),
+  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
+  del: <T>(path: string) => request<T>('DELETE', path),
+};
+
+export const enc = encodeURIComponent;
+
+// ---- Shapes the dashboard reads ----
+
+export type Status = 'draft' | 'active' | 'locked' | 'archived';
+
+export interface Reward {
+  type: 'points' | 'badge' | 'custom';
+  system?: string;
+  amount?: number;
+  data?: Record<string, unknown>;
+  badgeUrl?: string | null;
+}
+
+export interface TierView {
+  key: string;
+  name: string;
+  threshold: number;
+  condition: string;
+  badgeUrl: string | null;
+  rewards: Reward[];
+}
+
+export interface Criteria {
+  type: 'metric' | 'api' | 'composite' | 'streak' | 'anniversary';
+  metric?: string;
+  measure?: 'sum' | 'count';
+  threshold?: number;
+  targetPercent?: number;
+  beatPrevious?: boolean;
+  window?: { days: number } | { start: string; end: string };
+  period?: { unit: 'day' | 'week' | 'month' | 'custom'; start?: string; end?: string; repeat?: boolean };
+  streak?: string;
+  length?: number;
+  years?: number;
+  requires?: string[];
+  min?: number;
+}
+
+export interface Achievement {
+  id: string;
+  key: string;
+  name: string;
+  description: string | null;
+  badgeUrl: string | null;
+  condition: string;
+  category: string | null;
+  tags: string[];
+  featured: boolean;
+  scope: 'community' | 'org';
+  status: Status;
+  health: 'ok' | 'dangling';
+  healthIssues: { code: string; message: string; field: string }[];
+  completions: number;
+  rarity: number;
+  criteria: Criteria;
+  policies: { match: 'reach' | 'exact'; onActivation: 'backfill' | 'from_activation'; repeat: 'once' | 'per_period' | 'unlimited' };
+  tiers: TierView[];
+  rewards: Reward[];
+  filters: { event: Record<string, string>; user: Record<string, string> };
+  translations: Record<string, { name?: string; description?: string; unlockMessage?: string }>;
+  celebration: { enabled: boolean; message: string | null; animation: string | null; sound: string | null; durationSeconds: number };
+  emailOnUnlock: boolean;
+  unlockMessage: string | null;
+  activatedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AchievementChange {
+  achievement: Achievement;
+  warnings: { code: string; message: string }[];
+  backfill: { jobId: string; status: string; granted: number | null } | null;
+}
+
+export interface Metric {
+  id: string;
+  key: string;
+  name: string;
+  unit: string | null;
+  unitSingular: string | null;
+  verb: string | null;
+  description: string | null;
+  status: 'active' | 'archived';
+}
+
+export interface PointsSystem {
+  id: string;
+  key: string;
+  name: string;
+  description: string | null;
+  kind: 'xp' | 'spendable';
+  maxPoints: number | null;
+  status: 'active' | 'archived';
+  levels: { key: string; name: string; points: number }[];
+}
+
+export interface Streak {
+  id: string;
+  key: string;
+  name: string;
+  frequency: 'daily' | 'weekly' | 'monthly';
+  metrics: { metric: string; min: number | null }[];
+  mode: 'all' | 'any';
+  primary: boolean;
+  status: 'active' | 'archived';
+  freezes: { initial: number; autoEarnEveryDays: number; max: number } | null;
+}
