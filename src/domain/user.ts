@@ -28,9 +28,19 @@ export interface UserInput {
 export function validateUserInput(input: UserInput, at = 'user'): void {
   const field = (name: string) => (at ? `${at}.${name}` : name);
   if (input.id.trim() === '') throw invalid('missing_user_id', 'The user id must not be empty', field('id'));
-  if (input.tz !== undefined && input.tz !== null && !IANAZone.isValidZone(input.tz)) {
+  if (input.tz !== undefined && input.tz !== null && !isZone(input.tz)) {
     throw invalid('unknown_time_zone', `"${input.tz}" is not an IANA time zone (e.g. "Europe/London")`, field('tz'));
   }
+}
+
+const knownZones = new Set<string>();
+
+/** Whether a name is an IANA time zone. Luxon builds a formatter to find out, so answers are kept. */
+function isZone(name: string): boolean {
+  if (knownZones.has(name)) return true;
+  if (!IANAZone.isValidZone(name)) return false;
+  knownZones.add(name);
+  return true;
 }
 
 /**

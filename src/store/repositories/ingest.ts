@@ -225,7 +225,10 @@ export class IngestRepository {
     return out;
   }
 
-  /** Streak points from `fromPeriod` on, with the latest one before it, per user and streak. */
+  /**
+   * Streak points from `fromPeriod` on, with the latest one before it, per user and streak.
+   * (PostgreSQL's DISTINCT ON; SQLite has its own implementation of the ingest reads.)
+   */
   async loadStreakPoints(
     tenant: Tenant,
     userIds: readonly string[],
@@ -244,28 +247,7 @@ export class IngestRepository {
         .where('streak_id', 'in', streakIds)
         .where('period', '>=', fromPeriod)
         .execute();
-      const before = await this.db
-        .selectFrom('user_streak_points as p')
-        .innerJoin(
-          (eb) =>
-            eb
-              .selectFrom('user_streak_points')
-              .select(['user_id', 'streak_id', (e) => e.fn.max('period').as('period')])
-              .where('community_id', '=', tenant.communityId)
-              .where('user_id', 'in', part)
-              .where('streak_id', 'in', streakIds)
-              .where('period', '<', fromPeriod)
-              .groupBy(['user_id', 'streak_id'])
-              .as('last'),
-          (join) =>
-            join
-              .onRef('p.user_id', '=', 'last.user_id')
-              .onRef('p.streak_id', '=', 'last.streak_id')
-              .onRef('p.period', '=', 'last.period'),
-        )
-        .select(columns.map((c) => `p.${c}` as const))
-        .where('p.community_id', '=', tenant.communityId)
-        .execute();
+      const before = await this.latestBefore(tenant, part, streakIds, fromPeriod, columns);
       for (const r of [...before, ...recent]) {
         const byStreak = nested(out, r.user_id);
         const list = byStreak.get(r.streak_id) ?? [];
@@ -282,6 +264,39 @@ export class IngestRepository {
     }
     for (const byStreak of out.values()) for (const list of byStreak.values()) list.sort((a, b) => a.period - b.period);
     return out;
+  }
+
+  /** The latest point before `fromPeriod`, per user and streak, each found by walking its key backwards. */
+  private async latestBefore<C extends keyof DB['user_streak_points']>(
+    tenant: Tenant,
+    userIds: readonly string[],
+    streakIds: readonly string[],
+    fromPeriod: number,
+    columns: readonly C[],
+  ) {
+    const base = this.db
+      .selectFrom('user_streak_points')
+      .select(columns)
+      .where('community_id', '=', tenant.communityId)
+      .where('period', '<', fromPeriod);
+    if (this.dialect === 'postgres') {
+      return base
+        .distinctOn(['user_id', 'streak_id'])
+        .where('user_id', 'in', userIds)
+        .where('streak_id', 'in', streakIds)
+        .orderBy('user_id')
+        .orderBy('streak_id')
+        .orderBy('period', 'desc')
+        .execute();
+    }
+    const rows = [];
+    for (const userId of userIds) {
+      for (const streakId of streakIds) {
+        const row = await base.where('user_id', '=', userId).where('streak_id', '=', streakId).orderBy('period', 'desc').limit(1).executeTakeFirst();
+        if (row) rows.push(row);
+      }
+    }
+    return rows;
   }
 
   async loadTargets(tenant: Tenant, userIds: readonly string[]): Promise<Map<string, Map<string, Target>>> {
