@@ -41,6 +41,7 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
     poolSize: settings.databasePoolSize,
     schema: options.databaseSchema ?? settings.databaseSchema,
     onQuery: options.onQuery,
+    warn: (message) => log.warn({ message }, 'SQLite checkpoint worker'),
   });
   try {
     const applied = await migrateToLatest(database);

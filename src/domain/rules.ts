@@ -79,6 +79,8 @@ export interface Footprint {
   /** Day series read, with how many days before an event's day they look. */
   series: Map<string, number>;
   streakIds: string[];
+  /** Whether a rule measures against the user's own target (so targets must be loaded). */
+  targets: boolean;
 }
 
 export interface RuleSet {
@@ -279,6 +281,7 @@ export function compileRules(
       heldIds: [...heldClosure(compositesByRequirement, leading)],
       series,
       streakIds,
+      targets: rules.some((r) => r.time.kind === 'period' && r.time.goal === 'targetPercent'),
     };
   };
   const footprints = new Map<string, Footprint>();

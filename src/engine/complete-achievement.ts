@@ -66,13 +66,14 @@ export async function completeAchievement(
         metricIds: [],
         counterIds: [],
         heldIds: [...heldClosure(rules.compositesByRequirement, [achievement.id]), ...rules.baseFootprint.heldIds],
-        seriesIds: [],
+        series: new Map(),
         fromDay: 0,
-        streakIds: [],
+        streaks: new Map(),
         fromPeriod: 0,
+        targets: false,
         achievementsById: rules.achievementsById,
       });
-      const state = loaded.states.get(userInput.id) as UserWorkingState;
+      const state = loaded.get(userInput.id) as UserWorkingState;
       const decisions = applyCompletion(rules, { now, weekStart: config.community.settings.weekStart }, state, achievement);
 
       if (decisions.length === 0) {
@@ -93,7 +94,7 @@ export async function completeAchievement(
       }
 
       const recorder = new UnlockRecorder(config, locale, ctx.log, now);
-      const userPoints = loaded.points.get(userInput.id) ?? new Map<string, number>();
+      const userPoints = (await tx.ingest.loadPoints(tenant, [userInput.id])).get(userInput.id) ?? new Map<string, number>();
       const points: Record<string, PointsChangeView> = {};
       const views = decisions.map((d) => recorder.record(userInput.id, d, null, userPoints, points));
       const firings = [...(existing ? [] : userCreationFirings(rules, merged.user.attributes, now)), ...achievementFirings(rules, state, decisions)];

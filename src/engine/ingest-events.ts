@@ -7,7 +7,7 @@
 import { DateTime } from 'luxon';
 import { LaurelError, invalid } from '../domain/errors.js';
 import { localDay } from '../domain/calendar.js';
-import { applyEvent, userCreationFirings, type UserWorkingState } from '../domain/evaluate.js';
+import { applyEvent, userCreationFirings, type TriggerFiring, type UnlockDecision, type UserWorkingState } from '../domain/evaluate.js';
 import type { Metric } from '../domain/metric.js';
 import { streakPeriod, type StreakDefinition } from '../domain/streaks.js';
 import type { Locale } from '../domain/locale.js';
@@ -23,10 +23,12 @@ import {
 } from '../store/repositories/ingest.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
+import type { CommunityConfig } from './community-config.js';
 import type { EngineContext } from './context.js';
 import { timeOrderedId } from './ids.js';
-import { resolveMetrics } from './resolve-metrics.js';
+import { metricProblem, resolveMetrics } from './resolve-metrics.js';
 import { withRetry } from './retry.js';
+import { GroupCommit, type Settled } from './group-commit.js';
 import { LeaderboardTracker } from './leaderboard-tracker.js';
 import { NO_STREAK, streakView, type EventLeaderboardView, type StreakView } from './presenters.js';
 import { UnlockRecorder, type PointsChangeView, type UnlockView } from './unlock-recorder.js';
@@ -86,8 +88,31 @@ export async function ingestEvents(
   if (inputs.length > MAX_BATCH) {
     throw invalid('batch_too_large', `A batch holds at most ${MAX_BATCH} events (got ${inputs.length})`, 'events');
   }
-  const prepared = inputs.map((input, i) => prepare(input, now, options.batch ? i : null));
-  return withRetry(() => ctx.store.transaction((tx) => apply(ctx, tx, tenant, prepared, now, options.locale)));
+  const events = inputs.map((input, i) => prepare(input, now, options.batch ? i : null));
+  const lane = `${tenant.orgId}\u0000${tenant.communityId}\u0000${options.locale}`;
+  return queueOf(ctx).submit(lane, { tenant, events, locale: options.locale }, events.length);
+}
+
+/** One request's events, waiting to commit with whatever else arrives on its lane meanwhile. */
+interface IngestRequest {
+  tenant: Tenant;
+  events: PreparedEvent[];
+  locale: Locale;
+}
+
+const queues = new WeakMap<EngineContext, GroupCommit<IngestRequest, EventOutcome[]>>();
+
+/** The engine's group-commit queue: requests on one lane share the tenant and the locale. */
+function queueOf(ctx: EngineContext): GroupCommit<IngestRequest, EventOutcome[]> {
+  let queue = queues.get(ctx);
+  if (!queue) {
+    queue = new GroupCommit<IngestRequest, EventOutcome[]>({
+      maxSize: MAX_BATCH,
+      commit: (requests) => withRetry(() => ctx.store.transaction((tx) => applyRequests(ctx, tx, requests))),
+    });
+    queues.set(ctx, queue);
+  }
+  return queue;
 }
 
 function prepare(input: EventInput, now: number, index: number | null): PreparedEvent {
@@ -112,15 +137,24 @@ function prepare(input: EventInput, now: number, index: number | null): Prepared
   }
 }
 
-async function apply(
-  ctx: EngineContext,
-  tx: Repositories,
-  tenant: Tenant,
-  events: readonly PreparedEvent[],
-  now: number,
-  locale: Locale,
-): Promise<EventOutcome[]> {
+/** One transaction for a group of requests: the ones the rules refuse fail alone, the rest apply together. */
+async function applyRequests(ctx: EngineContext, tx: Repositories, requests: readonly IngestRequest[]): Promise<Settled<EventOutcome[]>[]> {
+  const [{ tenant, locale }] = requests as [IngestRequest];
+  const now = ctx.clock.now();
   const config = await ctx.config.get(tx, tenant);
+  const refusals = requests.map((r) => refusal(config, r.events, now));
+  const accepted = requests.filter((_, i) => refusals[i] === null);
+  const outcomes = accepted.length === 0 ? [] : await apply(ctx, tx, tenant, config, accepted.flatMap((r) => r.events), now, locale);
+  let at = 0;
+  return requests.map((r, i) => {
+    const refused = refusals[i];
+    if (refused) return { ok: false, error: refused };
+    return { ok: true, value: outcomes.slice(at, (at += r.events.length)) };
+  });
+}
+
+/** Why the community's rules refuse a request's events, before anything is written; null if they do not. */
+function refusal(config: CommunityConfig, events: readonly PreparedEvent[], now: number): LaurelError | null {
   const settings = config.community.settings;
   const oldest = now - settings.lateEventHorizonDays * MS_PER_DAY;
   for (const e of events) {
@@ -130,22 +164,33 @@ async function apply(
         `timestamp ${new Date(e.occurredAt).toISOString()} is more than ${settings.lateEventHorizonDays} days ago: late events are accepted up to that horizon`,
         'timestamp',
       );
-      throw e.index === null ? error : error.within(e.at, { index: e.index });
+      return e.index === null ? error : error.within(e.at, { index: e.index });
     }
+    const problem = metricProblem(config, metricReference(e));
+    if (problem) return problem;
   }
+  return null;
+}
+
+const metricReference = (e: PreparedEvent) => ({ key: e.metric, field: field(e.at, e.at ? 'metric' : 'key') });
+
+async function apply(
+  ctx: EngineContext,
+  tx: Repositories,
+  tenant: Tenant,
+  config: CommunityConfig,
+  events: readonly PreparedEvent[],
+  now: number,
+  locale: Locale,
+): Promise<EventOutcome[]> {
+  const settings = config.community.settings;
   const rules = settings.achievementsEnabled ? config.rules : config.inactiveRules;
   const evaluation = { now, weekStart: settings.weekStart };
   const userIds = [...new Set(events.map((e) => e.user.id))];
   // Users first: creating a metric below locks the community row, and every transaction must take
   // its locks in the same order (users, then community) or two could wait on each other.
   await tx.ingest.lockUsers(tenant, userIds);
-  const metrics = await resolveMetrics(
-    tx,
-    tenant,
-    config,
-    events.map((e) => ({ key: e.metric, field: field(e.at, e.at ? 'metric' : 'key') })),
-    now,
-  );
+  const metrics = await resolveMetrics(tx, tenant, config, events.map(metricReference), now);
 
   const metricIdOf = (e: PreparedEvent) => (metrics.get(e.metric) as Metric).id;
   const keyed = events.flatMap((e) =>
@@ -154,35 +199,51 @@ async function apply(
   const [users, stored] = await Promise.all([tx.users.findMany(tenant, userIds), tx.ingest.findIdempotent(tenant, keyed)]);
   const existingUsers = new Set(users.keys());
 
-  // What the batch's events can touch, and from which day back (days in any user's calendar).
+  // What the batch's events can touch, and from which day back (days in any user's calendar). Day
+  // series and streaks are loaded per user, for the metrics that user's events are on.
   const metricIds = [...new Set(events.map(metricIdOf))];
+  const footprintOf = (metricId: string) => rules.footprints.get(metricId) ?? rules.baseFootprint;
   const counterIds = new Set<string>();
   const heldIds = new Set<string>();
-  const series = new Map<string, number>();
-  const streakIds = new Set<string>();
+  const lookbackDays = new Map<string, number>();
+  const allStreakIds = new Set<string>();
+  let targets = false;
   for (const id of metricIds) {
-    const footprint = rules.footprints.get(id) ?? rules.baseFootprint;
+    const footprint = footprintOf(id);
     footprint.counterIds.forEach((a) => counterIds.add(a));
     footprint.heldIds.forEach((a) => heldIds.add(a));
-    footprint.streakIds.forEach((a) => streakIds.add(a));
-    for (const [seriesId, days] of footprint.series) series.set(seriesId, Math.max(days, series.get(seriesId) ?? 0));
+    footprint.streakIds.forEach((a) => allStreakIds.add(a));
+    for (const [seriesId, days] of footprint.series) lookbackDays.set(seriesId, Math.max(days, lookbackDays.get(seriesId) ?? 0));
+    targets ||= footprint.targets;
   }
   // Every response reports the primary streak, whatever metric the event is on.
-  if (rules.primaryStreak) streakIds.add(rules.primaryStreak.id);
+  const primary = rules.primaryStreak;
+  if (primary) allStreakIds.add(primary.id);
+  const seriesByUser = new Map<string, Set<string>>();
+  const streaksByUser = new Map<string, Set<string>>();
+  for (const e of events) {
+    const footprint = footprintOf(metricIdOf(e));
+    const series = setIn(seriesByUser, e.user.id);
+    for (const seriesId of footprint.series.keys()) series.add(seriesId);
+    const streaks = setIn(streaksByUser, e.user.id);
+    for (const streakId of footprint.streakIds) streaks.add(streakId);
+    if (primary) streaks.add(primary.id);
+  }
   const earliestDay = Math.floor(Math.min(...events.map((e) => e.occurredAt)) / MS_PER_DAY) - 1;
   const fromPeriod = Math.min(
     earliestDay,
-    ...[...streakIds].map((id) => streakPeriod((rules.streaksById.get(id) as StreakDefinition).frequency, earliestDay, settings.weekStart).start),
+    ...[...allStreakIds].map((id) => streakPeriod((rules.streaksById.get(id) as StreakDefinition).frequency, earliestDay, settings.weekStart).start),
   );
-  const loaded = await loadUserStates(tx, tenant, users, {
+  const states = await loadUserStates(tx, tenant, users, {
     userIds,
     metricIds,
     counterIds: [...counterIds],
     heldIds: [...heldIds],
-    seriesIds: [...series.keys()],
-    fromDay: earliestDay - Math.max(0, ...series.values()),
-    streakIds: [...streakIds],
+    series: listed(seriesByUser),
+    fromDay: earliestDay - Math.max(0, ...lookbackDays.values()),
+    streaks: listed(streaksByUser),
     fromPeriod,
+    targets,
     achievementsById: rules.achievementsById,
   });
 
@@ -197,7 +258,7 @@ async function apply(
   const changedUsers = new Map<string, User>();
   const outcomes: EventOutcome[] = [];
   const newEvents = [];
-  const primary = rules.primaryStreak;
+  const payments: Payment[] = [];
 
   for (const e of events) {
     const metric = metrics.get(e.metric) as Metric;
@@ -214,7 +275,7 @@ async function apply(
     const merged = mergeUser(users.get(userId) ?? null, e.user, now);
     if (merged.changed) changedUsers.set(userId, merged.user);
     users.set(userId, merged.user);
-    const state = loaded.states.get(userId) as UserWorkingState;
+    const state = states.get(userId) as UserWorkingState;
     state.attributes = merged.user.attributes;
     state.tz = merged.user.tz;
     state.createdAt = merged.user.createdAt;
@@ -250,18 +311,15 @@ async function apply(
       streakRewrites.set(key, { userId, streakId: change.streakId, from, points: [] });
     }
 
-    let userPoints = loaded.points.get(userId);
-    if (!userPoints) loaded.points.set(userId, (userPoints = new Map()));
     const points: Record<string, PointsChangeView> = {};
-    const achievements = effect.unlocks.map((u) => recorder.record(userId, u, eventId, userPoints, points));
+    const achievements: UnlockView[] = [];
     const firings = isNew ? [...userCreationFirings(rules, state.attributes, now), ...effect.firings] : effect.firings;
-    for (const firing of firings) recorder.recordFiring(userId, firing, eventId, userPoints, points);
     const leaderboards: Record<string, EventLeaderboardView> = {};
+    if (effect.unlocks.length > 0 || firings.length > 0) {
+      payments.push({ userId, eventId, unlocks: effect.unlocks, firings, achievements, points, leaderboards, attributes: state.attributes, day });
+    }
     if (tracker.active) {
       tracker.onMetric(userId, state.attributes, metric.id, day, e.value, leaderboards);
-      for (const [key, change] of Object.entries(points)) {
-        tracker.onPoints(userId, state.attributes, (config.pointsSystemsByKey.get(key) as { id: string }).id, day, change.added, leaderboards);
-      }
       for (const change of effect.streakChanges) {
         const def = rules.streaksById.get(change.streakId) as StreakDefinition;
         const length = streakView(def, state.streaks.get(def.id)?.at(-1) ?? null, today, settings.weekStart).length;
@@ -292,9 +350,11 @@ async function apply(
     outcomes.push({ status: 'created', response });
   }
 
+  await pay(tx, tenant, config, recorder, tracker, payments);
+
   // Each streak that moved is rewritten from the earliest period it moved at, to its final state.
   for (const rewrite of streakRewrites.values()) {
-    const all = loaded.states.get(rewrite.userId)?.streaks.get(rewrite.streakId) ?? [];
+    const all = states.get(rewrite.userId)?.streaks.get(rewrite.streakId) ?? [];
     rewrite.points = all.filter((p) => p.period >= rewrite.from);
   }
   const created = [...changedUsers.values()].filter((u) => !existingUsers.has(u.id));
@@ -313,6 +373,51 @@ async function apply(
     ...recorder.changes(),
   });
   return outcomes;
+}
+
+/** What one event unlocked and fired, to be paid once the batch's balances are read. */
+interface Payment {
+  userId: string;
+  eventId: string;
+  unlocks: readonly UnlockDecision[];
+  firings: readonly TriggerFiring[];
+  /** The event's response parts that paying fills in. */
+  achievements: UnlockView[];
+  points: Record<string, PointsChangeView>;
+  leaderboards: Record<string, EventLeaderboardView>;
+  attributes: Record<string, string>;
+  day: number;
+}
+
+/**
+ * Pays unlocks' rewards and fired triggers in event order. Balances are read only for the users
+ * being paid, in one go: most events pay nothing, and what an event unlocks never depends on points.
+ */
+async function pay(tx: Repositories, tenant: Tenant, config: CommunityConfig, recorder: UnlockRecorder, tracker: LeaderboardTracker, payments: readonly Payment[]): Promise<void> {
+  if (payments.length === 0) return;
+  const balances = await tx.ingest.loadPoints(tenant, [...new Set(payments.map((p) => p.userId))]);
+  for (const p of payments) {
+    let userPoints = balances.get(p.userId);
+    if (!userPoints) balances.set(p.userId, (userPoints = new Map()));
+    for (const unlock of p.unlocks) p.achievements.push(recorder.record(p.userId, unlock, p.eventId, userPoints, p.points));
+    for (const firing of p.firings) recorder.recordFiring(p.userId, firing, p.eventId, userPoints, p.points);
+    if (!tracker.active) continue;
+    for (const [key, change] of Object.entries(p.points)) {
+      tracker.onPoints(p.userId, p.attributes, (config.pointsSystemsByKey.get(key) as { id: string }).id, p.day, change.added, p.leaderboards);
+    }
+  }
+}
+
+function setIn(map: Map<string, Set<string>>, key: string): Set<string> {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  return set;
+}
+
+function listed(map: ReadonlyMap<string, ReadonlySet<string>>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [key, set] of map) if (set.size > 0) out.set(key, [...set]);
+  return out;
 }
 
 function parseStored(json: string | undefined): EventResponse | undefined {

@@ -17,7 +17,7 @@ import type { Tenant } from '../store/tenant.js';
 import type { CommunityConfig } from './community-config.js';
 import type { EngineContext } from './context.js';
 import { rarity } from './manage-achievements.js';
-import { loadUserStates } from './user-states.js';
+import { forEach, loadUserStates } from './user-states.js';
 import { achievementView, iso, progressView, type AchievementView, type ProgressView } from './presenters.js';
 
 export interface AchievementWithStats extends AchievementView {
@@ -165,11 +165,12 @@ async function loadProgressState(repos: Repositories, tenant: Tenant, user: User
     metricIds: [...rules.metricsById.keys()],
     counterIds: achievements.filter((a) => measureSource(a) === 'counter').map((a) => a.id),
     heldIds: [],
-    seriesIds,
+    series: forEach([user.id], seriesIds),
     fromDay: today - furthest - 1,
-    streakIds: streaks.map((s) => s.id),
+    streaks: forEach([user.id], streaks.map((s) => s.id)),
     fromPeriod: Math.min(today, ...streaks.map((s) => streakPeriod(s.frequency, today, config.community.settings.weekStart).start)),
+    targets: true,
     achievementsById: rules.achievementsById,
   });
-  return loaded.states.get(user.id) as UserWorkingState;
+  return loaded.get(user.id) as UserWorkingState;
 }

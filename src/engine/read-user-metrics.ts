@@ -57,7 +57,7 @@ export async function metricEventSummary(ctx: EngineContext, tenant: Tenant, use
   const metric = config.rules.metricsByKey.get(metricKey);
   if (!metric) throw notFound('metric_not_found', `There is no metric "${metricKey}"`, 'key');
   const [days, totals] = await Promise.all([
-    repos.ingest.loadDays(tenant, [userId], [metric.id], range.start),
+    repos.ingest.loadDays(tenant, new Map([[userId, [metric.id]]]), range.start),
     repos.ingest.loadTotals(tenant, [userId], [metric.id]),
   ]);
   const changes = new Map([...(days.get(userId)?.get(metric.id) ?? new Map()).entries()].map(([d, t]) => [d, t.total]));

@@ -1,4 +1,4 @@
-import { invalid, notFound } from '../domain/errors.js';
+import { invalid, notFound, type LaurelError } from '../domain/errors.js';
 import { nameFromKey, type Metric } from '../domain/metric.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
@@ -9,6 +9,19 @@ export interface MetricReference {
   key: string;
   /** Where the key came from in the request, for the error. */
   field: string;
+}
+
+/**
+ * Why a reference cannot take data, without writing anything: an unknown key where the community
+ * is strict about metrics, or an archived metric. Null when it can (unknown keys are then created).
+ */
+export function metricProblem(config: CommunityConfig, ref: MetricReference): LaurelError | null {
+  const metric = config.rules.metricsByKey.get(ref.key);
+  if (!metric && config.community.settings.strictMetrics) {
+    return notFound('metric_not_found', `There is no metric "${ref.key}" (this community only accepts known metrics)`, ref.field);
+  }
+  if (metric?.status === 'archived') return invalid('metric_archived', `Metric "${ref.key}" was deleted and takes no new data`, ref.field);
+  return null;
 }
 
 /**
@@ -25,26 +38,19 @@ export async function resolveMetrics(
   const found = new Map<string, Metric>();
   const missing = new Map<string, MetricReference>();
   for (const ref of references) {
+    const problem = metricProblem(config, ref);
+    if (problem) throw problem;
     const metric = config.rules.metricsByKey.get(ref.key);
     if (metric) found.set(ref.key, metric);
     else if (!missing.has(ref.key)) missing.set(ref.key, ref);
   }
   if (missing.size > 0) {
-    if (config.community.settings.strictMetrics) {
-      const first = missing.values().next().value as MetricReference;
-      throw notFound('metric_not_found', `There is no metric "${first.key}" (this community only accepts known metrics)`, first.field);
-    }
     const created = await repos.metrics.ensure(
       tenant,
       [...missing.keys()].map((key) => newMetric(key, now)),
     );
     await repos.communities.bumpConfigVersion(tenant.communityId);
     for (const metric of created) found.set(metric.key, metric);
-  }
-  for (const ref of references) {
-    if (found.get(ref.key)?.status === 'archived') {
-      throw invalid('metric_archived', `Metric "${ref.key}" was deleted and takes no new data`, ref.field);
-    }
   }
   return found;
 }

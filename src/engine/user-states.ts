@@ -1,4 +1,7 @@
-/** Loads the working state of a batch's users: only what the touched achievements and streaks need. */
+/**
+ * Loads the working state of a batch's users: only what the touched achievements and streaks need.
+ * Points balances are not part of it: they are read only for the users a batch pays.
+ */
 import type { Achievement } from '../domain/achievement.js';
 import { NO_TIER } from '../domain/achievement.js';
 import type { HeldAwards, UserWorkingState } from '../domain/evaluate.js';
@@ -6,22 +9,25 @@ import type { User } from '../domain/user.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
 
-export interface LoadedStates {
-  states: Map<string, UserWorkingState>;
-  points: Map<string, Map<string, number>>;
-}
-
 export interface StateNeeds {
   userIds: string[];
   metricIds: string[];
   counterIds: string[];
   heldIds: string[];
-  /** Day series and the first day to load of them. */
-  seriesIds: string[];
+  /** Day series per user, and the first day to load of them. */
+  series: ReadonlyMap<string, readonly string[]>;
   fromDay: number;
-  streakIds: string[];
+  /** Streaks per user, and the first period to load of them (with the point before it). */
+  streaks: ReadonlyMap<string, readonly string[]>;
   fromPeriod: number;
+  /** Whether a rule reads users' own targets. */
+  targets: boolean;
   achievementsById: ReadonlyMap<string, Achievement>;
+}
+
+/** The same ids for every user. */
+export function forEach(userIds: readonly string[], ids: readonly string[]): ReadonlyMap<string, readonly string[]> {
+  return new Map(ids.length === 0 ? [] : userIds.map((u) => [u, ids]));
 }
 
 export async function loadUserStates(
@@ -29,15 +35,14 @@ export async function loadUserStates(
   tenant: Tenant,
   users: ReadonlyMap<string, User>,
   needs: StateNeeds,
-): Promise<LoadedStates> {
-  const [totals, counters, held, points, days, streaks, targets] = await Promise.all([
+): Promise<Map<string, UserWorkingState>> {
+  const [totals, counters, held, days, streaks, targets] = await Promise.all([
     repos.ingest.loadTotals(tenant, needs.userIds, needs.metricIds),
     repos.ingest.loadCounters(tenant, needs.userIds, needs.counterIds),
     repos.ingest.loadHeld(tenant, needs.userIds, needs.heldIds),
-    repos.ingest.loadPoints(tenant, needs.userIds),
-    repos.ingest.loadDays(tenant, needs.userIds, needs.seriesIds, needs.fromDay),
-    repos.ingest.loadStreakPoints(tenant, needs.userIds, needs.streakIds, needs.fromPeriod),
-    needs.seriesIds.length > 0 ? repos.ingest.loadTargets(tenant, needs.userIds) : Promise.resolve(new Map()),
+    repos.ingest.loadDays(tenant, needs.series, needs.fromDay),
+    repos.ingest.loadStreakPoints(tenant, needs.streaks, needs.fromPeriod),
+    needs.targets ? repos.ingest.loadTargets(tenant, needs.userIds) : Promise.resolve(new Map()),
   ]);
   const states = new Map<string, UserWorkingState>();
   for (const userId of needs.userIds) {
@@ -71,5 +76,5 @@ export async function loadUserStates(
     if (!inPeriod) h.periods.set(row.period_key, (inPeriod = new Set()));
     inPeriod.add(index);
   }
-  return { states, points };
+  return states;
 }

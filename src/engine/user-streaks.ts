@@ -16,7 +16,7 @@ const AFTER_EVERY_PERIOD = 2 ** 31 - 1;
 
 /** Latest point per user of one streak. */
 async function latestPoints(repos: Repositories, tenant: Tenant, userIds: string[], streak: StreakDefinition): Promise<Map<string, StreakPoint>> {
-  const loaded = await repos.ingest.loadStreakPoints(tenant, userIds, [streak.id], AFTER_EVERY_PERIOD);
+  const loaded = await repos.ingest.loadStreakPoints(tenant, new Map(userIds.map((u) => [u, [streak.id]])), AFTER_EVERY_PERIOD);
   const out = new Map<string, StreakPoint>();
   for (const userId of userIds) {
     const last = loaded.get(userId)?.get(streak.id)?.at(-1);

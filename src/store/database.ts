@@ -7,6 +7,7 @@ import type { DB } from './schema.js';
 import type { Dialect } from './dialect.js';
 import { migrationProvider } from './migrations/index.js';
 import { CurrentSchemaPostgresDialect } from './pg-introspection.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 
 export interface DatabaseOptions {
   /** postgres://… selects PostgreSQL; absent means the embedded SQLite file. */
@@ -19,6 +20,8 @@ export interface DatabaseOptions {
   schema?: string | undefined;
   /** Called with every SQL statement run (tests use it to check what the engine asks of the database). */
   onQuery?: ((sql: string, parameters: readonly unknown[]) => void) | undefined;
+  /** Told about trouble in the background (SQLite's log checkpoints). */
+  warn?: ((message: string) => void) | undefined;
 }
 
 export interface Database {
@@ -68,8 +71,13 @@ export function openDatabase(options: DatabaseOptions): Database {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('temp_store = MEMORY');
+  const checkpointer = new SqliteCheckpointer(sqlite, file, options.warn);
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), ...(log ? { log } : {}) });
-  return { db, dialect: 'sqlite', location: `sqlite:${file}`, sqlite, close: () => db.destroy() };
+  const close = async () => {
+    await checkpointer.stop();
+    await db.destroy();
+  };
+  return { db, dialect: 'sqlite', location: `sqlite:${file}`, sqlite, close };
 }
 
 /** Brings the schema to the latest version. Safe when several processes start at once. */

@@ -1,4 +1,3 @@
-import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
 import type { Dialect } from './dialect.js';
@@ -22,6 +21,8 @@ import { RetentionRepository } from './repositories/retention.js';
 import { StreaksRepository } from './repositories/streaks.js';
 import { TargetsRepository } from './repositories/targets.js';
 import { UsersRepository } from './repositories/users.js';
+import { SqliteUsersRepository } from './repositories/users-sqlite.js';
+import { SqliteStatements } from './repositories/sqlite-statements.js';
 import type { DB } from './schema.js';
 
 /** Every repository, bound to one connection or one transaction. */
@@ -46,15 +47,15 @@ export class Repositories {
   readonly leaderboards: LeaderboardsRepository;
   readonly analytics: AnalyticsRepository;
 
-  /** `sqlite`: the raw connection, given only to repositories bound to a transaction (which holds it). */
-  constructor(db: Kysely<DB>, dialect: Dialect, sqlite?: SQLite.Database) {
+  /** `statements`: the raw SQLite connection's, given only to repositories bound to a transaction (which holds it). */
+  constructor(db: Kysely<DB>, dialect: Dialect, statements?: SqliteStatements) {
     this.communities = new CommunitiesRepository(db);
     this.apiKeys = new ApiKeysRepository(db);
-    this.users = new UsersRepository(db);
+    this.users = statements ? new SqliteUsersRepository(db, statements) : new UsersRepository(db);
     this.metrics = new MetricsRepository(db);
     this.pointsSystems = new PointsSystemsRepository(db);
     this.achievements = new AchievementsRepository(db);
-    this.ingest = sqlite ? new SqliteIngestRepository(db, sqlite) : new IngestRepository(db, dialect);
+    this.ingest = statements ? new SqliteIngestRepository(db, statements) : new IngestRepository(db, dialect);
     this.awards = new AwardsRepository(db);
     this.points = new PointsRepository(db, dialect);
     this.backfill = new BackfillRepository(db, dialect);
@@ -74,8 +75,12 @@ export class Store {
   /** Repositories outside any transaction, for reads. */
   readonly read: Repositories;
 
+  /** Prepared once per connection, reused by every transaction (they take turns on it). */
+  private readonly statements: SqliteStatements | undefined;
+
   constructor(readonly database: Database) {
     this.read = new Repositories(database.db, database.dialect);
+    this.statements = database.sqlite ? new SqliteStatements(database.sqlite) : undefined;
   }
 
   get dialect(): Dialect {
@@ -84,7 +89,7 @@ export class Store {
 
   /** Runs `work` in one transaction: everything it writes commits together or not at all. */
   async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
-    return this.database.db.transaction().execute((trx) => work(new Repositories(trx, this.database.dialect, this.database.sqlite)));
+    return this.database.db.transaction().execute((trx) => work(new Repositories(trx, this.database.dialect, this.statements)));
   }
 
   close(): Promise<void> {

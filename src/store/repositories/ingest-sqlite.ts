@@ -1,43 +1,30 @@
 /**
- * The ingest reads and writes for SQLite, through better-sqlite3's prepared statements one row at a
- * time. SQLite runs in-process, so a statement costs microseconds and there are no round trips to
- * save: reusing a handful of prepared statements beats building and preparing multi-row SQL for
- * every batch, which is what the generic (PostgreSQL-shaped) implementation does. Used only inside
- * a transaction, which holds the one connection.
+ * The ingest reads and writes for SQLite, through prepared statements one row at a time (see
+ * SqliteStatements for why). Used only inside a transaction, which holds the one connection.
  */
-import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { DayTally, Tally } from '../../domain/evaluate.js';
 import type { Target } from '../../domain/goals.js';
 import type { StreakPoint } from '../../domain/streaks.js';
 import type { DB } from '../schema.js';
 import type { Tenant } from '../tenant.js';
+import type { SqliteStatements } from './sqlite-statements.js';
 import { AwardRaceError, IngestRepository, type HeldAwardRow, type IngestChanges } from './ingest.js';
 
-type Params = unknown[];
-
 export class SqliteIngestRepository extends IngestRepository {
-  private readonly statements = new Map<string, SQLite.Statement>();
-
   constructor(
     db: Kysely<DB>,
-    private readonly sqlite: SQLite.Database,
+    private readonly statements: SqliteStatements,
   ) {
     super(db, 'sqlite');
   }
 
-  private statement(text: string): SQLite.Statement {
-    let s = this.statements.get(text);
-    if (!s) this.statements.set(text, (s = this.sqlite.prepare(text)));
-    return s;
+  private all<T>(text: string, params: unknown[]): T[] {
+    return this.statements.all<T>(text, params);
   }
 
-  private all<T>(text: string, params: Params): T[] {
-    return this.statement(text).all(...params) as T[];
-  }
-
-  private run(text: string, params: Params): number {
-    return this.statement(text).run(...params).changes;
+  private run(text: string, params: unknown[]): number {
+    return this.statements.run(text, params);
   }
 
   override async lockUsers(): Promise<void> {
@@ -98,9 +85,9 @@ export class SqliteIngestRepository extends IngestRepository {
     return out;
   }
 
-  override async loadDays(tenant: Tenant, userIds: readonly string[], seriesIds: readonly string[], fromDay: number) {
+  override async loadDays(tenant: Tenant, wanted: ReadonlyMap<string, readonly string[]>, fromDay: number) {
     const out = new Map<string, Map<string, Map<number, DayTally>>>();
-    for (const userId of userIds) {
+    for (const [userId, seriesIds] of wanted) {
       for (const seriesId of seriesIds) {
         const rows = this.all<{ day: number; total: number; count: number; first_at: number }>(
           'select day, total, count, first_at from user_day_totals where community_id = ? and user_id = ? and series_id = ? and day >= ?',
@@ -115,10 +102,10 @@ export class SqliteIngestRepository extends IngestRepository {
     return out;
   }
 
-  override async loadStreakPoints(tenant: Tenant, userIds: readonly string[], streakIds: readonly string[], fromPeriod: number) {
+  override async loadStreakPoints(tenant: Tenant, wanted: ReadonlyMap<string, readonly string[]>, fromPeriod: number) {
     const out = new Map<string, Map<string, StreakPoint[]>>();
     const columns = 'period, length, started, freezes, earn_anchor, extended_at';
-    for (const userId of userIds) {
+    for (const [userId, streakIds] of wanted) {
       for (const streakId of streakIds) {
         const params = [tenant.communityId, userId, streakId, fromPeriod];
         const rows = [

@@ -198,14 +198,18 @@ export class IngestRepository {
     return out;
   }
 
-  /** Day totals of the given series, from `fromDay` on. */
+  /**
+   * Day totals from `fromDay` on of each user's series (`wanted`: user id → series ids). One query
+   * per chunk of users asks for every series any of them wants: a round trip costs more than the
+   * few extra rows.
+   */
   async loadDays(
     tenant: Tenant,
-    userIds: readonly string[],
-    seriesIds: readonly string[],
+    wanted: ReadonlyMap<string, readonly string[]>,
     fromDay: number,
   ): Promise<Map<string, Map<string, Map<number, DayTally>>>> {
     const out = new Map<string, Map<string, Map<number, DayTally>>>();
+    const { userIds, ids: seriesIds } = union(wanted);
     if (userIds.length === 0 || seriesIds.length === 0) return out;
     for (const part of chunks(userIds)) {
       const rows = await this.db
@@ -226,16 +230,17 @@ export class IngestRepository {
   }
 
   /**
-   * Streak points from `fromPeriod` on, with the latest one before it, per user and streak.
-   * (PostgreSQL's DISTINCT ON; SQLite has its own implementation of the ingest reads.)
+   * Streak points from `fromPeriod` on, with the latest one before it, of each user's streaks
+   * (`wanted`: user id → streak ids). (PostgreSQL's DISTINCT ON; SQLite has its own implementation
+   * of the ingest reads.)
    */
   async loadStreakPoints(
     tenant: Tenant,
-    userIds: readonly string[],
-    streakIds: readonly string[],
+    wanted: ReadonlyMap<string, readonly string[]>,
     fromPeriod: number,
   ): Promise<Map<string, Map<string, StreakPoint[]>>> {
     const out = new Map<string, Map<string, StreakPoint[]>>();
+    const { userIds, ids: streakIds } = union(wanted);
     if (userIds.length === 0 || streakIds.length === 0) return out;
     const columns = ['user_id', 'streak_id', 'period', 'length', 'started', 'freezes', 'earn_anchor', 'extended_at'] as const;
     for (const part of chunks(userIds)) {
@@ -508,4 +513,11 @@ function nested<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V
     map.set(key, inner);
   }
   return inner;
+}
+
+/** The users of a user → ids map, and every id any of them wants. */
+function union(wanted: ReadonlyMap<string, readonly string[]>): { userIds: string[]; ids: string[] } {
+  const ids = new Set<string>();
+  for (const list of wanted.values()) for (const id of list) ids.add(id);
+  return { userIds: [...wanted.keys()], ids: [...ids] };
 }

@@ -1,0 +1,93 @@
+/**
+ * Group commit: requests that arrive while their lane's transaction is running wait for it, then
+ * commit together in the next one. A transaction's fixed cost (begin, the rules' version check,
+ * commit and its write to the log) is then paid once per group instead of once per request, so
+ * many clients each sending single events go nearly as fast as one client sending batches. An idle
+ * lane starts on the event loop's next turn, after the requests already read from the network have
+ * queued (an in-process database like SQLite would otherwise finish each transaction before the
+ * next request is even parsed): grouping costs no waiting, it only forms under load.
+ *
+ * Each request keeps its own answer. The commit settles each request: one it can tell is bad up
+ * front is refused alone while the rest commit. If a grouped transaction fails anyway, its requests
+ * run again one by one, so everyone's outcome is what it would have been alone.
+ */
+
+export type Settled<O> = { ok: true; value: O } | { ok: false; error: unknown };
+
+export interface GroupCommitOptions<I, O> {
+  /** Commits the requests of one group in one transaction; one result per input, in order. */
+  commit: (inputs: readonly I[]) => Promise<Settled<O>[]>;
+  /** The most units (events) one group may hold; a larger request still forms a group alone. */
+  maxSize: number;
+}
+
+interface Waiting<I, O> {
+  input: I;
+  size: number;
+  resolve: (output: O) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Lane<I, O> {
+  queue: Waiting<I, O>[];
+  running: boolean;
+}
+
+export class GroupCommit<I, O> {
+  private readonly lanes = new Map<string, Lane<I, O>>();
+
+  constructor(private readonly options: GroupCommitOptions<I, O>) {}
+
+  /** Queues a request on its lane (requests only group with others of the same lane). */
+  submit(lane: string, input: I, size: number): Promise<O> {
+    let l = this.lanes.get(lane);
+    if (!l) this.lanes.set(lane, (l = { queue: [], running: false }));
+    const done = new Promise<O>((resolve, reject) => (l as Lane<I, O>).queue.push({ input, size, resolve, reject }));
+    if (!l.running) {
+      l.running = true;
+      const started = l;
+      setImmediate(() => void this.drain(lane, started));
+    }
+    return done;
+  }
+
+  private async drain(key: string, lane: Lane<I, O>): Promise<void> {
+    while (lane.queue.length > 0) {
+      const group = this.take(lane);
+      try {
+        const results = await this.options.commit(group.map((w) => w.input));
+        group.forEach((w, i) => settle(w, results[i] as Settled<O>));
+      } catch (error) {
+        if (group.length === 1) (group[0] as Waiting<I, O>).reject(error);
+        else for (const w of group) await this.alone(w);
+      }
+    }
+    lane.running = false;
+    this.lanes.delete(key);
+  }
+
+  private take(lane: Lane<I, O>): Waiting<I, O>[] {
+    const group = [lane.queue.shift() as Waiting<I, O>];
+    let size = group[0]?.size ?? 0;
+    while (lane.queue.length > 0 && size + (lane.queue[0] as Waiting<I, O>).size <= this.options.maxSize) {
+      const next = lane.queue.shift() as Waiting<I, O>;
+      size += next.size;
+      group.push(next);
+    }
+    return group;
+  }
+
+  private async alone(w: Waiting<I, O>): Promise<void> {
+    try {
+      const [result] = await this.options.commit([w.input]);
+      settle(w, result as Settled<O>);
+    } catch (error) {
+      w.reject(error);
+    }
+  }
+}
+
+function settle<I, O>(w: Waiting<I, O>, result: Settled<O>): void {
+  if (result.ok) w.resolve(result.value);
+  else w.reject(result.error);
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommit } from '../../src/engine/group-commit.js';
+
+/**
+ * A queue whose commits are recorded. Odd negative inputs are refused up front (the rest of their
+ * group commits); even negative ones make the whole group's transaction fail.
+ */
+function recordingQueue(maxSize = 10) {
+  const groups: number[][] = [];
+  const queue = new GroupCommit<number, string>({
+    maxSize,
+    commit: async (inputs) => {
+      groups.push([...inputs]);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (inputs.some((i) => i < 0 && i % 2 === 0)) throw new Error(`bad input in ${inputs.join(',')}`);
+      return inputs.map((i) => (i < 0 ? { ok: false, error: new Error(`refused ${i}`) } : { ok: true, value: `done ${i}` }));
+    },
+  });
+  return { queue, groups };
+}
+
+describe('group commit', () => {
+  it('groups the requests of one turn of the event loop, then what arrives while that group commits', async () => {
+    const { queue, groups } = recordingQueue();
+    const first = [1, 2].map((i) => queue.submit('a', i, 1));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(groups).toEqual([[1, 2]]);
+    const later = [3, 4].map((i) => queue.submit('a', i, 1));
+    expect(await Promise.all([...first, ...later])).toEqual(['done 1', 'done 2', 'done 3', 'done 4']);
+    expect(groups).toEqual([[1, 2], [3, 4]]);
+  });
+
+  it('keeps a group within its size and lanes apart', async () => {
+    const { queue, groups } = recordingQueue(5);
+    await Promise.all([
+      queue.submit('a', 1, 1),
+      queue.submit('a', 2, 3),
+      queue.submit('a', 3, 3),
+      queue.submit('b', 4, 1),
+      queue.submit('a', 5, 9),
+    ]);
+    expect(groups).toEqual([[1, 2], [4], [3], [5]]);
+  });
+
+  const outcomes = (settled: PromiseSettledResult<string>[]) => settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message));
+
+  it('refuses a request the commit can tell is bad, and commits the rest of its group', async () => {
+    const { queue, groups } = recordingQueue();
+    const settled = await Promise.allSettled([1, 2, -3, 4].map((i) => queue.submit('a', i, 1)));
+    expect(outcomes(settled)).toEqual(['done 1', 'done 2', 'refused -3', 'done 4']);
+    expect(groups).toEqual([[1, 2, -3, 4]]);
+  });
+
+  it('runs a failed group again one by one, so only the bad request fails', async () => {
+    const { queue, groups } = recordingQueue();
+    const settled = await Promise.allSettled([1, 2, -4, 3].map((i) => queue.submit('a', i, 1)));
+    expect(outcomes(settled)).toEqual(['done 1', 'done 2', 'bad input in -4', 'done 3']);
+    expect(groups).toEqual([[1, 2, -4, 3], [1], [2], [-4], [3]]);
+  });
+});
