@@ -51,7 +51,7 @@ export class Repositories {
   constructor(db: Kysely<DB>, dialect: Dialect, statements?: SqliteStatements) {
     this.communities = new CommunitiesRepository(db);
     this.apiKeys = new ApiKeysRepository(db);
-    this.users = statements ? new SqliteUsersRepository(db, statements) : new UsersRepository(db);
+    this.users = statements ? new SqliteUsersRepository(db, statements) : new UsersRepository(db, dialect);
     this.metrics = new MetricsRepository(db);
     this.pointsSystems = new PointsSystemsRepository(db);
     this.achievements = new AchievementsRepository(db);

@@ -4,6 +4,7 @@ import { initialSchema } from './0001_initial.js';
 import { timeSchema } from './0002_time.js';
 import { jobsSchema } from './0003_jobs.js';
 import { trophySchema } from './0004_trophy.js';
+import { hotUpdatesSchema } from './0005_hot_updates.js';
 
 /** Versioned migrations, in order. Names never change once released. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -14,6 +15,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0002_time': timeSchema(dialect),
         '0003_jobs': jobsSchema(dialect),
         '0004_trophy': trophySchema(dialect),
+        '0005_hot_updates': hotUpdatesSchema(dialect),
       };
     },
   };

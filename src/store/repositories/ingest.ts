@@ -7,6 +7,7 @@ import type { DayTally, Tally } from '../../domain/evaluate.js';
 import type { Target } from '../../domain/goals.js';
 import type { StreakPoint } from '../../domain/streaks.js';
 import { chunks } from '../chunks.js';
+import { oneOf } from '../one-of.js';
 import type { Dialect } from '../dialect.js';
 import type { DB, NewAward, NewEvent, NewPointsAward } from '../schema.js';
 import type { Tenant } from '../tenant.js';
@@ -94,6 +95,10 @@ export class AwardRaceError extends Error {
 
 const idempotencyKeyOf = (userId: string, metricId: string, key: string) => `${userId}\u0000${metricId}\u0000${key}`;
 
+/**
+ * Reads on either database (SQLite uses these outside transactions); locks and writes are
+ * PostgreSQL's, since SQLite transactions get SqliteIngestRepository.
+ */
 export class IngestRepository {
   constructor(
     private readonly db: Kysely<DB>,
@@ -149,7 +154,7 @@ export class IngestRepository {
         .selectFrom('user_metrics')
         .select(['user_id', 'metric_id', 'total', 'count'])
         .where('community_id', '=', tenant.communityId)
-        .where('user_id', 'in', part)
+        .where(oneOf(this.dialect, 'user_id', part))
         .where('metric_id', 'in', metricIds)
         .execute();
       for (const r of rows) nested(out, r.user_id).set(r.metric_id, { total: r.total, count: r.count });
@@ -169,7 +174,7 @@ export class IngestRepository {
         .selectFrom('achievement_counters')
         .select(['user_id', 'achievement_id', 'total', 'count'])
         .where('community_id', '=', tenant.communityId)
-        .where('user_id', 'in', part)
+        .where(oneOf(this.dialect, 'user_id', part))
         .where('achievement_id', 'in', achievementIds)
         .execute();
       for (const r of rows) nested(out, r.user_id).set(r.achievement_id, { total: r.total, count: r.count });
@@ -190,7 +195,7 @@ export class IngestRepository {
           .selectFrom('awards')
           .select(['user_id', 'achievement_id', 'tier_key', 'period_key'])
           .where('community_id', '=', tenant.communityId)
-          .where('user_id', 'in', part)
+          .where(oneOf(this.dialect, 'user_id', part))
           .where('achievement_id', 'in', achievementIds)
           .execute()),
       );
@@ -216,7 +221,7 @@ export class IngestRepository {
         .selectFrom('user_day_totals')
         .select(['user_id', 'series_id', 'day', 'total', 'count', 'first_at'])
         .where('community_id', '=', tenant.communityId)
-        .where('user_id', 'in', part)
+        .where(oneOf(this.dialect, 'user_id', part))
         .where('series_id', 'in', seriesIds)
         .where('day', '>=', fromDay)
         .execute();
@@ -248,7 +253,7 @@ export class IngestRepository {
         .selectFrom('user_streak_points')
         .select(columns)
         .where('community_id', '=', tenant.communityId)
-        .where('user_id', 'in', part)
+        .where(oneOf(this.dialect, 'user_id', part))
         .where('streak_id', 'in', streakIds)
         .where('period', '>=', fromPeriod)
         .execute();
@@ -311,7 +316,7 @@ export class IngestRepository {
         .selectFrom('user_targets')
         .select(['user_id', 'metric_id', 'value', 'per'])
         .where('community_id', '=', tenant.communityId)
-        .where('user_id', 'in', part)
+        .where(oneOf(this.dialect, 'user_id', part))
         .execute();
       for (const r of rows) nested(out, r.user_id).set(r.metric_id, { value: r.value, per: r.per });
     }
@@ -325,7 +330,7 @@ export class IngestRepository {
         .selectFrom('user_points')
         .select(['user_id', 'system_id', 'total'])
         .where('community_id', '=', tenant.communityId)
-        .where('user_id', 'in', part)
+        .where(oneOf(this.dialect, 'user_id', part))
         .execute();
       for (const r of rows) nested(out, r.user_id).set(r.system_id, r.total);
     }
@@ -346,78 +351,52 @@ export class IngestRepository {
         .execute();
       if (inserted.length !== part.length) throw new AwardRaceError();
     }
-    for (const part of chunks(changes.events)) {
-      await this.db
-        .insertInto('events')
-        .values(part.map((e) => ({ ...scope, ...e })))
-        .execute();
+    // The per-event rows go as one array per column (unnest): a handful of parameters whatever the
+    // batch's size, where a VALUES list would bind and plan thousands.
+    if (changes.events.length > 0) {
+      const e = changes.events;
+      await sql`
+        insert into events (org_id, community_id, id, user_id, metric_id, value, attributes, occurred_at, received_at, local_day)
+        select ${tenant.orgId}, ${tenant.communityId}, id, user_id, metric_id, value, attributes, occurred_at, received_at, local_day
+        from unnest(${e.map((r) => r.id)}::text[], ${e.map((r) => r.user_id)}::text[], ${e.map((r) => r.metric_id)}::text[],
+          ${e.map((r) => r.value)}::float8[], ${e.map((r) => r.attributes ?? null)}::text[], ${e.map((r) => r.occurred_at)}::int8[],
+          ${e.map((r) => r.received_at)}::int8[], ${e.map((r) => r.local_day ?? null)}::int[])
+          as x(id, user_id, metric_id, value, attributes, occurred_at, received_at, local_day)`.execute(this.db);
     }
-    for (const part of chunks(changes.totals)) {
-      await this.db
-        .insertInto('user_metrics')
-        .values(
-          part.map((t) => ({
-            ...scope,
-            user_id: t.userId,
-            metric_id: t.metricId,
-            total: t.value,
-            count: t.count,
-            first_at: t.firstAt,
-            last_at: t.lastAt,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.columns(['community_id', 'user_id', 'metric_id']).doUpdateSet({
-            total: this.roundedSum(sql.ref('user_metrics.total'), sql.ref('excluded.total')),
-            count: sql`user_metrics.count + excluded.count`,
-            first_at: this.least(sql.ref('user_metrics.first_at'), sql.ref('excluded.first_at')),
-            last_at: this.greatest(sql.ref('user_metrics.last_at'), sql.ref('excluded.last_at')),
-          }),
-        )
-        .execute();
+    if (changes.totals.length > 0) {
+      const t = changes.totals;
+      await sql`
+        insert into user_metrics (org_id, community_id, user_id, metric_id, total, count, first_at, last_at)
+        select ${tenant.orgId}, ${tenant.communityId}, user_id, metric_id, total, count, first_at, last_at
+        from unnest(${t.map((r) => r.userId)}::text[], ${t.map((r) => r.metricId)}::text[], ${t.map((r) => r.value)}::float8[],
+          ${t.map((r) => r.count)}::int[], ${t.map((r) => r.firstAt)}::int8[], ${t.map((r) => r.lastAt)}::int8[])
+          as x(user_id, metric_id, total, count, first_at, last_at)
+        on conflict (community_id, user_id, metric_id) do update set
+          total = round((user_metrics.total + excluded.total)::numeric, 8)::double precision, count = user_metrics.count + excluded.count,
+          first_at = least(user_metrics.first_at, excluded.first_at), last_at = greatest(user_metrics.last_at, excluded.last_at)`.execute(this.db);
     }
-    for (const part of chunks(changes.counters)) {
-      await this.db
-        .insertInto('achievement_counters')
-        .values(
-          part.map((c) => ({
-            ...scope,
-            user_id: c.userId,
-            achievement_id: c.achievementId,
-            total: c.value,
-            count: c.count,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.columns(['community_id', 'user_id', 'achievement_id']).doUpdateSet({
-            total: this.roundedSum(sql.ref('achievement_counters.total'), sql.ref('excluded.total')),
-            count: sql`achievement_counters.count + excluded.count`,
-          }),
-        )
-        .execute();
+    if (changes.counters.length > 0) {
+      const c = changes.counters;
+      await sql`
+        insert into achievement_counters (org_id, community_id, user_id, achievement_id, total, count)
+        select ${tenant.orgId}, ${tenant.communityId}, user_id, achievement_id, total, count
+        from unnest(${c.map((r) => r.userId)}::text[], ${c.map((r) => r.achievementId)}::text[], ${c.map((r) => r.value)}::float8[],
+          ${c.map((r) => r.count)}::int[]) as x(user_id, achievement_id, total, count)
+        on conflict (community_id, user_id, achievement_id) do update set
+          total = round((achievement_counters.total + excluded.total)::numeric, 8)::double precision,
+          count = achievement_counters.count + excluded.count`.execute(this.db);
     }
-    for (const part of chunks(changes.days)) {
-      await this.db
-        .insertInto('user_day_totals')
-        .values(
-          part.map((d) => ({
-            ...scope,
-            user_id: d.userId,
-            series_id: d.seriesId,
-            day: d.day,
-            total: d.value,
-            count: d.count,
-            first_at: d.firstAt,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.columns(['community_id', 'user_id', 'series_id', 'day']).doUpdateSet({
-            total: this.roundedSum(sql.ref('user_day_totals.total'), sql.ref('excluded.total')),
-            count: sql`user_day_totals.count + excluded.count`,
-            first_at: this.least(sql.ref('user_day_totals.first_at'), sql.ref('excluded.first_at')),
-          }),
-        )
-        .execute();
+    if (changes.days.length > 0) {
+      const d = changes.days;
+      await sql`
+        insert into user_day_totals (org_id, community_id, user_id, series_id, day, total, count, first_at)
+        select ${tenant.orgId}, ${tenant.communityId}, user_id, series_id, day, total, count, first_at
+        from unnest(${d.map((r) => r.userId)}::text[], ${d.map((r) => r.seriesId)}::text[], ${d.map((r) => r.day)}::int[],
+          ${d.map((r) => r.value)}::float8[], ${d.map((r) => r.count)}::int[], ${d.map((r) => r.firstAt)}::int8[])
+          as x(user_id, series_id, day, total, count, first_at)
+        on conflict (community_id, user_id, series_id, day) do update set
+          total = round((user_day_totals.total + excluded.total)::numeric, 8)::double precision,
+          count = user_day_totals.count + excluded.count, first_at = least(user_day_totals.first_at, excluded.first_at)`.execute(this.db);
     }
     for (const rewrite of changes.streaks) {
       await this.db
@@ -462,7 +441,7 @@ export class IngestRepository {
         .values(part.map((p) => ({ ...scope, user_id: p.userId, system_id: p.systemId, total: p.amount })))
         .onConflict((oc) =>
           oc.columns(['community_id', 'user_id', 'system_id']).doUpdateSet({
-            total: this.roundedSum(sql.ref('user_points.total'), sql.ref('excluded.total')),
+            total: sql`round((user_points.total + excluded.total)::numeric, 8)::double precision`,
           }),
         )
         .execute();
@@ -489,20 +468,6 @@ export class IngestRepository {
         )
         .execute();
     }
-  }
-
-  private roundedSum(a: ReturnType<typeof sql.ref>, b: ReturnType<typeof sql.ref>) {
-    return this.dialect === 'postgres'
-      ? sql<number>`round((${a} + ${b})::numeric, 8)::double precision`
-      : sql<number>`round(${a} + ${b}, 8)`;
-  }
-
-  private least(a: ReturnType<typeof sql.ref>, b: ReturnType<typeof sql.ref>) {
-    return this.dialect === 'postgres' ? sql<number>`least(${a}, ${b})` : sql<number>`min(${a}, ${b})`;
-  }
-
-  private greatest(a: ReturnType<typeof sql.ref>, b: ReturnType<typeof sql.ref>) {
-    return this.dialect === 'postgres' ? sql<number>`greatest(${a}, ${b})` : sql<number>`max(${a}, ${b})`;
   }
 }
 

@@ -12,7 +12,7 @@ export class SqliteUsersRepository extends UsersRepository {
     db: Kysely<DB>,
     private readonly statements: SqliteStatements,
   ) {
-    super(db);
+    super(db, 'sqlite');
   }
 
   override async findMany(tenant: Tenant, ids: readonly string[]): Promise<Map<string, User>> {

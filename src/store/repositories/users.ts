@@ -1,11 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { User } from '../../domain/user.js';
 import { toUser, userColumns } from '../mappers.js';
+import type { Dialect } from '../dialect.js';
+import { oneOf } from '../one-of.js';
 import type { DB } from '../schema.js';
 import type { Tenant } from '../tenant.js';
 
 export class UsersRepository {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly dialect: Dialect,
+  ) {}
 
   async get(tenant: Tenant, id: string): Promise<User | undefined> {
     const row = await this.db
@@ -23,7 +28,7 @@ export class UsersRepository {
       .selectFrom('users')
       .selectAll()
       .where('community_id', '=', tenant.communityId)
-      .where('id', 'in', ids)
+      .where(oneOf(this.dialect, 'id', ids))
       .execute();
     return new Map(rows.map((r) => [r.id, toUser(r)]));
   }
