@@ -65,7 +65,23 @@ function pairs(record: Record<string, string>) {
   return Object.entries(record).map(([key, value]) => ({ key, value }));
 }
 
+const views = new WeakMap<CommunityConfig, WeakMap<Achievement, Map<Locale, AchievementView>>>();
+
+/**
+ * How an achievement is shown, in a locale. Rendered once per rules version (the condition text
+ * alone formats a message per tier), then shared: callers copy it before adding their own fields.
+ */
 export function achievementView(a: Achievement, config: CommunityConfig, locale: Locale): AchievementView {
+  let byAchievement = views.get(config);
+  if (!byAchievement) views.set(config, (byAchievement = new WeakMap()));
+  let byLocale = byAchievement.get(a);
+  if (!byLocale) byAchievement.set(a, (byLocale = new Map()));
+  let view = byLocale.get(locale);
+  if (!view) byLocale.set(locale, (view = Object.freeze(renderAchievementView(a, config, locale))));
+  return view;
+}
+
+function renderAchievementView(a: Achievement, config: CommunityConfig, locale: Locale): AchievementView {
   const view: AchievementView = {
     id: a.id,
     key: a.key,

@@ -352,6 +352,12 @@ export interface UserPreferencesTable {
   updated_at: Millis;
 }
 
+export interface CommunityUserCountsTable {
+  community_id: string;
+  shard: number;
+  users: number;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   communities: CommunitiesTable;
@@ -379,6 +385,7 @@ export interface DB {
   leaderboard_entries: LeaderboardEntriesTable;
   leaderboard_history: LeaderboardHistoryTable;
   user_preferences: UserPreferencesTable;
+  community_user_counts: CommunityUserCountsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -5,6 +5,7 @@ import { timeSchema } from './0002_time.js';
 import { jobsSchema } from './0003_jobs.js';
 import { trophySchema } from './0004_trophy.js';
 import { hotUpdatesSchema } from './0005_hot_updates.js';
+import { userCountsSchema } from './0006_user_counts.js';
 
 /** Versioned migrations, in order. Names never change once released. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -16,6 +17,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0003_jobs': jobsSchema(dialect),
         '0004_trophy': trophySchema(dialect),
         '0005_hot_updates': hotUpdatesSchema(dialect),
+        '0006_user_counts': userCountsSchema(dialect),
       };
     },
   };

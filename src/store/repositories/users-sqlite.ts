@@ -5,7 +5,7 @@ import { toUser, userColumns } from '../mappers.js';
 import type { DB, UserRow } from '../schema.js';
 import type { Tenant } from '../tenant.js';
 import type { SqliteStatements } from './sqlite-statements.js';
-import { UsersRepository } from './users.js';
+import { countShard, UsersRepository } from './users.js';
 
 export class SqliteUsersRepository extends UsersRepository {
   constructor(
@@ -31,6 +31,13 @@ export class SqliteUsersRepository extends UsersRepository {
         `insert into users (org_id, community_id, id, name, email, tz, attributes, subscribe_to_emails, device_tokens, created_at, updated_at)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [tenant.orgId, tenant.communityId, c.id, c.name, c.email, c.tz, c.attributes, c.subscribe_to_emails, c.device_tokens, c.created_at, c.updated_at],
+      );
+    }
+    if (created.length > 0) {
+      this.statements.run(
+        `insert into community_user_counts (community_id, shard, users) values (?, ?, ?)
+         on conflict (community_id, shard) do update set users = community_user_counts.users + excluded.users`,
+        [tenant.communityId, countShard(created), created.length],
       );
     }
     for (const u of updated) {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { User } from '../../domain/user.js';
 import { toUser, userColumns } from '../mappers.js';
 import type { Dialect } from '../dialect.js';
@@ -33,12 +33,17 @@ export class UsersRepository {
     return new Map(rows.map((r) => [r.id, toUser(r)]));
   }
 
-  /** Writes users that are new or changed; new ones are inserted, the rest updated. */
+  /** Writes users that are new or changed; new ones are inserted (and counted), the rest updated. */
   async save(tenant: Tenant, created: readonly User[], updated: readonly User[]): Promise<void> {
     if (created.length > 0) {
       await this.db
         .insertInto('users')
         .values(created.map((u) => ({ org_id: tenant.orgId, community_id: tenant.communityId, ...userColumns(u) })))
+        .execute();
+      await this.db
+        .insertInto('community_user_counts')
+        .values({ community_id: tenant.communityId, shard: countShard(created), users: created.length })
+        .onConflict((oc) => oc.columns(['community_id', 'shard']).doUpdateSet({ users: sql`community_user_counts.users + excluded.users` }))
         .execute();
     }
     for (const u of updated) {
@@ -52,12 +57,23 @@ export class UsersRepository {
     }
   }
 
+  /** How many users the community has (a kept count, not a scan). */
   async count(tenant: Tenant): Promise<number> {
     const row = await this.db
-      .selectFrom('users')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .selectFrom('community_user_counts')
+      .select((eb) => eb.fn.sum<number>('users').as('n'))
       .where('community_id', '=', tenant.communityId)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
+}
+
+const COUNT_SHARDS = 16;
+
+/** The count row a transaction creating these users adds to: spread by user id, stable for retries. */
+export function countShard(created: readonly User[]): number {
+  const id = created[0]?.id ?? '';
+  let hash = 0;
+  for (let i = 0; i < id.length; i++) hash = (hash * 31 + id.charCodeAt(i)) | 0;
+  return Math.abs(hash) % COUNT_SHARDS;
 }
