@@ -53,7 +53,8 @@ describe.each(DIALECTS)('concurrent single events (%s)', (dialect) => {
       const points = (await t.api('GET', `/v1/users/${user}/points/xp`)).body;
       expect(points.total).toBe(5);
     }
-    const unlocks = replies.slice(0, 42).flatMap((r) => r.body.achievements.map((a: { key: string }) => a.key));
+    // (A replay repeats its original's answer, unlocks included, so only applied events count.)
+    const unlocks = replies.slice(0, 42).filter((r) => r.status === 201).flatMap((r) => r.body.achievements.map((a: { key: string }) => a.key));
     expect(unlocks).toEqual(['ten', 'ten', 'ten', 'ten']);
   });
 });
