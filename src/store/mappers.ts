@@ -4,7 +4,7 @@ import { DEFAULT_CELEBRATION, DEFAULT_POLICIES } from '../domain/achievement.js'
 import type { Metric } from '../domain/metric.js';
 import type { Level, PointsSystem } from '../domain/points.js';
 import type { User } from '../domain/user.js';
-import type { StreakDefinition } from '../domain/streaks.js';
+import type { StreakDefinition, StreakPoint } from '../domain/streaks.js';
 import type { AchievementRow, MetricRow, PointsLevelRow, PointsSystemRow, StreakRow, UserRow } from './schema.js';
 
 export function parseJson<T>(text: string | null, fallback: T): T {
@@ -185,4 +185,9 @@ export function streakColumns(s: StoredStreak) {
     created_at: s.createdAt,
     updated_at: s.updatedAt,
   };
+}
+
+/** A stored streak point (any row with the point's columns). */
+export function toStreakPoint(r: { period: number; length: number; started: number; freezes: number; earn_anchor: number; extended_at: number }): StreakPoint {
+  return { period: r.period, length: r.length, started: r.started, freezes: r.freezes, earnAnchor: r.earn_anchor, extendedAt: r.extended_at };
 }

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { DayTally, Tally } from '../../domain/evaluate.js';
 import type { Target } from '../../domain/goals.js';
 import type { StreakPoint } from '../../domain/streaks.js';
+import { toStreakPoint } from '../mappers.js';
 import type { DB } from '../schema.js';
 import type { Tenant } from '../tenant.js';
 import type { SqliteStatements } from './sqlite-statements.js';
@@ -109,16 +110,16 @@ export class SqliteIngestRepository extends IngestRepository {
       for (const streakId of streakIds) {
         const params = [tenant.communityId, userId, streakId, fromPeriod];
         const rows = [
-          ...this.all<PointRow>(
+          ...this.all<Parameters<typeof toStreakPoint>[0]>(
             `select ${columns} from user_streak_points where community_id = ? and user_id = ? and streak_id = ? and period < ? order by period desc limit 1`,
             params,
           ),
-          ...this.all<PointRow>(
+          ...this.all<Parameters<typeof toStreakPoint>[0]>(
             `select ${columns} from user_streak_points where community_id = ? and user_id = ? and streak_id = ? and period >= ? order by period`,
             params,
           ),
         ];
-        if (rows.length > 0) inner(out, userId).set(streakId, rows.map(toPoint));
+        if (rows.length > 0) inner(out, userId).set(streakId, rows.map(toStreakPoint));
       }
     }
     return out;
@@ -235,19 +236,6 @@ export class SqliteIngestRepository extends IngestRepository {
       );
     }
   }
-}
-
-interface PointRow {
-  period: number;
-  length: number;
-  started: number;
-  freezes: number;
-  earn_anchor: number;
-  extended_at: number;
-}
-
-function toPoint(r: PointRow): StreakPoint {
-  return { period: r.period, length: r.length, started: r.started, freezes: r.freezes, earnAnchor: r.earn_anchor, extendedAt: r.extended_at };
 }
 
 function inner<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {

@@ -7,6 +7,7 @@ import type { DayTally, Tally } from '../../domain/evaluate.js';
 import type { Target } from '../../domain/goals.js';
 import type { StreakPoint } from '../../domain/streaks.js';
 import { chunks } from '../chunks.js';
+import { toStreakPoint } from '../mappers.js';
 import { oneOf } from '../one-of.js';
 import type { Dialect } from '../dialect.js';
 import type { DB, NewAward, NewEvent, NewPointsAward } from '../schema.js';
@@ -261,14 +262,7 @@ export class IngestRepository {
       for (const r of [...before, ...recent]) {
         const byStreak = nested(out, r.user_id);
         const list = byStreak.get(r.streak_id) ?? [];
-        list.push({
-          period: r.period,
-          length: r.length,
-          started: r.started,
-          freezes: r.freezes,
-          earnAnchor: r.earn_anchor,
-          extendedAt: r.extended_at,
-        });
+        list.push(toStreakPoint(r));
         byStreak.set(r.streak_id, list);
       }
     }

@@ -8,6 +8,7 @@ import type { Leaderboard } from '../../domain/leaderboards.js';
 import type { Dialect } from '../dialect.js';
 import type { DB, LeaderboardRow } from '../schema.js';
 import type { Tenant } from '../tenant.js';
+import { jsonField } from '../json-sql.js';
 
 function toLeaderboard(r: LeaderboardRow): Leaderboard {
   return {
@@ -223,7 +224,7 @@ export class LeaderboardsRepository {
     now: number,
   ): Promise<void> {
     await this.db.deleteFrom('leaderboard_entries').where('leaderboard_id', '=', lb.id).where('run', '=', run.start).execute();
-    const group = lb.breakdownAttribute === null ? sql`''` : sql`coalesce(${this.attribute(sql.ref('u.attributes'), lb.breakdownAttribute)}, '')`;
+    const group = lb.breakdownAttribute === null ? sql`''` : sql`coalesce(${jsonField(this.dialect, sql.ref('u.attributes'), lb.breakdownAttribute)}, '')`;
     const values =
       source.kind === 'metric'
         ? sql`select d.user_id, sum(d.total) as value from user_day_totals d
@@ -249,10 +250,6 @@ export class LeaderboardsRepository {
       entries.map((e) => ({ leaderboardId: lb.id, run: lb.startDay, group: e.group, userId: e.userId, value: e.value, absolute: true })),
       now,
     );
-  }
-
-  private attribute(column: ReturnType<typeof sql.ref>, key: string) {
-    return this.dialect === 'postgres' ? sql`(${column}::jsonb ->> ${key})` : sql`json_extract(${column}, ${`$."${key}"`})`;
   }
 }
 

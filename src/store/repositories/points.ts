@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../schema.js';
 import type { Tenant } from '../tenant.js';
+import { userAttributesMatch } from '../json-sql.js';
 
 export interface PointsAwardRecord {
   id: string;
@@ -21,13 +22,11 @@ export class PointsRepository {
 
   /** Every user of the community (matching the attributes) with their total, 0 for none. */
   private usersWithTotals(tenant: Tenant, systemId: string, attributes: Record<string, string>) {
-    const filters = Object.entries(attributes).map(([k, v]) =>
-      this.dialect === 'postgres' ? sql`(u.attributes::jsonb ->> ${k}) = ${v}` : sql`json_extract(u.attributes, ${`$."${k}"`}) = ${v}`,
-    );
+    const filter = userAttributesMatch(this.dialect, attributes);
     return sql`
       select u.id, coalesce(p.total, 0) as total from users u
       left join user_points p on p.community_id = u.community_id and p.user_id = u.id and p.system_id = ${systemId}
-      where u.community_id = ${tenant.communityId} ${filters.length > 0 ? sql`and ${sql.join(filters, sql` and `)}` : sql``}`;
+      where u.community_id = ${tenant.communityId} ${filter ? sql`and ${filter}` : sql``}`;
   }
 
   async highestTotal(tenant: Tenant, systemId: string, attributes: Record<string, string>): Promise<number> {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { StreakPoint } from '../../domain/streaks.js';
 import type { DB } from '../schema.js';
 import type { Tenant } from '../tenant.js';
+import { toStreakPoint } from '../mappers.js';
 
 export class StreakRankingsRepository {
   constructor(private readonly db: Kysely<DB>) {}
@@ -44,16 +45,6 @@ export class StreakRankingsRepository {
       .limit(limit)
       .offset(offset)
       .execute();
-    return rows.map((r) => ({
-      point: {
-        userId: r.user_id,
-        period: r.period,
-        length: r.length,
-        started: r.started,
-        freezes: r.freezes,
-        earnAnchor: r.earn_anchor,
-        extendedAt: r.extended_at,
-      },
-    }));
+    return rows.map((r) => ({ point: { userId: r.user_id, ...toStreakPoint(r) } }));
   }
 }
