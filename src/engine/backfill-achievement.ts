@@ -18,7 +18,7 @@ import type { GrantTarget, MeasureSource } from '../store/repositories/backfill.
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
 import type { Logger } from './context.js';
-import { randomId } from './ids.js';
+import { idPrefix, randomId } from './ids.js';
 import { rewardViews } from './presenters.js';
 
 /** The community as the backfill sees it: already including the change being made. */
@@ -103,6 +103,7 @@ async function grant(
     rewardsJson: rewardsJson(a, tierIndex),
     runId,
     now,
+    idPrefix: idPrefix(now),
     ...(periodKey === undefined ? {} : { periodKey }),
   });
   const thresholds = thresholdsOf(a);
@@ -208,7 +209,7 @@ export async function payRewardsOfRun(
     for (const [systemKey, amount] of pointsBySystem(step.rewards)) {
       const system = catalogue.pointsSystemsByKey.get(systemKey);
       if (!system || system.status !== 'active') continue;
-      await tx.backfill.payPoints(tenant, runId, step.key, system, amount, now);
+      await tx.backfill.payPoints(tenant, runId, step.key, system, amount, now, idPrefix(now));
     }
   }
 }

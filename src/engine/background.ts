@@ -4,7 +4,7 @@ import { isEmptyFilter } from '../domain/attribute-filter.js';
 import type { Tenant } from '../store/tenant.js';
 import { backfillAchievement, catalogueOf, payRewardsOfRun } from './backfill-achievement.js';
 import type { EngineContext } from './context.js';
-import { randomId } from './ids.js';
+import { idPrefix, randomId } from './ids.js';
 import { rewardViews } from './presenters.js';
 
 export const BACKFILL = 'backfill';
@@ -30,7 +30,7 @@ export function registerJobs(ctx: EngineContext): void {
       const joinedBy = DateTime.fromMillis(now, { zone: 'utc' }).minus({ years: rule.years }).toMillis();
       await tx.backfill.grantAnniversary(
         tenant,
-        { achievementId: a.id, tierKey: '', rewardsJson: JSON.stringify(rewardViews(a.rewards, a.badgeUrl)), runId, now, source: 'sweep' },
+        { achievementId: a.id, tierKey: '', rewardsJson: JSON.stringify(rewardViews(a.rewards, a.badgeUrl)), runId, now, idPrefix: idPrefix(now), source: 'sweep' },
         joinedBy,
         isEmptyFilter(a.filters.user) ? null : a.filters.user,
       );

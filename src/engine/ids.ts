@@ -28,6 +28,15 @@ export function timeOrderedId(nowMs: number): string {
   return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${sequence.toString(16).padStart(3, '0')}-${random.slice(19)}`;
 }
 
+/**
+ * The first 28 characters of a fresh time-ordered id, for set-based inserts: each row appends its
+ * row number as 8 hex digits, so a million backfilled awards get UUIDv7s in insertion order and
+ * append to their index instead of landing at random places in it (half the backfill's time).
+ */
+export function idPrefix(nowMs: number): string {
+  return timeOrderedId(nowMs).slice(0, 28);
+}
+
 export function randomId(): string {
   return randomUUID();
 }

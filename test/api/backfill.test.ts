@@ -32,8 +32,15 @@ describe.each(DIALECTS)('activation policies and backfill (%s)', (dialect) => {
     expect(await keysOf('below')).toEqual([]);
     const view = (await t.api('GET', '/v1/users/past/achievements')).body[0];
     expect(view).toMatchObject({ backfilled: true, completionCount: 1 });
-    expect((await t.api('GET', '/v1/users/past/activity')).body.items[0]).toMatchObject({ source: 'backfill', backfilled: true });
-    expect((await t.api('GET', '/v1/users/past/points/xp')).body).toMatchObject({ total: 5, awards: [{ awarded: 5, total: 5 }] });
+    const unlock = (await t.api('GET', '/v1/users/past/activity')).body.items[0];
+    expect(unlock).toMatchObject({ source: 'backfill', backfilled: true });
+    const points = (await t.api('GET', '/v1/users/past/points/xp')).body;
+    expect(points).toMatchObject({ total: 5, awards: [{ awarded: 5, total: 5 }] });
+    // Set-based inserts still give every award and points award a UUIDv7 of its own.
+    const v7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const at = (await t.api('GET', '/v1/users/at/activity')).body.items[0];
+    expect([unlock.id, at.id, points.awards[0].id]).toEqual([expect.stringMatching(v7), expect.stringMatching(v7), expect.stringMatching(v7)]);
+    expect(unlock.id).not.toBe(at.id);
     // Already held: the next event unlocks nothing more.
     expect((await send('sessions', 'past', 1)).body.achievements).toEqual([]);
     // Crossing it later unlocks normally, with a notification-worthy unlock in the response.

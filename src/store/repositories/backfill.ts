@@ -18,6 +18,8 @@ export interface GrantTarget {
   rewardsJson: string;
   runId: string;
   now: number;
+  /** Ids of the awards the grant writes: this prefix, then each row's number (see engine/ids.ts). */
+  idPrefix: string;
   /** For per-period achievements, the period the grant is for. */
   periodKey?: string;
   /** Backfills are silent; the daily sweep writes real unlocks. */
@@ -100,7 +102,7 @@ export class BackfillRepository {
     await sql`
       with recursive n(k) as (select 1 union all select k + 1 from n where k < ${highest})
       insert into awards (${AWARD_COLUMNS})
-      select ${this.newId()}, ${tenant.orgId}, ${tenant.communityId}, m.user_id, ${target.achievementId}, ${target.tierKey},
+      select ${this.orderedId(target.idPrefix)}, ${tenant.orgId}, ${tenant.communityId}, m.user_id, ${target.achievementId}, ${target.tierKey},
              ${this.asText(sql.ref('n.k'))}, ${this.millis(target.now)}, null, 'backfill', 1, ${target.rewardsJson}, ${target.runId}
       from ${from} join n on n.k * ${condition.threshold} <= ${measure} + 0.000000001
       where ${where}
@@ -232,7 +234,7 @@ export class BackfillRepository {
     const source = target.source ?? 'backfill';
     await sql`
       insert into awards (${AWARD_COLUMNS})
-      select ${this.newId()}, ${tenant.orgId}, ${tenant.communityId}, q.user_id, ${target.achievementId}, ${target.tierKey},
+      select ${this.orderedId(target.idPrefix)}, ${tenant.orgId}, ${tenant.communityId}, q.user_id, ${target.achievementId}, ${target.tierKey},
              ${target.periodKey ?? ''}, ${this.millis(target.now)}, null, ${sql.lit(source)}, ${sql.lit(source === 'backfill' ? 1 : 0)}, ${target.rewardsJson}, ${target.runId}
       from (${users}) q
       where 1 = 1
@@ -257,6 +259,7 @@ export class BackfillRepository {
     system: { id: string; maxPoints: number | null },
     amount: number,
     now: number,
+    idPrefix: string,
   ): Promise<void> {
     const position = sql`row_number() over (partition by a.user_id order by ${this.asInteger(sql.ref('a.period_key'))})`;
     const before = sql`coalesce(p.total, 0) + ${amount} * (${position} - 1)`;
@@ -264,7 +267,7 @@ export class BackfillRepository {
     const cap = (v: RawBuilder<unknown>) => (system.maxPoints === null ? v : this.least(v, sql`${system.maxPoints}`));
     await sql`
       insert into points_awards (id, org_id, community_id, user_id, system_id, amount, total_after, trigger_type, trigger_id, award_id, event_id, created_at)
-      select ${this.newId()}, org_id, community_id, user_id, ${system.id}, total_after - total_before, total_after,
+      select ${this.orderedId(idPrefix)}, org_id, community_id, user_id, ${system.id}, total_after - total_before, total_after,
              'reward', achievement_id, award_id, null, ${this.millis(now)}
       from (
         select a.org_id, a.community_id, a.user_id, a.achievement_id, a.id as award_id,
@@ -327,11 +330,11 @@ export class BackfillRepository {
     return jsonField(this.dialect, column, key);
   }
 
-  private newId() {
+  /** `prefix` followed by the row's number in the statement, as 8 hex digits. */
+  private orderedId(prefix: string) {
     return this.dialect === 'postgres'
-      ? sql`gen_random_uuid()::text`
-      : sql`lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' ||
-              substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`;
+      ? sql`${prefix} || lpad(to_hex(row_number() over ()), 8, '0')`
+      : sql`${prefix} || printf('%08x', row_number() over ())`;
   }
 
   private roundedSum(value: RawBuilder<unknown>) {
