@@ -63,15 +63,25 @@ export class JobRunner {
     while (await this.runOne());
   }
 
-  /** Runs due jobs and waits for one of them to end, up to `timeoutMs`; the outcome says where it stands. */
+  /**
+   * Runs due jobs and waits for one of them to end, up to `timeoutMs`; the outcome says where it
+   * stands. A job still running at the deadline goes on in the background. (On SQLite a job's
+   * statements hold the process's one connection, so the wait cannot end before they do.)
+   */
   async waitFor(jobId: string, timeoutMs: number): Promise<JobOutcome> {
     const deadline = performance.now() + timeoutMs;
+    let running: Promise<unknown> | null = null;
     for (;;) {
-      await this.runOne();
       const job = await this.store.read.jobs.get(jobId);
       if (!job) throw new Error(`Job ${jobId} does not exist`);
-      if (job.status === 'done' || job.status === 'failed' || performance.now() >= deadline) return outcome(job);
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      const left = deadline - performance.now();
+      if (job.status === 'done' || job.status === 'failed' || left <= 0) return outcome(job);
+      running ??= this.runOne()
+        .catch((err: unknown) => this.log.error({ err }, 'Job runner failed to claim a job'))
+        .finally(() => {
+          running = null;
+        });
+      await Promise.race([running, new Promise((resolve) => setTimeout(resolve, Math.min(25, left)))]);
     }
   }
 

@@ -53,6 +53,10 @@ export async function startLaurel(options: StartOptions = {}): Promise<TestLaure
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     onQuery: options.onQuery,
     ...(schema ? { databaseSchema: schema.name } : {}),
+  }).catch(async (error: unknown) => {
+    // A failed start must not leave its schema behind in the shared database.
+    await schema?.drop();
+    throw error;
   });
 
   const raw = async <T>(
