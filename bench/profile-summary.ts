@@ -44,6 +44,8 @@ export interface ProfileSummary {
   /** Sampled time outside idle and garbage collection ("(program)", "(idle)", "(garbage collector)" shown separately). */
   bySelf: FunctionTime[];
   byTotal: FunctionTime[];
+  /** Laurel's own functions (src/) by inclusive time. */
+  own: FunctionTime[];
   byPlace: { place: string; selfMs: number; selfPct: number }[];
   paths: { function: string; selfPct: number; path: string[]; pct: number }[];
 }
@@ -146,12 +148,14 @@ export function summarise(profile: CpuProfile, top = 25): ProfileSummary {
       t.us += us;
       total.set(fk, t);
     }
-    // The path into the leaf: up to 8 frames of callers, skipping anonymous glue.
-    const chain = stack
-      .slice(1)
-      .filter((n) => n.callFrame.functionName !== '(root)')
-      .map((n) => `${nameOf(n.callFrame)} (${locationOf(n.callFrame)})`)
-      .slice(0, 8);
+    // The path into the leaf: its callers up to the first of Laurel's own frames (src/), at most 10.
+    const chain: string[] = [];
+    for (const n of stack.slice(1)) {
+      if (n.callFrame.functionName === '(root)' || chain.length >= 10) break;
+      const where = locationOf(n.callFrame);
+      chain.push(`${nameOf(n.callFrame)} (${where})`);
+      if (where.startsWith('src/')) break;
+    }
     const byChain = callers.get(k) ?? new Map<string, number>();
     const chainKey = chain.join('\n');
     byChain.set(chainKey, (byChain.get(chainKey) ?? 0) + us);
@@ -174,14 +178,19 @@ export function summarise(profile: CpuProfile, top = 25): ProfileSummary {
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
     .map(([place, us]) => ({ place, selfMs: us / 1000, selfPct: pct(us) }));
-  const paths = bySelf.slice(0, 10).flatMap((f) => {
+  const own = [...total.entries()]
+    .filter(([, v]) => locationOf(v.frame).startsWith('src/'))
+    .sort((a, b) => b[1].us - a[1].us)
+    .slice(0, top)
+    .map(([k, v]) => view(k, v.frame));
+  const paths = bySelf.filter((f) => !f.name.startsWith('(')).slice(0, 10).flatMap((f) => {
     const k = `${f.name} ${f.location}`;
     return [...(callers.get(k) ?? new Map<string, number>()).entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, 2)
       .map(([chain, us]) => ({ function: `${f.name} (${f.location})`, selfPct: f.selfPct, path: chain ? chain.split('\n') : [], pct: pct(us) }));
   });
-  return { totalMs: totalUs / 1000, bySelf, byTotal, byPlace, paths };
+  return { totalMs: totalUs / 1000, bySelf, byTotal, own, byPlace, paths };
 }
 
 const fmt = (n: number) => n.toFixed(1);
@@ -193,13 +202,12 @@ export function renderSummary(title: string, s: ProfileSummary, top = 25): strin
   for (const f of s.bySelf.slice(0, top)) lines.push(`| ${fmt(f.selfPct)} | ${fmt(f.selfMs)} | ${fmt(f.totalPct)} | \`${f.name}\` | ${f.location} |`);
   lines.push('', 'Top functions by inclusive time:', '', '| total % | self % | function | where |', '|---:|---:|---|---|');
   for (const f of s.byTotal.slice(0, top)) lines.push(`| ${fmt(f.totalPct)} | ${fmt(f.selfPct)} | \`${f.name}\` | ${f.location} |`);
+  lines.push('', "Laurel's own functions (src/) by inclusive time:", '', '| total % | self % | function | where |', '|---:|---:|---|---|');
+  for (const f of s.own.slice(0, top)) lines.push(`| ${fmt(f.totalPct)} | ${fmt(f.selfPct)} | \`${f.name}\` | ${f.location} |`);
   lines.push('', 'Self time by package or source folder:', '', '| self % | place |', '|---:|---|');
   for (const p of s.byPlace.slice(0, 15)) lines.push(`| ${fmt(p.selfPct)} | ${p.place} |`);
-  lines.push('', 'Heaviest call paths into the top self-time functions (callee first):', '');
-  for (const p of s.paths) {
-    lines.push(`- ${fmt(p.pct)} % \`${p.function}\``);
-    for (const frame of p.path) lines.push(`  - ← ${frame}`);
-  }
+  lines.push('', 'Heaviest call paths into the top self-time functions, up to the first frame in src/ (callee first):', '');
+  for (const p of s.paths) lines.push(`- ${fmt(p.pct)} % \`${p.function}\` ← ${p.path.join(' ← ') || '(top level)'}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -251,7 +251,7 @@ function summariseProfile(dir: string, name: string, results: DialectResults): v
   log(`  profile summary written to ${path.relative(ROOT, path.join(dir, `${name}.md`))}`);
 }
 
-type ConstantLimits = Pick<DialectResults, 'constantSingle' | 'constantReads' | 'constantReadsSerial'>;
+type ConstantLimits = Pick<DialectResults, 'constantSingle' | 'constantReads' | 'constantReadsSerial' | 'constantPeakRssBytes'>;
 
 /** Scenario 6's HTTP limit: Fastify answering the captured bodies as constants, under the same loads. */
 async function constantLimits(
@@ -267,7 +267,7 @@ async function constantLimits(
   const constant = await startConstantServer(bodiesFile);
   const readHeaders = { 'x-api-key': headers['x-api-key'] as string };
   try {
-    return {
+    const limits: ConstantLimits = {
       constantSingle: await measuredLoad(
         options,
         { url: constant.url, connections: s.connections, seconds: s.loadSeconds, method: 'POST', headers, next: singleEventRequests(400, s.users) },
@@ -284,6 +284,7 @@ async function constantLimits(
         'constant JSON, reads, 1 connection',
       ),
     };
+    return { ...limits, constantPeakRssBytes: constant.peakRss() };
   } finally {
     await constant.stop();
   }
@@ -385,19 +386,21 @@ async function runDialect(options: Options, dialect: Dialect, profileDir: string
     Object.assign(results, limits);
 
     if (options.profile) {
-      log('Profiling scenario 1 (--cpu-prof on the engine process)');
+      log('Profiling scenario 1 (the measured batches, in the engine process)');
       const name = `${dialect}-engine-ingest`;
-      await runWorker('ingest', { ...ingestArgs, seed: 700 }, { cpuProfileDir: profileDir, profileName: name });
+      await runWorker('ingest', { ...ingestArgs, seed: 700, cpuProfile: path.join(profileDir, `${name}.cpuprofile`) });
       summariseProfile(profileDir, name, results);
-      log('Profiling the single-event HTTP run (--cpu-prof on the server process)');
+      log('Profiling the single-event HTTP run (the load run, in the server process)');
       const serverName = `${dialect}-http-single`;
-      const profiled = await startLaurelServer(db.env, profileDir, serverName);
+      const profiled = await startLaurelServer(db.env, path.join(profileDir, `${serverName}.cpuprofile`));
       try {
-        await measuredLoad(
-          options,
-          { url: profiled.url, connections: s.connections, seconds: s.loadSeconds, method: 'POST', headers, next: singleEventRequests(800, s.users) },
-          'single event (profiled)',
-        );
+        const spec = { url: profiled.url, connections: s.connections, seconds: s.loadSeconds, method: 'POST', headers, next: singleEventRequests(800, s.users) } as const;
+        await load({ ...spec, seconds: s.warmupSeconds });
+        await drain(profiled.url);
+        await profiled.toggleCpuProfile();
+        const result = await load(spec);
+        await profiled.toggleCpuProfile();
+        log(`  single event (profiled): ${Math.round(result.rps)} req/s, p99 ${result.latencyMs.p99.toFixed(2)} ms`);
       } finally {
         await profiled.stop();
       }

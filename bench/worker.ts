@@ -21,6 +21,7 @@ import { openSqlite } from './lib/databases.js';
 import { memoryOf } from './lib/children.js';
 import { ROOT } from './lib/options.js';
 import { percentile } from './lib/load.js';
+import { startCpuProfile } from './lib/cpu-profiler.js';
 
 // The engine is loaded from the compiled dist/ (as the server runs it), not through tsx: the
 // same code as in production, and CPU profiles whose positions map back to src/ via source maps.
@@ -119,6 +120,8 @@ interface IngestArgs extends DatabaseArgs {
   events: number;
   warmupBatches: number;
   seed: number;
+  /** Write a CPU profile of the measured batches (not of start-up or warm-up) to this file. */
+  cpuProfile?: string;
 }
 
 function summary(batchSeconds: number[], total: number) {
@@ -141,6 +144,7 @@ async function ingest(args: IngestArgs) {
   const times: number[] = [];
   let unlocks = 0;
   const memory = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+  const stopProfile = args.cpuProfile ? await startCpuProfile() : null;
   const start = process.hrtime.bigint();
   for (const batch of measured) {
     const t = process.hrtime.bigint();
@@ -151,6 +155,7 @@ async function ingest(args: IngestArgs) {
     for (const k of Object.keys(memory) as (keyof typeof memory)[]) memory[k] = Math.max(memory[k], m[k]);
   }
   const total = seconds(start);
+  if (stopProfile && args.cpuProfile) await stopProfile(args.cpuProfile);
   await laurel.close();
   // The highest of each process.memoryUsage() figure seen after a batch, in bytes.
   return { ...summary(times, total), unlocks, memory };

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ROOT } from './options.js';
 
 export const MASTER_KEY = 'laurel-bench-master-key-0123456789';
@@ -32,11 +33,11 @@ export interface Child {
   exited: Promise<number | null>;
 }
 
-function start(args: string[], env: Record<string, string>): Child {
+function start(args: string[], env: Record<string, string>, ipc = false): Child {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? (['ipc'] as const) : [])],
   });
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
@@ -76,19 +77,9 @@ function start(args: string[], env: Record<string, string>): Child {
   };
 }
 
-const profileFlags = (dir: string | undefined, name: string) =>
-  dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
-
 /** Runs a task of bench/worker.ts to the end and returns what it reported, with its peak RSS. */
-export async function runWorker<T>(
-  task: string,
-  args: unknown,
-  options: { env?: Record<string, string>; cpuProfileDir?: string; profileName?: string } = {},
-): Promise<T & { peakRssBytes: number }> {
-  const child = start(
-    [...profileFlags(options.cpuProfileDir, options.profileName ?? task), '--import', 'tsx', path.join(ROOT, 'bench/worker.ts'), task, JSON.stringify(args)],
-    options.env ?? {},
-  );
+export async function runWorker<T>(task: string, args: unknown): Promise<T & { peakRssBytes: number }> {
+  const child = start(['--import', 'tsx', path.join(ROOT, 'bench/worker.ts'), task, JSON.stringify(args)], {});
   const code = await child.exited;
   const line = child
     .output()
@@ -120,16 +111,47 @@ export interface Server extends Child {
   url: string;
 }
 
-/** The real server, compiled: `node dist/src/cli/laurel.js serve` on a free port. */
-export async function startLaurelServer(env: Record<string, string>, cpuProfileDir?: string, profileName = 'server'): Promise<Server> {
-  const child = start([...profileFlags(cpuProfileDir, profileName), path.join(ROOT, 'dist/src/cli/laurel.js'), 'serve'], {
+export interface Server extends Child {
+  url: string;
+}
+
+export interface LaurelServer extends Server {
+  /** With a CPU profile file given at start: starts the profiler, or stops it and writes the file. */
+  toggleCpuProfile(): Promise<void>;
+}
+
+/**
+ * The real server, compiled: `node dist/src/cli/laurel.js serve` on a free port. Given a CPU
+ * profile file, bench/lib/cpu-profiler.ts is preloaded so that the profile can cover just a load run.
+ */
+export async function startLaurelServer(env: Record<string, string>, cpuProfileFile?: string): Promise<LaurelServer> {
+  const preload = cpuProfileFile ? ['--import', 'tsx', '--import', pathToFileURL(path.join(ROOT, 'bench/lib/cpu-profiler.ts')).href] : [];
+  const child = start([...preload, path.join(ROOT, 'dist/src/cli/laurel.js'), 'serve'], {
     LAUREL_PORT: '0',
     LAUREL_HOST: '127.0.0.1',
     LAUREL_LOG_LEVEL: 'warn',
     LAUREL_MASTER_KEY: MASTER_KEY,
+    ...(cpuProfileFile ? { LAUREL_BENCH_CPU_PROFILE: cpuProfileFile } : {}),
     ...env,
-  });
-  return { ...child, url: await listening(child, 'Laurel') };
+  }, cpuProfileFile !== undefined);
+  const url = await listening(child, 'Laurel');
+  let toggles = 0;
+  return {
+    ...child,
+    url,
+    toggleCpuProfile: async () => {
+      if (!cpuProfileFile) throw new Error('This server was started without a CPU profile file');
+      const starting = toggles++ % 2 === 0;
+      const line = starting ? 'cpu profile started' : 'cpu profile written';
+      const seen = child.output().split(line).length - 1;
+      child.child.send(starting ? 'cpu-profile:start' : 'cpu-profile:stop');
+      const deadline = Date.now() + 60_000;
+      while (child.output().split(line).length - 1 === seen) {
+        if (Date.now() > deadline) throw new Error(`The server did not say "${line}":\n${child.output().slice(-2000)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+  };
 }
 
 /** A Fastify server answering constant JSON bodies (bench/constant-server.ts), the HTTP limit. */
