@@ -1,18 +1,21 @@
 /**
  * `npm run bench [-- --quick] [-- --dialect sqlite|postgres] [-- --profile]`: Laurel's benchmark.
  *
- * For each database (SQLite, then PostgreSQL): a community of 100 active achievements on 10
- * metrics and its users' history, then
+ * For each database (SQLite, then PostgreSQL), on a database of the run's own: a community of 100
+ * active achievements on 10 metrics and its users' history (through batch ingest), then
  *   1. engine ingest in batches of 1,000 (the use case, in a process of its own),
+ *   6. its limit: the same writes with the bare driver, in a process of its own,
+ *   (--profile: CPU profiles of scenario 1 and of the single-event HTTP run, a heap summary, and the
+ *    SQL statements of one event, one batch and one read, each timed),
  *   2. HTTP single events at 32 connections and 1,000-event batches (autocannon against the
  *      compiled server, `node dist/src/cli/laurel.js serve`, in a process of its own),
  *   4. reads of one user's 100 achievements with progress,
- *   3. backfill of an achievement a million users already qualify for,
- *   5. the server's peak RSS through all of it,
- *   6. the limits, in the same run: the same writes with the bare driver, a bare INSERT … SELECT of
- *      the same awards, and Fastify answering constant JSON under the same load.
+ *   3. backfill of an achievement a million more users already qualify for, next to a bare
+ *      INSERT … SELECT of the same awards (after the reads: it adds those users),
+ *   5. the server's peak RSS through 2–4,
+ *   6. the HTTP limit: Fastify answering the same bodies as constant JSON under the same loads.
  * Prints a Markdown table (progress goes to stderr) and writes bench/results/<timestamp>.json and
- * bench/results/latest.json.
+ * bench/results/latest.json (profiles under bench/results/profiles/<timestamp>/).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawnSync } from 'node:child_process';
@@ -23,12 +26,14 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import type { Dialect } from '../src/store/dialect.js';
 import { eventSource, random, userId } from './lib/community.js';
-import { MASTER_KEY, runWorker, startConstantServer, startLaurelServer, type Server } from './lib/children.js';
+import { MASTER_KEY, runScript, runWorker, startConstantServer, startLaurelServer, type Server } from './lib/children.js';
 import { createBenchDatabase, openRaw, postgresProblem, type BenchDatabase, type RawConnection } from './lib/databases.js';
 import { load, request, type LoadResult } from './lib/load.js';
 import { parseOptions, ROOT, type Options } from './lib/options.js';
 import { markdownTable, notes, rowsOf, type DialectResults, type IngestResult, type Report } from './lib/report.js';
+import { renderStatementTimings, type StatementTiming } from './lib/statements.js';
 import { renderSummary, summarise, type CpuProfile } from './profile-summary.js';
+import { renderHeapSummary, summariseHeap } from './heap-summary.js';
 
 /** Which database's run a log line belongs to (quick runs do both at once). */
 const running = new AsyncLocalStorage<Dialect>();
@@ -194,7 +199,7 @@ async function backfill(
   await raw.run('begin');
   await raw.run(
     `insert into awards_limit (id, org_id, community_id, user_id, achievement_id, tier_key, period_key, achieved_at, event_id, source, backfilled, rewards, backfill_run)
-     select ${newId}, m.org_id, m.community_id, m.user_id, $1, '', '', $2, null, 'backfill', 1, '[{"type":"badge"}]', 'limit'
+     select ${newId}, 'default', 'default', m.user_id, $1, '', '', $2, null, 'backfill', 1, '[{"type":"badge"}]', 'limit'
      from user_metrics m where m.community_id = 'default' and m.metric_id = $3 and m.total >= 100`,
     [achievement.id, now, metric.id],
   );
@@ -249,6 +254,62 @@ function summariseProfile(dir: string, name: string, results: DialectResults): v
   fs.writeFileSync(path.join(dir, `${name}.md`), text);
   results.profiles = { ...results.profiles, [name]: { file: path.relative(ROOT, file), summary } };
   log(`  profile summary written to ${path.relative(ROOT, path.join(dir, `${name}.md`))}`);
+}
+
+/**
+ * --profile: where the time goes, on the same data as the measured runs (before them, since the
+ * backfill scenario adds a million users). CPU profiles of scenario 1's batches and of the
+ * single-event HTTP run, and the SQL statements of one event, one batch and one read, each timed.
+ */
+async function profile(
+  options: Options,
+  db: BenchDatabase,
+  ingestArgs: Record<string, unknown>,
+  headers: Record<string, string>,
+  profileDir: string,
+  results: DialectResults,
+): Promise<void> {
+  const s = options.sizes;
+  const dialect = db.dialect;
+  log('Profiling scenario 1 (the measured batches, in the engine process)');
+  const name = `${dialect}-engine-ingest`;
+  const heapFile = path.join(profileDir, `${dialect}-engine-heap.heapsnapshot`);
+  await runWorker('ingest', { ...ingestArgs, seed: 700, cpuProfile: path.join(profileDir, `${name}.cpuprofile`), heapSnapshot: heapFile });
+  summariseProfile(profileDir, name, results);
+  const heap = summariseHeap(JSON.parse(fs.readFileSync(heapFile, 'utf8')) as Parameters<typeof summariseHeap>[0], 25);
+  fs.writeFileSync(path.join(profileDir, `${dialect}-engine-heap.md`), renderHeapSummary(`${dialect}-engine-heap`, heap, 25));
+  results.heap = heap;
+  fs.rmSync(heapFile); // hundreds of MB; the summary is what the report needs
+
+  log('Profiling the single-event HTTP run (the load run, in the server process)');
+  const serverName = `${dialect}-http-single`;
+  const profiled = await startLaurelServer(db.env, path.join(profileDir, `${serverName}.cpuprofile`));
+  try {
+    const spec = { url: profiled.url, connections: s.connections, seconds: s.loadSeconds, method: 'POST', headers, next: singleEventRequests(800, s.users) } as const;
+    await load({ ...spec, seconds: s.warmupSeconds });
+    await drain(profiled.url);
+    await profiled.toggleCpuProfile();
+    const result = await load(spec);
+    await drain(profiled.url);
+    await profiled.toggleCpuProfile();
+    log(`  single event (profiled): ${Math.round(result.rps)} req/s, p99 ${result.latencyMs.p99.toFixed(2)} ms`);
+  } finally {
+    await profiled.stop();
+  }
+  summariseProfile(profileDir, serverName, results);
+
+  log('Timing the SQL statements of one event, one batch and one read');
+  const { timings } = await runScript<{ timings: StatementTiming[] }>('bench/statement-timing.ts', {
+    dialect,
+    dataDir: db.dataDir,
+    url: db.url,
+    masterKey: MASTER_KEY,
+    users: s.users,
+  });
+  const statementsName = `${dialect}-statements`;
+  fs.writeFileSync(path.join(profileDir, `${statementsName}.md`), renderStatementTimings(statementsName, timings));
+  results.statements = timings;
+  log(`  written to ${path.relative(ROOT, path.join(profileDir, `${statementsName}.md`))}`);
 }
 
 type ConstantLimits = Pick<DialectResults, 'constantSingle' | 'constantReads' | 'constantReadsSerial' | 'constantPeakRssBytes'>;
@@ -321,9 +382,11 @@ async function runDialect(options: Options, dialect: Dialect, profileDir: string
     results.rawIngest = await runWorker<IngestResult>('raw-ingest', { ...ingestArgs, seed: 200 });
     log(`  ${Math.round(results.rawIngest.eventsPerSecond)} events/s`);
 
+    const headers = { 'x-api-key': setup.appKey, 'content-type': 'application/json' };
+    if (options.profile) await profile(options, db, ingestArgs, headers, profileDir, results);
+
     log('Starting the server (node dist/src/cli/laurel.js serve)');
     const server = await startLaurelServer(db.env);
-    const headers = { 'x-api-key': setup.appKey, 'content-type': 'application/json' };
     let bodies: { event: unknown; batch: unknown; reads: unknown };
     try {
       const one = singleEventRequests(300, s.users)();
@@ -385,27 +448,6 @@ async function runDialect(options: Options, dialect: Dialect, profileDir: string
         : await constantLimits(options, db, bodies, headers);
     Object.assign(results, limits);
 
-    if (options.profile) {
-      log('Profiling scenario 1 (the measured batches, in the engine process)');
-      const name = `${dialect}-engine-ingest`;
-      await runWorker('ingest', { ...ingestArgs, seed: 700, cpuProfile: path.join(profileDir, `${name}.cpuprofile`) });
-      summariseProfile(profileDir, name, results);
-      log('Profiling the single-event HTTP run (the load run, in the server process)');
-      const serverName = `${dialect}-http-single`;
-      const profiled = await startLaurelServer(db.env, path.join(profileDir, `${serverName}.cpuprofile`));
-      try {
-        const spec = { url: profiled.url, connections: s.connections, seconds: s.loadSeconds, method: 'POST', headers, next: singleEventRequests(800, s.users) } as const;
-        await load({ ...spec, seconds: s.warmupSeconds });
-        await drain(profiled.url);
-        await profiled.toggleCpuProfile();
-        const result = await load(spec);
-        await profiled.toggleCpuProfile();
-        log(`  single event (profiled): ${Math.round(result.rps)} req/s, p99 ${result.latencyMs.p99.toFixed(2)} ms`);
-      } finally {
-        await profiled.stop();
-      }
-      summariseProfile(profileDir, serverName, results);
-    }
   } catch (error) {
     results.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
     log(`${DB_NAME[dialect]} failed: ${results.error}`);
@@ -474,7 +516,11 @@ async function main(): Promise<number> {
   ];
   process.stdout.write(out.join('\n'));
   if (options.profile) {
-    for (const d of dialects) for (const [name, p] of Object.entries(d.profiles ?? {})) process.stdout.write(`\n${renderSummary(name, p.summary, 15)}`);
+    for (const d of dialects) {
+      for (const [name, p] of Object.entries(d.profiles ?? {})) process.stdout.write(`\n${renderSummary(name, p.summary, 15)}`);
+      if (d.statements) process.stdout.write(`\n${renderStatementTimings(`${d.dialect}-statements`, d.statements)}`);
+      if (d.heap) process.stdout.write(`\n${renderHeapSummary(`${d.dialect}-engine-heap`, d.heap, 15)}`);
+    }
   }
   return dialects.some((d) => d.error) ? 1 : 0;
 }

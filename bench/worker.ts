@@ -10,6 +10,7 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
 import { pino } from 'pino';
 import pg from 'pg';
 import type { Laurel } from '../src/app.js';
@@ -122,6 +123,8 @@ interface IngestArgs extends DatabaseArgs {
   seed: number;
   /** Write a CPU profile of the measured batches (not of start-up or warm-up) to this file. */
   cpuProfile?: string;
+  /** After the measured batches, write a heap snapshot (what stays reachable) to this file. */
+  heapSnapshot?: string;
 }
 
 function summary(batchSeconds: number[], total: number) {
@@ -156,6 +159,7 @@ async function ingest(args: IngestArgs) {
   }
   const total = seconds(start);
   if (stopProfile && args.cpuProfile) await stopProfile(args.cpuProfile);
+  if (args.heapSnapshot) v8.writeHeapSnapshot(args.heapSnapshot);
   await laurel.close();
   // The highest of each process.memoryUsage() figure seen after a batch, in bytes.
   return { ...summary(times, total), unlocks, memory };

@@ -77,17 +77,25 @@ function start(args: string[], env: Record<string, string>, ipc = false): Child 
   };
 }
 
-/** Runs a task of bench/worker.ts to the end and returns what it reported, with its peak RSS. */
-export async function runWorker<T>(task: string, args: unknown): Promise<T & { peakRssBytes: number }> {
-  const child = start(['--import', 'tsx', path.join(ROOT, 'bench/worker.ts'), task, JSON.stringify(args)], {});
+/** Runs a TypeScript file of the benchmark to the end and returns what it reported (`BENCH_RESULT {json}`), with its peak RSS. */
+export async function runScript<T>(file: string, ...args: string[]): Promise<T & { peakRssBytes: number }>;
+export async function runScript<T>(file: string, args: unknown): Promise<T & { peakRssBytes: number }>;
+export async function runScript<T>(file: string, ...args: unknown[]): Promise<T & { peakRssBytes: number }> {
+  const argv = args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a)));
+  const child = start(['--import', 'tsx', path.join(ROOT, file), ...argv], {});
   const code = await child.exited;
   const line = child
     .output()
     .split('\n')
     .find((l) => l.startsWith('BENCH_RESULT '));
-  if (code !== 0 || !line) throw new Error(`Worker "${task}" failed (exit ${code}):\n${child.output().slice(-4000)}`);
+  if (code !== 0 || !line) throw new Error(`${file} ${argv[0] ?? ''} failed (exit ${code}):\n${child.output().slice(-4000)}`);
   const result = JSON.parse(line.slice('BENCH_RESULT '.length)) as T & { peakRssBytes: number };
   return { ...result, peakRssBytes: Math.max(result.peakRssBytes ?? 0, child.peakRss()) };
+}
+
+/** Runs a task of bench/worker.ts to the end and returns what it reported, with its peak RSS. */
+export function runWorker<T>(task: string, args: unknown): Promise<T & { peakRssBytes: number }> {
+  return runScript<T>('bench/worker.ts', task, JSON.stringify(args));
 }
 
 async function listening(child: Child, what: string): Promise<string> {

@@ -3,6 +3,8 @@ import type { Dialect } from '../../src/store/dialect.js';
 import type { LoadResult } from './load.js';
 import type { Sizes } from './options.js';
 import type { ProfileSummary } from '../profile-summary.js';
+import type { StatementTiming } from './statements.js';
+import type { HeapSummary } from '../heap-summary.js';
 
 export interface IngestResult {
   events: number;
@@ -49,6 +51,9 @@ export interface DialectResults {
   memory?: { serverPeakRssBytes: number; engineWorkerPeakRssBytes: number; rawWorkerPeakRssBytes: number };
   bodies?: { eventResponseBytes: number; readsResponseBytes: number };
   profiles?: Record<string, { file: string; summary: ProfileSummary }>;
+  statements?: StatementTiming[];
+  /** The engine process's live heap after scenario 1's batches (--profile). */
+  heap?: HeapSummary;
 }
 
 export interface Report {
