@@ -5,8 +5,8 @@
  * active achievements on 10 metrics and its users' history (through batch ingest), then
  *   1. engine ingest in batches of 1,000 (the use case, in a process of its own),
  *   6. its limit: the same writes with the bare driver, in a process of its own,
- *   (--profile: CPU profiles of scenario 1 and of the single-event HTTP run, a heap summary, and the
- *    SQL statements of one event, one batch and one read, each timed),
+ *   (--profile: CPU profiles of scenario 1, of the single-event HTTP run and of the reads, a heap
+ *    summary, and the SQL statements of one event, one batch and one read, each timed),
  *   2. HTTP single events at 32 connections and 1,000-event batches (autocannon against the
  *      compiled server, `node dist/src/cli/laurel.js serve`, in a process of its own),
  *   4. reads of one user's 100 achievements with progress,
@@ -271,8 +271,9 @@ function summariseProfile(dir: string, name: string, results: DialectResults): v
 
 /**
  * --profile: where the time goes, on the same data as the measured runs (before them, since the
- * backfill scenario adds a million users). CPU profiles of scenario 1's batches and of the
- * single-event HTTP run, and the SQL statements of one event, one batch and one read, each timed.
+ * backfill scenario adds a million users). CPU profiles of scenario 1's batches, of the
+ * single-event HTTP run and of the 1-connection reads; the live heap of the engine process after
+ * scenario 1; and the SQL statements of one event, one batch and one read, each timed.
  */
 async function profile(
   options: Options,
@@ -294,22 +295,32 @@ async function profile(
   results.heap = heap;
   fs.rmSync(heapFile); // hundreds of MB; the summary is what the report needs
 
-  log('Profiling the single-event HTTP run (the load run, in the server process)');
-  const serverName = `${dialect}-http-single`;
-  const profiled = await startLaurelServer(db.env, path.join(profileDir, `${serverName}.cpuprofile`));
+  log('Profiling the single-event HTTP run and the 1-connection reads (each load run, in the server process)');
+  const profiled = await startLaurelServer(db.env, true);
+  const runs = [
+    {
+      name: `${dialect}-http-single`,
+      spec: { url: profiled.url, connections: s.connections, seconds: s.loadSeconds, method: 'POST', headers, next: singleEventRequests(800, s.users) },
+    },
+    {
+      name: `${dialect}-http-reads`,
+      spec: { url: profiled.url, connections: 1, seconds: s.loadSeconds, method: 'GET', headers: { 'x-api-key': headers['x-api-key'] as string }, next: readRequests(801, s.users) },
+    },
+  ] as const;
   try {
-    const spec = { url: profiled.url, connections: s.connections, seconds: s.loadSeconds, method: 'POST', headers, next: singleEventRequests(800, s.users) } as const;
-    await load({ ...spec, seconds: s.warmupSeconds });
-    await drain(profiled.url);
-    await profiled.toggleCpuProfile();
-    const result = await load(spec);
-    await drain(profiled.url);
-    await profiled.toggleCpuProfile();
-    log(`  single event (profiled): ${Math.round(result.rps)} req/s, p99 ${result.latencyMs.p99.toFixed(2)} ms`);
+    for (const { name: runName, spec } of runs) {
+      await load({ ...spec, seconds: s.warmupSeconds });
+      await drain(profiled.url);
+      await profiled.startCpuProfile();
+      const result = await load(spec);
+      await drain(profiled.url);
+      await profiled.stopCpuProfile(path.join(profileDir, `${runName}.cpuprofile`));
+      log(`  ${runName} (profiled): ${Math.round(result.rps)} req/s, p99 ${result.latencyMs.p99.toFixed(2)} ms`);
+    }
   } finally {
     await profiled.stop();
   }
-  summariseProfile(profileDir, serverName, results);
+  for (const { name: runName } of runs) summariseProfile(profileDir, runName, results);
 
   log('Timing the SQL statements of one event, one batch and one read');
   const { timings } = await runScript<{ timings: StatementTiming[] }>('bench/statement-timing.ts', {

@@ -124,41 +124,46 @@ export interface Server extends Child {
 }
 
 export interface LaurelServer extends Server {
-  /** With a CPU profile file given at start: starts the profiler, or stops it and writes the file. */
-  toggleCpuProfile(): Promise<void>;
+  /** When started with profiling: starts the CPU profiler. */
+  startCpuProfile(): Promise<void>;
+  /** Stops the CPU profiler and writes what it sampled to `file`. */
+  stopCpuProfile(file: string): Promise<void>;
 }
 
 /**
- * The real server, compiled: `node dist/src/cli/laurel.js serve` on a free port. Given a CPU
- * profile file, bench/lib/cpu-profiler.ts is preloaded so that the profile can cover just a load run.
+ * The real server, compiled: `node dist/src/cli/laurel.js serve` on a free port. With `profiling`,
+ * bench/lib/cpu-profiler.ts is preloaded so that a CPU profile can cover just one load run.
  */
-export async function startLaurelServer(env: Record<string, string>, cpuProfileFile?: string): Promise<LaurelServer> {
-  const preload = cpuProfileFile ? ['--import', 'tsx', '--import', pathToFileURL(path.join(ROOT, 'bench/lib/cpu-profiler.ts')).href] : [];
-  const child = start([...preload, path.join(ROOT, 'dist/src/cli/laurel.js'), 'serve'], {
-    LAUREL_PORT: '0',
-    LAUREL_HOST: '127.0.0.1',
-    LAUREL_LOG_LEVEL: 'warn',
-    LAUREL_MASTER_KEY: MASTER_KEY,
-    ...(cpuProfileFile ? { LAUREL_BENCH_CPU_PROFILE: cpuProfileFile } : {}),
-    ...env,
-  }, cpuProfileFile !== undefined);
+export async function startLaurelServer(env: Record<string, string>, profiling = false): Promise<LaurelServer> {
+  const preload = profiling ? ['--import', 'tsx', '--import', pathToFileURL(path.join(ROOT, 'bench/lib/cpu-profiler.ts')).href] : [];
+  const child = start(
+    [...preload, path.join(ROOT, 'dist/src/cli/laurel.js'), 'serve'],
+    {
+      LAUREL_PORT: '0',
+      LAUREL_HOST: '127.0.0.1',
+      LAUREL_LOG_LEVEL: 'warn',
+      LAUREL_MASTER_KEY: MASTER_KEY,
+      ...(profiling ? { LAUREL_BENCH_CPU_PROFILE: '1' } : {}),
+      ...env,
+    },
+    profiling,
+  );
   const url = await listening(child, 'Laurel');
-  let toggles = 0;
+  const command = async (message: string, line: string) => {
+    if (!profiling) throw new Error('This server was started without profiling');
+    const seen = child.output().split(line).length - 1;
+    child.child.send(message);
+    const deadline = Date.now() + 60_000;
+    while (child.output().split(line).length - 1 === seen) {
+      if (Date.now() > deadline) throw new Error(`The server did not say "${line}":\n${child.output().slice(-2000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
   return {
     ...child,
     url,
-    toggleCpuProfile: async () => {
-      if (!cpuProfileFile) throw new Error('This server was started without a CPU profile file');
-      const starting = toggles++ % 2 === 0;
-      const line = starting ? 'cpu profile started' : 'cpu profile written';
-      const seen = child.output().split(line).length - 1;
-      child.child.send(starting ? 'cpu-profile:start' : 'cpu-profile:stop');
-      const deadline = Date.now() + 60_000;
-      while (child.output().split(line).length - 1 === seen) {
-        if (Date.now() > deadline) throw new Error(`The server did not say "${line}":\n${child.output().slice(-2000)}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    },
+    startCpuProfile: () => command('cpu-profile:start', 'cpu profile started'),
+    stopCpuProfile: (file) => command(`cpu-profile:stop:${file}`, 'cpu profile written'),
   };
 }
 

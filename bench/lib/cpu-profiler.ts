@@ -6,8 +6,9 @@
  * In a process of the benchmark's own: `const stop = await startCpuProfile(); …; await stop(file)`.
  * In the server, which must run unmodified: preload this module
  * (`node --import tsx --import ./bench/lib/cpu-profiler.ts dist/src/cli/laurel.js serve`) with
- * LAUREL_BENCH_CPU_PROFILE=<file> and an IPC channel; the message "cpu-profile:start" starts the
- * profiler ("cpu profile started" on stdout), "cpu-profile:stop" writes the file ("cpu profile written").
+ * LAUREL_BENCH_CPU_PROFILE=1 and an IPC channel; the message "cpu-profile:start" starts the
+ * profiler ("cpu profile started" on stdout), "cpu-profile:stop:<file>" writes the profile to the
+ * file ("cpu profile written").
  */
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -28,8 +29,7 @@ export async function startCpuProfile(): Promise<(file: string) => Promise<void>
   };
 }
 
-const target = process.env.LAUREL_BENCH_CPU_PROFILE;
-if (target && process.send) {
+if (process.env.LAUREL_BENCH_CPU_PROFILE === '1' && process.send) {
   // Messages over the IPC channel the harness opened (signals are taken: close-with-grace shuts
   // the server down on SIGUSR2 too). The channel must not keep the process alive.
   process.channel?.unref();
@@ -40,10 +40,10 @@ if (target && process.send) {
         stop = s;
         process.stdout.write('cpu profile started\n');
       });
-    } else if (message === 'cpu-profile:stop' && stop) {
+    } else if (typeof message === 'string' && message.startsWith('cpu-profile:stop:') && stop) {
       const s = stop;
       stop = null;
-      void s(target).then(() => process.stdout.write('cpu profile written\n'));
+      void s(message.slice('cpu-profile:stop:'.length)).then(() => process.stdout.write('cpu profile written\n'));
     }
   });
 }
