@@ -521,7 +521,7 @@ async function main(): Promise<number> {
   }
   dialects.sort((a, b) => options.dialects.indexOf(a.dialect) - options.dialects.indexOf(b.dialect));
 
-  const rows = dialects.flatMap((d) => rowsOf(d, options.sizes));
+  const rows = dialects.flatMap((d) => rowsOf(d));
   const report: Report = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), mode: options.mode, sizes: options.sizes, machine: info, dialects, rows };
   fs.mkdirSync(options.resultsDir, { recursive: true });
   const json = `${JSON.stringify(report, null, 2)}\n`;

@@ -96,7 +96,7 @@ const atLeast = (value: number, min: number, text: string): Check => ({ text, pa
 const atMost = (value: number, max: number, text: string): Check => ({ text, pass: value <= max });
 
 /** Every measure of one dialect, each next to its limit and its targets. */
-export function rowsOf(r: DialectResults, sizes: Sizes): Row[] {
+export function rowsOf(r: DialectResults): Row[] {
   const rows: Row[] = [];
   const sqlite = r.dialect === 'sqlite';
   const row = (partial: Omit<Row, 'dialect' | 'ratio' | 'ratioText'> & { ratio?: 'share' | 'times' }): void => {
@@ -250,7 +250,6 @@ export function rowsOf(r: DialectResults, sizes: Sizes): Row[] {
       ratioTarget: null,
     });
   }
-  void sizes;
   return rows;
 }
 
