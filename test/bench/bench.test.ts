@@ -1,0 +1,77 @@
+/**
+ * Keeps the benchmark harness alive: `npm run bench -- --quick` must run every scenario on every
+ * database and produce its table and JSON. It asserts nothing about speed.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../bench/lib/report.js';
+import { DIALECTS, POSTGRES_URL } from '../support/dialects.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** One row per measure and database, each scenario 1–6 (6 being the limits beside them). */
+const MEASURES = [
+  'ingest',
+  'http-single-rps',
+  'http-single-p50',
+  'http-single-p99',
+  'http-batch',
+  'backfill',
+  'reads-rps',
+  'reads-p99',
+  'reads-serial-p99',
+  'rss-server',
+  'rss-engine',
+];
+/** Measures printed next to a limit measured in the same run (scenario 6). */
+const WITH_LIMIT = ['ingest', 'http-single-rps', 'http-single-p99', 'http-batch', 'backfill', 'reads-rps', 'reads-p99', 'reads-serial-p99', 'rss-server', 'rss-engine'];
+const DB_NAME = { sqlite: 'SQLite', postgres: 'PostgreSQL' } as const;
+
+describe('npm run bench -- --quick', () => {
+  const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'laurel-bench-test-'));
+  afterAll(() => fs.rmSync(resultsDir, { recursive: true, force: true }));
+
+  it('runs every scenario on every database and writes a Markdown table and JSON', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--results-dir', resultsDir], {
+      cwd: ROOT,
+      env: { ...process.env, LAUREL_BENCH_DATABASE_URL: POSTGRES_URL },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, `${stdout}\n${stderr}`).toBe(0);
+
+    expect(stdout).toContain('| Scenario | DB | Laurel | Limit (same run) | Laurel vs limit | Target | Pass | Target vs limit | Pass |');
+    const files = fs.readdirSync(resultsDir).filter((f) => f.endsWith('.json'));
+    expect(files).toContain('latest.json');
+    expect(files.filter((f) => f !== 'latest.json')).toHaveLength(1);
+    const report = JSON.parse(fs.readFileSync(path.join(resultsDir, 'latest.json'), 'utf8')) as Report;
+    expect(report.mode).toBe('quick');
+    expect(report.machine.nproc).toBeGreaterThan(0);
+
+    for (const dialect of ['sqlite', 'postgres'] as const) {
+      const results = report.dialects.find((d) => d.dialect === dialect);
+      if (!DIALECTS.includes(dialect)) {
+        // Only without CI=true, and only when PostgreSQL is unreachable: the run says why it skipped.
+        expect(results?.skipped).toMatch(/unreachable/);
+        continue;
+      }
+      expect(results?.error).toBeUndefined();
+      expect(results?.skipped).toBeUndefined();
+      const rows = report.rows.filter((r) => r.dialect === dialect);
+      expect(rows.map((r) => r.id)).toEqual(MEASURES);
+      for (const row of rows) {
+        expect(Number.isFinite(row.value) && row.value > 0, `${dialect} ${row.id} = ${row.value}`).toBe(true);
+        if (WITH_LIMIT.includes(row.id)) expect(row.limitValue, `${dialect} ${row.id} limit`).toBeGreaterThan(0);
+        expect(stdout).toContain(`| ${row.scenario} | ${DB_NAME[dialect]} | ${row.laurel} |`);
+      }
+      expect(results?.backfill?.awardsWritten).toBe(report.sizes.backfillUsers);
+    }
+  }, 300_000);
+});
