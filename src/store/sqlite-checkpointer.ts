@@ -78,6 +78,9 @@ export class SqliteCheckpointer {
     if (!worker) return;
     this.worker = null;
     const exited = new Promise((resolve) => worker.once('exit', resolve));
+    // Unreferenced while it runs (it must not keep a finished process alive); referenced while we
+    // wait for it to close, or the process could exit with this wait unfinished.
+    worker.ref();
     worker.postMessage('stop');
     await exited;
   }

@@ -1,15 +1,21 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import SQLite from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteCheckpointer } from '../../src/store/sqlite-checkpointer.js';
 
 describe('SQLite log checkpoints in a worker thread', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'laurel-checkpoint-'));
-  const file = path.join(dir, 'test.db');
+  let dir: string;
+  let file: string;
   let db: SQLite.Database;
   let checkpointer: SqliteCheckpointer;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'laurel-checkpoint-'));
+    file = path.join(dir, 'test.db');
+  });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const open = () => {
@@ -57,5 +63,28 @@ describe('SQLite log checkpoints in a worker thread', () => {
     const reopened = new SQLite(file, { readonly: true });
     expect((reopened.prepare('select count(*) as n from rows').get() as { n: number }).n).toBe(160 * (5 + 30 + 50));
     reopened.close();
+  });
+
+  it('lets a process that closes its database and has nothing else to do exit normally', () => {
+    // The worker does not keep the process alive, but closing must wait for it: a process whose
+    // only pending work was that wait used to end with it unfinished (exit code 13).
+    const script = path.join(dir, 'close.mts');
+    fs.writeFileSync(
+      script,
+      `import SQLite from ${JSON.stringify(createRequire(import.meta.url).resolve('better-sqlite3'))};
+       import { SqliteCheckpointer } from ${JSON.stringify(path.resolve('src/store/sqlite-checkpointer.ts'))};
+       const db = new SQLite(${JSON.stringify(file)});
+       db.pragma('journal_mode = WAL');
+       db.exec('create table rows (id integer primary key, body text not null)');
+       const checkpointer = new SqliteCheckpointer(db, ${JSON.stringify(file)}, undefined, { watchMs: 20, checkpointMs: 10 });
+       const insert = db.prepare('insert into rows (body) values (?)');
+       db.transaction(() => { for (let i = 0; i < 8000; i++) insert.run('x'.repeat(1000)); })();
+       while (!checkpointer.running) await new Promise((resolve) => setTimeout(resolve, 10));
+       await checkpointer.stop();
+       db.close();
+       console.log('closed');`,
+    );
+    const child = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: path.resolve('.'), encoding: 'utf8' });
+    expect({ status: child.status, stdout: child.stdout.trim(), stderr: child.stderr }).toEqual({ status: 0, stdout: 'closed', stderr: '' });
   });
 });
