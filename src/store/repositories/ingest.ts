@@ -392,31 +392,26 @@ export class IngestRepository {
           total = round((user_day_totals.total + excluded.total)::numeric, 8)::double precision,
           count = user_day_totals.count + excluded.count, first_at = least(user_day_totals.first_at, excluded.first_at)`.execute(this.db);
     }
-    for (const rewrite of changes.streaks) {
-      await this.db
-        .deleteFrom('user_streak_points')
-        .where('community_id', '=', tenant.communityId)
-        .where('user_id', '=', rewrite.userId)
-        .where('streak_id', '=', rewrite.streakId)
-        .where('period', '>=', rewrite.from)
-        .execute();
-      if (rewrite.points.length === 0) continue;
-      await this.db
-        .insertInto('user_streak_points')
-        .values(
-          rewrite.points.map((p) => ({
-            ...scope,
-            user_id: rewrite.userId,
-            streak_id: rewrite.streakId,
-            period: p.period,
-            length: p.length,
-            started: p.started,
-            freezes: p.freezes,
-            earn_anchor: p.earnAnchor,
-            extended_at: p.extendedAt,
-          })),
-        )
-        .execute();
+    // Streaks are rewritten from the earliest period each one moved at: one delete and one insert for
+    // the whole batch, whatever the number of users.
+    if (changes.streaks.length > 0) {
+      const r = changes.streaks;
+      await sql`
+        delete from user_streak_points p
+        using unnest(${r.map((w) => w.userId)}::text[], ${r.map((w) => w.streakId)}::text[], ${r.map((w) => w.from)}::int[])
+          as x(user_id, streak_id, from_period)
+        where p.community_id = ${tenant.communityId} and p.user_id = x.user_id and p.streak_id = x.streak_id
+          and p.period >= x.from_period`.execute(this.db);
+      const points = r.flatMap((w) => w.points.map((p) => ({ userId: w.userId, streakId: w.streakId, ...p })));
+      if (points.length > 0) {
+        await sql`
+          insert into user_streak_points (org_id, community_id, user_id, streak_id, period, length, started, freezes, earn_anchor, extended_at)
+          select ${tenant.orgId}, ${tenant.communityId}, user_id, streak_id, period, length, started, freezes, earn_anchor, extended_at
+          from unnest(${points.map((p) => p.userId)}::text[], ${points.map((p) => p.streakId)}::text[], ${points.map((p) => p.period)}::int[],
+            ${points.map((p) => p.length)}::int[], ${points.map((p) => p.started)}::int[], ${points.map((p) => p.freezes)}::int[],
+            ${points.map((p) => p.earnAnchor)}::int[], ${points.map((p) => p.extendedAt)}::int8[])
+            as x(user_id, streak_id, period, length, started, freezes, earn_anchor, extended_at)`.execute(this.db);
+      }
     }
     // Sorted, so that two transactions never take the same stats rows in opposite orders.
     for (const s of [...changes.stats].sort((a, b) => a.achievementId.localeCompare(b.achievementId))) {
