@@ -31,6 +31,8 @@ export interface Database {
   location: string;
   /** The raw SQLite connection (the hot path uses its prepared statements directly). */
   sqlite?: SQLite.Database;
+  /** The `onQuery` hook, for statements run outside Kysely (that hot path). */
+  onQuery?: ((sql: string, parameters: readonly unknown[]) => void) | undefined;
   close(): Promise<void>;
 }
 
@@ -77,7 +79,7 @@ export function openDatabase(options: DatabaseOptions): Database {
     await checkpointer.stop();
     await db.destroy();
   };
-  return { db, dialect: 'sqlite', location: `sqlite:${file}`, sqlite, close };
+  return { db, dialect: 'sqlite', location: `sqlite:${file}`, sqlite, onQuery, close };
 }
 
 /** Brings the schema to the latest version. Safe when several processes start at once. */

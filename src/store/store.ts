@@ -80,7 +80,7 @@ export class Store {
 
   constructor(readonly database: Database) {
     this.read = new Repositories(database.db, database.dialect);
-    this.statements = database.sqlite ? new SqliteStatements(database.sqlite) : undefined;
+    this.statements = database.sqlite ? new SqliteStatements(database.sqlite, database.onQuery) : undefined;
   }
 
   get dialect(): Dialect {

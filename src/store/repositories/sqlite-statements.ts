@@ -9,24 +9,28 @@ import type SQLite from 'better-sqlite3';
 export class SqliteStatements {
   private readonly prepared = new Map<string, SQLite.Statement>();
 
-  constructor(private readonly sqlite: SQLite.Database) {}
+  constructor(
+    private readonly sqlite: SQLite.Database,
+    private readonly onQuery?: ((sql: string, parameters: readonly unknown[]) => void) | undefined,
+  ) {}
 
-  private statement(text: string): SQLite.Statement {
+  private statement(text: string, params: unknown[]): SQLite.Statement {
+    this.onQuery?.(text, params);
     let s = this.prepared.get(text);
     if (!s) this.prepared.set(text, (s = this.sqlite.prepare(text)));
     return s;
   }
 
   all<T>(text: string, params: unknown[]): T[] {
-    return this.statement(text).all(...params) as T[];
+    return this.statement(text, params).all(...params) as T[];
   }
 
   get<T>(text: string, params: unknown[]): T | undefined {
-    return this.statement(text).get(...params) as T | undefined;
+    return this.statement(text, params).get(...params) as T | undefined;
   }
 
   /** Runs a write; returns how many rows it changed. */
   run(text: string, params: unknown[]): number {
-    return this.statement(text).run(...params).changes;
+    return this.statement(text, params).run(...params).changes;
   }
 }
