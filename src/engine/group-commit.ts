@@ -19,6 +19,12 @@ export interface GroupCommitOptions<I, O> {
   commit: (inputs: readonly I[]) => Promise<Settled<O>[]>;
   /** The most units (events) one group may hold; a larger request still forms a group alone. */
   maxSize: number;
+  /**
+   * How many groups of one lane may commit at once. 1 where the database has one writer (SQLite);
+   * more where transactions overlap (PostgreSQL): while one group waits on the network and the
+   * log flush, the next is formed and sent.
+   */
+  concurrency?: number;
 }
 
 interface Waiting<I, O> {
@@ -30,7 +36,8 @@ interface Waiting<I, O> {
 
 interface Lane<I, O> {
   queue: Waiting<I, O>[];
-  running: boolean;
+  /** Groups being formed or committed. */
+  running: number;
 }
 
 export class GroupCommit<I, O> {
@@ -41,10 +48,10 @@ export class GroupCommit<I, O> {
   /** Queues a request on its lane (requests only group with others of the same lane). */
   submit(lane: string, input: I, size: number): Promise<O> {
     let l = this.lanes.get(lane);
-    if (!l) this.lanes.set(lane, (l = { queue: [], running: false }));
+    if (!l) this.lanes.set(lane, (l = { queue: [], running: 0 }));
     const done = new Promise<O>((resolve, reject) => (l as Lane<I, O>).queue.push({ input, size, resolve, reject }));
-    if (!l.running) {
-      l.running = true;
+    if (l.running < (this.options.concurrency ?? 1)) {
+      l.running += 1;
       const started = l;
       setImmediate(() => void this.drain(lane, started));
     }
@@ -62,8 +69,8 @@ export class GroupCommit<I, O> {
         else for (const w of group) await this.alone(w);
       }
     }
-    lane.running = false;
-    this.lanes.delete(key);
+    lane.running -= 1;
+    if (lane.running === 0) this.lanes.delete(key);
   }
 
   private take(lane: Lane<I, O>): Waiting<I, O>[] {

@@ -5,18 +5,22 @@ import { GroupCommit } from '../../src/engine/group-commit.js';
  * A queue whose commits are recorded. Odd negative inputs are refused up front (the rest of their
  * group commits); even negative ones make the whole group's transaction fail.
  */
-function recordingQueue(maxSize = 10) {
+function recordingQueue(maxSize = 10, concurrency = 1) {
   const groups: number[][] = [];
+  const inFlight = { now: 0, most: 0 };
   const queue = new GroupCommit<number, string>({
     maxSize,
+    concurrency,
     commit: async (inputs) => {
       groups.push([...inputs]);
+      inFlight.most = Math.max(inFlight.most, ++inFlight.now);
       await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight.now -= 1;
       if (inputs.some((i) => i < 0 && i % 2 === 0)) throw new Error(`bad input in ${inputs.join(',')}`);
       return inputs.map((i) => (i < 0 ? { ok: false, error: new Error(`refused ${i}`) } : { ok: true, value: `done ${i}` }));
     },
   });
-  return { queue, groups };
+  return { queue, groups, inFlight };
 }
 
 describe('group commit', () => {
@@ -56,5 +60,26 @@ describe('group commit', () => {
     const settled = await Promise.allSettled([1, 2, -4, 3].map((i) => queue.submit('a', i, 1)));
     expect(outcomes(settled)).toEqual(['done 1', 'done 2', 'bad input in -4', 'done 3']);
     expect(groups).toEqual([[1, 2, -4, 3], [1], [2], [-4], [3]]);
+  });
+
+  it('commits one group of a lane at a time, or as many as it is allowed at once', async () => {
+    const arrivals = async (queue: GroupCommit<number, string>) => {
+      const pending = [queue.submit('a', 1, 1)];
+      await new Promise((resolve) => setImmediate(resolve));
+      for (const i of [2, 3, 4]) {
+        pending.push(queue.submit('a', i, 1));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return Promise.all(pending);
+    };
+    const one = recordingQueue(10, 1);
+    expect(await arrivals(one.queue)).toEqual(['done 1', 'done 2', 'done 3', 'done 4']);
+    expect(one.inFlight.most).toBe(1);
+    expect(one.groups).toEqual([[1], [2, 3, 4]]);
+
+    const three = recordingQueue(10, 3);
+    expect(await arrivals(three.queue)).toEqual(['done 1', 'done 2', 'done 3', 'done 4']);
+    expect(three.inFlight.most).toBe(3);
+    expect(three.groups).toEqual([[1], [2], [3], [4]]);
   });
 });

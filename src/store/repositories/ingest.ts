@@ -278,21 +278,22 @@ export class IngestRepository {
     fromPeriod: number,
     columns: readonly C[],
   ) {
+    if (this.dialect === 'postgres') {
+      // One backward index probe per user and streak, however long their history (DISTINCT ON
+      // would read every earlier point).
+      const { rows } = await sql<Pick<DB['user_streak_points'], C>>`
+        select p.* from unnest(${userIds}::text[]) u(id) cross join unnest(${streakIds}::text[]) s(id)
+        cross join lateral (
+          select ${sql.join(columns.map((c) => sql.ref(c)))} from user_streak_points
+          where community_id = ${tenant.communityId} and user_id = u.id and streak_id = s.id and period < ${fromPeriod}
+          order by period desc limit 1) p`.execute(this.db);
+      return rows;
+    }
     const base = this.db
       .selectFrom('user_streak_points')
       .select(columns)
       .where('community_id', '=', tenant.communityId)
       .where('period', '<', fromPeriod);
-    if (this.dialect === 'postgres') {
-      return base
-        .distinctOn(['user_id', 'streak_id'])
-        .where('user_id', 'in', userIds)
-        .where('streak_id', 'in', streakIds)
-        .orderBy('user_id')
-        .orderBy('streak_id')
-        .orderBy('period', 'desc')
-        .execute();
-    }
     const rows = [];
     for (const userId of userIds) {
       for (const streakId of streakIds) {
