@@ -119,10 +119,6 @@ export interface Server extends Child {
   url: string;
 }
 
-export interface Server extends Child {
-  url: string;
-}
-
 export interface LaurelServer extends Server {
   /** When started with profiling: starts the CPU profiler. */
   startCpuProfile(): Promise<void>;

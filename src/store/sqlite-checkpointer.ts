@@ -4,8 +4,13 @@
  * database file and fsyncs it, on the event loop, stalling every request queued behind it (about a
  * third of the server's time under a stream of single events). Once the log has filled that far,
  * a worker thread with its own connection takes over: it runs PASSIVE checkpoints, which never
- * block the writer, and the main connection only checkpoints itself past a much larger backstop,
- * should the worker ever fall behind. Small deployments and tests never start the worker.
+ * block the writer, and the main connection only checkpoints itself past a much larger backstop.
+ * Under a steady stream of commits the worker never quite finishes (each commit adds frames behind
+ * it) and SQLite rewinds the log only once every frame is back in the database, so the log runs up
+ * to that backstop: each such checkpoint on the event loop shows in the latency tail, and making
+ * them rare (400 MB of log apart) took single events at 32 connections from p99 50 ms to 24 ms.
+ * After each rewind the file is cut back to `journal_size_limit`. Small deployments and tests never
+ * start the worker.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,7 +19,9 @@ import type SQLite from 'better-sqlite3';
 
 /** SQLite's own default: the log size at which a commit checkpoints. */
 const DEFAULT_PAGES = 1000;
-const BACKSTOP_PAGES = 20_000;
+const BACKSTOP_PAGES = 100_000;
+/** What the log file is cut back to when it rewinds (bytes). */
+const LOG_SIZE_LIMIT = 64 * 1024 * 1024;
 
 // Plain CommonJS: evaluated as the worker's script, so it needs no build step or loader.
 const WORKER_SOURCE = `
@@ -59,6 +66,7 @@ export class SqliteCheckpointer {
     if (walBytes < DEFAULT_PAGES * pageSize) return;
     clearInterval(this.watch);
     this.sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+    this.sqlite.pragma(`journal_size_limit = ${LOG_SIZE_LIMIT}`);
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file: this.file, everyMs: this.timing.checkpointMs } });
     this.worker.on('message', (message: string) => this.onError(message));

@@ -51,7 +51,8 @@ describe('SQLite log checkpoints in a worker thread', () => {
     write(1200);
     await until(() => checkpointer.running);
     // The writer now checkpoints only past a far larger log; the worker copies pages into the file.
-    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(20_000);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(100_000);
+    expect(db.pragma('journal_size_limit', { simple: true })).toBe(64 * 1024 * 1024);
     const before = fs.statSync(file).size;
     write(2000);
     await until(() => fs.statSync(file).size > before + 4_000_000);
