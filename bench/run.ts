@@ -413,6 +413,8 @@ async function runDialect(options: Options, dialect: Dialect, profileDir: string
 
     log('Starting the server (node dist/src/cli/laurel.js serve)');
     const server = await startLaurelServer(db.env);
+    // The server's peak RSS so far after each scenario, to tell which one sets it.
+    const peakAfter: Record<string, number> = {};
     let bodies: { event: unknown; batch: unknown; reads: unknown };
     try {
       const one = singleEventRequests(300, s.users)();
@@ -431,6 +433,7 @@ async function runDialect(options: Options, dialect: Dialect, profileDir: string
         { url: server.url, connections: s.connections, seconds: s.loadSeconds, method: 'POST', headers, next: singleEventRequests(400, s.users) },
         'single event',
       );
+      peakAfter.single = server.peakRss();
       log(`Scenario 2: HTTP batch, ${s.batchConnections} connections`);
       const batchLoad = await measuredLoad(
         options,
@@ -439,6 +442,7 @@ async function runDialect(options: Options, dialect: Dialect, profileDir: string
         { amount: s.batchWarmupRequests },
       );
       results.httpBatch = { ...batchLoad, eventsPerSecond: batchLoad.rps * 1000 };
+      peakAfter.batch = server.peakRss();
 
       log(`Scenario 4: reads, ${s.connections} connections and 1 connection`);
       const readHeaders = { 'x-api-key': setup.appKey };
@@ -452,6 +456,7 @@ async function runDialect(options: Options, dialect: Dialect, profileDir: string
         { url: server.url, connections: 1, seconds: s.loadSeconds, method: 'GET', headers: readHeaders, next: readRequests(601, s.users) },
         'reads, 1 connection',
       );
+      peakAfter.reads = server.peakRss();
 
       log(`Scenario 3: backfill to ${s.backfillUsers.toLocaleString('en-US')} users`);
       await backfill(options, raw, server, results);
@@ -460,6 +465,7 @@ async function runDialect(options: Options, dialect: Dialect, profileDir: string
       const code = await server.stop();
       results.memory = {
         serverPeakRssBytes: peak,
+        serverPeakAfter: peakAfter,
         engineWorkerPeakRssBytes: results.ingest.peakRssBytes,
         rawWorkerPeakRssBytes: results.rawIngest.peakRssBytes,
       };

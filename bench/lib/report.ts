@@ -48,7 +48,13 @@ export interface DialectResults {
   constantPeakRssBytes?: number;
   backfill?: BackfillResult;
   rawBackfill?: { seconds: number; rows: number };
-  memory?: { serverPeakRssBytes: number; engineWorkerPeakRssBytes: number; rawWorkerPeakRssBytes: number };
+  memory?: {
+    serverPeakRssBytes: number;
+    /** Peak so far after the single-event, batch, reads scenarios (bytes). */
+    serverPeakAfter?: Record<string, number>;
+    engineWorkerPeakRssBytes: number;
+    rawWorkerPeakRssBytes: number;
+  };
   bodies?: { eventResponseBytes: number; readsResponseBytes: number };
   profiles?: Record<string, { file: string; summary: ProfileSummary }>;
   statements?: StatementTiming[];
@@ -315,6 +321,11 @@ export function notes(results: readonly DialectResults[]): string {
         `- ${name}, scenario 3: PATCH answered in ${s1(b.patchSeconds)} with status "${b.statusInResponse}"; job granted ${n0(b.granted)}, ${n0(b.awardsWritten)} award rows found ` +
           `(qualifying users seeded with set-based SQL in ${s1(b.seedSeconds)}).`,
       );
+    }
+    const after = r.memory?.serverPeakAfter;
+    if (after && r.memory) {
+      const steps = Object.entries(after).map(([scenario, bytes]) => `${mb(bytes)} after ${scenario}`);
+      out.push(`- ${name}, server peak RSS so far: ${[...steps, `${mb(r.memory.serverPeakRssBytes)} after backfill`].join(', ')}.`);
     }
     if (r.bodies) {
       out.push(`- ${name}: response sizes: event ${n0(r.bodies.eventResponseBytes)} bytes, user achievements ${n0(r.bodies.readsResponseBytes)} bytes.`);

@@ -49,8 +49,17 @@ export function startOfLocalDay(day: DayNumber, tz: string | null): number {
   ).toMillis();
 }
 
+const isoDays = new Map<DayNumber, string>();
+
+/** `YYYY-MM-DD` of a day; remembered, since every event's answer formats the same few days. */
 export function isoDay(day: DayNumber): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  let iso = isoDays.get(day);
+  if (iso === undefined) {
+    iso = new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+    if (isoDays.size >= 50_000) isoDays.clear();
+    isoDays.set(day, iso);
+  }
+  return iso;
 }
 
 export function dayNumber(iso: string): DayNumber {

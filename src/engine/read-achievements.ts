@@ -66,9 +66,9 @@ export async function userAchievements(
   options: { includeIncomplete: boolean; locale: Locale },
 ): Promise<UserAchievementView[]> {
   const repos = ctx.store.read;
-  const user = await repos.users.get(tenant, userId);
+  // Both first, side by side: on PostgreSQL each is a round trip.
+  const [user, config] = await Promise.all([repos.users.get(tenant, userId), ctx.config.get(repos, tenant)]);
   if (!user) throw notFound('user_not_found', `There is no user "${userId}"`, 'id');
-  const config = await ctx.config.get(repos, tenant);
   const now = ctx.clock.now();
   const weekStart = config.community.settings.weekStart;
   const achievements = [...config.rules.achievementsById.values()];
