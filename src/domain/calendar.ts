@@ -10,16 +10,22 @@ import { invalid } from './errors.js';
 export type DayNumber = number;
 
 const MS_PER_DAY = 86_400_000;
+/** `cache`'s value for `key`, computed once; the cache is emptied when it grows past 50,000 entries. */
+function remember<K, V>(cache: Map<K, V>, key: K, compute: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = compute();
+    if (cache.size >= 50_000) cache.clear();
+    cache.set(key, value);
+  }
+  return value;
+}
+
 const zones = new Map<string, IANAZone>();
 
 function zone(tz: string | null): IANAZone {
   const name = tz ?? 'UTC';
-  let z = zones.get(name);
-  if (!z) {
-    z = IANAZone.create(name);
-    zones.set(name, z);
-  }
-  return z;
+  return remember(zones, name, () => IANAZone.create(name));
 }
 
 const dayCache = new Map<string, DayNumber>();
@@ -30,14 +36,10 @@ const dayCache = new Map<string, DayNumber>();
  * on the same day, and most events of a batch share their minute.
  */
 export function localDay(ms: number, tz: string | null): DayNumber {
-  const key = `${tz ?? ''}|${Math.floor(ms / 60_000)}`;
-  const cached = dayCache.get(key);
-  if (cached !== undefined) return cached;
-  const local = DateTime.fromMillis(ms, { zone: zone(tz) });
-  const day = Date.UTC(local.year, local.month - 1, local.day) / MS_PER_DAY;
-  if (dayCache.size >= 50_000) dayCache.clear();
-  dayCache.set(key, day);
-  return day;
+  return remember(dayCache, `${tz ?? ''}|${Math.floor(ms / 60_000)}`, () => {
+    const local = DateTime.fromMillis(ms, { zone: zone(tz) });
+    return Date.UTC(local.year, local.month - 1, local.day) / MS_PER_DAY;
+  });
 }
 
 /** The instant a local day starts in a time zone. */
@@ -53,13 +55,7 @@ const isoDays = new Map<DayNumber, string>();
 
 /** `YYYY-MM-DD` of a day; remembered, since every event's answer formats the same few days. */
 export function isoDay(day: DayNumber): string {
-  let iso = isoDays.get(day);
-  if (iso === undefined) {
-    iso = new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
-    if (isoDays.size >= 50_000) isoDays.clear();
-    isoDays.set(day, iso);
-  }
-  return iso;
+  return remember(isoDays, day, () => new Date(day * MS_PER_DAY).toISOString().slice(0, 10));
 }
 
 export function dayNumber(iso: string): DayNumber {

@@ -5,24 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Dialect } from '../../src/store/dialect.js';
+import { postgresProblem } from '../../bench/lib/databases.js';
 
 export const POSTGRES_URL = process.env.LAUREL_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-async function postgresReachable(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 async function detect(): Promise<Dialect[]> {
-  const problem = await postgresReachable();
+  const problem = await postgresProblem(POSTGRES_URL);
   if (problem === null) return ['sqlite', 'postgres'];
   if (process.env.CI === 'true') {
     throw new Error(`PostgreSQL is required when CI=true, but ${POSTGRES_URL} is unreachable: ${problem}`);

@@ -14,7 +14,8 @@ export class SqliteStatements {
     private readonly onQuery?: ((sql: string, parameters: readonly unknown[]) => void) | undefined,
   ) {}
 
-  private statement(text: string, params: unknown[]): SQLite.Statement {
+  /** The prepared statement for `text`, reported to `onQuery` with the parameters it is about to run with. */
+  private traced(text: string, params: unknown[]): SQLite.Statement {
     this.onQuery?.(text, params);
     let s = this.prepared.get(text);
     if (!s) this.prepared.set(text, (s = this.sqlite.prepare(text)));
@@ -22,15 +23,15 @@ export class SqliteStatements {
   }
 
   all<T>(text: string, params: unknown[]): T[] {
-    return this.statement(text, params).all(...params) as T[];
+    return this.traced(text, params).all(...params) as T[];
   }
 
   get<T>(text: string, params: unknown[]): T | undefined {
-    return this.statement(text, params).get(...params) as T | undefined;
+    return this.traced(text, params).get(...params) as T | undefined;
   }
 
   /** Runs a write; returns how many rows it changed. */
   run(text: string, params: unknown[]): number {
-    return this.statement(text, params).run(...params).changes;
+    return this.traced(text, params).run(...params).changes;
   }
 }
