@@ -10,7 +10,10 @@ const STATUS: Record<ErrorKind, number> = {
   not_allowed: 405,
   conflict: 409,
   too_large: 413,
+  too_long: 414,
   invalid: 422,
+  rate_limited: 429,
+  unavailable: 503,
 };
 
 /** Fastify's own request errors, in Laurel's words. */

@@ -10,7 +10,10 @@ export type ErrorKind =
   | 'not_found'
   | 'conflict'
   | 'not_allowed'
-  | 'too_large';
+  | 'too_large'
+  | 'too_long'
+  | 'rate_limited'
+  | 'unavailable';
 
 export class LaurelError extends Error {
   constructor(
@@ -42,3 +45,7 @@ export const notFound = (code: string, message: string, field?: string) =>
 
 export const conflict = (code: string, message: string, field?: string) =>
   new LaurelError('conflict', code, message, field);
+
+/** The service cannot answer now (database unreachable, storage failing, overloaded); try again later. */
+export const unavailable = (code: string, message: string, details?: Record<string, unknown>) =>
+  new LaurelError('unavailable', code, message, undefined, details);
