@@ -147,8 +147,9 @@ export function applyEvent(
     } else if (rule.source === 'own_days') {
       addToDay(state, effect, rule.achievement.id, event);
     }
+    // A late event dated inside a fixed window that has since closed still unlocks, dated at the
+    // event: results are as if events had arrived in timestamp order.
     if (rule.userFilter && !matchesAttributes(rule.userFilter, state.attributes)) continue;
-    if (rule.countsUntil !== null && ctx.now >= rule.countsUntil) continue;
     switch (rule.time.kind) {
       case 'lifetime':
       case 'fixed': {

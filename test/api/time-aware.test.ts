@@ -203,11 +203,18 @@ describe.each(DIALECTS)('time-aware achievements (%s)', (dialect) => {
     expect((await send('race', { id: 'ava' }, 8)).body.achievements).toEqual([]);
     expect((await send('race', { id: 'ava' }, 2)).body.achievements.map((a: any) => a.key)).toEqual(['spring']);
     await send('race', { id: 'bo' }, 9);
+    await send('race', { id: 'cy' }, 9);
     at('2026-03-21T12:00:00Z');
-    expect((await send('race', { id: 'bo' }, 5, '2026-03-19T12:00:00Z')).body.achievements).toEqual([]);
+    // After the window closed, an event from inside it unlocks as if it had arrived in time, dated then;
+    // one from after it counts for nothing.
+    const late = await send('race', { id: 'bo' }, 5, '2026-03-19T12:00:00Z');
+    expect(late.body.achievements.map((a: any) => [a.key, a.achievedAt])).toEqual([['spring', '2026-03-19T12:00:00.000Z']]);
+    expect((await send('race', { id: 'cy' }, 5)).body.achievements).toEqual([]);
     const bo = (await t.api('GET', '/v1/users/bo/achievements?includeIncomplete=true')).body[0];
-    expect(bo).toMatchObject({ key: 'spring', historic: true, achievedAt: null, progress: { current: 14 } });
-    expect((await t.api('GET', '/v1/achievements')).body[0]).toMatchObject({ historic: true });
+    expect(bo).toMatchObject({ key: 'spring', historic: true, achievedAt: '2026-03-19T12:00:00.000Z', progress: { current: 14 } });
+    const cy = (await t.api('GET', '/v1/users/cy/achievements?includeIncomplete=true')).body[0];
+    expect(cy).toMatchObject({ key: 'spring', achievedAt: null, progress: { current: 9 } });
+    expect((await t.api('GET', '/v1/achievements')).body[0]).toMatchObject({ historic: true, completions: 2 });
   });
 
   it('matches a streak length exactly with match "exact"', async () => {
