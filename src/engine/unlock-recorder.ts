@@ -101,8 +101,12 @@ export class UnlockRecorder {
     this.statsDeltas.set(a.id, stats);
 
     const tier = decision.tierIndex === null ? undefined : a.tiers[decision.tierIndex];
+    const view = achievementView(a, this.config, this.locale);
     return {
-      ...achievementView(a, this.config, this.locale),
+      ...view,
+      // The shared view names the first tier's threshold; an unlock names the one it reached.
+      ...(tier && view.metricValue !== undefined ? { metricValue: tier.threshold } : {}),
+      ...(tier && view.streakLength !== undefined ? { streakLength: tier.threshold } : {}),
       achievedAt: iso(at),
       completionId: awardId,
       completionCount: decision.completionCount,

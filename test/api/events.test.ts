@@ -43,6 +43,24 @@ describe.each(DIALECTS)('events (%s)', (dialect) => {
     expect((await t.api('GET', '/v1/users/ann')).body).toMatchObject({ id: 'ann', name: 'Ann', attributes: { plan: 'pro' } });
   });
 
+  it('names, in each tier unlocked, the threshold of that tier', async () => {
+    await t.admin('POST', '/admin/v1/achievements', {
+      key: 'writer',
+      name: 'Writer',
+      status: 'active',
+      criteria: { type: 'metric', metric: 'words', measure: 'sum' },
+      tiers: [
+        { key: 'bronze', name: 'Bronze', threshold: 1000 },
+        { key: 'silver', name: 'Silver', threshold: 5000 },
+      ],
+    });
+    const reply = await send('words', { user: { id: 'tia' }, value: 6000 });
+    expect(reply.body.achievements.map((a: any) => [a.tier.key, a.metricValue])).toEqual([
+      ['bronze', 1000],
+      ['silver', 5000],
+    ]);
+  });
+
   it('takes negative and decimal values', async () => {
     await send('balance', { user: { id: 'bob' }, value: 10.25 });
     const reply = await send('balance', { user: { id: 'bob' }, value: -0.1 });

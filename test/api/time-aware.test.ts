@@ -227,6 +227,16 @@ describe.each(DIALECTS)('time-aware achievements (%s)', (dialect) => {
     expect(second.body.achievements.map((a: any) => [a.key, a.trigger, a.streakLength])).toEqual([['two', 'streak', 2]]);
   });
 
+  it('names, in each streak tier unlocked, the length of that tier', async () => {
+    await dailyStreak();
+    await create({ key: 'steady', name: 'Steady', criteria: { type: 'streak' }, tiers: [{ key: 'one', name: 'One', threshold: 1 }, { key: 'two', name: 'Two', threshold: 2 }] });
+    at('2026-03-02T12:00:00Z');
+    await send('practice', { id: 'st' });
+    at('2026-03-03T12:00:00Z');
+    const second = await send('practice', { id: 'st' });
+    expect(second.body.achievements.map((a: any) => [a.tier.key, a.streakLength])).toEqual([['two', 2]]);
+  });
+
   it('unlocks an anniversary when the user is next seen', async () => {
     await create({ key: 'one-year', name: 'One year with us', criteria: { type: 'anniversary', years: 1 } });
     at('2025-03-03T12:00:00Z');
