@@ -20,12 +20,20 @@ export interface JobOutcome {
 export interface JobRunnerOptions {
   /** How often an idle runner looks for due jobs. */
   pollMs: number;
-  /** How long a claimed job is held before another process may take it over. */
+  /**
+   * How long a claim holds a job without news from its process; another process may take the job
+   * over after that. The running process renews the lease every `heartbeatMs`, so a long job keeps
+   * it, and a job whose process died is taken over within one lease.
+   */
   leaseMs: number;
+  heartbeatMs: number;
   maxAttempts: number;
 }
 
-const DEFAULTS: JobRunnerOptions = { pollMs: 1000, leaseMs: 10 * 60_000, maxAttempts: 5 };
+/** A crashed process's job waits at most this long for another (or the restarted) process. */
+export const JOB_LEASE_MS = 15_000;
+
+const DEFAULTS: JobRunnerOptions = { pollMs: 1000, leaseMs: JOB_LEASE_MS, heartbeatMs: JOB_LEASE_MS / 3, maxAttempts: 5 };
 
 export class JobRunner {
   private readonly handlers = new Map<string, JobHandler>();
@@ -121,6 +129,12 @@ export class JobRunner {
     if (!job) return false;
     const handler = this.handlers.get(job.kind);
     const tenant = { orgId: job.org_id, communityId: job.community_id };
+    const heartbeat = setInterval(() => {
+      this.store.read.jobs
+        .renew(job.id, this.clock.now() + this.options.leaseMs, this.clock.now())
+        .catch((err: unknown) => this.log.warn({ job: job.id, err }, 'Could not renew a job lease'));
+    }, this.options.heartbeatMs);
+    heartbeat.unref();
     try {
       if (!handler) throw new Error(`No handler for jobs of kind "${job.kind}"`);
       await this.store.transaction(async (tx) => {
@@ -133,6 +147,8 @@ export class JobRunner {
       const retryAt = job.attempts >= this.options.maxAttempts ? null : this.clock.now() + 1000 * 2 ** job.attempts;
       this.log.error({ job: job.id, kind: job.kind, attempt: job.attempts, err: error }, retryAt ? 'Job failed; it will be retried' : 'Job failed for good');
       await this.store.read.jobs.fail(job.id, message, retryAt, this.clock.now());
+    } finally {
+      clearInterval(heartbeat);
     }
     return true;
   }
