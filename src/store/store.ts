@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.js';
+import type { Outage } from './failures.js';
 import type { Dialect } from './dialect.js';
 import { AchievementsRepository } from './repositories/achievements.js';
 import { AnalyticsRepository } from './repositories/analytics.js';
@@ -89,7 +90,22 @@ export class Store {
 
   /** Runs `work` in one transaction: everything it writes commits together or not at all. */
   async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
-    return this.database.db.transaction().execute((trx) => work(new Repositories(trx, this.database.dialect, this.statements)));
+    try {
+      return await this.database.db.transaction().execute((trx) => work(new Repositories(trx, this.database.dialect, this.statements)));
+    } catch (error) {
+      // SQLite's prepared statements run outside Kysely's connection: their failures are classified here.
+      throw this.database.availability.translate(error);
+    }
+  }
+
+  /** Why the store cannot serve now, if it cannot: the database does not answer, or writes are failing. */
+  async outage(): Promise<Outage | null> {
+    try {
+      await sql`select 1`.execute(this.database.db);
+    } catch {
+      return 'database';
+    }
+    return this.database.availability.outage;
   }
 
   close(): Promise<void> {
