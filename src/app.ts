@@ -56,7 +56,7 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
     if (applied.length > 0) log.info({ migrations: applied }, 'Database migrated');
     const store = new Store(database);
     const boot = await bootstrap(store, clock, { dataDir: settings.dataDir, generateMasterKey: settings.masterKey === undefined });
-    const keyring = new Keyring(store.read, clock, { key: settings.masterKey, tenant: DEFAULT_TENANT });
+    const keyring = new Keyring(store.read, clock, { key: settings.masterKey, tenant: DEFAULT_TENANT }, store);
     const jobs = new JobRunner(store, clock, log);
     const badges = new BadgeFiles(settings.dataDir);
     const ctx: EngineContext = { store, clock, log, config: new CommunityConfigCache(log), keyring, jobs, badges };

@@ -9,6 +9,7 @@ import type { Dialect } from './dialect.js';
 import { Availability, type AvailabilityReport } from './availability.js';
 import { outageOf } from './failures.js';
 import { guarded } from './guarded-dialect.js';
+import { Notifications } from './notifications.js';
 import { migrationProvider } from './migrations/index.js';
 import { CurrentSchemaPostgresDialect } from './pg-introspection.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
@@ -41,6 +42,8 @@ export interface Database {
   onQuery?: ((sql: string, parameters: readonly unknown[]) => void) | undefined;
   /** What the queries have met so far: whether the database is reachable and its storage takes writes. */
   availability: Availability;
+  /** PostgreSQL's LISTEN/NOTIFY on a connection of its own; absent on SQLite (one process, nothing to tell). */
+  notifications?: Notifications;
   close(): Promise<void>;
 }
 
@@ -73,13 +76,18 @@ export function openDatabase(options: DatabaseOptions): Database {
       client.on('error', (error) => options.warn?.(`A database connection was lost (${error.message}); it will be replaced`));
     });
     pool.on('error', () => undefined);
+    const notifications = new Notifications(config, options.warn);
     const db = new Kysely<DB>({ dialect: guarded(new CurrentSchemaPostgresDialect({ pool }), availability), ...(log ? { log } : {}) });
     return {
       db,
       dialect: 'postgres',
       location: redactPassword(options.url),
       availability,
-      close: () => db.destroy(),
+      notifications,
+      close: async () => {
+        await notifications.close();
+        await db.destroy();
+      },
     };
   }
   if (options.url) {

@@ -1,10 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.js';
 import type { Outage } from './failures.js';
+import type { Subscriber } from './notifications.js';
 import type { Dialect } from './dialect.js';
 import { AchievementsRepository } from './repositories/achievements.js';
 import { AnalyticsRepository } from './repositories/analytics.js';
-import { ApiKeysRepository } from './repositories/api-keys.js';
+import { ApiKeysRepository, REVOKED_KEYS_CHANNEL } from './repositories/api-keys.js';
 import { AwardsRepository } from './repositories/awards.js';
 import { BackfillRepository } from './repositories/backfill.js';
 import { CommunitiesRepository } from './repositories/communities.js';
@@ -51,7 +52,7 @@ export class Repositories {
   /** `statements`: the raw SQLite connection's, given only to repositories bound to a transaction (which holds it). */
   constructor(db: Kysely<DB>, dialect: Dialect, statements?: SqliteStatements) {
     this.communities = new CommunitiesRepository(db);
-    this.apiKeys = new ApiKeysRepository(db);
+    this.apiKeys = new ApiKeysRepository(db, dialect);
     this.users = statements ? new SqliteUsersRepository(db, statements) : new UsersRepository(db, dialect);
     this.metrics = new MetricsRepository(db);
     this.pointsSystems = new PointsSystemsRepository(db);
@@ -106,6 +107,16 @@ export class Store {
       return 'database';
     }
     return this.database.availability.outage;
+  }
+
+  /**
+   * Hears of keys revoked by any process (their hashes), where several processes share the
+   * database; returns false where there is nothing to hear (SQLite: one process).
+   */
+  watchRevokedKeys(subscriber: Subscriber): boolean {
+    if (!this.database.notifications) return false;
+    this.database.notifications.subscribe(REVOKED_KEYS_CHANNEL, subscriber);
+    return true;
   }
 
   close(): Promise<void> {
