@@ -2,6 +2,7 @@
  * Runs background jobs from the job table, in every process. A job's work and its "done" mark
  * commit in one transaction, so a crash either leaves the job to be retried whole or finished.
  */
+import { LaurelError } from '../domain/errors.js';
 import type { JobRow } from '../store/schema.js';
 import type { Repositories, Store } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
@@ -85,7 +86,7 @@ export class JobRunner {
       const left = deadline - performance.now();
       if (job.status === 'done' || job.status === 'failed' || left <= 0) return outcome(job);
       running ??= this.runOne()
-        .catch((err: unknown) => this.log.error({ err }, 'Job runner failed to claim a job'))
+        .catch((err: unknown) => this.claimFailed(err))
         .finally(() => {
           running = null;
         });
@@ -96,7 +97,7 @@ export class JobRunner {
   private async run(): Promise<void> {
     while (!this.stopped) {
       const worked = await this.runOne().catch((err: unknown) => {
-        this.log.error({ err }, 'Job runner failed to claim a job');
+        this.claimFailed(err);
         return false;
       });
       if (worked || this.stopped) continue;
@@ -110,6 +111,12 @@ export class JobRunner {
       });
       this.wake = null;
     }
+  }
+
+  /** An outage was logged once by the store; polling through it must not log once a second. */
+  private claimFailed(err: unknown): void {
+    if (err instanceof LaurelError && err.kind === 'unavailable') return;
+    this.log.error({ err }, 'Job runner failed to claim a job');
   }
 
   /** Claims and runs one due job. Calls never overlap within a process. */
