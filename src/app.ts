@@ -10,7 +10,7 @@ import { registerJobs, scheduleSweeps } from './engine/background.js';
 import { CommunityConfigCache } from './engine/community-config.js';
 import { JobRunner } from './engine/jobs.js';
 import type { EngineContext } from './engine/context.js';
-import { migrateToLatest, openDatabase } from './store/database.js';
+import { migrateToLatest, openDatabase, waitForDatabase } from './store/database.js';
 import { BadgeFiles } from './store/badge-files.js';
 import { Store } from './store/store.js';
 
@@ -41,14 +41,22 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
     poolSize: settings.databasePoolSize,
     schema: options.databaseSchema ?? settings.databaseSchema,
     onQuery: options.onQuery,
-    warn: (message) => log.warn({ message }, 'SQLite checkpoint worker'),
+    warn: (message) => log.warn(message),
+    report: (report) => {
+      if (report.event === 'down') {
+        log.error({ outage: report.outage, cause: report.cause }, `${report.outage === 'database' ? 'Database unreachable' : 'Storage failing'}: ${report.cause}; answering 503 until it recovers`);
+      } else {
+        log.info({ outage: report.outage, downMs: report.downMs }, `${report.outage === 'database' ? 'Database reachable' : 'Storage accepting writes'} again after ${report.downMs} ms`);
+      }
+    },
   });
   try {
+    await waitForDatabase(database, settings.databaseWaitS * 1000, (message) => log.warn(message));
     const applied = await migrateToLatest(database);
     if (applied.length > 0) log.info({ migrations: applied }, 'Database migrated');
     const store = new Store(database);
     const boot = await bootstrap(store, clock, { dataDir: settings.dataDir, generateMasterKey: settings.masterKey === undefined });
-    const keyring = new Keyring(store.read, clock, { key: settings.masterKey, tenant: DEFAULT_TENANT });
+    const keyring = new Keyring(store.read, clock, { key: settings.masterKey, tenant: DEFAULT_TENANT }, store);
     const jobs = new JobRunner(store, clock, log);
     const badges = new BadgeFiles(settings.dataDir);
     const ctx: EngineContext = { store, clock, log, config: new CommunityConfigCache(log), keyring, jobs, badges };

@@ -8,6 +8,8 @@ export interface Settings {
   databasePoolSize: number;
   /** PostgreSQL schema for Laurel's tables (default: the connection's search path, usually "public"). */
   databaseSchema: string | undefined;
+  /** How long to wait at start for a database that does not answer yet, in seconds. */
+  databaseWaitS: number;
   masterKey: string | undefined;
   logLevel: string;
 }
@@ -23,6 +25,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: SettingsOverride
     databaseUrl: env.LAUREL_DATABASE_URL || env.DATABASE_URL || undefined,
     databasePoolSize: integer(env.LAUREL_DATABASE_POOL_SIZE, 10, 'LAUREL_DATABASE_POOL_SIZE'),
     databaseSchema: env.LAUREL_DATABASE_SCHEMA || undefined,
+    databaseWaitS: integer(env.LAUREL_DATABASE_WAIT_S, 30, 'LAUREL_DATABASE_WAIT_S'),
     masterKey: env.LAUREL_MASTER_KEY || undefined,
     logLevel: env.LAUREL_LOG_LEVEL || 'info',
     ...defined,

@@ -5,7 +5,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { notFound } from '../domain/errors.js';
 import type { ApiKeyRow } from '../store/schema.js';
-import type { Repositories } from '../store/store.js';
+import type { Repositories, Store } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
 import type { EngineContext } from './context.js';
 import { randomId } from './ids.js';
@@ -73,20 +73,40 @@ export async function revokeApiKey(ctx: EngineContext, tenant: Tenant, id: strin
   return apiKeyView((await repos.apiKeys.get(tenant, id)) as ApiKeyRow);
 }
 
-/** How long a key lookup is trusted before the database is asked again (revocation reaches other processes within this). */
+/** How long a key lookup is trusted before the database is asked again. */
 const CACHE_MS = 5_000;
 
-/** Resolves presented keys to principals, with a short cache so requests rarely touch the key table. */
+/**
+ * Resolves presented keys to principals, with a short cache so requests rarely touch the key table.
+ * Where several processes share the database (PostgreSQL), each hears of every revocation as it
+ * commits and drops the key from its cache; while it cannot hear (its listening connection is down)
+ * it caches nothing, so a revoked key is refused everywhere as soon as the news arrives.
+ */
 export class Keyring {
   private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
   private readonly masterHash: Buffer | null;
+  private caching = true;
+  /** Counts revocations heard, so a lookup that raced one is not cached. */
+  private revocations = 0;
 
   constructor(
     private readonly repos: Repositories,
     private readonly clock: { now(): number },
     private readonly master: { key: string | undefined; tenant: Tenant },
+    revocations?: { watchRevokedKeys: Store['watchRevokedKeys'] },
   ) {
     this.masterHash = master.key ? Buffer.from(hashKey(master.key), 'hex') : null;
+    const watching = revocations?.watchRevokedKeys({
+      message: (hash) => {
+        this.revocations += 1;
+        this.forget(hash);
+      },
+      state: (live) => {
+        this.cache.clear();
+        this.caching = live;
+      },
+    });
+    if (watching) this.caching = false;
   }
 
   async authenticate(key: string): Promise<Principal | null> {
@@ -97,11 +117,13 @@ export class Keyring {
     const now = this.clock.now();
     const hit = this.cache.get(hash);
     if (hit && hit.until > now) return hit.principal;
+    const heard = this.revocations;
     const row = await this.repos.apiKeys.findByHash(hash);
     const principal =
       row && row.revoked_at === null
         ? { orgId: row.org_id, communityId: row.community_id, kind: row.kind, keyId: row.id }
         : null;
+    if (!this.caching || heard !== this.revocations) return principal;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(hash, { principal, until: now + CACHE_MS });
     return principal;

@@ -2,6 +2,7 @@
  * Runs background jobs from the job table, in every process. A job's work and its "done" mark
  * commit in one transaction, so a crash either leaves the job to be retried whole or finished.
  */
+import { LaurelError } from '../domain/errors.js';
 import type { JobRow } from '../store/schema.js';
 import type { Repositories, Store } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
@@ -20,12 +21,20 @@ export interface JobOutcome {
 export interface JobRunnerOptions {
   /** How often an idle runner looks for due jobs. */
   pollMs: number;
-  /** How long a claimed job is held before another process may take it over. */
+  /**
+   * How long a claim holds a job without news from its process; another process may take the job
+   * over after that. The running process renews the lease every `heartbeatMs`, so a long job keeps
+   * it, and a job whose process died is taken over within one lease.
+   */
   leaseMs: number;
+  heartbeatMs: number;
   maxAttempts: number;
 }
 
-const DEFAULTS: JobRunnerOptions = { pollMs: 1000, leaseMs: 10 * 60_000, maxAttempts: 5 };
+/** A crashed process's job waits at most this long for another (or the restarted) process. */
+export const JOB_LEASE_MS = 15_000;
+
+const DEFAULTS: JobRunnerOptions = { pollMs: 1000, leaseMs: JOB_LEASE_MS, heartbeatMs: JOB_LEASE_MS / 3, maxAttempts: 5 };
 
 export class JobRunner {
   private readonly handlers = new Map<string, JobHandler>();
@@ -77,7 +86,7 @@ export class JobRunner {
       const left = deadline - performance.now();
       if (job.status === 'done' || job.status === 'failed' || left <= 0) return outcome(job);
       running ??= this.runOne()
-        .catch((err: unknown) => this.log.error({ err }, 'Job runner failed to claim a job'))
+        .catch((err: unknown) => this.claimFailed(err))
         .finally(() => {
           running = null;
         });
@@ -88,7 +97,7 @@ export class JobRunner {
   private async run(): Promise<void> {
     while (!this.stopped) {
       const worked = await this.runOne().catch((err: unknown) => {
-        this.log.error({ err }, 'Job runner failed to claim a job');
+        this.claimFailed(err);
         return false;
       });
       if (worked || this.stopped) continue;
@@ -102,6 +111,12 @@ export class JobRunner {
       });
       this.wake = null;
     }
+  }
+
+  /** An outage was logged once by the store; polling through it must not log once a second. */
+  private claimFailed(err: unknown): void {
+    if (err instanceof LaurelError && err.kind === 'unavailable') return;
+    this.log.error({ err }, 'Job runner failed to claim a job');
   }
 
   /** Claims and runs one due job. Calls never overlap within a process. */
@@ -121,6 +136,12 @@ export class JobRunner {
     if (!job) return false;
     const handler = this.handlers.get(job.kind);
     const tenant = { orgId: job.org_id, communityId: job.community_id };
+    const heartbeat = setInterval(() => {
+      this.store.read.jobs
+        .renew(job.id, this.clock.now() + this.options.leaseMs, this.clock.now())
+        .catch((err: unknown) => this.log.warn({ job: job.id, err }, 'Could not renew a job lease'));
+    }, this.options.heartbeatMs);
+    heartbeat.unref();
     try {
       if (!handler) throw new Error(`No handler for jobs of kind "${job.kind}"`);
       await this.store.transaction(async (tx) => {
@@ -133,6 +154,8 @@ export class JobRunner {
       const retryAt = job.attempts >= this.options.maxAttempts ? null : this.clock.now() + 1000 * 2 ** job.attempts;
       this.log.error({ job: job.id, kind: job.kind, attempt: job.attempts, err: error }, retryAt ? 'Job failed; it will be retried' : 'Job failed for good');
       await this.store.read.jobs.fail(job.id, message, retryAt, this.clock.now());
+    } finally {
+      clearInterval(heartbeat);
     }
     return true;
   }

@@ -28,11 +28,15 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
+// A failure is reported when it starts, not every time it repeats (a full disk fails every checkpoint).
+let failing = null;
 const timer = setInterval(() => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
+    failing = null;
   } catch (error) {
-    parentPort.postMessage(String(error));
+    if (String(error) !== failing) parentPort.postMessage(String(error));
+    failing = String(error);
   }
 }, workerData.everyMs);
 parentPort.on('message', () => {

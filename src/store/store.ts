@@ -1,9 +1,11 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.js';
+import type { Outage } from './failures.js';
+import type { Subscriber } from './notifications.js';
 import type { Dialect } from './dialect.js';
 import { AchievementsRepository } from './repositories/achievements.js';
 import { AnalyticsRepository } from './repositories/analytics.js';
-import { ApiKeysRepository } from './repositories/api-keys.js';
+import { ApiKeysRepository, REVOKED_KEYS_CHANNEL } from './repositories/api-keys.js';
 import { AwardsRepository } from './repositories/awards.js';
 import { BackfillRepository } from './repositories/backfill.js';
 import { CommunitiesRepository } from './repositories/communities.js';
@@ -50,7 +52,7 @@ export class Repositories {
   /** `statements`: the raw SQLite connection's, given only to repositories bound to a transaction (which holds it). */
   constructor(db: Kysely<DB>, dialect: Dialect, statements?: SqliteStatements) {
     this.communities = new CommunitiesRepository(db);
-    this.apiKeys = new ApiKeysRepository(db);
+    this.apiKeys = new ApiKeysRepository(db, dialect);
     this.users = statements ? new SqliteUsersRepository(db, statements) : new UsersRepository(db, dialect);
     this.metrics = new MetricsRepository(db);
     this.pointsSystems = new PointsSystemsRepository(db);
@@ -89,7 +91,32 @@ export class Store {
 
   /** Runs `work` in one transaction: everything it writes commits together or not at all. */
   async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
-    return this.database.db.transaction().execute((trx) => work(new Repositories(trx, this.database.dialect, this.statements)));
+    try {
+      return await this.database.db.transaction().execute((trx) => work(new Repositories(trx, this.database.dialect, this.statements)));
+    } catch (error) {
+      // SQLite's prepared statements run outside Kysely's connection: their failures are classified here.
+      throw this.database.availability.translate(error);
+    }
+  }
+
+  /** Why the store cannot serve now, if it cannot: the database does not answer, or writes are failing. */
+  async outage(): Promise<Outage | null> {
+    try {
+      await sql`select 1`.execute(this.database.db);
+    } catch {
+      return 'database';
+    }
+    return this.database.availability.outage;
+  }
+
+  /**
+   * Hears of keys revoked by any process (their hashes), where several processes share the
+   * database; returns false where there is nothing to hear (SQLite: one process).
+   */
+  watchRevokedKeys(subscriber: Subscriber): boolean {
+    if (!this.database.notifications) return false;
+    this.database.notifications.subscribe(REVOKED_KEYS_CHANNEL, subscriber);
+    return true;
   }
 
   close(): Promise<void> {

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { sql } from 'kysely';
 import Type from 'typebox';
 import type { EngineContext } from '../../engine/context.js';
 
@@ -8,28 +7,28 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext; isClo
   app,
   { ctx, isClosing },
 ) => {
-  const Status = Type.Object({ status: Type.String(), database: Type.Optional(Type.String()) });
+  const Status = Type.Object({ status: Type.String(), database: Type.Optional(Type.String()), code: Type.Optional(Type.String()) });
 
   app.get('/healthz', { schema: { tags: ['Health'], summary: 'The process is up and its database answers', response: { 200: Status, 503: Status } } }, async (_request, reply) => {
-    try {
-      await sql`select 1`.execute(ctx.store.database.db);
-      return { status: 'ok', database: ctx.store.dialect };
-    } catch {
-      return reply.status(503).send({ status: 'unavailable', database: ctx.store.dialect });
-    }
+    const outage = await ctx.store.outage();
+    if (outage === 'database') return reply.status(503).send({ status: 'unavailable', database: ctx.store.dialect, code: 'database_unavailable' });
+    return { status: 'ok', database: ctx.store.dialect };
   });
 
   app.get(
     '/readyz',
-    { schema: { tags: ['Health'], summary: 'Ready for traffic: database reachable and not shutting down', response: { 200: Status, 503: Status } } },
+    {
+      schema: {
+        tags: ['Health'],
+        summary: 'Ready for traffic: database reachable, writes succeeding and not shutting down',
+        response: { 200: Status, 503: Status },
+      },
+    },
     async (_request, reply) => {
       if (isClosing()) return reply.status(503).send({ status: 'shutting_down' });
-      try {
-        await sql`select 1`.execute(ctx.store.database.db);
-        return { status: 'ready', database: ctx.store.dialect };
-      } catch {
-        return reply.status(503).send({ status: 'unavailable', database: ctx.store.dialect });
-      }
+      const outage = await ctx.store.outage();
+      if (outage) return reply.status(503).send({ status: 'unavailable', database: ctx.store.dialect, code: `${outage}_unavailable` });
+      return { status: 'ready', database: ctx.store.dialect };
     },
   );
 };

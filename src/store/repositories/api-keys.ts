@@ -1,9 +1,17 @@
 import type { Kysely } from 'kysely';
+import type { Dialect } from '../dialect.js';
+import { Notifications } from '../notifications.js';
 import type { ApiKeyRow, DB } from '../schema.js';
 import type { Tenant } from '../tenant.js';
 
+/** The channel on which PostgreSQL tells every process the hash of a key just revoked. */
+export const REVOKED_KEYS_CHANNEL = 'laurel_key_revoked';
+
 export class ApiKeysRepository {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly dialect: Dialect,
+  ) {}
 
   async insert(row: ApiKeyRow): Promise<void> {
     await this.db.insertInto('api_keys').values(row).execute();
@@ -31,14 +39,17 @@ export class ApiKeysRepository {
       .executeTakeFirst();
   }
 
+  /** Revokes a key; on PostgreSQL every process's key cache hears of it (see Keyring). */
   async revoke(tenant: Tenant, id: string, now: number): Promise<void> {
-    await this.db
+    const revoked = await this.db
       .updateTable('api_keys')
       .set({ revoked_at: now })
       .where('community_id', '=', tenant.communityId)
       .where('id', '=', id)
       .where('revoked_at', 'is', null)
-      .execute();
+      .returning('key_hash')
+      .executeTakeFirst();
+    if (revoked && this.dialect === 'postgres') await Notifications.notify(this.db, REVOKED_KEYS_CHANNEL, revoked.key_hash);
   }
 
   async countActiveAdminKeys(tenant: Tenant): Promise<number> {

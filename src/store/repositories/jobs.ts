@@ -1,7 +1,8 @@
 /**
  * The job table. PostgreSQL hands each due job to exactly one process (FOR UPDATE SKIP LOCKED);
- * SQLite has one writer, so a plain claim suffices. A claimed job holds a lease: if its process
- * dies, the lease runs out and another process takes it again.
+ * SQLite has one writer, so a plain claim suffices. A claimed job holds a lease, which its process
+ * renews while the job runs: if the process dies, the lease runs out and another process (or the
+ * same one restarted) takes the job again.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../dialect.js';
@@ -56,6 +57,16 @@ export class JobsRepository {
       )
       returning *`.execute(this.db);
     return result.rows[0];
+  }
+
+  /** Extends a running job's lease (a no-op once it has finished). */
+  async renew(id: string, lockedUntil: number, now: number): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set({ locked_until: lockedUntil, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .execute();
   }
 
   async finish(id: string, result: unknown, now: number): Promise<void> {

@@ -1,0 +1,96 @@
+/**
+ * A job whose process dies mid-run (kill -9) is taken over by another process, or the same one
+ * restarted, once its lease runs out, which is seconds away, not minutes; a live process keeps its
+ * long job by renewing the lease.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_TENANT } from '../../src/engine/bootstrap.js';
+import { ManualClock } from '../../src/engine/clock.js';
+import { JobRunner } from '../../src/engine/jobs.js';
+import { migrateToLatest, openDatabase } from '../../src/store/database.js';
+import { Store } from '../../src/store/store.js';
+import { createSchema, DIALECTS, POSTGRES_URL } from '../support/dialects.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const silent = pino({ level: 'silent' });
+
+describe.each(DIALECTS)('job leases (%s)', (dialect) => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const step of cleanup.reverse()) await step();
+    cleanup.length = 0;
+  });
+
+  async function openStore(): Promise<{ store: Store; dataDir: string; url: string; schema: string }> {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'laurel-lease-'));
+    const schema = dialect === 'postgres' ? await createSchema() : null;
+    cleanup.push(async () => {
+      await schema?.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+    const url = schema ? POSTGRES_URL : '';
+    const store = new Store(openDatabase({ dataDir, url: url || undefined, schema: schema?.name }));
+    cleanup.push(() => store.close());
+    await migrateToLatest(store.database);
+    return { store, dataDir, url, schema: schema?.name ?? '' };
+  }
+
+  it('hands the job of a killed process to the next runner within seconds', async () => {
+    const { store, dataDir, url, schema } = await openStore();
+    const now = Date.now();
+    await store.read.jobs.enqueue(DEFAULT_TENANT, { id: 'held-1', kind: 'held', payload: {}, runAt: now }, now);
+
+    const holder = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/job-holder.ts'), dataDir, url, schema], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout.on('data', (d: Buffer) => d.toString().includes('claimed') && resolve());
+      holder.on('exit', (code) => reject(new Error(`The job holder exited early (${code})`)));
+    });
+    expect(await store.read.jobs.get('held-1')).toMatchObject({ status: 'running' });
+    const exited = new Promise((resolve) => holder.on('exit', resolve));
+    holder.kill('SIGKILL');
+    await exited;
+
+    // The restarted process, 20 seconds later: the dead process's claim must have run out by then.
+    const clock = new ManualClock(Date.now() + 20_000);
+    const runner = new JobRunner(store, clock, silent);
+    runner.register('held', async () => ({ finished: true }));
+    await runner.drain();
+    expect(await store.read.jobs.get('held-1')).toMatchObject({ status: 'done', result: JSON.stringify({ finished: true }) });
+  }, 30_000);
+
+  // On SQLite a job's transaction holds the one connection: nothing else can claim it meanwhile.
+  it.skipIf(dialect === 'sqlite')('keeps a long job with its process while the process lives', async () => {
+    const { store } = await openStore();
+    const clock = new ManualClock(Date.now());
+    await store.read.jobs.enqueue(DEFAULT_TENANT, { id: 'long-1', kind: 'long', payload: {}, runAt: clock.now() }, clock.now());
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const owner = new JobRunner(store, clock, silent, { heartbeatMs: 20 });
+    owner.register('long', async () => {
+      await gate;
+      return { by: 'owner' };
+    });
+    const running = owner.waitFor('long-1', 60_000);
+    while ((await store.read.jobs.get('long-1'))?.status !== 'running') await new Promise((r) => setTimeout(r, 10));
+
+    // Time passes well beyond one lease; the owner's heartbeat renews it from the new now.
+    clock.advance(60_000);
+    const renewed = clock.now();
+    while (((await store.read.jobs.get('long-1'))?.locked_until ?? 0) <= renewed) await new Promise((r) => setTimeout(r, 10));
+    const other = new JobRunner(store, clock, silent);
+    other.register('long', async () => ({ by: 'other' }));
+    await other.drain();
+    expect(await store.read.jobs.get('long-1')).toMatchObject({ status: 'running' });
+
+    release();
+    expect(await running).toMatchObject({ status: 'done', result: { by: 'owner' } });
+  }, 30_000);
+});

@@ -1,0 +1,36 @@
+/** Which database errors mean "the database is away" or "storage refuses writes", and which are the caller's own. */
+import { describe, expect, it } from 'vitest';
+import { isConflict, outageOf } from '../../src/store/failures.js';
+
+const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
+
+describe('classifying database errors', () => {
+  it.each([
+    ['a server shutting down', withCode('terminating connection due to administrator command', '57P01'), 'database'],
+    ['a server starting up', withCode('the database system is starting up', '57P03'), 'database'],
+    ['too many connections', withCode('sorry, too many clients already', '53300'), 'database'],
+    ['a refused connection', withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'), 'database'],
+    ['a connection cut', new Error('Connection terminated unexpectedly'), 'database'],
+    ['a pool connect time-out', new Error('timeout exceeded when trying to connect'), 'database'],
+    ['a full disk', withCode('database or disk is full', 'SQLITE_FULL'), 'storage'],
+    ['a write error', withCode('disk I/O error', 'SQLITE_IOERR_WRITE'), 'storage'],
+    ['a read-only file', withCode('attempt to write a readonly database', 'SQLITE_READONLY'), 'storage'],
+  ])('%s is an outage', (_name, error, outage) => {
+    expect(outageOf(error)).toBe(outage);
+  });
+
+  it.each([
+    ['a unique violation', withCode('duplicate key value violates unique constraint', '23505')],
+    ['a SQLite constraint', withCode('UNIQUE constraint failed: users.id', 'SQLITE_CONSTRAINT_UNIQUE')],
+    ['a serialization failure', withCode('could not serialize access', '40001')],
+    ['a bug', new TypeError('x is undefined')],
+  ])('%s is not', (_name, error) => {
+    expect(outageOf(error)).toBeNull();
+  });
+
+  it('tells a concurrent writer getting in the way from other errors', () => {
+    expect(isConflict(withCode('could not serialize access', '40001'))).toBe(true);
+    expect(isConflict(withCode('deadlock detected', '40P01'))).toBe(true);
+    expect(isConflict(withCode('duplicate key value', '23505'))).toBe(false);
+  });
+});
