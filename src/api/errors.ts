@@ -27,6 +27,8 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: string; message?: s
 
 export function errorHandler(error: FastifyError | LaurelError, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof LaurelError) {
+    const retryAfter = error.details?.retryAfter;
+    if (typeof retryAfter === 'number') void reply.header('Retry-After', retryAfter);
     void reply.status(STATUS[error.kind]).send({
       error: error.message,
       code: error.code,

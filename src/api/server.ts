@@ -7,7 +7,9 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { Keyring } from '../engine/api-keys.js';
 import type { EngineContext } from '../engine/context.js';
 import { requireKey } from './auth.js';
+import { RateLimiter } from '../engine/rate-limiter.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import { rateLimitHook } from './rate-limits.js';
 import { achievementRoutes } from './routes/achievements.js';
 import { adminAchievementRoutes } from './routes/admin-achievements.js';
 import { adminBadgeRoutes } from './routes/admin-badges.js';
@@ -74,6 +76,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', requireKey(keyring, 'application'));
+      v1.addHook('preValidation', rateLimitHook(new RateLimiter(ctx)));
       await v1.register(eventRoutes, { ctx });
       await v1.register(achievementRoutes, { ctx });
       await v1.register(userRoutes, { ctx });
