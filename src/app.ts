@@ -57,7 +57,7 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
       await scheduleSweeps(ctx, await store.read.communities.tenants());
       jobs.start();
     }
-    const app = await buildServer({ ctx, keyring, logger: log });
+    const app = await buildServer({ ctx, keyring, logger: log, timeouts: settings });
     return {
       app,
       ctx,

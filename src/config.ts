@@ -10,6 +10,14 @@ export interface Settings {
   databaseSchema: string | undefined;
   masterKey: string | undefined;
   logLevel: string;
+  /** Seconds a request (headers and body) may take to arrive before it is answered 408; 0 is no limit. */
+  requestTimeoutS: number;
+  /** Seconds the headers may take to arrive; 0 is no limit. */
+  headersTimeoutS: number;
+  /** Seconds an idle keep-alive connection is kept open. */
+  keepAliveTimeoutS: number;
+  /** Seconds a connection may be silent both ways (a client that stops reading) before it is closed; 0 is no limit. */
+  connectionTimeoutS: number;
 }
 
 export type SettingsOverrides = Partial<Settings>;
@@ -25,6 +33,11 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: SettingsOverride
     databaseSchema: env.LAUREL_DATABASE_SCHEMA || undefined,
     masterKey: env.LAUREL_MASTER_KEY || undefined,
     logLevel: env.LAUREL_LOG_LEVEL || 'info',
+    requestTimeoutS: integer(env.LAUREL_REQUEST_TIMEOUT_S, 30, 'LAUREL_REQUEST_TIMEOUT_S'),
+    headersTimeoutS: integer(env.LAUREL_HEADERS_TIMEOUT_S, 10, 'LAUREL_HEADERS_TIMEOUT_S'),
+    // Longer than the 60 s idle time-out of common load balancers, so they close first.
+    keepAliveTimeoutS: integer(env.LAUREL_KEEP_ALIVE_TIMEOUT_S, 72, 'LAUREL_KEEP_ALIVE_TIMEOUT_S'),
+    connectionTimeoutS: integer(env.LAUREL_CONNECTION_TIMEOUT_S, 120, 'LAUREL_CONNECTION_TIMEOUT_S'),
     ...defined,
   };
 }
