@@ -18,6 +18,8 @@ export interface Settings {
   keepAliveTimeoutS: number;
   /** Seconds a connection may be silent both ways (a client that stops reading) before it is closed; 0 is no limit. */
   connectionTimeoutS: number;
+  /** Events waiting to be committed (per process) beyond which new event requests are refused 503. */
+  maxQueuedEvents: number;
 }
 
 export type SettingsOverrides = Partial<Settings>;
@@ -38,6 +40,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: SettingsOverride
     // Longer than the 60 s idle time-out of common load balancers, so they close first.
     keepAliveTimeoutS: integer(env.LAUREL_KEEP_ALIVE_TIMEOUT_S, 72, 'LAUREL_KEEP_ALIVE_TIMEOUT_S'),
     connectionTimeoutS: integer(env.LAUREL_CONNECTION_TIMEOUT_S, 120, 'LAUREL_CONNECTION_TIMEOUT_S'),
+    maxQueuedEvents: integer(env.LAUREL_MAX_QUEUED_EVENTS, 5_000, 'LAUREL_MAX_QUEUED_EVENTS'),
     ...defined,
   };
 }

@@ -20,4 +20,6 @@ export interface EngineContext {
   keyring?: Keyring;
   /** Present in a server: where uploaded badge images are kept. */
   badges?: BadgeFiles;
+  /** Present in a server: events waiting to commit beyond which event requests are refused (503). */
+  maxQueuedEvents?: number;
 }

@@ -10,7 +10,12 @@
  * Each request keeps its own answer. The commit settles each request: one it can tell is bad up
  * front is refused alone while the rest commit. If a grouped transaction fails anyway, its requests
  * run again one by one, so everyone's outcome is what it would have been alone.
+ *
+ * The queue is bounded: when more units wait than the database can commit in a moment, a new
+ * request is refused at once (503 overloaded, retry in a second) instead of waiting its turn behind
+ * them, so the requests that are accepted keep a bounded latency however many clients ask.
  */
+import { unavailable } from '../domain/errors.js';
 
 export type Settled<O> = { ok: true; value: O } | { ok: false; error: unknown };
 
@@ -25,7 +30,15 @@ export interface GroupCommitOptions<I, O> {
    * log flush, the next is formed and sent.
    */
   concurrency?: number;
+  /**
+   * The most units that may wait, over all lanes, beyond which a request is refused (one arriving
+   * when nothing waits is always taken, however large). Unbounded when absent.
+   */
+  maxQueued?: number;
 }
+
+/** What a refused request is told: the queue drains within about a second. */
+const RETRY_AFTER_S = 1;
 
 interface Waiting<I, O> {
   input: I;
@@ -42,11 +55,20 @@ interface Lane<I, O> {
 
 export class GroupCommit<I, O> {
   private readonly lanes = new Map<string, Lane<I, O>>();
+  /** Units waiting in every lane's queue (not yet in a group). */
+  private queued = 0;
 
   constructor(private readonly options: GroupCommitOptions<I, O>) {}
 
   /** Queues a request on its lane (requests only group with others of the same lane). */
   submit(lane: string, input: I, size: number): Promise<O> {
+    const bound = this.options.maxQueued;
+    if (bound !== undefined && this.queued > 0 && this.queued + size > bound) {
+      return Promise.reject(
+        unavailable('overloaded', `Too many events are waiting to be saved (${this.queued}); retry in ${RETRY_AFTER_S} s`, { retryAfter: RETRY_AFTER_S }),
+      );
+    }
+    this.queued += size;
     let l = this.lanes.get(lane);
     if (!l) this.lanes.set(lane, (l = { queue: [], running: 0 }));
     const done = new Promise<O>((resolve, reject) => (l as Lane<I, O>).queue.push({ input, size, resolve, reject }));
@@ -81,6 +103,7 @@ export class GroupCommit<I, O> {
       size += next.size;
       group.push(next);
     }
+    this.queued -= size;
     return group;
   }
 

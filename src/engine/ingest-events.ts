@@ -116,6 +116,7 @@ function queueOf(ctx: EngineContext): GroupCommit<IngestRequest, EventOutcome[]>
     queue = new GroupCommit<IngestRequest, EventOutcome[]>({
       maxSize: MAX_BATCH,
       concurrency: ctx.store.dialect === 'postgres' ? POSTGRES_GROUPS_IN_FLIGHT : 1,
+      ...(ctx.maxQueuedEvents === undefined ? {} : { maxQueued: ctx.maxQueuedEvents }),
       commit: (requests) => withRetry(() => ctx.store.transaction((tx) => applyRequests(ctx, tx, requests))),
     });
     queues.set(ctx, queue);

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store/store.js';
+import { startLaurel, type TestLaurel } from '../support/laurel.js';
+
+/**
+ * The bound on events waiting for the group commit, per process. SQLite commits one group at a
+ * time, so a stalled transaction makes every later request wait; PostgreSQL's lanes work the same.
+ */
+describe('load shedding', () => {
+  let t: TestLaurel;
+  beforeAll(async () => {
+    t = await startLaurel({ settings: { maxQueuedEvents: 3 } });
+  });
+  afterAll(() => t.close());
+
+  /** Holds every transaction until released; `entered` resolves when the first one starts. */
+  function stall(store: Store) {
+    const transaction = store.transaction.bind(store);
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered = () => {};
+    const started = new Promise<void>((resolve) => (entered = resolve));
+    store.transaction = async (work) => {
+      entered();
+      await gate;
+      return transaction(work);
+    };
+    return { started, release: () => ((store.transaction = transaction), release()) };
+  }
+
+  const event = (user: string) => t.api('POST', '/v1/metrics/steps/event', { user: { id: user }, value: 1 });
+
+  it('answers 503 overloaded with Retry-After beyond the bound, and commits every event it accepted', async () => {
+    const stalled = stall(t.laurel.ctx.store);
+    const first = event('u0');
+    await stalled.started;
+    // Three wait behind the stalled transaction; the rest are refused while it is still stalled.
+    const waiting = [1, 2, 3].map((i) => event(`u${i}`));
+    const refused = await Promise.all([4, 5, 6].map((i) => event(`u${i}`)));
+    expect(refused.map((r) => r.status)).toEqual([503, 503, 503]);
+    expect(refused[0]?.body).toMatchObject({ code: 'overloaded', error: expect.stringContaining('retry') });
+    expect(refused[0]?.headers['retry-after']).toBe('1');
+    const batch = await t.api('POST', '/v1/events', { events: [{ metric: 'steps', user: { id: 'b' }, value: 1 }] });
+    expect(batch.status).toBe(503);
+
+    stalled.release();
+    const accepted = await Promise.all([first, ...waiting]);
+    expect(accepted.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    for (let i = 0; i < 7; i++) {
+      const total = (await t.api('GET', `/v1/users/u${i}/metrics/steps`)).body;
+      expect(total?.current ?? 0, `u${i}`).toBe(i < 4 ? 1 : 0);
+    }
+    // The queue is empty again: events are accepted.
+    expect((await event('u4')).status).toBe(201);
+  });
+});
