@@ -51,7 +51,7 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
     const keyring = new Keyring(store.read, clock, { key: settings.masterKey, tenant: DEFAULT_TENANT });
     const jobs = new JobRunner(store, clock, log);
     const badges = new BadgeFiles(settings.dataDir);
-    const ctx: EngineContext = { store, clock, log, config: new CommunityConfigCache(log), keyring, jobs, badges, maxQueuedEvents: settings.maxQueuedEvents };
+    const ctx: EngineContext = { store, clock, log, config: new CommunityConfigCache(log), keyring, jobs, badges, ingestBounds: { maxQueuedEvents: settings.maxQueuedEvents, maxQueueWaitMs: settings.maxQueueWaitMs } };
     registerJobs(ctx);
     if (options.startJobs !== false) {
       await scheduleSweeps(ctx, await store.read.communities.tenants());

@@ -20,6 +20,8 @@ export interface Settings {
   connectionTimeoutS: number;
   /** Events waiting to be committed (per process) beyond which new event requests are refused 503. */
   maxQueuedEvents: number;
+  /** Milliseconds the oldest waiting event may have waited beyond which new event requests are refused 503. */
+  maxQueueWaitMs: number;
 }
 
 export type SettingsOverrides = Partial<Settings>;
@@ -41,6 +43,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: SettingsOverride
     keepAliveTimeoutS: integer(env.LAUREL_KEEP_ALIVE_TIMEOUT_S, 72, 'LAUREL_KEEP_ALIVE_TIMEOUT_S'),
     connectionTimeoutS: integer(env.LAUREL_CONNECTION_TIMEOUT_S, 120, 'LAUREL_CONNECTION_TIMEOUT_S'),
     maxQueuedEvents: integer(env.LAUREL_MAX_QUEUED_EVENTS, 5_000, 'LAUREL_MAX_QUEUED_EVENTS'),
+    maxQueueWaitMs: integer(env.LAUREL_MAX_QUEUE_WAIT_MS, 2_000, 'LAUREL_MAX_QUEUE_WAIT_MS'),
     ...defined,
   };
 }

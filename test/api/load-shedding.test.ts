@@ -9,7 +9,7 @@ import { startLaurel, type TestLaurel } from '../support/laurel.js';
 describe('load shedding', () => {
   let t: TestLaurel;
   beforeAll(async () => {
-    t = await startLaurel({ settings: { maxQueuedEvents: 3 } });
+    t = await startLaurel({ settings: { maxQueuedEvents: 3, maxQueueWaitMs: 2_000 } });
   });
   afterAll(() => t.close());
 
@@ -52,5 +52,22 @@ describe('load shedding', () => {
     }
     // The queue is empty again: events are accepted.
     expect((await event('u4')).status).toBe(201);
+  });
+
+  it('answers 503 overloaded once the oldest waiting event has waited longer than the bound', { timeout: 20_000 }, async () => {
+    const stalled = stall(t.laurel.ctx.store);
+    const first = event('w0');
+    await stalled.started;
+    const waiting = event('w1');
+    // Nothing outside tells when w1 has reached the queue; it takes milliseconds (were it later, the
+    // refusal below would not come and the test would fail, not pass wrongly).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    t.clock.advance(2_001);
+    const refused = await event('w2');
+    expect(refused).toMatchObject({ status: 503, body: { code: 'overloaded', error: expect.stringContaining('2000 ms') } });
+    expect(refused.headers['retry-after']).toBe('1');
+    stalled.release();
+    expect((await Promise.all([first, waiting])).map((r) => r.status)).toEqual([201, 201]);
+    expect((await event('w2')).status).toBe(201);
   });
 });

@@ -109,4 +109,30 @@ describe('group commit', () => {
     expect(await queue.submit('a', 6, 50)).toBe('done 6');
     expect(groups).toEqual([[1], [2], [3], [6]]);
   });
+
+  it('refuses a request at once when the oldest waiting one has waited too long', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let now = 0;
+    const queue = new GroupCommit<number, string>({
+      maxSize: 100,
+      maxWaitMs: 2_000,
+      now: () => now,
+      commit: async (inputs) => {
+        await gate;
+        return inputs.map((i) => ({ ok: true, value: `done ${i}` }));
+      },
+    });
+    const committing = queue.submit('a', 1, 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const waiting = [queue.submit('a', 2, 1)];
+    now = 2_000;
+    waiting.push(queue.submit('b', 3, 1));
+    now = 2_001;
+    await expect(queue.submit('b', 4, 1)).rejects.toMatchObject({ code: 'overloaded', details: { retryAfter: 1 } });
+    release();
+    expect(await Promise.all([committing, ...waiting])).toEqual(['done 1', 'done 2', 'done 3']);
+    now = 60_000;
+    expect(await queue.submit('a', 5, 1)).toBe('done 5');
+  });
 });
