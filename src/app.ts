@@ -57,7 +57,7 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
       await scheduleSweeps(ctx, await store.read.communities.tenants());
       jobs.start();
     }
-    const app = await buildServer({ ctx, keyring, logger: log, timeouts: settings });
+    const app = await buildServer({ ctx, keyring, logger: log, timeouts: settings, maxRequestsInFlight: settings.maxRequestsInFlight });
     return {
       app,
       ctx,

@@ -22,6 +22,8 @@ export interface Settings {
   maxQueuedEvents: number;
   /** Milliseconds the oldest waiting event may have waited beyond which new event requests are refused 503. */
   maxQueueWaitMs: number;
+  /** Application requests worked on at once (per process) beyond which more are refused 503. */
+  maxRequestsInFlight: number;
 }
 
 export type SettingsOverrides = Partial<Settings>;
@@ -44,6 +46,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: SettingsOverride
     connectionTimeoutS: integer(env.LAUREL_CONNECTION_TIMEOUT_S, 120, 'LAUREL_CONNECTION_TIMEOUT_S'),
     maxQueuedEvents: integer(env.LAUREL_MAX_QUEUED_EVENTS, 5_000, 'LAUREL_MAX_QUEUED_EVENTS'),
     maxQueueWaitMs: integer(env.LAUREL_MAX_QUEUE_WAIT_MS, 2_000, 'LAUREL_MAX_QUEUE_WAIT_MS'),
+    maxRequestsInFlight: integer(env.LAUREL_MAX_REQUESTS_IN_FLIGHT, 500, 'LAUREL_MAX_REQUESTS_IN_FLIGHT'),
     ...defined,
   };
 }

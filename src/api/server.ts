@@ -10,6 +10,7 @@ import type { EngineContext } from '../engine/context.js';
 import { requireKey } from './auth.js';
 import { RateLimiter } from '../engine/rate-limiter.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import { inFlightBound } from './in-flight.js';
 import { rateLimitHook } from './rate-limits.js';
 import { achievementRoutes } from './routes/achievements.js';
 import { adminAchievementRoutes } from './routes/admin-achievements.js';
@@ -33,6 +34,8 @@ export interface ServerOptions {
   logger?: FastifyServerOptions['loggerInstance'];
   version?: string;
   timeouts?: Timeouts;
+  /** Application requests worked on at once beyond which more are refused 503 (0 or absent: no bound). */
+  maxRequestsInFlight?: number;
 }
 
 /** Seconds; 0 switches a time-out off. */
@@ -100,6 +103,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(staticFileRoutes, { ctx });
   await app.register(
     async (v1) => {
+      v1.addHook('onRequest', inFlightBound(options.maxRequestsInFlight ?? 0));
       v1.addHook('onRequest', requireKey(keyring, 'application'));
       v1.addHook('preValidation', rateLimitHook(new RateLimiter(ctx)));
       await v1.register(eventRoutes, { ctx });
