@@ -7,8 +7,8 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { Settings } from '../config.js';
 import type { Keyring } from '../engine/api-keys.js';
 import type { EngineContext } from '../engine/context.js';
-import { requireKey } from './auth.js';
 import { RateLimiter } from '../engine/rate-limiter.js';
+import { requireKey } from './auth.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { inFlightBound } from './in-flight.js';
 import { rateLimitHook } from './rate-limits.js';
