@@ -59,13 +59,13 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
     const keyring = new Keyring(store.read, clock, { key: settings.masterKey, tenant: DEFAULT_TENANT }, store);
     const jobs = new JobRunner(store, clock, log);
     const badges = new BadgeFiles(settings.dataDir);
-    const ctx: EngineContext = { store, clock, log, config: new CommunityConfigCache(log), keyring, jobs, badges };
+    const ctx: EngineContext = { store, clock, log, config: new CommunityConfigCache(log), keyring, jobs, badges, ingestBounds: { maxQueuedEvents: settings.maxQueuedEvents, maxQueueWaitMs: settings.maxQueueWaitMs } };
     registerJobs(ctx);
     if (options.startJobs !== false) {
       await scheduleSweeps(ctx, await store.read.communities.tenants());
       jobs.start();
     }
-    const app = await buildServer({ ctx, keyring, logger: log });
+    const app = await buildServer({ ctx, keyring, logger: log, timeouts: settings, maxRequestsInFlight: settings.maxRequestsInFlight });
     return {
       app,
       ctx,

@@ -12,6 +12,20 @@ export interface Settings {
   databaseWaitS: number;
   masterKey: string | undefined;
   logLevel: string;
+  /** Seconds a request (headers and body) may take to arrive before it is answered 408; 0 is no limit. */
+  requestTimeoutS: number;
+  /** Seconds the headers may take to arrive; 0 is no limit. */
+  headersTimeoutS: number;
+  /** Seconds an idle keep-alive connection is kept open. */
+  keepAliveTimeoutS: number;
+  /** Seconds a connection may be silent both ways (a client that stops reading) before it is closed; 0 is no limit. */
+  connectionTimeoutS: number;
+  /** Events waiting to be committed (per process) beyond which new event requests are refused 503. */
+  maxQueuedEvents: number;
+  /** Milliseconds the oldest waiting event may have waited beyond which new event requests are refused 503. */
+  maxQueueWaitMs: number;
+  /** Application requests worked on at once (per process) beyond which more are refused 503. */
+  maxRequestsInFlight: number;
 }
 
 export type SettingsOverrides = Partial<Settings>;
@@ -28,6 +42,14 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: SettingsOverride
     databaseWaitS: integer(env.LAUREL_DATABASE_WAIT_S, 30, 'LAUREL_DATABASE_WAIT_S'),
     masterKey: env.LAUREL_MASTER_KEY || undefined,
     logLevel: env.LAUREL_LOG_LEVEL || 'info',
+    requestTimeoutS: integer(env.LAUREL_REQUEST_TIMEOUT_S, 30, 'LAUREL_REQUEST_TIMEOUT_S'),
+    headersTimeoutS: integer(env.LAUREL_HEADERS_TIMEOUT_S, 10, 'LAUREL_HEADERS_TIMEOUT_S'),
+    // Longer than the 60 s idle time-out of common load balancers, so they close first.
+    keepAliveTimeoutS: integer(env.LAUREL_KEEP_ALIVE_TIMEOUT_S, 72, 'LAUREL_KEEP_ALIVE_TIMEOUT_S'),
+    connectionTimeoutS: integer(env.LAUREL_CONNECTION_TIMEOUT_S, 120, 'LAUREL_CONNECTION_TIMEOUT_S'),
+    maxQueuedEvents: integer(env.LAUREL_MAX_QUEUED_EVENTS, 5_000, 'LAUREL_MAX_QUEUED_EVENTS'),
+    maxQueueWaitMs: integer(env.LAUREL_MAX_QUEUE_WAIT_MS, 2_000, 'LAUREL_MAX_QUEUE_WAIT_MS'),
+    maxRequestsInFlight: integer(env.LAUREL_MAX_REQUESTS_IN_FLIGHT, 500, 'LAUREL_MAX_REQUESTS_IN_FLIGHT'),
     ...defined,
   };
 }

@@ -14,6 +14,8 @@ export interface LoadSpec {
   headers: Record<string, string>;
   /** Path and body of each request. */
   next: () => { path: string; body?: string };
+  /** Seconds before autocannon gives up on a response (default 30). */
+  timeoutS?: number;
 }
 
 export interface LoadResult {
@@ -23,6 +25,8 @@ export interface LoadResult {
   /** Successful (2xx) requests per second. */
   rps: number;
   latencyMs: { mean: number; p50: number; p90: number; p99: number; max: number };
+  /** The same over every answer, refusals (429, 503) included. */
+  allLatencyMs: { p50: number; p99: number; max: number };
   non2xx: number;
   errors: number;
   timeouts: number;
@@ -38,6 +42,7 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 export async function load(spec: LoadSpec): Promise<LoadResult> {
   const latencies: number[] = [];
+  const all: number[] = [];
   const statusCodes: Record<string, number> = {};
   // Without a callback autocannon returns its instance (an EventEmitter) made thenable.
   const instance = autocannon({
@@ -48,7 +53,7 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
     ...(spec.amount === undefined ? {} : { amount: spec.amount }),
     method: spec.method,
     headers: spec.headers,
-    timeout: 30,
+    timeout: spec.timeoutS ?? 30,
     requests: [
       {
         method: spec.method,
@@ -60,11 +65,13 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
     ],
   }) as unknown as autocannon.Instance & Promise<autocannon.Result>;
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+    all.push(responseTime);
     if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
     else statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
   });
   const result = await instance;
   latencies.sort((a, b) => a - b);
+  all.sort((a, b) => a - b);
   const ok = latencies.length;
   return {
     connections: spec.connections,
@@ -78,6 +85,7 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
       p99: percentile(latencies, 99),
       max: latencies.at(-1) ?? NaN,
     },
+    allLatencyMs: { p50: percentile(all, 50), p99: percentile(all, 99), max: all.at(-1) ?? NaN },
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,

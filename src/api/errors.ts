@@ -28,7 +28,7 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: string; message?: s
 export function errorHandler(error: FastifyError | LaurelError, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof LaurelError) {
     const retryAfter = error.details?.retryAfter;
-    if (error.kind === 'unavailable' && typeof retryAfter === 'number' && !reply.hasHeader('retry-after')) void reply.header('retry-after', String(retryAfter));
+    if (typeof retryAfter === 'number' && !reply.hasHeader('retry-after')) void reply.header('retry-after', String(retryAfter));
     void reply.status(STATUS[error.kind]).send({
       error: error.message,
       code: error.code,

@@ -4,10 +4,14 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Settings } from '../config.js';
 import type { Keyring } from '../engine/api-keys.js';
 import type { EngineContext } from '../engine/context.js';
+import { RateLimiter } from '../engine/rate-limiter.js';
 import { requireKey } from './auth.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import { inFlightBound } from './in-flight.js';
+import { rateLimitHook } from './rate-limits.js';
 import { achievementRoutes } from './routes/achievements.js';
 import { adminAchievementRoutes } from './routes/admin-achievements.js';
 import { adminBadgeRoutes } from './routes/admin-badges.js';
@@ -29,6 +33,31 @@ export interface ServerOptions {
   keyring: Keyring;
   logger?: FastifyServerOptions['loggerInstance'];
   version?: string;
+  timeouts?: Timeouts;
+  /** Application requests worked on at once beyond which more are refused 503 (0 or absent: no bound). */
+  maxRequestsInFlight?: number;
+}
+
+/** Seconds; 0 switches a time-out off. */
+export type Timeouts = Pick<Settings, 'requestTimeoutS' | 'headersTimeoutS' | 'keepAliveTimeoutS' | 'connectionTimeoutS'>;
+
+/**
+ * How long a client may take: a slow or stalled body would otherwise hold its connection (and its
+ * memory) for as long as the client likes.
+ */
+function timeoutOptions(t: Timeouts) {
+  const ms = (s: number) => s * 1000;
+  return {
+    requestTimeout: ms(t.requestTimeoutS),
+    connectionTimeout: ms(t.connectionTimeoutS),
+    keepAliveTimeout: ms(t.keepAliveTimeoutS),
+    http: {
+      // Node refuses a headers time-out longer than the request's.
+      headersTimeout: ms(t.requestTimeoutS > 0 ? Math.min(t.headersTimeoutS, t.requestTimeoutS) : t.headersTimeoutS),
+      // Node checks the two time-outs above on this interval (30 s by default), so they hold to about a second.
+      connectionsCheckingInterval: 1_000,
+    },
+  };
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -39,6 +68,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // One log line per request only when debugging; at info level they would drown everything else.
     logController: new LogController({ disableRequestLogging: (request) => !['debug', 'trace'].includes(request.log.level) }),
     bodyLimit: 5 * 1024 * 1024,
+    ...(options.timeouts ? timeoutOptions(options.timeouts) : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
@@ -73,7 +103,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(staticFileRoutes, { ctx });
   await app.register(
     async (v1) => {
+      v1.addHook('onRequest', inFlightBound(options.maxRequestsInFlight ?? 0));
       v1.addHook('onRequest', requireKey(keyring, 'application'));
+      v1.addHook('preValidation', rateLimitHook(new RateLimiter(ctx)));
       await v1.register(eventRoutes, { ctx });
       await v1.register(achievementRoutes, { ctx });
       await v1.register(userRoutes, { ctx });

@@ -7,14 +7,39 @@ export interface CommunitySettings {
   weekStart: number;
   /** Events older than this many days are refused. */
   lateEventHorizonDays: number;
+  /** What each API key of the community may send; null means no limit. */
+  rateLimits: RateLimits;
 }
+
+export interface RateLimits {
+  /** Events per second and key (each event of a batch counts; other /v1 changes count one each). */
+  eventsPerSecond: number | null;
+  /** GET requests under /v1 per second and key. */
+  readsPerSecond: number | null;
+}
+
+export const NO_RATE_LIMITS: RateLimits = { eventsPerSecond: null, readsPerSecond: null };
 
 export const DEFAULT_SETTINGS: CommunitySettings = {
   strictMetrics: false,
   achievementsEnabled: true,
   weekStart: 1,
   lateEventHorizonDays: 30,
+  rateLimits: NO_RATE_LIMITS,
 };
+
+/** A change to the settings: absent fields stay as they are; `rateLimits: null` lifts both limits. */
+export type SettingsPatch = Partial<Omit<CommunitySettings, 'rateLimits'>> & { rateLimits?: Partial<RateLimits> | null };
+
+export function patchSettings(current: CommunitySettings, patch: SettingsPatch): CommunitySettings {
+  const { rateLimits, ...rest } = patch;
+  return {
+    ...current,
+    ...rest,
+    // One limit can change without restating the other.
+    rateLimits: rateLimits === null ? NO_RATE_LIMITS : { ...NO_RATE_LIMITS, ...current.rateLimits, ...rateLimits },
+  };
+}
 
 export interface Community {
   id: string;

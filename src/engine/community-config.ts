@@ -36,8 +36,24 @@ export interface CommunityConfig {
 
 export class CommunityConfigCache {
   private readonly cached = new Map<string, CommunityConfig>();
+  /** When `recent` last asked the database for each community's version. */
+  private readonly checkedAt = new Map<string, number>();
 
   constructor(private readonly log: Logger) {}
+
+  /**
+   * The configuration as last seen, if `recent` checked it less than `maxAgeMs` before `now`; else
+   * as `get` finds it. For checks on every request (rate limits) that can act on a view a moment
+   * old rather than ask the database each time.
+   */
+  async recent(repos: Repositories, tenant: Tenant, now: number, maxAgeMs: number): Promise<CommunityConfig> {
+    const hit = this.cached.get(tenant.communityId);
+    const at = this.checkedAt.get(tenant.communityId);
+    if (hit && at !== undefined && now - at < maxAgeMs) return hit;
+    const fresh = await this.get(repos, tenant);
+    this.checkedAt.set(tenant.communityId, now);
+    return fresh;
+  }
 
   /** The community's configuration as of `repos`' view of the database. */
   async get(repos: Repositories, tenant: Tenant): Promise<CommunityConfig> {

@@ -20,4 +20,6 @@ export interface EngineContext {
   keyring?: Keyring;
   /** Present in a server: where uploaded badge images are kept. */
   badges?: BadgeFiles;
+  /** Present in a server: how far events may queue for their commit before event requests are refused (503). */
+  ingestBounds?: { maxQueuedEvents: number; maxQueueWaitMs: number };
 }

@@ -10,7 +10,13 @@
  * Each request keeps its own answer. The commit settles each request: one it can tell is bad up
  * front is refused alone while the rest commit. If a grouped transaction fails anyway, its requests
  * run again one by one, so everyone's outcome is what it would have been alone.
+ *
+ * The queue is bounded: when too many units wait, or the oldest has waited too long (the database
+ * is not keeping up, however many units that is on this machine), a new request is refused at once
+ * (503 overloaded, retry in a second) instead of waiting its turn behind them, so the requests that
+ * are accepted keep a bounded latency however many clients ask.
  */
+import { unavailable } from '../domain/errors.js';
 
 export type Settled<O> = { ok: true; value: O } | { ok: false; error: unknown };
 
@@ -25,11 +31,24 @@ export interface GroupCommitOptions<I, O> {
    * log flush, the next is formed and sent.
    */
   concurrency?: number;
+  /**
+   * The most units that may wait, over all lanes, beyond which a request is refused (one arriving
+   * when nothing waits is always taken, however large). Unbounded when absent.
+   */
+  maxQueued?: number;
+  /** The longest the oldest waiting request may have waited, in ms, beyond which a request is refused. */
+  maxWaitMs?: number;
+  /** The clock `maxWaitMs` is measured on. */
+  now?: () => number;
 }
+
+/** What a refused request is told: the queue drains within about a second. */
+const RETRY_AFTER_S = 1;
 
 interface Waiting<I, O> {
   input: I;
   size: number;
+  queuedAt: number;
   resolve: (output: O) => void;
   reject: (error: unknown) => void;
 }
@@ -42,20 +61,39 @@ interface Lane<I, O> {
 
 export class GroupCommit<I, O> {
   private readonly lanes = new Map<string, Lane<I, O>>();
+  /** Units waiting in every lane's queue (not yet in a group). */
+  private queued = 0;
 
   constructor(private readonly options: GroupCommitOptions<I, O>) {}
 
   /** Queues a request on its lane (requests only group with others of the same lane). */
   submit(lane: string, input: I, size: number): Promise<O> {
+    const now = this.options.now?.() ?? 0;
+    const overload = this.overload(size, now);
+    if (overload) return Promise.reject(unavailable('overloaded', `${overload}; retry in ${RETRY_AFTER_S} s`, { retryAfter: RETRY_AFTER_S }));
+    this.queued += size;
     let l = this.lanes.get(lane);
     if (!l) this.lanes.set(lane, (l = { queue: [], running: 0 }));
-    const done = new Promise<O>((resolve, reject) => (l as Lane<I, O>).queue.push({ input, size, resolve, reject }));
+    const done = new Promise<O>((resolve, reject) => (l as Lane<I, O>).queue.push({ input, size, queuedAt: now, resolve, reject }));
     if (l.running < (this.options.concurrency ?? 1)) {
       l.running += 1;
       const started = l;
       setImmediate(() => void this.drain(lane, started));
     }
     return done;
+  }
+
+  /** Why a request of `size` units must be refused now, or null (a request finding nothing waiting is always taken). */
+  private overload(size: number, now: number): string | null {
+    if (this.queued === 0) return null;
+    const { maxQueued, maxWaitMs } = this.options;
+    if (maxQueued !== undefined && this.queued + size > maxQueued) return `Too many events are waiting to be saved (${this.queued})`;
+    if (maxWaitMs !== undefined) {
+      let oldest = now;
+      for (const lane of this.lanes.values()) oldest = Math.min(oldest, lane.queue[0]?.queuedAt ?? now);
+      if (now - oldest > maxWaitMs) return `Events are waiting more than ${maxWaitMs} ms to be saved`;
+    }
+    return null;
   }
 
   private async drain(key: string, lane: Lane<I, O>): Promise<void> {
@@ -81,6 +119,7 @@ export class GroupCommit<I, O> {
       size += next.size;
       group.push(next);
     }
+    this.queued -= size;
     return group;
   }
 

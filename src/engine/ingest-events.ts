@@ -28,7 +28,7 @@ import type { EngineContext } from './context.js';
 import { timeOrderedId } from './ids.js';
 import { metricProblem, resolveMetrics } from './resolve-metrics.js';
 import { withRetry } from './retry.js';
-import { GroupCommit, type Settled } from './group-commit.js';
+import { GroupCommit, type GroupCommitOptions, type Settled } from './group-commit.js';
 import { LeaderboardTracker } from './leaderboard-tracker.js';
 import { NO_STREAK, streakView, type EventLeaderboardView, type StreakView } from './presenters.js';
 import { UnlockRecorder, type PointsChangeView, type UnlockView } from './unlock-recorder.js';
@@ -116,11 +116,22 @@ function queueOf(ctx: EngineContext): GroupCommit<IngestRequest, EventOutcome[]>
     queue = new GroupCommit<IngestRequest, EventOutcome[]>({
       maxSize: MAX_BATCH,
       concurrency: ctx.store.dialect === 'postgres' ? POSTGRES_GROUPS_IN_FLIGHT : 1,
+      ...bounds(ctx),
       commit: (requests) => withRetry(() => ctx.store.transaction((tx) => applyRequests(ctx, tx, requests))),
     });
     queues.set(ctx, queue);
   }
   return queue;
+}
+
+/** The queue's bounds from the server's settings (0 switches one off); none outside a server. */
+function bounds(ctx: EngineContext): Pick<GroupCommitOptions<IngestRequest, EventOutcome[]>, 'maxQueued' | 'maxWaitMs' | 'now'> {
+  const b = ctx.ingestBounds;
+  if (!b) return {};
+  return {
+    ...(b.maxQueuedEvents > 0 ? { maxQueued: b.maxQueuedEvents } : {}),
+    ...(b.maxQueueWaitMs > 0 ? { maxWaitMs: b.maxQueueWaitMs, now: () => ctx.clock.now() } : {}),
+  };
 }
 
 function prepare(input: EventInput, now: number, index: number | null): PreparedEvent {

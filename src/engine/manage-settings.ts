@@ -1,5 +1,5 @@
 /** Community settings. */
-import type { CommunitySettings } from '../domain/community.js';
+import { patchSettings, type CommunitySettings, type SettingsPatch } from '../domain/community.js';
 import type { Tenant } from '../store/tenant.js';
 import type { EngineContext } from './context.js';
 
@@ -10,12 +10,12 @@ export async function getSettings(ctx: EngineContext, tenant: Tenant): Promise<C
 export async function updateSettings(
   ctx: EngineContext,
   tenant: Tenant,
-  patch: Partial<CommunitySettings>,
+  patch: SettingsPatch,
 ): Promise<CommunitySettings> {
   return ctx.store.transaction(async (tx) => {
     const community = await tx.communities.get(tenant.communityId);
     if (!community) throw new Error(`Community ${tenant.communityId} does not exist`);
-    const settings = { ...community.settings, ...patch };
+    const settings = patchSettings(community.settings, patch);
     await tx.communities.saveSettings(tenant.communityId, settings);
     return settings;
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { LaurelError } from '../../src/domain/errors.js';
 import { GroupCommit } from '../../src/engine/group-commit.js';
 
 /**
@@ -81,5 +82,57 @@ describe('group commit', () => {
     expect(await arrivals(three.queue)).toEqual(['done 1', 'done 2', 'done 3', 'done 4']);
     expect(three.inFlight.most).toBe(3);
     expect(three.groups).toEqual([[1], [2], [3], [4]]);
+  });
+
+  it('refuses a request at once when too many units wait, and commits everything it accepted', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const groups: number[][] = [];
+    const queue = new GroupCommit<number, string>({
+      maxSize: 100,
+      maxQueued: 3,
+      commit: async (inputs) => {
+        groups.push([...inputs]);
+        await gate;
+        return inputs.map((i) => ({ ok: true, value: `done ${i}` }));
+      },
+    });
+    const committing = queue.submit('a', 1, 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const waiting = [queue.submit('a', 2, 1), queue.submit('b', 3, 2)];
+    const refused = await Promise.allSettled([queue.submit('a', 4, 1), queue.submit('b', 5, 5)]);
+    expect(refused.map((r) => r.status === 'rejected' && (r.reason as LaurelError).code)).toEqual(['overloaded', 'overloaded']);
+    expect((refused[0] as PromiseRejectedResult).reason).toMatchObject({ kind: 'unavailable', details: { retryAfter: 1 } });
+    release();
+    expect(await Promise.all([committing, ...waiting])).toEqual(['done 1', 'done 2', 'done 3']);
+    // Once the queue has drained, a request larger than the bound is taken alone.
+    expect(await queue.submit('a', 6, 50)).toBe('done 6');
+    expect(groups).toEqual([[1], [2], [3], [6]]);
+  });
+
+  it('refuses a request at once when the oldest waiting one has waited too long', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let now = 0;
+    const queue = new GroupCommit<number, string>({
+      maxSize: 100,
+      maxWaitMs: 2_000,
+      now: () => now,
+      commit: async (inputs) => {
+        await gate;
+        return inputs.map((i) => ({ ok: true, value: `done ${i}` }));
+      },
+    });
+    const committing = queue.submit('a', 1, 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const waiting = [queue.submit('a', 2, 1)];
+    now = 2_000;
+    waiting.push(queue.submit('b', 3, 1));
+    now = 2_001;
+    await expect(queue.submit('b', 4, 1)).rejects.toMatchObject({ code: 'overloaded', details: { retryAfter: 1 } });
+    release();
+    expect(await Promise.all([committing, ...waiting])).toEqual(['done 1', 'done 2', 'done 3']);
+    now = 60_000;
+    expect(await queue.submit('a', 5, 1)).toBe('done 5');
   });
 });

@@ -3,6 +3,8 @@ import { Key, Nullable } from './common.js';
 
 const strict = { additionalProperties: false } as const;
 
+const perSecond = (description: string) => Type.Integer({ minimum: 1, maximum: 1_000_000, description });
+
 const wording = {
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   unit: Type.Optional(Nullable(Type.String({ maxLength: 100, description: 'Plural noun for condition texts, e.g. "words"' }))),
@@ -76,6 +78,17 @@ export const SettingsBody = Type.Object(
     achievementsEnabled: Type.Optional(Type.Boolean()),
     weekStart: Type.Optional(Type.Integer({ minimum: 1, maximum: 7, description: 'First day of the week: 1 Monday … 7 Sunday' })),
     lateEventHorizonDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650, description: 'Events older than this are refused' })),
+    rateLimits: Type.Optional(
+      Nullable(
+        Type.Object(
+          {
+            eventsPerSecond: Type.Optional(Nullable(perSecond('Events per second and API key; each event of a batch counts (null: no limit)'))),
+            readsPerSecond: Type.Optional(Nullable(perSecond('GET requests under /v1 per second and API key (null: no limit)'))),
+          },
+          { ...strict, description: 'Per-key rate limits; null lifts both' },
+        ),
+      ),
+    ),
   },
   strict,
 );

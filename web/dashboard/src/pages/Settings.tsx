@@ -254,7 +254,11 @@ interface Settings {
   achievementsEnabled: boolean;
   weekStart: number;
   lateEventHorizonDays: number;
+  rateLimits: { eventsPerSecond: number | null; readsPerSecond: number | null };
 }
+
+/** A rate limit as typed: empty is no limit. */
+const perSecond = (v: string | number) => (v === '' ? null : Number(v));
 
 function Community() {
   const settings = useApiData(() => api.get<Settings>('/admin/v1/settings'), []);
@@ -275,7 +279,7 @@ function Community() {
     <Panel title="Community" description="How this community's events and achievements behave.">
       <form onSubmit={save.submit} noValidate>
         <Stack maw={560}>
-          <FormError error={save.error} placed={['weekStart', 'lateEventHorizonDays']} />
+          <FormError error={save.error} placed={['weekStart', 'lateEventHorizonDays', 'rateLimits.eventsPerSecond', 'rateLimits.readsPerSecond']} />
           <Switch
             label="Achievements enabled"
             description="When off, events are still recorded but nothing unlocks."
@@ -309,6 +313,28 @@ function Community() {
             error={save.fieldError('lateEventHorizonDays')}
             w={220}
           />
+          <Group align="flex-start">
+            <NumberInput
+              label="Events per second, per API key"
+              description="Each event of a batch counts. Empty: no limit."
+              min={1}
+              allowDecimal={false}
+              value={form.rateLimits.eventsPerSecond ?? ''}
+              onChange={(v) => setForm({ ...form, rateLimits: { ...form.rateLimits, eventsPerSecond: perSecond(v) } })}
+              error={save.fieldError('rateLimits.eventsPerSecond')}
+              w={220}
+            />
+            <NumberInput
+              label="Reads per second, per API key"
+              description="GET requests. Empty: no limit."
+              min={1}
+              allowDecimal={false}
+              value={form.rateLimits.readsPerSecond ?? ''}
+              onChange={(v) => setForm({ ...form, rateLimits: { ...form.rateLimits, readsPerSecond: perSecond(v) } })}
+              error={save.fieldError('rateLimits.readsPerSecond')}
+              w={220}
+            />
+          </Group>
           <Group>
             <Button type="submit" loading={save.busy}>
               Save settings
