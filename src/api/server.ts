@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { USER_ID_MAX_LENGTH } from '../domain/user.js';
 import type { Keyring } from '../engine/api-keys.js';
 import type { EngineContext } from '../engine/context.js';
 import { requireKey } from './auth.js';
@@ -39,6 +40,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // One log line per request only when debugging; at info level they would drown everything else.
     logController: new LogController({ disableRequestLogging: (request) => !['debug', 'trace'].includes(request.log.level) }),
     bodyLimit: 5 * 1024 * 1024,
+    // A path parameter as long as the longest id (in UTF-16 units, as the router counts, after
+    // decoding): every id a body can create can be read back; the schemas then name the limit.
+    routerOptions: { maxParamLength: 2 * USER_ID_MAX_LENGTH },
+    frameworkErrors: errorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);

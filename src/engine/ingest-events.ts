@@ -11,7 +11,7 @@ import { applyEvent, userCreationFirings, type TriggerFiring, type UnlockDecisio
 import type { Metric } from '../domain/metric.js';
 import { streakPeriod, type StreakDefinition } from '../domain/streaks.js';
 import type { Locale } from '../domain/locale.js';
-import { addValues } from '../domain/values.js';
+import { addValues, checkedTotal, roundValue, valueRangeError, withinValueRange } from '../domain/values.js';
 import { mergeUser, validateUserInput, type User, type UserInput } from '../domain/user.js';
 import {
   IngestRepository,
@@ -127,7 +127,7 @@ function prepare(input: EventInput, now: number, index: number | null): Prepared
   const at = index === null ? '' : `events[${index}]`;
   try {
     validateUserInput(input.user, 'user');
-    if (!Number.isFinite(input.value)) throw invalid('invalid_value', 'value must be a finite number', 'value');
+    if (!withinValueRange(input.value)) throw valueRangeError('value', input.value);
     let occurredAt = now;
     if (input.timestamp !== undefined) {
       const parsed = DateTime.fromISO(input.timestamp, { zone: 'utc' });
@@ -139,7 +139,7 @@ function prepare(input: EventInput, now: number, index: number | null): Prepared
         throw invalid('timestamp_in_future', `timestamp ${input.timestamp} is in the future`, 'timestamp');
       }
     }
-    return { ...input, occurredAt, at, index };
+    return { ...input, value: roundValue(input.value), occurredAt, at, index };
   } catch (error) {
     throw error instanceof LaurelError && index !== null ? error.within(at, { index }) : error;
   }
@@ -299,6 +299,7 @@ async function apply(
       occurredAt: e.occurredAt,
       day,
     });
+    checkRunningAmounts(e, effect, state);
     newEvents.push({
       id: eventId,
       user_id: userId,
@@ -324,7 +325,7 @@ async function apply(
     const firings = isNew ? [...userCreationFirings(rules, state.attributes, now), ...effect.firings] : effect.firings;
     const leaderboards: Record<string, EventLeaderboardView> = {};
     if (effect.unlocks.length > 0 || firings.length > 0) {
-      payments.push({ userId, eventId, unlocks: effect.unlocks, firings, achievements, points, leaderboards, attributes: state.attributes, day });
+      payments.push({ event: e, userId, eventId, unlocks: effect.unlocks, firings, achievements, points, leaderboards, attributes: state.attributes, day });
     }
     if (tracker.active) {
       tracker.onMetric(userId, state.attributes, metric.id, day, e.value, leaderboards);
@@ -385,6 +386,7 @@ async function apply(
 
 /** What one event unlocked and fired, to be paid once the batch's balances are read. */
 interface Payment {
+  event: PreparedEvent;
   userId: string;
   eventId: string;
   unlocks: readonly UnlockDecision[];
@@ -407,13 +409,36 @@ async function pay(tx: Repositories, tenant: Tenant, config: CommunityConfig, re
   for (const p of payments) {
     let userPoints = balances.get(p.userId);
     if (!userPoints) balances.set(p.userId, (userPoints = new Map()));
-    for (const unlock of p.unlocks) p.achievements.push(recorder.record(p.userId, unlock, p.eventId, userPoints, p.points));
-    for (const firing of p.firings) recorder.recordFiring(p.userId, firing, p.eventId, userPoints, p.points);
+    try {
+      for (const unlock of p.unlocks) p.achievements.push(recorder.record(p.userId, unlock, p.eventId, userPoints, p.points));
+      for (const firing of p.firings) recorder.recordFiring(p.userId, firing, p.eventId, userPoints, p.points);
+    } catch (error) {
+      throw located(error, p.event);
+    }
     if (!tracker.active) continue;
     for (const [key, change] of Object.entries(p.points)) {
       tracker.onPoints(p.userId, p.attributes, (config.pointsSystemsByKey.get(key) as { id: string }).id, p.day, change.added, p.leaderboards);
     }
   }
+}
+
+/**
+ * Refuses the event that would take one of its user's running amounts (the metric's total, an
+ * achievement's own sum, a day's sum) out of range, before anything is written.
+ */
+function checkRunningAmounts(e: PreparedEvent, effect: ReturnType<typeof applyEvent>, state: UserWorkingState): void {
+  try {
+    checkedTotal(effect.tally.total, `user "${e.user.id}"'s total of ${e.metric}`, 'value');
+    for (const c of effect.counterDeltas) checkedTotal(state.counters.get(c.achievementId)?.total ?? 0, `user "${e.user.id}"'s progress on an achievement`, 'value');
+    for (const d of effect.dayDeltas) checkedTotal(state.days.get(d.seriesId)?.get(d.day)?.total ?? 0, `user "${e.user.id}"'s total of a day`, 'value');
+  } catch (error) {
+    throw located(error, e);
+  }
+}
+
+/** An error about one event, located in its batch. */
+function located(error: unknown, e: PreparedEvent): unknown {
+  return error instanceof LaurelError && e.index !== null ? error.within(e.at, { index: e.index }) : error;
 }
 
 function setIn(map: Map<string, Set<string>>, key: string): Set<string> {

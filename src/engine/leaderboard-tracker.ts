@@ -6,6 +6,7 @@
  */
 import type { DayNumber } from '../domain/calendar.js';
 import { runOf, type Leaderboard } from '../domain/leaderboards.js';
+import { checkedTotal } from '../domain/values.js';
 import { entryId, type EntryChange } from '../store/repositories/leaderboards.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
@@ -65,6 +66,8 @@ export class LeaderboardTracker {
     if (this.pending.size === 0) return;
     const all = [...this.pending.values()];
     const before = await tx.leaderboards.values(all.map((p) => p.change));
+    const valueOf = (p: Pending) => (p.change.absolute ? p.change.value : (before.get(entryId(p.change)) ?? 0) + p.change.value);
+    for (const p of all) checkedTotal(valueOf(p), `user "${p.change.userId}"'s value on leaderboard ${p.lb.key}`);
     const previousRanks = new Map<string, number | null>();
     for (const p of all) {
       const previous = before.get(entryId(p.change));
@@ -74,7 +77,7 @@ export class LeaderboardTracker {
     for (const p of all) {
       const id = entryId(p.change);
       const previousValue = before.get(id) ?? null;
-      const value = p.change.absolute ? p.change.value : (previousValue ?? 0) + p.change.value;
+      const value = valueOf(p);
       const rank = await tx.leaderboards.rankOf(p.change, value, p.lb.maxParticipants);
       const previousRank = previousRanks.get(id) ?? null;
       const threshold = await tx.leaderboards.threshold(p.change, p.lb.maxParticipants);

@@ -134,7 +134,7 @@ export class UnlockRecorder {
     const system = this.config.pointsSystemsById.get(systemId);
     if (!system) return 0;
     const before = userPoints.get(system.id) ?? 0;
-    const { total, added } = addPoints(before, amount, system.maxPoints);
+    const { total, added } = addPoints(before, amount, system.maxPoints, `the ${system.key} points balance of user "${userId}"`);
     if (added <= 0) return 0;
     userPoints.set(system.id, total);
     const pointsAwardId = timeOrderedId(this.now);
