@@ -4,6 +4,7 @@
  * changes are written back as deltas; the event, its totals, unlocks, points and idempotency
  * record commit together or not at all.
  */
+import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { LaurelError, invalid } from '../domain/errors.js';
 import { localDay } from '../domain/calendar.js';
@@ -18,6 +19,7 @@ import {
   type CounterDelta,
   type DayDelta,
   type IdempotencyRecord,
+  type StoredIdempotency,
   type StreakRewrite,
   type TotalDelta,
 } from '../store/repositories/ingest.js';
@@ -74,6 +76,8 @@ interface PreparedEvent extends EventInput {
   index: number | null;
   /** Where this event sits in the request, for error fields ("events[3]"), or '' for a single one. */
   at: string;
+  /** What the event says, hashed: an idempotency key may only be repeated with the same content. */
+  fingerprint: string;
 }
 
 const field = (at: string, name: string) => (at ? `${at}.${name}` : name);
@@ -139,7 +143,7 @@ function prepare(input: EventInput, now: number, index: number | null): Prepared
         throw invalid('timestamp_in_future', `timestamp ${input.timestamp} is in the future`, 'timestamp');
       }
     }
-    return { ...input, value: roundValue(input.value), occurredAt, at, index };
+    return { ...input, value: roundValue(input.value), occurredAt, at, index, fingerprint: fingerprintOf(input) };
   } catch (error) {
     throw error instanceof LaurelError && index !== null ? error.within(at, { index }) : error;
   }
@@ -262,7 +266,7 @@ async function apply(
   const days = new Map<string, DayDelta>();
   const streakRewrites = new Map<string, StreakRewrite>();
   const keyedResponses: { record: IdempotencyRecord; response: EventResponse }[] = [];
-  const answered = new Map<string, EventResponse>();
+  const answered = new Map<string, StoredAnswer>();
   const changedUsers = new Map<string, User>();
   const outcomes: EventOutcome[] = [];
   const newEvents = [];
@@ -275,7 +279,8 @@ async function apply(
     if (idemKey !== null) {
       const earlier = answered.get(idemKey) ?? parseStored(stored.get(idemKey));
       if (earlier) {
-        outcomes.push({ status: 'replayed', response: { ...earlier, idempotentReplayed: true } });
+        if (earlier.fingerprint !== null && earlier.fingerprint !== e.fingerprint) throw keyReused(e);
+        outcomes.push({ status: 'replayed', response: { ...earlier.response, idempotentReplayed: true } });
         continue;
       }
     }
@@ -353,8 +358,11 @@ async function apply(
       ...(e.idempotencyKey === undefined ? {} : { idempotencyKey: e.idempotencyKey }),
     };
     if (idemKey !== null && e.idempotencyKey !== undefined) {
-      answered.set(idemKey, response);
-      keyedResponses.push({ record: { userId, metricId: metric.id, key: e.idempotencyKey, eventId, response: '', createdAt: now }, response });
+      answered.set(idemKey, { response, fingerprint: e.fingerprint });
+      keyedResponses.push({
+        record: { userId, metricId: metric.id, key: e.idempotencyKey, eventId, response: '', createdAt: now, fingerprint: e.fingerprint },
+        response,
+      });
     }
     outcomes.push({ status: 'created', response });
   }
@@ -453,8 +461,39 @@ function listed(map: ReadonlyMap<string, ReadonlySet<string>>): Map<string, stri
   return out;
 }
 
-function parseStored(json: string | undefined): EventResponse | undefined {
-  return json === undefined ? undefined : (JSON.parse(json) as EventResponse);
+interface StoredAnswer {
+  response: EventResponse;
+  fingerprint: string | null;
+}
+
+function parseStored(stored: StoredIdempotency | undefined): StoredAnswer | undefined {
+  return stored === undefined ? undefined : { response: JSON.parse(stored.response) as EventResponse, fingerprint: stored.fingerprint };
+}
+
+/** A hash of everything an event says but its idempotency key, the same whatever order its fields came in. */
+function fingerprintOf(input: EventInput): string {
+  const { idempotencyKey: _key, ...content } = input;
+  return createHash('sha256').update(canonicalJson(content)).digest('base64url');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Stripe's rule: a key names one request; sending it again with other content is a client bug. */
+function keyReused(e: PreparedEvent): LaurelError {
+  const error = new LaurelError(
+    'invalid',
+    'idempotency_key_reused',
+    `Idempotency key "${e.idempotencyKey}" was already used for an event with different content; use a new key for a new event`,
+    e.index === null ? 'Idempotency-Key' : 'idempotencyKey',
+  );
+  return e.index === null ? error : error.within(e.at, { index: e.index });
 }
 
 function addTotal(totals: Map<string, TotalDelta>, userId: string, metricId: string, value: number, at: number): void {
