@@ -297,14 +297,17 @@ async function apply(
     const today = localDay(now, state.tz);
     const primaryBefore = primary ? streakView(primary, state.streaks.get(primary.id)?.at(-1) ?? null, today, settings.weekStart).length : 0;
     const eventId = timeOrderedId(now);
-    const effect = applyEvent(rules, evaluation, state, {
-      metricId: metric.id,
-      value: e.value,
-      attributes: e.attributes ?? null,
-      occurredAt: e.occurredAt,
-      day,
+    const effect = checked(e, () => {
+      const applied = applyEvent(rules, evaluation, state, {
+        metricId: metric.id,
+        value: e.value,
+        attributes: e.attributes ?? null,
+        occurredAt: e.occurredAt,
+        day,
+      });
+      checkRunningAmounts(e, applied, state);
+      return applied;
     });
-    checkRunningAmounts(e, effect, state);
     newEvents.push({
       id: eventId,
       user_id: userId,
@@ -417,12 +420,10 @@ async function pay(tx: Repositories, tenant: Tenant, config: CommunityConfig, re
   for (const p of payments) {
     let userPoints = balances.get(p.userId);
     if (!userPoints) balances.set(p.userId, (userPoints = new Map()));
-    try {
+    checked(p.event, () => {
       for (const unlock of p.unlocks) p.achievements.push(recorder.record(p.userId, unlock, p.eventId, userPoints, p.points));
       for (const firing of p.firings) recorder.recordFiring(p.userId, firing, p.eventId, userPoints, p.points);
-    } catch (error) {
-      throw located(error, p.event);
-    }
+    });
     if (!tracker.active) continue;
     for (const [key, change] of Object.entries(p.points)) {
       tracker.onPoints(p.userId, p.attributes, (config.pointsSystemsByKey.get(key) as { id: string }).id, p.day, change.added, p.leaderboards);
@@ -435,18 +436,18 @@ async function pay(tx: Repositories, tenant: Tenant, config: CommunityConfig, re
  * achievement's own sum, a day's sum) out of range, before anything is written.
  */
 function checkRunningAmounts(e: PreparedEvent, effect: ReturnType<typeof applyEvent>, state: UserWorkingState): void {
-  try {
-    checkedTotal(effect.tally.total, `user "${e.user.id}"'s total of ${e.metric}`, 'value');
-    for (const c of effect.counterDeltas) checkedTotal(state.counters.get(c.achievementId)?.total ?? 0, `user "${e.user.id}"'s progress on an achievement`, 'value');
-    for (const d of effect.dayDeltas) checkedTotal(state.days.get(d.seriesId)?.get(d.day)?.total ?? 0, `user "${e.user.id}"'s total of a day`, 'value');
-  } catch (error) {
-    throw located(error, e);
-  }
+  checkedTotal(effect.tally.total, `user "${e.user.id}"'s total of ${e.metric}`, 'value');
+  for (const c of effect.counterDeltas) checkedTotal(state.counters.get(c.achievementId)?.total ?? 0, `user "${e.user.id}"'s progress on an achievement`, 'value');
+  for (const d of effect.dayDeltas) checkedTotal(state.days.get(d.seriesId)?.get(d.day)?.total ?? 0, `user "${e.user.id}"'s total of a day`, 'value');
 }
 
-/** An error about one event, located in its batch. */
-function located(error: unknown, e: PreparedEvent): unknown {
-  return error instanceof LaurelError && e.index !== null ? error.within(e.at, { index: e.index }) : error;
+/** Runs work for one event; the rules' refusals are located in its batch ("events[3].value"). */
+function checked<T>(e: PreparedEvent, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    throw error instanceof LaurelError && e.index !== null ? error.within(e.at, { index: e.index }) : error;
+  }
 }
 
 function setIn(map: Map<string, Set<string>>, key: string): Set<string> {
