@@ -91,6 +91,38 @@ describe.each(DIALECTS)('bad input (%s)', (dialect) => {
     });
   });
 
+  describe('work one request can cause', () => {
+    it('refuses an event that would complete a repeatable achievement more than 1,000 times at once', async () => {
+      await t.admin('POST', '/admin/v1/achievements', {
+        key: 'tiny',
+        name: 'Tiny',
+        criteria: { type: 'metric', metric: 'drops', threshold: 0.00000001 },
+        policies: { repeat: 'unlimited' },
+        status: 'active',
+      });
+      const many = await t.api('POST', '/v1/events', {
+        events: [{ metric: 'drops', user: { id: 'rain' }, value: 0.00000002 }, { metric: 'drops', user: { id: 'rain' }, value: 1000 }],
+      });
+      expect(many.status).toBe(422);
+      expect(many.body).toMatchObject({ code: 'too_many_completions', field: 'events[1].value', index: 1 });
+      const few = await t.api('POST', '/v1/metrics/drops/event', { user: { id: 'rain' }, value: 0.00001 });
+      expect(few.status).toBe(201);
+      expect(few.body.achievements).toHaveLength(1000);
+    });
+
+    it('keeps streak freezes to at most 1,000', async () => {
+      const reply = await t.admin('POST', '/admin/v1/streaks', {
+        key: 'frozen',
+        name: 'Frozen',
+        frequency: 'daily',
+        metrics: [{ metric: 'steps' }],
+        freezes: { initial: 1e9, autoEarnEveryDays: 0, max: 1e9 },
+      });
+      expect(reply.status).toBe(422);
+      expect(reply.body).toMatchObject({ code: 'invalid_freezes', field: 'freezes.initial' });
+    });
+  });
+
   describe('NUL characters', () => {
     it('refuses \\u0000 in a body string or key with 422 naming the field', async () => {
       const id = await t.api('POST', '/v1/metrics/steps/event', { user: { id: 'a\u0000b' }, value: 1 });
