@@ -4,6 +4,7 @@
  * records the day's movement, and puts rank, previous rank and threshold into the responses.
  * Within a batch, a user's events on one leaderboard all report the rank after the batch.
  */
+import { attributeOf } from '../domain/attribute-filter.js';
 import type { DayNumber } from '../domain/calendar.js';
 import { runOf, type Leaderboard } from '../domain/leaderboards.js';
 import { checkedTotal } from '../domain/values.js';
@@ -50,7 +51,7 @@ export class LeaderboardTracker {
   private add(lb: Leaderboard, userId: string, attributes: Record<string, string>, day: DayNumber, value: number, absolute: boolean, out: Record<string, EventLeaderboardView>): void {
     const run = lb.rankBy === 'streak' ? { start: lb.startDay, end: lb.endDay } : runOf(lb, day);
     if (!run) return;
-    const group = lb.breakdownAttribute === null ? '' : (attributes[lb.breakdownAttribute] ?? '');
+    const group = lb.breakdownAttribute === null ? '' : attributeOf(attributes, lb.breakdownAttribute);
     const key = { leaderboardId: lb.id, run: run.start, group, userId };
     const id = entryId(key);
     const existing = this.pending.get(id);

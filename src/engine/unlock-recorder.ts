@@ -155,7 +155,10 @@ export class UnlockRecorder {
     if (delta) delta.amount += added;
     else this.pointsDeltas.set(deltaKey, { userId, systemId: system.id, amount: added });
 
-    const change = (pointsOut[system.key] ??= { ...pointsSystemHeader(system), total: before, added: 0, awards: [] });
+    // Own properties only: a system keyed "toString" must not find Object.prototype's.
+    const change = Object.hasOwn(pointsOut, system.key)
+      ? (pointsOut[system.key] as PointsChangeView)
+      : (pointsOut[system.key] = { ...pointsSystemHeader(system), total: before, added: 0, awards: [] });
     const levelBefore = levelFor(system.levels, change.total - change.added);
     change.total = total;
     change.added += added;

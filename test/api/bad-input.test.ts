@@ -214,6 +214,32 @@ describe.each(DIALECTS)('bad input (%s)', (dialect) => {
       expect(metrics.body.map((m: { key: string }) => m.key)).not.toContain(' ');
     });
 
+    it('treats keys and attribute names like "toString" as any other', async () => {
+      await t.admin('POST', '/admin/v1/points-systems', { key: 'constructor', name: 'Odd points' });
+      await t.admin('POST', '/admin/v1/achievements', {
+        key: 'valueOf',
+        name: 'Odd',
+        criteria: { type: 'metric', metric: 'hasOwnProperty', threshold: 1 },
+        rewards: [{ type: 'points', system: 'constructor', amount: 5 }],
+        status: 'active',
+      });
+      await t.admin('POST', '/admin/v1/leaderboards', {
+        key: 'toString',
+        name: 'Odd board',
+        rankBy: 'points',
+        pointsSystem: 'constructor',
+        breakdownAttribute: 'toString',
+        status: 'active',
+      });
+      const reply = await t.api('POST', '/v1/metrics/hasOwnProperty/event', { user: { id: 'odd' }, value: 2 });
+      expect(reply.status).toBe(201);
+      expect(reply.body.points.constructor).toMatchObject({ added: 5, total: 5 });
+      expect(reply.body.leaderboards.toString).toMatchObject({ rank: 1, breakdownAttributeValue: '' });
+      const board = await t.api('GET', '/v1/users/odd/leaderboards/toString');
+      expect(board.status).toBe(200);
+      expect(board.body).toMatchObject({ rank: 1, value: 5 });
+    });
+
     it('lists the valid criteria types for an unknown one', async () => {
       const reply = await t.admin('POST', '/admin/v1/achievements', { name: 'Odd', criteria: { type: 'magic' } });
       expect(reply.status).toBe(422);
