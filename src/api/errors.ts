@@ -1,4 +1,6 @@
 /** Every error leaves as JSON `{ error, code, field? }` with the status its kind calls for. */
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { LaurelError, type ErrorKind } from '../domain/errors.js';
 
@@ -23,6 +25,8 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: string; message?: s
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'body_too_large', message: 'The request body is too large' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Send JSON (Content-Type: application/json)' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'malformed_request', message: 'Content-Length does not match the body' },
+  FST_ERR_BAD_URL: { status: 400, code: 'malformed_url', message: 'The URL is not validly percent-encoded' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'path_parameter_too_long', message: 'A path parameter is longer than any id or key can be' },
 };
 
 export function errorHandler(error: FastifyError | LaurelError, request: FastifyRequest, reply: FastifyReply): void {
@@ -52,4 +56,26 @@ export function errorHandler(error: FastifyError | LaurelError, request: Fastify
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
   void reply.status(404).send({ error: `There is no route ${request.method} ${request.url.split('?')[0]}`, code: 'route_not_found' });
+}
+
+/** What Node's HTTP parser refused before any route saw the request, in Laurel's words. */
+const CLIENT_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'request_timeout', message: 'The request did not arrive in time' },
+  HPE_HEADER_OVERFLOW: { status: 431, code: 'headers_too_large', message: 'The request headers are too large' },
+};
+
+/**
+ * Errors on the socket before Fastify has a request (a body that trickles in, malformed HTTP):
+ * answered in the same `{ error, code }` shape, then the connection is closed.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy(error);
+    return;
+  }
+  const known = (error.code ? CLIENT_ERRORS[error.code] : undefined) ?? { status: 400, code: 'malformed_request', message: 'The request is not valid HTTP' };
+  const body = JSON.stringify({ error: known.message, code: known.code });
+  socket.end(
+    `HTTP/1.1 ${known.status} ${STATUS_CODES[known.status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }

@@ -5,11 +5,12 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Settings } from '../config.js';
+import { USER_ID_MAX_LENGTH } from '../domain/user.js';
 import type { Keyring } from '../engine/api-keys.js';
 import type { EngineContext } from '../engine/context.js';
 import { RateLimiter } from '../engine/rate-limiter.js';
 import { requireKey } from './auth.js';
-import { errorHandler, notFoundHandler } from './errors.js';
+import { clientErrorHandler, errorHandler, notFoundHandler } from './errors.js';
 import { inFlightBound } from './in-flight.js';
 import { rateLimitHook } from './rate-limits.js';
 import { achievementRoutes } from './routes/achievements.js';
@@ -69,6 +70,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logController: new LogController({ disableRequestLogging: (request) => !['debug', 'trace'].includes(request.log.level) }),
     bodyLimit: 5 * 1024 * 1024,
     ...(options.timeouts ? timeoutOptions(options.timeouts) : {}),
+    // A path parameter as long as the longest id (in UTF-16 units, as the router counts, after
+    // decoding): every id a body can create can be read back; the schemas then name the limit.
+    routerOptions: { maxParamLength: 2 * USER_ID_MAX_LENGTH },
+    frameworkErrors: errorHandler,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);

@@ -1,11 +1,16 @@
 /**
  * Request validation with Ajv. Bodies are checked as sent (no type coercion: "10" is not a
  * number); query strings and path parameters are text by nature, so they are coerced.
+ *
+ * Two rules hold for every part of every request, whatever its schema says: no string (nor object
+ * key) contains the NUL character, which PostgreSQL cannot store in text; and no number is beyond
+ * the value range (src/domain/values.ts), so nothing downstream meets Infinity or 1e308.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import { LaurelError } from '../domain/errors.js';
+import { valueRangeError, withinValueRange } from '../domain/values.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -15,6 +20,8 @@ function makeAjv(coerceTypes: boolean | 'array'): Ajv {
     useDefaults: true,
     removeAdditional: false,
     allErrors: false,
+    // Errors carry their schema, so messages can list what a union accepts.
+    verbose: true,
     discriminator: true,
     strict: false,
   });
@@ -26,19 +33,73 @@ const texts = makeAjv('array');
 
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const validate: ValidateFunction = (httpPart === 'body' ? bodies : texts).compile(schema as object);
+  const part = httpPart ?? 'body';
   return (data: unknown) => {
-    if (validate(data)) return { value: data };
-    return { error: toLaurelError(validate.errors ?? [], httpPart ?? 'body') };
+    const nul = findValue(data, (x) => typeof x === 'string' && x.includes('\u0000'));
+    if (nul) {
+      // A path that cannot be stored names no resource: the URL is bad, not the content.
+      const kind = part === 'params' ? 'malformed' : 'invalid';
+      const name = nul.field || where('', part);
+      return { error: new LaurelError(kind, 'nul_character', `${name} must not contain the NUL character (\\u0000)`, nul.field || undefined) };
+    }
+    if (!validate(data)) return { error: toLaurelError(validate.errors ?? [], part) };
+    const number = findValue(data, (x) => typeof x === 'number' && !withinValueRange(x));
+    if (number) return { error: valueRangeError(number.field || where('', part), number.value as number) };
+    return { value: data };
   };
 };
 
+const where = (field: string, part: string) => (field ? field : part === 'body' ? 'the request body' : part);
+
+interface Node {
+  value: unknown;
+  key: string;
+  parent: Node | null;
+}
+
+/**
+ * The first value (or object key) in a request part that `bad` picks, and where it sits. Walked
+ * with a stack of its own (a deeply nested body must not exhaust the call stack); a node's path is
+ * only spelled out for the one found, as a batch of 1,000 events has over 10,000 nodes.
+ */
+function findValue(data: unknown, bad: (value: unknown) => boolean): { field: string; value: unknown } | null {
+  const stack: Node[] = [{ value: data, key: '', parent: null }];
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    const { value } = node;
+    if (bad(value)) return { field: fieldOfPath(pathOf(node)), value };
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) stack.push({ value: value[i], key: String(i), parent: node });
+      continue;
+    }
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      if (bad(key)) return { field: fieldOfPath([...pathOf(node), key]), value: key };
+      stack.push({ value: (value as Record<string, unknown>)[key], key, parent: node });
+    }
+  }
+  return null;
+}
+
+function pathOf(node: Node): string[] {
+  const path: string[] = [];
+  for (let n: Node | null = node; n?.parent; n = n.parent) path.unshift(n.key);
+  return path;
+}
+
+function fieldOfPath(path: readonly string[]): string {
+  return path.reduce((out, part) => (/^\d+$/.test(part) ? `${out}[${part}]` : out ? `${out}.${part}` : part), '');
+}
+
 /** "/tiers/1/threshold" → "tiers[1].threshold". */
 function fieldOf(instancePath: string): string {
-  return instancePath
-    .split('/')
-    .slice(1)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+  return fieldOfPath(
+    instancePath
+      .split('/')
+      .slice(1)
+      .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~')),
+  );
 }
 
 function toLaurelError(errors: ErrorObject[], part: string): LaurelError {
@@ -51,7 +112,6 @@ function toLaurelError(errors: ErrorObject[], part: string): LaurelError {
   const e = errors[0] as ErrorObject;
   let field = fieldOf(e.instancePath);
   let message: string;
-  const where = (name: string) => (name ? name : part === 'body' ? 'the request body' : part);
   switch (e.keyword) {
     case 'required': {
       const missing = (e.params as { missingProperty: string }).missingProperty;
@@ -68,16 +128,32 @@ function toLaurelError(errors: ErrorObject[], part: string): LaurelError {
     case 'discriminator': {
       const tag = (e.params as { tag: string }).tag;
       field = field ? `${field}.${tag}` : tag;
-      message = `${field} must be one of the documented types`;
+      const tags = tagsOf(e.parentSchema, tag);
+      message = tags.length > 0 ? `${field} must be one of ${tags.map((t) => JSON.stringify(t)).join(', ')}` : `${field} must be one of the documented types`;
+      break;
+    }
+    case 'type': {
+      // A body of the wrong kind (a bare array for { events: [...] }) points at the one field it lacks.
+      const required = (e.parentSchema as { required?: string[] } | undefined)?.required ?? [];
+      if (!field && part === 'body' && (e.params as { type: unknown }).type === 'object' && required.length === 1) {
+        field = required[0] as string;
+        message = `the request body must be a JSON object with ${field}, e.g. { "${field}": … }`;
+      } else message = `${where(field, part)} ${e.message ?? 'is invalid'}`;
       break;
     }
     case 'enum':
-      message = `${where(field)} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+      message = `${where(field, part)} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
       break;
     default:
-      message = `${where(field)} ${e.message ?? 'is invalid'}`;
+      message = `${where(field, part)} ${e.message ?? 'is invalid'}`;
   }
   return new LaurelError('invalid', 'validation_failed', message, field || undefined);
+}
+
+/** The values a tagged union's members give their tag. */
+function tagsOf(schema: unknown, tag: string): unknown[] {
+  const members = (schema as { oneOf?: { properties?: Record<string, { const?: unknown }> }[] } | undefined)?.oneOf ?? [];
+  return members.map((m) => m.properties?.[tag]?.const).filter((t) => t !== undefined);
 }
 
 /** A value matching none of a union's members: name what would have been accepted. */

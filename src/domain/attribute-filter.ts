@@ -9,6 +9,11 @@ export function matchesAttributes(
   return true;
 }
 
+/** A user's value of one attribute, or '' — never something inherited ("toString" is a valid name). */
+export function attributeOf(attributes: Readonly<Record<string, string>> | null | undefined, name: string): string {
+  return attributes && Object.hasOwn(attributes, name) ? (attributes[name] as string) : '';
+}
+
 export function isEmptyFilter(filter: Readonly<Record<string, string>>): boolean {
   for (const _ in filter) return false;
   return true;

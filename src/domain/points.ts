@@ -1,5 +1,5 @@
 import type { Reward } from './achievement.js';
-import { roundValue } from './values.js';
+import { checkedTotal, roundValue } from './values.js';
 
 export interface Level {
   id: string;
@@ -33,10 +33,10 @@ export function levelFor(levels: readonly Level[], total: number): Level | null 
   return found;
 }
 
-/** Adds points, never past the system's maximum. */
-export function addPoints(total: number, amount: number, maxPoints: number | null): { total: number; added: number } {
+/** Adds points, never past the system's maximum; refuses a balance out of range. */
+export function addPoints(total: number, amount: number, maxPoints: number | null, system = 'a points balance'): { total: number; added: number } {
   const capped = maxPoints === null ? total + amount : Math.min(maxPoints, total + amount);
-  const next = roundValue(Math.max(total, capped));
+  const next = checkedTotal(roundValue(Math.max(total, capped)), system);
   return { total: next, added: roundValue(next - total) };
 }
 

@@ -11,6 +11,9 @@ import { periodOf, type DayNumber, type Period, type PeriodSpec } from './calend
 
 export type StreakFrequency = 'daily' | 'weekly' | 'monthly';
 
+/** The most freezes a policy may give or let a user hold (and the longest auto-earn interval, in days). */
+export const MAX_FREEZES = 1000;
+
 export interface FreezePolicy {
   /** Freezes a user gets when their first streak starts. */
   initial: number;

@@ -1,5 +1,13 @@
 import type { Match, Repeat } from './achievement.js';
+import { invalid } from './errors.js';
 import { roundValue } from './values.js';
+
+/**
+ * The most completions of a repeatable achievement one change may unlock. Each is a stored award,
+ * and a tiny threshold with a large value (1e-8 and 1,000) would otherwise mean 1e11 of them, built
+ * in one synchronous loop that stops the server.
+ */
+export const MAX_COMPLETIONS_PER_CHANGE = 1000;
 
 export interface ThresholdRule {
   /** Ascending; one entry for an untiered achievement. */
@@ -37,6 +45,13 @@ export function decideUnlocks(rule: ThresholdRule, before: number, after: number
       return unlocks;
     }
     const reached = Math.floor(roundValue(after / threshold));
+    if (reached - held.completions > MAX_COMPLETIONS_PER_CHANGE) {
+      throw invalid(
+        'too_many_completions',
+        `This would complete a repeatable achievement ${reached - held.completions} times at once; one event may complete it at most ${MAX_COMPLETIONS_PER_CHANGE} times`,
+        'value',
+      );
+    }
     for (let k = held.completions + 1; k <= reached; k++) unlocks.push({ tierIndex: 0, completion: k });
     return unlocks;
   }

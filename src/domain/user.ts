@@ -13,6 +13,9 @@ export interface User {
   updatedAt: number;
 }
 
+/** The longest user id, in characters: the same limit in bodies, paths and the router. */
+export const USER_ID_MAX_LENGTH = 255;
+
 /** What a request may say about a user; absent fields are left as they are. */
 export interface UserInput {
   id: string;
@@ -28,6 +31,9 @@ export interface UserInput {
 export function validateUserInput(input: UserInput, at = 'user'): void {
   const field = (name: string) => (at ? `${at}.${name}` : name);
   if (input.id.trim() === '') throw invalid('missing_user_id', 'The user id must not be empty', field('id'));
+  if ([...input.id].length > USER_ID_MAX_LENGTH) {
+    throw invalid('user_id_too_long', `The user id must be at most ${USER_ID_MAX_LENGTH} characters`, field('id'));
+  }
   if (input.tz !== undefined && input.tz !== null && !isZone(input.tz)) {
     throw invalid('unknown_time_zone', `"${input.tz}" is not an IANA time zone (e.g. "Europe/London")`, field('tz'));
   }

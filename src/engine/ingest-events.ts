@@ -4,6 +4,7 @@
  * changes are written back as deltas; the event, its totals, unlocks, points and idempotency
  * record commit together or not at all.
  */
+import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { LaurelError, invalid } from '../domain/errors.js';
 import { localDay } from '../domain/calendar.js';
@@ -11,13 +12,14 @@ import { applyEvent, userCreationFirings, type TriggerFiring, type UnlockDecisio
 import type { Metric } from '../domain/metric.js';
 import { streakPeriod, type StreakDefinition } from '../domain/streaks.js';
 import type { Locale } from '../domain/locale.js';
-import { addValues } from '../domain/values.js';
+import { addValues, checkedTotal, roundValue, valueRangeError, withinValueRange } from '../domain/values.js';
 import { mergeUser, validateUserInput, type User, type UserInput } from '../domain/user.js';
 import {
   IngestRepository,
   type CounterDelta,
   type DayDelta,
   type IdempotencyRecord,
+  type StoredIdempotency,
   type StreakRewrite,
   type TotalDelta,
 } from '../store/repositories/ingest.js';
@@ -74,6 +76,8 @@ interface PreparedEvent extends EventInput {
   index: number | null;
   /** Where this event sits in the request, for error fields ("events[3]"), or '' for a single one. */
   at: string;
+  /** What the event says, hashed: an idempotency key may only be repeated with the same content. */
+  fingerprint: string;
 }
 
 const field = (at: string, name: string) => (at ? `${at}.${name}` : name);
@@ -138,7 +142,7 @@ function prepare(input: EventInput, now: number, index: number | null): Prepared
   const at = index === null ? '' : `events[${index}]`;
   try {
     validateUserInput(input.user, 'user');
-    if (!Number.isFinite(input.value)) throw invalid('invalid_value', 'value must be a finite number', 'value');
+    if (!withinValueRange(input.value)) throw valueRangeError('value', input.value);
     let occurredAt = now;
     if (input.timestamp !== undefined) {
       const parsed = DateTime.fromISO(input.timestamp, { zone: 'utc' });
@@ -150,7 +154,7 @@ function prepare(input: EventInput, now: number, index: number | null): Prepared
         throw invalid('timestamp_in_future', `timestamp ${input.timestamp} is in the future`, 'timestamp');
       }
     }
-    return { ...input, occurredAt, at, index };
+    return { ...input, value: roundValue(input.value), occurredAt, at, index, fingerprint: fingerprintOf(input) };
   } catch (error) {
     throw error instanceof LaurelError && index !== null ? error.within(at, { index }) : error;
   }
@@ -273,7 +277,7 @@ async function apply(
   const days = new Map<string, DayDelta>();
   const streakRewrites = new Map<string, StreakRewrite>();
   const keyedResponses: { record: IdempotencyRecord; response: EventResponse }[] = [];
-  const answered = new Map<string, EventResponse>();
+  const answered = new Map<string, StoredAnswer>();
   const changedUsers = new Map<string, User>();
   const outcomes: EventOutcome[] = [];
   const newEvents = [];
@@ -286,7 +290,8 @@ async function apply(
     if (idemKey !== null) {
       const earlier = answered.get(idemKey) ?? parseStored(stored.get(idemKey));
       if (earlier) {
-        outcomes.push({ status: 'replayed', response: { ...earlier, idempotentReplayed: true } });
+        if (earlier.fingerprint !== null && earlier.fingerprint !== e.fingerprint) throw keyReused(e);
+        outcomes.push({ status: 'replayed', response: { ...earlier.response, idempotentReplayed: true } });
         continue;
       }
     }
@@ -303,12 +308,16 @@ async function apply(
     const today = localDay(now, state.tz);
     const primaryBefore = primary ? streakView(primary, state.streaks.get(primary.id)?.at(-1) ?? null, today, settings.weekStart).length : 0;
     const eventId = timeOrderedId(now);
-    const effect = applyEvent(rules, evaluation, state, {
-      metricId: metric.id,
-      value: e.value,
-      attributes: e.attributes ?? null,
-      occurredAt: e.occurredAt,
-      day,
+    const effect = checked(e, () => {
+      const applied = applyEvent(rules, evaluation, state, {
+        metricId: metric.id,
+        value: e.value,
+        attributes: e.attributes ?? null,
+        occurredAt: e.occurredAt,
+        day,
+      });
+      checkRunningAmounts(e, applied, state);
+      return applied;
     });
     newEvents.push({
       id: eventId,
@@ -335,7 +344,7 @@ async function apply(
     const firings = isNew ? [...userCreationFirings(rules, state.attributes, now), ...effect.firings] : effect.firings;
     const leaderboards: Record<string, EventLeaderboardView> = {};
     if (effect.unlocks.length > 0 || firings.length > 0) {
-      payments.push({ userId, eventId, unlocks: effect.unlocks, firings, achievements, points, leaderboards, attributes: state.attributes, day });
+      payments.push({ event: e, userId, eventId, unlocks: effect.unlocks, firings, achievements, points, leaderboards, attributes: state.attributes, day });
     }
     if (tracker.active) {
       tracker.onMetric(userId, state.attributes, metric.id, day, e.value, leaderboards);
@@ -363,8 +372,11 @@ async function apply(
       ...(e.idempotencyKey === undefined ? {} : { idempotencyKey: e.idempotencyKey }),
     };
     if (idemKey !== null && e.idempotencyKey !== undefined) {
-      answered.set(idemKey, response);
-      keyedResponses.push({ record: { userId, metricId: metric.id, key: e.idempotencyKey, eventId, response: '', createdAt: now }, response });
+      answered.set(idemKey, { response, fingerprint: e.fingerprint });
+      keyedResponses.push({
+        record: { userId, metricId: metric.id, key: e.idempotencyKey, eventId, response: '', createdAt: now, fingerprint: e.fingerprint },
+        response,
+      });
     }
     outcomes.push({ status: 'created', response });
   }
@@ -396,6 +408,7 @@ async function apply(
 
 /** What one event unlocked and fired, to be paid once the batch's balances are read. */
 interface Payment {
+  event: PreparedEvent;
   userId: string;
   eventId: string;
   unlocks: readonly UnlockDecision[];
@@ -418,12 +431,33 @@ async function pay(tx: Repositories, tenant: Tenant, config: CommunityConfig, re
   for (const p of payments) {
     let userPoints = balances.get(p.userId);
     if (!userPoints) balances.set(p.userId, (userPoints = new Map()));
-    for (const unlock of p.unlocks) p.achievements.push(recorder.record(p.userId, unlock, p.eventId, userPoints, p.points));
-    for (const firing of p.firings) recorder.recordFiring(p.userId, firing, p.eventId, userPoints, p.points);
+    checked(p.event, () => {
+      for (const unlock of p.unlocks) p.achievements.push(recorder.record(p.userId, unlock, p.eventId, userPoints, p.points));
+      for (const firing of p.firings) recorder.recordFiring(p.userId, firing, p.eventId, userPoints, p.points);
+    });
     if (!tracker.active) continue;
     for (const [key, change] of Object.entries(p.points)) {
       tracker.onPoints(p.userId, p.attributes, (config.pointsSystemsByKey.get(key) as { id: string }).id, p.day, change.added, p.leaderboards);
     }
+  }
+}
+
+/**
+ * Refuses the event that would take one of its user's running amounts (the metric's total, an
+ * achievement's own sum, a day's sum) out of range, before anything is written.
+ */
+function checkRunningAmounts(e: PreparedEvent, effect: ReturnType<typeof applyEvent>, state: UserWorkingState): void {
+  checkedTotal(effect.tally.total, `user "${e.user.id}"'s total of ${e.metric}`, 'value');
+  for (const c of effect.counterDeltas) checkedTotal(state.counters.get(c.achievementId)?.total ?? 0, `user "${e.user.id}"'s progress on an achievement`, 'value');
+  for (const d of effect.dayDeltas) checkedTotal(state.days.get(d.seriesId)?.get(d.day)?.total ?? 0, `user "${e.user.id}"'s total of a day`, 'value');
+}
+
+/** Runs work for one event; the rules' refusals are located in its batch ("events[3].value"). */
+function checked<T>(e: PreparedEvent, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    throw error instanceof LaurelError && e.index !== null ? error.within(e.at, { index: e.index }) : error;
   }
 }
 
@@ -439,8 +473,39 @@ function listed(map: ReadonlyMap<string, ReadonlySet<string>>): Map<string, stri
   return out;
 }
 
-function parseStored(json: string | undefined): EventResponse | undefined {
-  return json === undefined ? undefined : (JSON.parse(json) as EventResponse);
+interface StoredAnswer {
+  response: EventResponse;
+  fingerprint: string | null;
+}
+
+function parseStored(stored: StoredIdempotency | undefined): StoredAnswer | undefined {
+  return stored === undefined ? undefined : { response: JSON.parse(stored.response) as EventResponse, fingerprint: stored.fingerprint };
+}
+
+/** A hash of everything an event says but its idempotency key, the same whatever order its fields came in. */
+function fingerprintOf(input: EventInput): string {
+  const { idempotencyKey: _key, ...content } = input;
+  return createHash('sha256').update(canonicalJson(content)).digest('base64url');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Stripe's rule: a key names one request; sending it again with other content is a client bug. */
+function keyReused(e: PreparedEvent): LaurelError {
+  const error = new LaurelError(
+    'invalid',
+    'idempotency_key_reused',
+    `Idempotency key "${e.idempotencyKey}" was already used for an event with different content; use a new key for a new event`,
+    e.index === null ? 'Idempotency-Key' : 'idempotencyKey',
+  );
+  return e.index === null ? error : error.within(e.at, { index: e.index });
 }
 
 function addTotal(totals: Map<string, TotalDelta>, userId: string, metricId: string, value: number, at: number): void {

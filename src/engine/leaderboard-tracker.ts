@@ -4,8 +4,10 @@
  * records the day's movement, and puts rank, previous rank and threshold into the responses.
  * Within a batch, a user's events on one leaderboard all report the rank after the batch.
  */
+import { attributeOf } from '../domain/attribute-filter.js';
 import type { DayNumber } from '../domain/calendar.js';
 import { runOf, type Leaderboard } from '../domain/leaderboards.js';
+import { checkedTotal } from '../domain/values.js';
 import { entryId, type EntryChange } from '../store/repositories/leaderboards.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
@@ -49,7 +51,7 @@ export class LeaderboardTracker {
   private add(lb: Leaderboard, userId: string, attributes: Record<string, string>, day: DayNumber, value: number, absolute: boolean, out: Record<string, EventLeaderboardView>): void {
     const run = lb.rankBy === 'streak' ? { start: lb.startDay, end: lb.endDay } : runOf(lb, day);
     if (!run) return;
-    const group = lb.breakdownAttribute === null ? '' : (attributes[lb.breakdownAttribute] ?? '');
+    const group = lb.breakdownAttribute === null ? '' : attributeOf(attributes, lb.breakdownAttribute);
     const key = { leaderboardId: lb.id, run: run.start, group, userId };
     const id = entryId(key);
     const existing = this.pending.get(id);
@@ -65,6 +67,8 @@ export class LeaderboardTracker {
     if (this.pending.size === 0) return;
     const all = [...this.pending.values()];
     const before = await tx.leaderboards.values(all.map((p) => p.change));
+    const valueOf = (p: Pending) => (p.change.absolute ? p.change.value : (before.get(entryId(p.change)) ?? 0) + p.change.value);
+    for (const p of all) checkedTotal(valueOf(p), `user "${p.change.userId}"'s value on leaderboard ${p.lb.key}`);
     const previousRanks = new Map<string, number | null>();
     for (const p of all) {
       const previous = before.get(entryId(p.change));
@@ -74,7 +78,7 @@ export class LeaderboardTracker {
     for (const p of all) {
       const id = entryId(p.change);
       const previousValue = before.get(id) ?? null;
-      const value = p.change.absolute ? p.change.value : (previousValue ?? 0) + p.change.value;
+      const value = valueOf(p);
       const rank = await tx.leaderboards.rankOf(p.change, value, p.lb.maxParticipants);
       const previousRank = previousRanks.get(id) ?? null;
       const threshold = await tx.leaderboards.threshold(p.change, p.lb.maxParticipants);

@@ -1,4 +1,5 @@
 /** Leaderboards for admins: define, activate (seeding the current run from history), edit. */
+import { attributeOf } from '../domain/attribute-filter.js';
 import { dayNumber, localDay } from '../domain/calendar.js';
 import { conflict, invalid, LaurelError, notFound } from '../domain/errors.js';
 import { runOf, type Leaderboard, type RankBy, type RunUnit } from '../domain/leaderboards.js';
@@ -159,7 +160,7 @@ async function seed(ctx: EngineContext, tx: Repositories, tenant: Tenant, lb: Le
       for (const { point } of rows) {
         const user = users.get(point.userId);
         const length = streakStatus(streak, point, localDay(now, user?.tz ?? null), config.community.settings.weekStart).length;
-        const group = lb.breakdownAttribute ? (user?.attributes[lb.breakdownAttribute] ?? '') : '';
+        const group = lb.breakdownAttribute ? attributeOf(user?.attributes, lb.breakdownAttribute) : '';
         if (length > 0) entries.push({ userId: point.userId, group, value: length });
       }
       if (rows.length < page) break;

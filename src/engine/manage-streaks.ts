@@ -1,6 +1,6 @@
 /** Streak definitions, for admins: which metrics count, how often, and freezes. */
 import { conflict, invalid, notFound } from '../domain/errors.js';
-import type { FreezePolicy, StreakFrequency } from '../domain/streaks.js';
+import { MAX_FREEZES, type FreezePolicy, type StreakFrequency } from '../domain/streaks.js';
 import type { StoredStreak } from '../store/mappers.js';
 import type { Tenant } from '../store/tenant.js';
 import type { CommunityConfig } from './community-config.js';
@@ -137,8 +137,11 @@ function validate(streak: StoredStreak): void {
   });
   const f = streak.freezes;
   if (!f) return;
+  // Each freeze a user holds is a step when their streak's deadline is worked out, on every read.
   for (const [name, value] of Object.entries(f)) {
-    if (!Number.isInteger(value) || value < 0) throw invalid('invalid_freezes', `freezes.${name} must be a whole number, 0 or more`, `freezes.${name}`);
+    if (!Number.isInteger(value) || value < 0 || value > MAX_FREEZES) {
+      throw invalid('invalid_freezes', `freezes.${name} must be a whole number from 0 to ${MAX_FREEZES}`, `freezes.${name}`);
+    }
   }
   if (f.initial > f.max) throw invalid('invalid_freezes', 'freezes.initial cannot exceed freezes.max', 'freezes.initial');
 }

@@ -1,4 +1,5 @@
 /** Leaderboards as apps see them: the list, one run's rankings, one user's standing and history. */
+import { attributeOf } from '../domain/attribute-filter.js';
 import { dayNumber, isoDay, localDay } from '../domain/calendar.js';
 import { invalid, LaurelError, notFound } from '../domain/errors.js';
 import { displayStatus, runOf, type Leaderboard } from '../domain/leaderboards.js';
@@ -80,7 +81,7 @@ export async function userLeaderboard(ctx: EngineContext, tenant: Tenant, userId
   const lb = find(config, key);
   const today = localDay(ctx.clock.now(), null);
   const run = resolveRun(lb, query.run, today);
-  const group = lb.breakdownAttribute ? (user.attributes[lb.breakdownAttribute] ?? '') : '';
+  const group = lb.breakdownAttribute ? attributeOf(user.attributes, lb.breakdownAttribute) : '';
   const entry = { leaderboardId: lb.id, run: run.start, group, userId };
   const value = (await repos.leaderboards.values([entry])).values().next().value;
   const rank = value === undefined ? null : await repos.leaderboards.rankOf(entry, value, lb.maxParticipants);

@@ -138,7 +138,7 @@ export class UnlockRecorder {
     const system = this.config.pointsSystemsById.get(systemId);
     if (!system) return 0;
     const before = userPoints.get(system.id) ?? 0;
-    const { total, added } = addPoints(before, amount, system.maxPoints);
+    const { total, added } = addPoints(before, amount, system.maxPoints, `the ${system.key} points balance of user "${userId}"`);
     if (added <= 0) return 0;
     userPoints.set(system.id, total);
     const pointsAwardId = timeOrderedId(this.now);
@@ -159,7 +159,10 @@ export class UnlockRecorder {
     if (delta) delta.amount += added;
     else this.pointsDeltas.set(deltaKey, { userId, systemId: system.id, amount: added });
 
-    const change = (pointsOut[system.key] ??= { ...pointsSystemHeader(system), total: before, added: 0, awards: [] });
+    // Own properties only: a system keyed "toString" must not find Object.prototype's.
+    const change = Object.hasOwn(pointsOut, system.key)
+      ? (pointsOut[system.key] as PointsChangeView)
+      : (pointsOut[system.key] = { ...pointsSystemHeader(system), total: before, added: 0, awards: [] });
     const levelBefore = levelFor(system.levels, change.total - change.added);
     change.total = total;
     change.added += added;

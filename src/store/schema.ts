@@ -171,6 +171,8 @@ export interface IdempotencyKeysTable {
   event_id: string;
   response: Json;
   created_at: Millis;
+  /** A hash of what the request said; null for keys stored before it was kept. */
+  fingerprint: string | null;
 }
 
 export interface AwardsTable {

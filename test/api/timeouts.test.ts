@@ -55,6 +55,7 @@ describe('request time-outs', () => {
     expect((await event(JSON.stringify({ user: { id: 'fast' }, value: 1 }))).status).toBe(201);
     const { answer, ms } = await slow;
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toContain('{"error":"The request did not arrive in time","code":"request_timeout"}');
     // One second of time-out, checked every second: well under five.
     expect(ms).toBeLessThan(5_000);
     expect((await event(JSON.stringify({ user: { id: 'fast' }, value: 1 }))).status).toBe(201);

@@ -4,7 +4,7 @@ import type { EngineContext } from '../../engine/context.js';
 import { createStreak, getStreak, listStreaks, updateStreak } from '../../engine/manage-streaks.js';
 import { grantFreezes, restoreStreaks } from '../../engine/user-streaks.js';
 import { CreateStreakBody, UpdateStreakBody } from '../schemas/admin.js';
-import { ErrorBody, KeyParams, Loose } from '../schemas/common.js';
+import { ErrorBody, KeyParams, Loose, UserId } from '../schemas/common.js';
 
 export const adminStreakRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
   const Streak = Loose('Streak definition');
@@ -54,7 +54,7 @@ export const adminStreakRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }
       schema: {
         tags,
         summary: "Give users one more freeze on the primary streak",
-        body: Type.Object({ freezes: Type.Array(Type.Object({ userId: Type.String({ minLength: 1 }) }), { minItems: 1, maxItems: 1000 }) }),
+        body: Type.Object({ freezes: Type.Array(Type.Object({ userId: UserId() }), { minItems: 1, maxItems: 1000 }) }),
         response: { 200: Loose('{ issues }'), 422: ErrorBody },
       },
     },
@@ -67,7 +67,7 @@ export const adminStreakRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }
       schema: {
         tags,
         summary: 'Restore lost primary streaks at the length they had',
-        body: Type.Object({ users: Type.Array(Type.Object({ id: Type.String({ minLength: 1 }) }), { minItems: 1, maxItems: 1000 }) }),
+        body: Type.Object({ users: Type.Array(Type.Object({ id: UserId() }), { minItems: 1, maxItems: 1000 }) }),
         response: { 200: Loose('{ restoredUsers, issues }'), 422: ErrorBody },
       },
     },

@@ -3,7 +3,7 @@ import Type from 'typebox';
 import type { EngineContext } from '../../engine/context.js';
 import { ingestEvents, type EventOutcome } from '../../engine/ingest-events.js';
 import { localeOf } from '../locale.js';
-import { ErrorBody, KeyParams, Loose } from '../schemas/common.js';
+import { ErrorBody, Key, Loose } from '../schemas/common.js';
 import { BatchBody, EventBody, IdempotencyHeaders } from '../schemas/events.js';
 
 export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
@@ -16,7 +16,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = as
         description:
           'Adds `value` to the user\'s metric, upserts the user, and answers with the achievements the event unlocked and the new total. ' +
           'A repeated Idempotency-Key (per user and metric) answers 202 with the original result and changes nothing.',
-        params: KeyParams,
+        params: Type.Object({ key: Key('Metric key') }),
         headers: IdempotencyHeaders,
         body: EventBody,
         response: { 201: Loose('Trophy EventResponse'), 202: Loose('The original EventResponse, replayed'), 422: ErrorBody },

@@ -13,7 +13,7 @@ import { metricEventSummary, pointsEventSummary, userMetrics } from '../../engin
 import { userWrapped } from '../../engine/read-wrapped.js';
 import { localeOf } from '../locale.js';
 import { ActivityQuery, UserAchievementsQuery } from '../schemas/achievements.js';
-import { ErrorBody, IdParams, Key, Loose, UserPointsParams } from '../schemas/common.js';
+import { ErrorBody, IdParams, Key, Loose, UserId, UserPointsParams, Value } from '../schemas/common.js';
 import { UserFields, UserRef } from '../schemas/users.js';
 
 export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
@@ -136,7 +136,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
       }),
   );
 
-  const TargetParams = Type.Object({ id: Type.String({ minLength: 1 }), metric: Key('Metric key') });
+  const TargetParams = Type.Object({ id: UserId(), metric: Key('Metric key') });
 
   app.put(
     '/users/:id/targets/:metric',
@@ -148,7 +148,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
         params: TargetParams,
         body: Type.Object(
           {
-            value: Type.Number({ description: 'Greater than 0' }),
+            value: Value('Greater than 0'),
             per: Type.Union([Type.Literal('day'), Type.Literal('week'), Type.Literal('month')]),
           },
           { additionalProperties: false },

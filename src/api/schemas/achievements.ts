@@ -1,5 +1,6 @@
 import Type from 'typebox';
-import { Attributes, Key, Nullable, TaggedUnion } from './common.js';
+import { VALUE_LIMIT } from '../../domain/values.js';
+import { Attributes, Key, Nullable, TaggedUnion, UserId, Value } from './common.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -9,7 +10,7 @@ export const Reward = TaggedUnion(
       {
         type: Type.Literal('points'),
         system: Key('Points system key'),
-        amount: Type.Integer({ description: 'Points to add' }),
+        amount: Type.Integer({ minimum: -VALUE_LIMIT, maximum: VALUE_LIMIT, description: 'Points to add' }),
       },
       strict,
     ),
@@ -29,7 +30,7 @@ export const Criterion = TaggedUnion(
         type: Type.Literal('metric'),
         metric: Key('Metric key'),
         measure: Type.Optional(Type.Union([Type.Literal('sum'), Type.Literal('count')], { description: 'sum of values (default) or count of events' })),
-        threshold: Type.Optional(Type.Number({ description: 'The goal as a fixed value (greater than 0); or give tiers' })),
+        threshold: Type.Optional(Value('The goal as a fixed value (greater than 0); or give tiers')),
         targetPercent: Type.Optional(Type.Number({ description: "The goal as a percentage of the user's own target, prorated to the period" })),
         beatPrevious: Type.Optional(Type.Boolean({ description: 'The goal is more than the user did in the previous period' })),
         window: Type.Optional(
@@ -84,7 +85,7 @@ const Tier = Type.Object(
   {
     key: Key('Tier key'),
     name: Type.String({ minLength: 1, maxLength: 200 }),
-    threshold: Type.Number(),
+    threshold: Value('The tier\'s goal'),
     rewards: Type.Optional(Type.Array(Reward)),
     badgeUrl: Type.Optional(Nullable(Type.String())),
     translations: Type.Optional(Type.Record(Type.String(), Type.Object({ name: Type.Optional(Type.String()) }, strict))),
@@ -169,7 +170,7 @@ export const AchievementListQuery = Type.Object(
 
 export const CompleteBody = Type.Object({
   user: Type.Object({
-    id: Type.String({ minLength: 1, maxLength: 255 }),
+    id: UserId(),
     name: Type.Optional(Nullable(Type.String())),
     email: Type.Optional(Nullable(Type.String())),
     tz: Type.Optional(Nullable(Type.String())),

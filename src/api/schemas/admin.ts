@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { Key, Nullable } from './common.js';
+import { Key, Nullable, Value } from './common.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -42,7 +42,7 @@ const Level = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200 }),
     description: Type.Optional(Nullable(Type.String())),
     badgeUrl: Type.Optional(Nullable(Type.String())),
-    points: Type.Number({ description: 'Points needed to reach the level' }),
+    points: Value('Points needed to reach the level'),
   },
   strict,
 );
@@ -52,7 +52,7 @@ const pointsFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.Optional(Nullable(Type.String())),
   badgeUrl: Type.Optional(Nullable(Type.String())),
-  maxPoints: Type.Optional(Nullable(Type.Number())),
+  maxPoints: Type.Optional(Nullable(Value('The most points a user can hold'))),
   kind: Type.Optional(Type.Union([Type.Literal('xp'), Type.Literal('spendable')], { description: 'xp never goes down; spendable can be spent' })),
   status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('archived')])),
   levels: Type.Optional(Type.Array(Level)),
@@ -101,7 +101,7 @@ const streakFields = {
     Type.Object(
       {
         metric: Key('Metric key'),
-        min: Type.Optional(Type.Number({ description: "The period's sum must reach this (default: any event)" })),
+        min: Type.Optional(Value("The period's sum must reach this (default: any event)")),
       },
       strict,
     ),

@@ -1,8 +1,18 @@
 import Type, { type Static, type TObject, type TSchema, type TUnion } from 'typebox';
 import { KEY_PATTERN } from '../../domain/metric.js';
+import { USER_ID_MAX_LENGTH } from '../../domain/user.js';
+import { VALUE_DECIMALS, VALUE_LIMIT } from '../../domain/values.js';
 
 export const Key = (description: string) =>
   Type.String({ pattern: KEY_PATTERN, description: `${description} (letters, digits, _ . : -; up to 100)` });
+
+/** A number in the value range every value, threshold and amount shares. */
+export const Value = (description: string) =>
+  Type.Number({
+    minimum: -VALUE_LIMIT,
+    maximum: VALUE_LIMIT,
+    description: `${description} (at most ${VALUE_LIMIT} either way; kept to ${VALUE_DECIMALS} decimal places)`,
+  });
 
 export const Attributes = Type.Record(Type.String(), Type.String(), {
   description: 'String key-value pairs',
@@ -33,9 +43,13 @@ export const ErrorBody = Type.Object(
   { additionalProperties: true },
 );
 
+/** A user's id in the app (also the limit for other ids in paths). */
+export const UserId = (description = "The user's id in your app") =>
+  Type.String({ minLength: 1, maxLength: USER_ID_MAX_LENGTH, description: `${description} (up to ${USER_ID_MAX_LENGTH} characters)` });
+
 export const KeyParams = Type.Object({ key: Type.String({ minLength: 1 }) });
-export const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
-export const UserPointsParams = Type.Object({ id: Type.String({ minLength: 1 }), key: Type.String({ minLength: 1 }) });
+export const IdParams = Type.Object({ id: UserId('An id') });
+export const UserPointsParams = Type.Object({ id: UserId(), key: Type.String({ minLength: 1 }) });
 
 /** A shape documented for clients; responses are built by the engine's presenters. */
 export const Loose = (description: string) => Type.Object({}, { additionalProperties: true, description });

@@ -1,10 +1,10 @@
 import Type from 'typebox';
-import { Attributes, Key } from './common.js';
+import { Attributes, Key, Value } from './common.js';
 import { UserRef } from './users.js';
 
 const eventFields = {
   user: UserRef,
-  value: Type.Number({ description: 'Added to the user\'s total; may be negative or decimal' }),
+  value: Value('Added to the user\'s total; may be negative or decimal'),
   attributes: Type.Optional(Attributes),
   timestamp: Type.Optional(Type.String({ description: 'ISO 8601 time the event happened (default: now)' })),
 };

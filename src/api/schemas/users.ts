@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { Attributes, Nullable } from './common.js';
+import { Attributes, Nullable, UserId } from './common.js';
 
 const userFields = {
   name: Type.Optional(Nullable(Type.String({ maxLength: 255 }))),
@@ -15,6 +15,6 @@ export const UserFields = Type.Object(userFields);
 
 /** Trophy's UpsertedUser: the fields plus the app's own user id. */
 export const UserRef = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: 255, description: "The user's id in your app" }),
+  id: UserId(),
   ...userFields,
 });

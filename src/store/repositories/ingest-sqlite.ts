@@ -10,7 +10,7 @@ import { toStreakPoint } from '../mappers.js';
 import type { DB } from '../schema.js';
 import type { Tenant } from '../tenant.js';
 import type { SqliteStatements } from './sqlite-statements.js';
-import { AwardRaceError, IngestRepository, type HeldAwardRow, type IngestChanges } from './ingest.js';
+import { AwardRaceError, IngestRepository, type HeldAwardRow, type IngestChanges, type StoredIdempotency } from './ingest.js';
 
 export class SqliteIngestRepository extends IngestRepository {
   constructor(
@@ -32,14 +32,14 @@ export class SqliteIngestRepository extends IngestRepository {
     // One writer at a time already.
   }
 
-  override async findIdempotent(tenant: Tenant, keys: readonly { userId: string; metricId: string; key: string }[]): Promise<Map<string, string>> {
-    const found = new Map<string, string>();
+  override async findIdempotent(tenant: Tenant, keys: readonly { userId: string; metricId: string; key: string }[]): Promise<Map<string, StoredIdempotency>> {
+    const found = new Map<string, StoredIdempotency>();
     for (const k of keys) {
-      const [row] = this.all<{ response: string }>(
-        'select response from idempotency_keys where community_id = ? and user_id = ? and metric_id = ? and key = ?',
+      const [row] = this.all<StoredIdempotency>(
+        'select response, fingerprint from idempotency_keys where community_id = ? and user_id = ? and metric_id = ? and key = ?',
         [tenant.communityId, k.userId, k.metricId, k.key],
       );
-      if (row) found.set(IngestRepository.idempotencyKey(k.userId, k.metricId, k.key), row.response);
+      if (row) found.set(IngestRepository.idempotencyKey(k.userId, k.metricId, k.key), row);
     }
     return found;
   }
@@ -231,8 +231,8 @@ export class SqliteIngestRepository extends IngestRepository {
     }
     for (const r of changes.idempotency) {
       this.run(
-        'insert into idempotency_keys (org_id, community_id, user_id, metric_id, key, event_id, response, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
-        [org, community, r.userId, r.metricId, r.key, r.eventId, r.response, r.createdAt],
+        'insert into idempotency_keys (org_id, community_id, user_id, metric_id, key, event_id, response, created_at, fingerprint) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [org, community, r.userId, r.metricId, r.key, r.eventId, r.response, r.createdAt, r.fingerprint],
       );
     }
   }

@@ -65,6 +65,13 @@ export interface IdempotencyRecord {
   eventId: string;
   response: string;
   createdAt: number;
+  fingerprint: string;
+}
+
+/** An idempotency key's stored answer, and what the request that stored it said (null: not known). */
+export interface StoredIdempotency {
+  response: string;
+  fingerprint: string | null;
 }
 
 export interface IngestChanges {
@@ -120,13 +127,13 @@ export class IngestRepository {
   async findIdempotent(
     tenant: Tenant,
     keys: readonly { userId: string; metricId: string; key: string }[],
-  ): Promise<Map<string, string>> {
-    const found = new Map<string, string>();
+  ): Promise<Map<string, StoredIdempotency>> {
+    const found = new Map<string, StoredIdempotency>();
     if (keys.length === 0) return found;
     for (const part of chunks(keys, 300)) {
       const rows = await this.db
         .selectFrom('idempotency_keys')
-        .select(['user_id', 'metric_id', 'key', 'response'])
+        .select(['user_id', 'metric_id', 'key', 'response', 'fingerprint'])
         .where('community_id', '=', tenant.communityId)
         .where((eb) =>
           eb.or(
@@ -136,7 +143,7 @@ export class IngestRepository {
           ),
         )
         .execute();
-      for (const r of rows) found.set(idempotencyKeyOf(r.user_id, r.metric_id, r.key), r.response);
+      for (const r of rows) found.set(idempotencyKeyOf(r.user_id, r.metric_id, r.key), { response: r.response, fingerprint: r.fingerprint });
     }
     return found;
   }
@@ -454,6 +461,7 @@ export class IngestRepository {
             event_id: r.eventId,
             response: r.response,
             created_at: r.createdAt,
+            fingerprint: r.fingerprint,
           })),
         )
         .execute();
