@@ -14,11 +14,17 @@ export const BADGE_MAX_SIDE = 2048;
 /** Deepest element nesting in an SVG: drawing tools stay under 30; parsers slow down or overflow far above. */
 export const SVG_MAX_DEPTH = 64;
 /**
- * Most elements in an SVG. Rebuilding is synchronous and costs about 0.2 ms per element (measured:
- * 4000 elements, 0.6–1 s), so this bounds how long one upload can hold the event loop. Badges drawn
- * in Inkscape or Illustrator have tens to a few hundred.
+ * Most elements, and attributes, in an SVG. Rebuilding is synchronous, so these bound how long one
+ * upload can hold the event loop: measured on 2 shared cores under load (load average 11), 4000
+ * elements of four attributes took 2.9 s and 4000 with a style attribute each 5.7 s; at most 2000
+ * keeps the worst case near a second on a quiet machine. Badges drawn in Inkscape or Illustrator
+ * have tens to a few hundred elements of a handful of attributes. Removing attributes one by one is
+ * quadratic in their number on one element (20,000 on one element took 4.5 s), hence a limit per
+ * element as well as in all.
  */
-export const SVG_MAX_ELEMENTS = 4000;
+export const SVG_MAX_ELEMENTS = 2000;
+export const SVG_MAX_ATTRIBUTES = 8000;
+export const SVG_MAX_ATTRIBUTES_PER_ELEMENT = 100;
 
 export const BADGE_CONTENT_TYPES: Record<BadgeType, string> = {
   png: 'image/png',
@@ -84,6 +90,7 @@ function svgText(bytes: Uint8Array): string | null {
 function assertSvgShape(text: string): void {
   let depth = 0;
   let elements = 0;
+  let attributes = 0;
   let at = text.indexOf('<');
   while (at !== -1) {
     let end: number;
@@ -101,9 +108,18 @@ function assertSvgShape(text: string): void {
     } else {
       end = tagEnd(text, at);
       elements += 1;
+      const own = attributesIn(text, at, end);
+      attributes += own;
       if (text[end - 2] !== '/') depth += 1;
       if (depth > SVG_MAX_DEPTH) throw invalid('badge_too_deep', `An SVG badge may nest elements at most ${SVG_MAX_DEPTH} deep`, 'file');
       if (elements > SVG_MAX_ELEMENTS) throw invalid('badge_too_complex', `An SVG badge may have at most ${SVG_MAX_ELEMENTS} elements`, 'file');
+      if (own > SVG_MAX_ATTRIBUTES_PER_ELEMENT || attributes > SVG_MAX_ATTRIBUTES) {
+        throw invalid(
+          'badge_too_complex',
+          `An SVG badge may have at most ${SVG_MAX_ATTRIBUTES_PER_ELEMENT} attributes on an element and ${SVG_MAX_ATTRIBUTES} in all`,
+          'file',
+        );
+      }
     }
     at = text.indexOf('<', end);
   }
@@ -113,6 +129,20 @@ function assertSvgShape(text: string): void {
 function closing(text: string, terminator: string, from: number): number {
   const found = text.indexOf(terminator, from);
   return found === -1 ? text.length : found + terminator.length;
+}
+
+/** How many attributes the tag from `at` to `end` has: its "=" signs outside quoted values. */
+function attributesIn(text: string, at: number, end: number): number {
+  let count = 0;
+  let quote: string | null = null;
+  for (let i = at + 1; i < end; i += 1) {
+    const c = text[i];
+    if (quote !== null) {
+      if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '=') count += 1;
+  }
+  return count;
 }
 
 /** Just after the ">" that closes the tag opened at `at`, skipping quoted attribute values. */
