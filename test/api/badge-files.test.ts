@@ -235,12 +235,16 @@ describe('badge file corpus (sqlite: uploads touch files, not the database)', ()
       [Buffer.alloc(0), 'empty.png', 'badge_empty'],
     ];
     expect(bomb.length).toBeLessThan(512 * 1024);
+    const stored = () => fs.readdirSync(path.join(t.dataDir, 'badges', 'default')).sort();
+    const before = stored();
     for (const [file, name, code] of refused) {
       const reply = await upload(t, file, name, 'image/png');
       expect(reply.status, name).toBe(422);
       expect(reply.body, name).toEqual({ error: expect.any(String), code, field: 'file' });
       tally.refused += 1;
     }
+    // Nothing half-done: a refused upload leaves no file behind.
+    expect(stored()).toEqual(before);
   });
 
   it('serves only badge files: not temporary files, other files in the folder, or paths outside it', async () => {
