@@ -14,13 +14,12 @@ export const BADGE_MAX_SIDE = 2048;
 /** Deepest element nesting in an SVG: drawing tools stay under 30; parsers slow down or overflow far above. */
 export const SVG_MAX_DEPTH = 64;
 /**
- * Most elements, and attributes, in an SVG. Rebuilding is synchronous, so these bound how long one
- * upload can hold the event loop: measured on 2 shared cores under load (load average 11), 4000
- * elements of four attributes took 2.9 s and 4000 with a style attribute each 5.7 s; at most 2000
- * keeps the worst case near a second on a quiet machine. Badges drawn in Inkscape or Illustrator
- * have tens to a few hundred elements of a handful of attributes. Removing attributes one by one is
- * quadratic in their number on one element (20,000 on one element took 4.5 s), hence a limit per
- * element as well as in all.
+ * Most elements, and attributes, in an SVG. These bound how long one rebuild takes: measured on 2
+ * shared cores under load (load average 11–13), 4000 elements of four attributes took 2.9 s and
+ * 4000 with a style attribute each 5.7 s; at 2000, 1.3–2.9 s. Badges drawn in Inkscape or
+ * Illustrator have tens to a few hundred elements of a handful of attributes. Removing attributes
+ * one by one is quadratic in their number on one element (20,000 on one element took 4.5 s), hence
+ * a limit per element as well as in all.
  */
 export const SVG_MAX_ELEMENTS = 2000;
 export const SVG_MAX_ATTRIBUTES = 8000;

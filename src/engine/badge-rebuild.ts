@@ -1,6 +1,6 @@
 /**
  * Rebuilding an uploaded badge so that what Laurel stores and serves is its own output, never the
- * upload's bytes: SVGs through the allow-list sanitiser, PNG and WebP decoded and encoded afresh by
+ * upload's bytes: SVGs through the allow-list sanitiser (in a worker thread), PNG and WebP decoded and encoded afresh by
  * sharp (libvips). Whatever followed or hid inside the image (HTML after the IEND chunk, text
  * chunks, EXIF, ICC profiles) does not survive a decode and an encode.
  */
@@ -13,9 +13,7 @@ import {
   isLosslessWebp,
 } from '../domain/badge-image.js';
 import { invalid, LaurelError } from '../domain/errors.js';
-import { SvgSanitizer } from './svg-sanitizer.js';
-
-let svgSanitizer: SvgSanitizer | undefined;
+import { rebuildSvg } from './svg-rebuilder.js';
 
 export interface RebuiltBadge {
   type: BadgeType;
@@ -26,8 +24,7 @@ export interface RebuiltBadge {
 export async function rebuildBadge(upload: Uint8Array): Promise<RebuiltBadge> {
   const detected = detectBadge(upload);
   if (detected.type === 'svg') {
-    svgSanitizer ??= new SvgSanitizer();
-    return { type: 'svg', bytes: Buffer.from(svgSanitizer.sanitize(detected.text), 'utf8') };
+    return { type: 'svg', bytes: Buffer.from(await rebuildSvg(detected.text), 'utf8') };
   }
   return { type: detected.type, bytes: await reencode(upload, detected.type) };
 }
