@@ -190,6 +190,8 @@ describe('badge file corpus (sqlite: uploads touch files, not the database)', ()
     expect(dangersIn(served)).toEqual([]);
     expect(served).toContain(survivor);
     expect(served.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<svg ')).toBe(true);
+    // Still an image: librsvg (through sharp) reads it.
+    expect((await sharp(reply.bytes).metadata()).format).toBe('svg');
   });
 
   it.each(REFUSED_SVGS)('refuses an SVG that is %s', async (_what, file, status, code) => {
@@ -296,6 +298,10 @@ describe.each(DIALECTS)('badge URLs and community ownership (%s)', (dialect) => 
       expect(reply.status, url).toBe(422);
       expect(reply.body, url).toEqual({ error: expect.any(String), code: 'invalid_badge_url', field: 'badgeUrl' });
     }
+    const created = await create('https://cdn.example.com/ok.png');
+    const patched = await t.admin('PATCH', `/admin/v1/achievements/${created.body.achievement.key}`, { badgeUrl: 'javascript:alert(1)' });
+    expect(patched.body).toMatchObject({ code: 'invalid_badge_url', field: 'badgeUrl' });
+    expect((await t.admin('GET', `/admin/v1/achievements/${created.body.achievement.key}`)).body.badgeUrl).toBe('https://cdn.example.com/ok.png');
     const tier = await t.admin('POST', '/admin/v1/achievements', {
       name: 'Tiered',
       criteria: { type: 'metric', metric: 'words' },
