@@ -8,6 +8,7 @@
  * - CSS (style attributes, <style> sheets, presentation attributes such as fill) keeps only known
  *   SVG presentation properties, and only values whose functions are colours, maths, transforms or
  *   `url(#id)`; at-rules other than @media are dropped (@import, @font-face load things);
+ * - animation values (`values`, `from`, `to`, `by`) hold no address;
  * - no value may contain a backslash, so CSS escapes cannot spell `url(` in disguise.
  * What comes out is serialised afresh: the bytes stored are jsdom's, never the upload's.
  */
@@ -35,6 +36,8 @@ const CSS_FUNCTIONS = new Set([
   'rgb', 'rgba', 'hsl', 'hsla', 'hwb', 'lab', 'lch', 'oklab', 'oklch', 'color', 'calc', 'min', 'max', 'clamp', 'url',
   'matrix', 'translate', 'translatex', 'translatey', 'rotate', 'scale', 'scalex', 'scaley', 'skew', 'skewx', 'skewy',
 ]);
+
+const ANIMATION_VALUES = new Set(['values', 'from', 'to', 'by']);
 
 const RASTER_DATA_URL = /^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/=\s]*$/;
 
@@ -75,6 +78,9 @@ export class SvgSanitizer {
       } else if (name === 'href' || name === 'xlink:href') {
         const raster = (node.localName === 'image' || node.localName === 'feImage') && RASTER_DATA_URL.test(value);
         data.keepAttr = value.startsWith('#') || raster;
+      } else if (ANIMATION_VALUES.has(name)) {
+        // What an animation sets an attribute to: numbers, colours, transforms; never an address.
+        data.keepAttr = !/[a-z][a-z0-9+.-]*:|\/\//i.test(value) && safeCssValue(value);
       } else if (name === 'style') {
         data.attrValue = safeDeclarations((node as unknown as ElementCSSInlineStyle).style);
         data.keepAttr = data.attrValue !== '';

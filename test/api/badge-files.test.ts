@@ -10,33 +10,12 @@ import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/engine/api-keys.js';
+import { dangersIn } from '../support/badge-dangers.js';
 import { DIALECTS } from '../support/dialects.js';
 import { ADMIN_KEY, startLaurel, type TestLaurel } from '../support/laurel.js';
 
 const NS = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"';
 const svg = (body: string, attributes = '') => `<svg ${NS} viewBox="0 0 64 64"${attributes}>${body}</svg>`;
-
-/** Constructs that must never be in a served SVG (namespace declarations removed first: they are names, not links). */
-const DANGEROUS: [string, RegExp][] = [
-  ['script element', /<script/i],
-  ['javascript: link', /javascript:|java&#x?[0-9a-f]+;script|&#x?0*(106|6a);/i],
-  ['event handler', /\son[a-z]+\s*=/i],
-  ['foreignObject', /foreignobject/i],
-  ['animation of a link', /<animate|<set\b/i],
-  ['external address', /https?:|["'(]\s*\/\/|file:/i],
-  ['data: URL other than a raster image', /data:(?!image\/(png|jpeg|webp);base64,)/i],
-  ['DTD or entity', /<!doctype|<!entity/i],
-  ['stylesheet that loads', /@import|@font-face|image-set/i],
-  ['url() outside the file', /url\(\s*(?!["']?#)/i],
-  ['CSS escape', /\\/],
-  ['processing instruction other than the XML declaration', /<\?(?!xml )/i],
-  ['iframe or embed', /<(iframe|embed|object)/i],
-];
-
-function dangersIn(served: string): string[] {
-  const text = served.replace(/\sxmlns(:\w+)?="[^"]*"/g, '');
-  return DANGEROUS.filter(([, pattern]) => pattern.test(text)).map(([name]) => name);
-}
 
 /** Hostile SVGs that are accepted once rebuilt without the hostile part, with something that must survive. */
 const REBUILT_SVGS: [string, string, string][] = [
