@@ -1,8 +1,8 @@
 /**
  * Rebuilding an uploaded badge so that what Laurel stores and serves is its own output, never the
- * upload's bytes: SVGs through the allow-list sanitiser (in a worker thread), PNG and WebP decoded and encoded afresh by
- * sharp (libvips). Whatever followed or hid inside the image (HTML after the IEND chunk, text
- * chunks, EXIF, ICC profiles) does not survive a decode and an encode.
+ * upload's bytes: SVGs through the allow-list sanitiser (in a worker thread), PNG and WebP decoded
+ * and encoded afresh by sharp (libvips). Whatever followed or hid inside the image (HTML after the
+ * IEND chunk, text chunks, EXIF, ICC profiles) does not survive a decode and an encode.
  */
 import sharp from 'sharp';
 import {
