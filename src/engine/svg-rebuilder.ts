@@ -21,10 +21,7 @@ let nextId = 1;
 
 function started(): Worker {
   if (worker) return worker;
-  // Run from source (tests, `npm run dev`), the worker registers tsx first to load TypeScript as its parent did.
-  const created = WORKER_URL.pathname.endsWith('.ts')
-    ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`, { eval: true })
-    : new Worker(WORKER_URL);
+  const created = WORKER_URL.pathname.endsWith('.ts') ? new Worker(tsxBootstrap(), { eval: true }) : new Worker(WORKER_URL);
   created.unref();
   created.on('message', (answer: RebuildAnswer) => {
     const waiting = pending.get(answer.id);
@@ -46,6 +43,15 @@ function started(): Worker {
   created.on('exit', (code) => abandon(new Error(`The SVG rebuild worker exited (code ${code})`)));
   worker = created;
   return created;
+}
+
+/**
+ * Run from source (tests, `npm run dev`), the worker registers tsx to load TypeScript as its parent
+ * did. tsx is resolved from here, not from the working directory, which may be anywhere.
+ */
+function tsxBootstrap(): string {
+  const tsx = import.meta.resolve('tsx/esm/api');
+  return `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
 }
 
 /** The SVG rebuilt by SvgSanitizer in the worker thread; its LaurelErrors (422s) arrive as they were thrown. */
