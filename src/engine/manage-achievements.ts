@@ -16,6 +16,7 @@ import type {
 import { DEFAULT_CELEBRATION, DEFAULT_POLICIES } from '../domain/achievement.js';
 import { assertTransition } from '../domain/achievement-status.js';
 import { validateAchievement, type ValidationContext } from '../domain/achievement-validation.js';
+import { assertBadgeUrls } from '../domain/badge-url.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import type { Locale } from '../domain/locale.js';
 import { healthOf, type HealthIssue } from '../domain/rules.js';
@@ -28,6 +29,7 @@ import type { EngineContext } from './context.js';
 import { randomId } from './ids.js';
 import { achievementView, iso, type AchievementView } from './presenters.js';
 import { resolveMetrics } from './resolve-metrics.js';
+import { badgeOwnerOf } from './upload-badge.js';
 
 /** Criteria as written: a metric criterion's measure defaults to sum. */
 export type CriterionInput =
@@ -270,6 +272,10 @@ async function prepareDefinition(
   now: number,
 ): Promise<void> {
   validateAchievement(achievement, validationContextOf(config, achievement.id));
+  assertBadgeUrls(
+    [[achievement.badgeUrl, 'badgeUrl'], ...achievement.tiers.map((t, i) => [t.badgeUrl, `tiers[${i}].badgeUrl`] as const)],
+    badgeOwnerOf(tenant),
+  );
   if (achievement.criteria.type === 'metric') {
     await resolveMetrics(tx, tenant, config, [{ key: achievement.criteria.metric, field: 'criteria.metric' }], now);
   }

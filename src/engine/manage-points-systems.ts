@@ -1,10 +1,12 @@
 /** Points systems and their levels, for admins. */
+import { assertBadgeUrls } from '../domain/badge-url.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import type { Level, PointsSystem } from '../domain/points.js';
 import type { Tenant } from '../store/tenant.js';
 import type { EngineContext } from './context.js';
 import { randomId } from './ids.js';
 import { levelView } from './presenters.js';
+import { badgeOwnerOf } from './upload-badge.js';
 
 export interface LevelInput {
   key: string;
@@ -40,6 +42,7 @@ export function pointsSystemView(p: PointsSystem) {
 }
 
 export async function createPointsSystem(ctx: EngineContext, tenant: Tenant, input: PointsSystemInput & { key: string; name: string }) {
+  assertInputBadgeUrls(input, tenant);
   const now = ctx.clock.now();
   return ctx.store.transaction(async (tx) => {
     const existing = await tx.pointsSystems.list(tenant);
@@ -75,6 +78,7 @@ export async function getPointsSystem(ctx: EngineContext, tenant: Tenant, key: s
 }
 
 export async function updatePointsSystem(ctx: EngineContext, tenant: Tenant, key: string, patch: PointsSystemInput) {
+  assertInputBadgeUrls(patch, tenant);
   const now = ctx.clock.now();
   return ctx.store.transaction(async (tx) => {
     const system = (await tx.pointsSystems.list(tenant)).find((p) => p.key === key);
@@ -115,6 +119,14 @@ function levelsFrom(inputs: readonly LevelInput[], previous: readonly Level[]): 
       points: l.points,
     }))
     .sort((a, b) => a.points - b.points);
+}
+
+/** Checked as given (levels in the order sent), so the field named is the one in the request. */
+function assertInputBadgeUrls(input: PointsSystemInput, tenant: Tenant): void {
+  assertBadgeUrls(
+    [[input.badgeUrl, 'badgeUrl'], ...(input.levels ?? []).map((l, i) => [l.badgeUrl, `levels[${i}].badgeUrl`] as const)],
+    badgeOwnerOf(tenant),
+  );
 }
 
 function validate(system: PointsSystem): void {

@@ -1,26 +1,32 @@
-/** Uploading a badge image: checked by content, stored under the data directory, served at a stable URL. */
-import { BADGE_CONTENT_TYPES, badgeTypeOf, type BadgeType } from '../domain/badge-image.js';
+/** Uploading a badge image: rebuilt from its content, stored in the community's own directory, served at a stable URL. */
+import { BADGE_CONTENT_TYPES, type BadgeType } from '../domain/badge-image.js';
+import { badgeUrlOf, type BadgeOwner } from '../domain/badge-url.js';
 import type { Tenant } from '../store/tenant.js';
+import { rebuildBadge } from './badge-rebuild.js';
+import { DEFAULT_TENANT } from './bootstrap.js';
 import type { EngineContext } from './context.js';
 import { randomId } from './ids.js';
-
-/** Where uploaded badges are served; an achievement's badgeUrl can hold the URL as it is. */
-export const BADGE_URL_PREFIX = '/badges/';
 
 export interface UploadedBadge {
   id: string;
   url: string;
   type: BadgeType;
   contentType: string;
+  /** Bytes stored (the rebuilt file's, not the upload's). */
   size: number;
 }
 
-export async function uploadBadge(ctx: EngineContext, _tenant: Tenant, bytes: Uint8Array): Promise<UploadedBadge> {
+export async function uploadBadge(ctx: EngineContext, tenant: Tenant, upload: Uint8Array): Promise<UploadedBadge> {
   if (!ctx.badges) throw new Error('This Laurel has no badge storage configured');
-  const type = badgeTypeOf(bytes);
+  const { type, bytes } = await rebuildBadge(upload);
   const id = randomId();
   const fileName = `${id}.${type}`;
-  await ctx.badges.save(fileName, bytes);
-  ctx.log.info({ badge: fileName, size: bytes.length }, 'Badge uploaded');
-  return { id, url: `${BADGE_URL_PREFIX}${fileName}`, type, contentType: BADGE_CONTENT_TYPES[type], size: bytes.length };
+  await ctx.badges.save(tenant.communityId, fileName, bytes);
+  ctx.log.info({ badge: fileName, community: tenant.communityId, uploaded: upload.length, stored: bytes.length }, 'Badge uploaded');
+  return { id, url: badgeUrlOf(tenant.communityId, fileName), type, contentType: BADGE_CONTENT_TYPES[type], size: bytes.length };
+}
+
+/** What badge URLs a community may use: its own uploads, and (the default community) those from before per-community storage. */
+export function badgeOwnerOf(tenant: Tenant): BadgeOwner {
+  return { communityId: tenant.communityId, ownsUnscopedFiles: tenant.communityId === DEFAULT_TENANT.communityId };
 }

@@ -183,11 +183,12 @@ describe.each(DIALECTS)('dashboard endpoints (%s)', (dialect) => {
       ] as const) {
         const reply = await upload(file, name, type);
         expect(reply.status, name).toBe(201);
-        expect(reply.body).toMatchObject({ type: ext, url: expect.stringMatching(new RegExp(`^/badges/[0-9a-f-]+\\.${ext}$`)), size: Buffer.byteLength(file) });
+        expect(reply.body).toMatchObject({ type: ext, url: expect.stringMatching(new RegExp(`^/badges/default/[0-9a-f-]+\\.${ext}$`)) });
         const served = await t.laurel.app.inject({ method: 'GET', url: reply.body.url });
         expect(served.statusCode).toBe(200);
         expect(served.headers['content-type']).toContain(reply.body.contentType);
-        expect(served.rawPayload.equals(Buffer.isBuffer(file) ? file : Buffer.from(file))).toBe(true);
+        // What is served is the rebuilt file (test/api/badge-files.test.ts checks it is the same image).
+        expect(served.rawPayload.length).toBe(reply.body.size);
         expect(served.headers['x-content-type-options']).toBe('nosniff');
       }
       // An achievement can hold the URL.
@@ -196,15 +197,10 @@ describe.each(DIALECTS)('dashboard endpoints (%s)', (dialect) => {
       expect(created.body.achievement.badgeUrl).toBe(body.url);
     });
 
-    it('refuses other files, unsafe SVGs and files over 512 KB, naming the field', async () => {
+    it('refuses other files, SVGs declaring entities and files over 512 KB, naming the field', async () => {
       const refused: [Buffer | string, string, number, string][] = [
         [Buffer.from('GIF89a......'), 'a.gif', 422, 'badge_type'],
         ['just text', 'a.svg', 422, 'badge_type'],
-        ['<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', 'a.svg', 422, 'badge_unsafe_svg'],
-        ['<svg xmlns="http://www.w3.org/2000/svg"><rect onclick="alert(1)"/></svg>', 'a.svg', 422, 'badge_unsafe_svg'],
-        ['<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><a xlink:href="javascript:alert(1)"><rect/></a></svg>', 'a.svg', 422, 'badge_unsafe_svg'],
-        ['<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><div/></foreignObject></svg>', 'a.svg', 422, 'badge_unsafe_svg'],
-        ['<svg xmlns="http://www.w3.org/2000/svg"><image href="https://example.com/x.png"/></svg>', 'a.svg', 422, 'badge_unsafe_svg'],
         ['<!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>', 'a.svg', 422, 'badge_unsafe_svg'],
         ['<svg xmlns="http://www.w3.org/2000/svg"><rect></svg>', 'a.svg', 422, 'badge_invalid_svg'],
         [Buffer.concat([PNG, Buffer.alloc(600 * 1024)]), 'big.png', 413, 'badge_too_large'],

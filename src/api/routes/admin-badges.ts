@@ -17,7 +17,7 @@ export const adminBadgeRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }>
     url: Type.String({ description: 'Where the badge is served (no key needed); put it in badgeUrl' }),
     type: Type.String({ description: 'png, webp or svg' }),
     contentType: Type.String(),
-    size: Type.Integer(),
+    size: Type.Integer({ description: 'Bytes stored, after the rebuild' }),
   });
 
   app.post(
@@ -27,8 +27,11 @@ export const adminBadgeRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }>
         tags: ['Admin: badges'],
         summary: 'Upload a badge image (PNG, WebP or SVG, at most 512 KB) as multipart/form-data field "file"',
         description:
-          'The type is judged by the content. SVGs with scripts, event handlers, external references or DTDs are refused. ' +
-          'The answer holds the URL the image is served at, for an achievement\'s badgeUrl.',
+          'The type is judged by the content, and the file is rebuilt before it is stored: PNG and WebP decoded and ' +
+          'encoded afresh (at most 2048 × 2048 pixels), SVG parsed and rebuilt from an allow-list of elements, attributes ' +
+          'and CSS properties (scripts, event handlers, external references and styles that load anything are dropped; ' +
+          'nesting deeper than 64 or more than 8000 elements, and DTD entities, are refused). ' +
+          'The answer holds the URL the image is served at, in the community\'s own folder, for an achievement\'s badgeUrl.',
         consumes: ['multipart/form-data'],
         response: { 201: Uploaded, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody },
       },

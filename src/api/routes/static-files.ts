@@ -8,8 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
+import { BADGE_URL_PREFIX } from '../../domain/badge-url.js';
 import type { EngineContext } from '../../engine/context.js';
-import { BADGE_URL_PREFIX } from '../../engine/upload-badge.js';
 
 /** The project root: the nearest folder above this file that holds package.json (works from src/ and dist/src/). */
 function projectRoot(): string {
@@ -17,6 +17,13 @@ function projectRoot(): string {
   while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
   return dir;
 }
+
+/**
+ * The only badge paths served: `<community>/<id>.<type>` as uploads are stored, and `<id>.<type>`
+ * for files uploaded before badges were stored per community. Temporary files and anything else
+ * placed in the directory stay unreachable.
+ */
+const BADGE_FILE = /^\/(?:[A-Za-z0-9_-]{1,100}\/)?[0-9a-f-]{36}\.(?:png|webp|svg)$/;
 
 export const DASHBOARD_DIR = path.join(projectRoot(), 'dist', 'web', 'dashboard');
 
@@ -32,10 +39,14 @@ export const staticFileRoutes: FastifyPluginAsync<{ ctx: EngineContext; dashboar
       dotfiles: 'deny',
       immutable: true,
       maxAge: '365d',
-      // An SVG opened on its own must not run anything even if a check were ever to miss something.
-      setHeaders: (res) => {
-        res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+      allowedPath: (pathName) => BADGE_FILE.test(pathName),
+      // The Content-Type comes from the extension, which is the type the rebuilt file was stored as.
+      // An SVG opened on its own must not run or load anything even if the rebuild were ever to miss
+      // something: no scripts, no fetches, a sandboxed origin; and no browser may sniff another type.
+      setHeaders: (res, file) => {
+        res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox");
         res.setHeader('X-Content-Type-Options', 'nosniff');
+        res.setHeader('Content-Disposition', `inline; filename="${path.basename(file)}"`);
       },
     });
   }

@@ -178,7 +178,7 @@ export function BadgeUpload({ url, onChange, error }: { url: string | null; onCh
               <div>
                 <Text size="sm">Drop an image here or click to choose</Text>
                 <Text size="xs" c="dimmed">
-                  PNG, WebP or SVG, up to 512 KB. Laurel checks and serves it.
+                  PNG, WebP or SVG, up to 512 KB. Laurel rebuilds it (no scripts or outside links) and serves it.
                 </Text>
               </div>
             </Group>
