@@ -5,18 +5,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 import type { EngineContext } from '../../engine/context.js';
 import { BADGE_URL_PREFIX } from '../../engine/upload-badge.js';
-
-/** The project root: the nearest folder above this file that holds package.json (works from src/ and dist/src/). */
-function projectRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return dir;
-}
+import { projectRoot } from '../../project-root.js';
 
 export const DASHBOARD_DIR = path.join(projectRoot(), 'dist', 'web', 'dashboard');
 
