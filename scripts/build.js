@@ -16,7 +16,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const STAMP = path.join(ROOT, 'dist', '.build-fingerprints.json');
 
 /**
  * @typedef {object} Part
@@ -24,6 +23,10 @@ const STAMP = path.join(ROOT, 'dist', '.build-fingerprints.json');
  * @property {string[]} inputs files and folders, relative to the project root
  * @property {string} output a file every successful build leaves, relative to the project root
  * @property {() => string[]} command arguments for node
+ *
+ * @typedef {object} Project
+ * @property {string} root
+ * @property {Part[]} parts
  */
 
 /** @type {Part[]} */
@@ -41,6 +44,9 @@ export const PARTS = [
     command: () => [bin('vite', 'vite'), 'build', '--config', 'web/dashboard/vite.config.ts'],
   },
 ];
+
+/** @type {Project} */
+const LAUREL = { root: ROOT, parts: PARTS };
 
 /**
  * The JavaScript file behind a dependency's command, run with this node (no shell, no .bin links).
@@ -75,28 +81,35 @@ export function fingerprint(root, inputs) {
   return hash.digest('hex');
 }
 
-/** @returns {Record<string, string>} */
-function readStamp() {
+/** @param {string} root */
+const stampFile = (root) => path.join(root, 'dist', '.build-fingerprints.json');
+
+/**
+ * @param {string} root
+ * @returns {Record<string, string>}
+ */
+function readStamp(root) {
   try {
-    return JSON.parse(fs.readFileSync(STAMP, 'utf8'));
+    return JSON.parse(fs.readFileSync(stampFile(root), 'utf8'));
   } catch {
     return {};
   }
 }
 
 /** The parts whose sources changed since they were last built (or whose output is missing). */
-export function changedParts() {
-  const stamp = readStamp();
-  return PARTS.filter((part) => stamp[part.name] !== fingerprint(ROOT, part.inputs) || !fs.existsSync(path.join(ROOT, part.output)));
+export function changedParts({ root, parts } = LAUREL) {
+  const stamp = readStamp(root);
+  return parts.filter((part) => stamp[part.name] !== fingerprint(root, part.inputs) || !fs.existsSync(path.join(root, part.output)));
 }
 
 /**
- * Runs node with the given arguments in the project root; a signal sent to this process is passed on.
+ * Runs node with the given arguments in the given folder; a signal sent to this process is passed on.
+ * @param {string} cwd
  * @param {string[]} args
  */
-function run(args) {
+function run(cwd, args) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
+    const child = spawn(process.execPath, args, { cwd, stdio: 'inherit' });
     /** @param {NodeJS.Signals} signal */
     const forward = (signal) => child.kill(signal);
     process.on('SIGTERM', forward).on('SIGINT', forward);
@@ -109,31 +122,35 @@ function run(args) {
   });
 }
 
-/** @param {Part[]} parts */
-export async function build(parts) {
+/** Builds the project's parts, recording for each the fingerprint of the sources it was built from. */
+export async function build({ root, parts } = LAUREL) {
+  const stampPath = stampFile(root);
   for (const part of parts) {
-    const sources = fingerprint(ROOT, part.inputs);
-    const stamp = readStamp();
-    delete stamp[part.name];
-    fs.mkdirSync(path.dirname(STAMP), { recursive: true });
-    fs.writeFileSync(STAMP, JSON.stringify(stamp));
-    await run(part.command());
-    fs.writeFileSync(STAMP, JSON.stringify({ ...readStamp(), [part.name]: sources }));
+    const sources = fingerprint(root, part.inputs);
+    const { [part.name]: _previous, ...others } = readStamp(root);
+    fs.mkdirSync(path.dirname(stampPath), { recursive: true });
+    fs.writeFileSync(stampPath, JSON.stringify(others));
+    await run(root, part.command());
+    fs.writeFileSync(stampPath, JSON.stringify({ ...readStamp(root), [part.name]: sources }));
   }
 }
 
-/** Builds what changed, announcing it in one line; nothing is printed when everything is up to date. */
-export async function buildIfChanged() {
-  const parts = changedParts();
-  if (parts.length === 0) return;
-  const names = parts.map((part) => part.name).join(' and ');
-  process.stdout.write(`Sources changed since the last build: rebuilding ${names} (about ${parts.length > 1 ? 'a minute' : 'half a minute'})\n`);
-  await build(parts);
+/**
+ * Builds what changed, announcing it in one line; nothing is printed when everything is up to date.
+ * @returns {Promise<string[]>} the names of the parts it rebuilt
+ */
+export async function buildIfChanged(project = LAUREL) {
+  const parts = changedParts(project);
+  if (parts.length === 0) return [];
+  const names = parts.map((part) => part.name);
+  process.stdout.write(`Sources changed since the last build: rebuilding ${names.join(' and ')} (about ${parts.length > 1 ? 'a minute' : 'half a minute'})\n`);
+  await build({ root: project.root, parts });
+  return names;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const onlyChanged = process.argv.includes('--if-changed');
-  (onlyChanged ? buildIfChanged() : build(PARTS)).catch((error) => {
+  (onlyChanged ? buildIfChanged() : build()).catch((error) => {
     process.stderr.write(`Build failed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   });
