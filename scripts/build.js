@@ -143,7 +143,9 @@ export async function buildIfChanged(project = LAUREL) {
   const parts = changedParts(project);
   if (parts.length === 0) return [];
   const names = parts.map((part) => part.name);
-  process.stdout.write(`Sources changed since the last build: rebuilding ${names.join(' and ')} (about ${parts.length > 1 ? 'a minute' : 'half a minute'})\n`);
+  const what = `${names.join(' and ')} (about ${parts.length > 1 ? 'a minute' : 'half a minute'})`;
+  const built = fs.existsSync(stampFile(project.root));
+  process.stdout.write(built ? `Sources changed since the last build: rebuilding ${what}\n` : `Building ${what}\n`);
   await build({ root: project.root, parts });
   return names;
 }

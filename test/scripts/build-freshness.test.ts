@@ -80,14 +80,15 @@ describe('building only what changed', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  it('builds on the first run and after an edit, saying so, and does nothing silently otherwise', async () => {
+  it('builds on the first run and after an edit, saying which, and does nothing silently otherwise', async () => {
     expect(await buildIfChanged(project())).toEqual(['the widget']);
-    expect(said).toBe('Sources changed since the last build: rebuilding the widget (about half a minute)\n');
+    expect(said).toBe('Building the widget (about half a minute)\n');
     said = '';
     expect(await buildIfChanged(project())).toEqual([]);
     expect(said).toBe('');
     edit('two');
     expect(await buildIfChanged(project())).toEqual(['the widget']);
+    expect(said).toBe('Sources changed since the last build: rebuilding the widget (about half a minute)\n');
     expect(fs.readFileSync(path.join(root, 'dist/out.txt'), 'utf8')).toBe('two');
   });
 
