@@ -45,16 +45,21 @@ describe('npm start', () => {
       });
     });
     const serverPid = Number(output.match(/"pid":(\d+)/)?.[1]);
-    expect(serverPid).not.toBe(npm.pid);
-    expect(isRunning(serverPid)).toBe(true);
-    expect(changedParts()).toEqual([]);
+    try {
+      expect(serverPid).not.toBe(npm.pid);
+      expect(isRunning(serverPid)).toBe(true);
+      expect(changedParts()).toEqual([]);
 
-    npm.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(output).toContain('"signal":"SIGTERM","msg":"Shutting down: finishing requests in flight"');
-    expect(isRunning(serverPid)).toBe(false);
-    const probe = net.createServer();
-    await new Promise<void>((resolve, reject) => probe.once('error', reject).listen({ port, host: '127.0.0.1' }, resolve));
-    await new Promise((resolve) => probe.close(resolve));
+      npm.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(output).toContain('"signal":"SIGTERM","msg":"Shutting down: finishing requests in flight"');
+      expect(isRunning(serverPid)).toBe(false);
+      const probe = net.createServer();
+      await new Promise<void>((resolve, reject) => probe.once('error', reject).listen({ port, host: '127.0.0.1' }, resolve));
+      await new Promise((resolve) => probe.close(resolve));
+    } finally {
+      // A failing run must not leave a server behind.
+      if (isRunning(serverPid)) process.kill(serverPid, 'SIGKILL');
+    }
   });
 });
