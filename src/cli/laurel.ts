@@ -4,14 +4,16 @@ import { Command, Option } from 'commander';
 import closeWithGrace from 'close-with-grace';
 import { createLaurel } from '../app.js';
 import { loadSettings, type SettingsOverrides } from '../config.js';
+import { laurelVersion } from '../project-root.js';
 import { createApiKey } from '../engine/api-keys.js';
 import { pruneHistory } from '../engine/prune-history.js';
 import { bootstrap, DEFAULT_TENANT } from '../engine/bootstrap.js';
 import { systemClock } from '../engine/clock.js';
 import { migrateToLatest, openDatabase } from '../store/database.js';
 import { Store } from '../store/store.js';
+import { ensurePortAvailable, listenError } from './port.js';
 
-const program = new Command('laurel').description('Laurel: a self-hostable achievements engine');
+const program = new Command('laurel').description('Laurel: a self-hostable achievements engine').version(laurelVersion());
 
 const common = (command: Command) =>
   command
@@ -40,13 +42,18 @@ common(program.command('serve'))
   .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug or trace (LAUREL_LOG_LEVEL)'))
   .action(async (flags: CommonFlags & SettingsOverrides) => {
     const settings = settingsFrom(flags);
+    // A port already taken must not leave a fresh data directory and admin key behind.
+    await ensurePortAvailable(settings.port, settings.host);
     const laurel = await createLaurel(settings);
     closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
       if (err) laurel.ctx.log.error({ err }, 'Shutting down after an error');
       else laurel.ctx.log.info({ signal }, 'Shutting down: finishing requests in flight');
       await laurel.close();
     });
-    const address = await laurel.app.listen({ port: settings.port, host: settings.host });
+    const address = await laurel.app.listen({ port: settings.port, host: settings.host }).catch(async (error: unknown) => {
+      await laurel.close();
+      throw listenError(error, settings.port, settings.host);
+    });
     const lines = [`Laurel is listening on ${address} (${laurel.ctx.store.database.location})`, `  Dashboard: ${address}/dashboard`, `  API docs:  ${address}/docs`];
     const keyFile = laurel.bootstrap.generatedKeyFile;
     if (keyFile) {

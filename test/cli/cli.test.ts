@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +66,28 @@ describe('the laurel command', () => {
     const refused = await runLaurel(['prune-events', '--older-than', '0'], { LAUREL_DATA_DIR: dataDir, LAUREL_MASTER_KEY: 'x' });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('Keep at least one day of events');
+  });
+
+  it('prints its version with --version', async () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+    expect(await runLaurel(['--version'], {})).toMatchObject({ code: 0, stdout: `${version}\n` });
+  });
+
+  it('on a port already in use names the settings to change, and writes nothing to the data directory', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen({ port: 0, host: '127.0.0.1' }, resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    const freshDir = path.join(dataDir, 'not-yet');
+    try {
+      const refused = await runLaurel(['serve'], { LAUREL_DATA_DIR: freshDir, LAUREL_PORT: String(port), LAUREL_MASTER_KEY: '' });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(refused.stderr).toContain('--port');
+      expect(refused.stderr).toContain('LAUREL_PORT');
+      expect(fs.existsSync(freshDir)).toBe(false);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   it('refuses a bad setting with a clear message', async () => {

@@ -5,18 +5,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 import { BADGE_URL_PREFIX } from '../../domain/badge-url.js';
 import type { EngineContext } from '../../engine/context.js';
-
-/** The project root: the nearest folder above this file that holds package.json (works from src/ and dist/src/). */
-function projectRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return dir;
-}
+import { projectRoot } from '../../project-root.js';
 
 /**
  * The only badge paths served: `<community>/<id>.<type>` as uploads are stored, and `<id>.<type>`
