@@ -6,7 +6,7 @@ import { jobsSchema } from './0003_jobs.js';
 import { trophySchema } from './0004_trophy.js';
 import { hotUpdatesSchema } from './0005_hot_updates.js';
 import { userCountsSchema } from './0006_user_counts.js';
-import { idempotencyFingerprintsSchema } from './0009_idempotency_fingerprints.js';
+import { idempotencyFingerprintsSchema } from './0007_idempotency_fingerprints.js';
 
 /** Versioned migrations, in order. Names never change once released. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -19,7 +19,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0004_trophy': trophySchema(dialect),
         '0005_hot_updates': hotUpdatesSchema(dialect),
         '0006_user_counts': userCountsSchema(dialect),
-        '0009_idempotency_fingerprints': idempotencyFingerprintsSchema(),
+        '0007_idempotency_fingerprints': idempotencyFingerprintsSchema(),
       };
     },
   };
