@@ -38,6 +38,7 @@ export class CommunityConfigCache {
   private readonly cached = new Map<string, CommunityConfig>();
   /** When `recent` last asked the database for each community's version. */
   private readonly checkedAt = new Map<string, number>();
+  private readonly checking = new Map<string, Promise<CommunityConfig>>();
 
   constructor(private readonly log: Logger) {}
 
@@ -47,12 +48,22 @@ export class CommunityConfigCache {
    * old rather than ask the database each time.
    */
   async recent(repos: Repositories, tenant: Tenant, now: number, maxAgeMs: number): Promise<CommunityConfig> {
-    const hit = this.cached.get(tenant.communityId);
-    const at = this.checkedAt.get(tenant.communityId);
+    const id = tenant.communityId;
+    const hit = this.cached.get(id);
+    const at = this.checkedAt.get(id);
     if (hit && at !== undefined && now - at < maxAgeMs) return hit;
-    const fresh = await this.get(repos, tenant);
-    this.checkedAt.set(tenant.communityId, now);
-    return fresh;
+    // Requests arriving together share one check instead of each asking the database.
+    let pending = this.checking.get(id);
+    if (!pending) {
+      pending = this.get(repos, tenant)
+        .then((fresh) => {
+          this.checkedAt.set(id, now);
+          return fresh;
+        })
+        .finally(() => this.checking.delete(id));
+      this.checking.set(id, pending);
+    }
+    return pending;
   }
 
   /** The community's configuration as of `repos`' view of the database. */
