@@ -66,16 +66,19 @@ const CLIENT_ERRORS: Record<string, { status: number; code: string; message: str
 
 /**
  * Errors on the socket before Fastify has a request (a body that trickles in, malformed HTTP):
- * answered in the same `{ error, code }` shape, then the connection is closed.
+ * answered in the same `{ error, code }` shape, then the connection is destroyed, as Node's own
+ * handler does, so nothing more on it is parsed or routed.
  */
 export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
-    socket.destroy(error);
-    return;
-  }
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const known = (error.code ? CLIENT_ERRORS[error.code] : undefined) ?? { status: 400, code: 'malformed_request', message: 'The request is not valid HTTP' };
-  const body = JSON.stringify({ error: known.message, code: known.code });
-  socket.end(
-    `HTTP/1.1 ${known.status} ${STATUS_CODES[known.status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
+  // A response already under way cannot take a second status line.
+  const started = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+  if (socket.writable && !started) {
+    const body = JSON.stringify({ error: known.message, code: known.code });
+    socket.write(
+      `HTTP/1.1 ${known.status} ${STATUS_CODES[known.status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

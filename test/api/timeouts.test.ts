@@ -61,6 +61,12 @@ describe('request time-outs', () => {
     expect((await event(JSON.stringify({ user: { id: 'fast' }, value: 1 }))).status).toBe(201);
   });
 
+  it('answers what is not HTTP with 400 in Laurel\'s error shape, and closes the connection', async () => {
+    const { answer } = await trickle(port, 'NOT HTTP AT ALL\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('"code":"malformed_request"');
+  });
+
   it('closes a connection whose headers never end', async () => {
     const { answer } = await trickle(port, `GET /v1/achievements HTTP/1.1\r\nHost: localhost\r\nX-Slow: `, 200);
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
