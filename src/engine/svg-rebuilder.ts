@@ -5,8 +5,13 @@
  * process lives (it does not hold the process open), takes them one at a time.
  */
 import { Worker } from 'node:worker_threads';
-import { LaurelError } from '../domain/errors.js';
+import { LaurelError, invalid, unavailable } from '../domain/errors.js';
 import type { RebuildAnswer, RebuildRequest } from './svg-rebuild-worker.js';
+
+/** Rebuilds waiting at once beyond which uploads are refused for now (each takes up to seconds). */
+const MAX_WAITING = 16;
+/** Far beyond what a file within the limits takes (under 6 s on two loaded cores): the worker is stuck. */
+const REBUILD_TIMEOUT_MS = 30_000;
 
 const WORKER_URL = new URL(`./svg-rebuild-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
@@ -56,10 +61,24 @@ function tsxBootstrap(): string {
 
 /** The SVG rebuilt by SvgSanitizer in the worker thread; its LaurelErrors (422s) arrive as they were thrown. */
 export function rebuildSvg(text: string): Promise<string> {
+  if (pending.size >= MAX_WAITING) {
+    return Promise.reject(unavailable('overloaded', 'Too many SVG badges are being rebuilt right now; try again shortly', { retryAfter: 5 }));
+  }
   const target = started();
   const id = nextId++;
   return new Promise<string>((resolve, reject) => {
-    pending.set(id, { resolve, reject });
+    const timer = setTimeout(() => {
+      // The worker is stopped (a new one starts with the next upload); this file is the likely cause.
+      pending.delete(id);
+      reject(invalid('badge_too_complex', `The SVG took more than ${REBUILD_TIMEOUT_MS / 1000} s to rebuild`, 'file'));
+      void target.terminate();
+    }, REBUILD_TIMEOUT_MS);
+    timer.unref();
+    const settle = <T>(done: (value: T) => void) => (value: T) => {
+      clearTimeout(timer);
+      done(value);
+    };
+    pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
     target.ref();
     target.postMessage({ id, text } satisfies RebuildRequest);
   });
