@@ -110,6 +110,24 @@ describe.each(DIALECTS)('bad input (%s)', (dialect) => {
       expect(few.body.achievements).toHaveLength(1000);
     });
 
+    it('never refuses an ordinary event for history the user is behind on, and catches up 1,000 per event', async () => {
+      expect((await t.api('POST', '/v1/metrics/laps/event', { user: { id: 'veteran' }, value: 20000 })).status).toBe(201);
+      await t.admin('POST', '/admin/v1/achievements', {
+        key: 'lap',
+        name: 'Every lap',
+        criteria: { type: 'metric', metric: 'laps', threshold: 1 },
+        policies: { repeat: 'unlimited' },
+      });
+      // Backfill grants at most 10,000 of the 20,000 completions the history is worth.
+      const activated = await t.admin('PATCH', '/admin/v1/achievements/lap', { status: 'active' });
+      expect(activated.body.backfill).toMatchObject({ status: 'done', granted: 10000 });
+      const next = await t.api('POST', '/v1/metrics/laps/event', { user: { id: 'veteran' }, value: 1 });
+      expect(next.status).toBe(201);
+      expect(next.body.achievements).toHaveLength(1000);
+      const held = (await t.api('GET', '/v1/users/veteran/achievements')).body.find((a: { key: string }) => a.key === 'lap');
+      expect(held.completionCount).toBe(11000);
+    });
+
     it('keeps streak freezes to at most 1,000', async () => {
       const reply = await t.admin('POST', '/admin/v1/streaks', {
         key: 'frozen',
