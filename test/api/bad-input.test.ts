@@ -3,7 +3,7 @@
  * keys and odd metric keys are refused with Laurel's error shape, and nothing stored goes bad.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLaurel, type TestLaurel } from '../support/laurel.js';
+import { ADMIN_KEY, startLaurel, type TestLaurel } from '../support/laurel.js';
 import { DIALECTS } from '../support/dialects.js';
 
 describe.each(DIALECTS)('bad input (%s)', (dialect) => {
@@ -53,6 +53,51 @@ describe.each(DIALECTS)('bad input (%s)', (dialect) => {
       const target = await t.api('PUT', '/v1/users/ann/targets/steps', { value: 1e13, per: 'day' });
       expect(target.status).toBe(422);
       expect(target.body.field).toBe('value');
+    });
+
+    it('bounds values only: a custom reward\'s data keeps any finite number, delivered as-is', async () => {
+      const data = { expiresAt: 1767225600000, nested: { serial: 12345678901234567, list: [-1e20, 0.5] } };
+      const created = await t.admin('POST', '/admin/v1/achievements', {
+        key: 'coupon',
+        name: 'Coupon',
+        criteria: { type: 'metric', metric: 'purchases', threshold: 1 },
+        rewards: [{ type: 'custom', data }],
+        status: 'active',
+      });
+      expect(created.status).toBe(201);
+      const reply = await t.api('POST', '/v1/metrics/purchases/event', { user: { id: 'shopper' }, value: 1 });
+      expect(reply.status).toBe(201);
+      expect(reply.body.achievements[0].rewards).toEqual([{ type: 'custom', data }]);
+      const infinite = await t.raw('POST', '/admin/v1/achievements', {
+        payload: '{"name":"Inf","criteria":{"type":"api"},"rewards":[{"type":"custom","data":{"x":1e309}}]}',
+        headers: { 'x-api-key': ADMIN_KEY },
+      });
+      expect(infinite.status).toBe(422);
+      expect(infinite.body).toMatchObject({ code: 'value_out_of_range', field: 'rewards[0].data.x' });
+      const value = await t.api('POST', '/v1/metrics/purchases/event', { user: { id: 'shopper' }, value: 1e13 });
+      expect(value.status).toBe(422);
+      expect(value.body.field).toBe('value');
+    });
+
+    it('states the value range on every number a request may carry (/openapi.json)', async () => {
+      const spec = (await t.raw('GET', '/openapi.json')).body;
+      const unbounded: string[] = [];
+      const walk = (schema: any, where: string): void => {
+        if (!schema || typeof schema !== 'object') return;
+        const types = [schema.type].flat();
+        if ((types.includes('number') || types.includes('integer')) && !(schema.minimum >= -1e12 && schema.maximum <= 1e12)) unbounded.push(where);
+        for (const [key, member] of Object.entries(schema.properties ?? {})) walk(member, `${where}.${key}`);
+        walk(schema.items, `${where}[]`);
+        if (typeof schema.additionalProperties === 'object') walk(schema.additionalProperties, `${where}.*`);
+        for (const key of ['anyOf', 'oneOf', 'allOf']) for (const member of schema[key] ?? []) walk(member, where);
+      };
+      for (const [path, operations] of Object.entries<any>(spec.paths)) {
+        for (const [method, op] of Object.entries<any>(operations)) {
+          for (const parameter of op.parameters ?? []) walk(parameter.schema, `${method} ${path} ${parameter.name}`);
+          for (const content of Object.values<any>(op.requestBody?.content ?? {})) walk(content.schema, `${method} ${path} body`);
+        }
+      }
+      expect(unbounded).toEqual([]);
     });
 
     it('refuses the event that would take a total beyond 1e15, and the total stays finite', async () => {

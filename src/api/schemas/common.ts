@@ -14,6 +14,10 @@ export const Value = (description: string) =>
     description: `${description} (at most ${VALUE_LIMIT} either way; kept to ${VALUE_DECIMALS} decimal places)`,
   });
 
+/** A whole number in the value range: counts and lengths, whose own limits the engine checks. */
+export const Int = (description: string, options: { minimum?: number; default?: number } = {}) =>
+  Type.Integer({ minimum: -VALUE_LIMIT, maximum: VALUE_LIMIT, ...options, description });
+
 export const Attributes = Type.Record(Type.String(), Type.String(), {
   description: 'String key-value pairs',
 });
