@@ -248,6 +248,13 @@ describe.each(DIALECTS)('bad input (%s)', (dialect) => {
       const first = await t.api('POST', '/v1/metrics/steps/event', { user: { id: 'idem' }, value: 5 }, headers);
       expect(first.status).toBe(201);
       expect((await t.api('POST', '/v1/metrics/steps/event', { value: 5, user: { id: 'idem' } }, headers)).status).toBe(202);
+      // A retry may carry what the event does not use: a per-attempt field, an updated profile.
+      const retry = await t.api('POST', '/v1/metrics/steps/event', { user: { id: 'idem', name: 'Idem Potent' }, value: 5, sentAt: '2026-03-02T10:00:01Z' }, headers);
+      expect(retry.status).toBe(202);
+      expect(retry.body).toMatchObject({ idempotentReplayed: true, total: 5 });
+      const again = await t.api('POST', '/v1/events', { events: [{ metric: 'steps', user: { id: 'idem', email: 'i@example.com' }, value: 5, idempotencyKey: 'pay-1', attempt: 2 }] });
+      expect(again.status).toBe(200);
+      expect(again.body.results[0]).toMatchObject({ status: 202, idempotentReplayed: true, total: 5 });
       const reused = await t.api('POST', '/v1/metrics/steps/event', { user: { id: 'idem' }, value: 6 }, headers);
       expect(reused.status).toBe(422);
       expect(reused.body).toMatchObject({ code: 'idempotency_key_reused', field: 'Idempotency-Key' });
