@@ -115,6 +115,11 @@ function toLaurelError(errors: ErrorObject[], part: string): LaurelError {
   }
   const e = errors[0] as ErrorObject;
   let field = fieldOf(e.instancePath);
+  if (e.propertyName !== undefined) {
+    // An object key at fault (an attribute name too long): name the key, not its object.
+    field = field ? `${field}.${e.propertyName}` : e.propertyName;
+    return new LaurelError('invalid', 'validation_failed', `the name of ${field} ${e.message ?? 'is invalid'}`, field);
+  }
   let message: string;
   switch (e.keyword) {
     case 'required': {

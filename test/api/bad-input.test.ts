@@ -242,6 +242,31 @@ describe.each(DIALECTS)('bad input (%s)', (dialect) => {
     });
   });
 
+  describe('attributes', () => {
+    /** Random characters outside the BMP: 4 bytes each in UTF-8, and nothing to compress. */
+    const wide = (length: number) => Array.from({ length }, () => String.fromCodePoint(0x10000 + Math.floor(Math.random() * 0xf0000))).join('');
+
+    it('keeps names to 100 and values to 255 characters, which a leaderboard breakdown can key on', async () => {
+      await t.admin('POST', '/admin/v1/leaderboards', { key: 'by-team', name: 'By team', rankBy: 'metric', metric: 'goals', breakdownAttribute: 'team', status: 'active' });
+      const id = wide(255);
+      const team = wide(255);
+      const longest = await t.api('POST', '/v1/metrics/goals/event', { user: { id, attributes: { team } }, value: 1, attributes: { [`n${'x'.repeat(99)}`]: wide(255) } });
+      expect(longest.status).toBe(201);
+      expect(longest.body.leaderboards['by-team']).toMatchObject({ rank: 1, breakdownAttributeValue: team });
+      for (const length of [256, 2000]) {
+        const over = await t.api('POST', '/v1/metrics/goals/event', { user: { id, attributes: { team: wide(length) } }, value: 1 });
+        expect(over.status).toBe(422);
+        expect(over.body).toMatchObject({ code: 'validation_failed', field: 'user.attributes.team' });
+      }
+      const name = await t.api('POST', '/v1/metrics/goals/event', { user: { id: 'named' }, value: 1, attributes: { ['n'.repeat(101)]: 'x' } });
+      expect(name.status).toBe(422);
+      expect(name.body).toMatchObject({ code: 'validation_failed', field: `attributes.${'n'.repeat(101)}` });
+      const profile = await t.api('PUT', '/v1/users/named', { attributes: { team: wide(256) } });
+      expect(profile.status).toBe(422);
+      expect(profile.body.field).toBe('attributes.team');
+    });
+  });
+
   describe('idempotency keys', () => {
     it('refuses a key reused with a different body with 422 idempotency_key_reused', async () => {
       const headers = { 'idempotency-key': 'pay-1' };
