@@ -3,14 +3,15 @@
  * number); query strings and path parameters are text by nature, so they are coerced.
  *
  * Two rules hold for every part of every request, whatever its schema says: no string (nor object
- * key) contains the NUL character, which PostgreSQL cannot store in text; and no number is beyond
- * the value range (src/domain/values.ts), so nothing downstream meets Infinity or 1e308.
+ * key) contains the NUL character, which PostgreSQL cannot store in text; and every number is finite
+ * (JSON parsing turns 1e309 into Infinity, which would be stored as null). The value range
+ * (src/domain/values.ts) is stated by the schemas of numeric fields, not applied here, so opaque data
+ * (a custom reward's `data`) may hold any finite number, e.g. a timestamp in milliseconds.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import { LaurelError } from '../domain/errors.js';
-import { valueRangeError, withinValueRange } from '../domain/values.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -43,8 +44,11 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
       return { error: new LaurelError(kind, 'nul_character', `${name} must not contain the NUL character (\\u0000)`, nul.field || undefined) };
     }
     if (!validate(data)) return { error: toLaurelError(validate.errors ?? [], part) };
-    const number = findValue(data, (x) => typeof x === 'number' && !withinValueRange(x));
-    if (number) return { error: valueRangeError(number.field || where('', part), number.value as number) };
+    const number = findValue(data, (x) => typeof x === 'number' && !Number.isFinite(x));
+    if (number) {
+      const name = number.field || where('', part);
+      return { error: new LaurelError('invalid', 'value_out_of_range', `${name} must be a finite number`, number.field || undefined) };
+    }
     return { value: data };
   };
 };
@@ -111,6 +115,11 @@ function toLaurelError(errors: ErrorObject[], part: string): LaurelError {
   }
   const e = errors[0] as ErrorObject;
   let field = fieldOf(e.instancePath);
+  if (e.propertyName !== undefined) {
+    // An object key at fault (an attribute name too long): name the key, not its object.
+    field = field ? `${field}.${e.propertyName}` : e.propertyName;
+    return new LaurelError('invalid', 'validation_failed', `the name of ${field} ${e.message ?? 'is invalid'}`, field);
+  }
   let message: string;
   switch (e.keyword) {
     case 'required': {

@@ -3,9 +3,9 @@ import { invalid } from './errors.js';
 import { roundValue } from './values.js';
 
 /**
- * The most completions of a repeatable achievement one change may unlock. Each is a stored award,
- * and a tiny threshold with a large value (1e-8 and 1,000) would otherwise mean 1e11 of them, built
- * in one synchronous loop that stops the server.
+ * The most completions of a repeatable achievement one change may add, and the most one change
+ * grants. Each is a stored award, and a tiny threshold with a large value (1e-8 and 1,000) would
+ * otherwise mean 1e11 of them, built in one synchronous loop that stops the server.
  */
 export const MAX_COMPLETIONS_PER_CHANGE = 1000;
 
@@ -33,7 +33,8 @@ export interface Unlock {
  * - reach: every step whose threshold `after` has reached and the user does not hold yet.
  * - exact: a step only when this change makes the measure equal its threshold.
  * - unlimited (one step): every further multiple of the threshold reached (reach), or each time the
- *   measure becomes equal to it again (exact).
+ *   measure becomes equal to it again (exact). A change whose own multiples exceed the bound is
+ *   refused; completions the user is behind on are granted up to the bound, the rest by later changes.
  */
 export function decideUnlocks(rule: ThresholdRule, before: number, after: number, held: Held): Unlock[] {
   const unlocks: Unlock[] = [];
@@ -45,14 +46,18 @@ export function decideUnlocks(rule: ThresholdRule, before: number, after: number
       return unlocks;
     }
     const reached = Math.floor(roundValue(after / threshold));
-    if (reached - held.completions > MAX_COMPLETIONS_PER_CHANGE) {
+    const added = reached - Math.floor(roundValue(before / threshold));
+    if (added > MAX_COMPLETIONS_PER_CHANGE) {
       throw invalid(
         'too_many_completions',
-        `This would complete a repeatable achievement ${reached - held.completions} times at once; one event may complete it at most ${MAX_COMPLETIONS_PER_CHANGE} times`,
+        `This would complete a repeatable achievement ${added} times at once; one event may complete it at most ${MAX_COMPLETIONS_PER_CHANGE} times`,
         'value',
       );
     }
-    for (let k = held.completions + 1; k <= reached; k++) unlocks.push({ tierIndex: 0, completion: k });
+    // A user behind on completions (history from before activation, beyond what backfill grants)
+    // catches up by at most the same bound per event, so no event is refused for its history.
+    const last = Math.min(reached, held.completions + MAX_COMPLETIONS_PER_CHANGE);
+    for (let k = held.completions + 1; k <= last; k++) unlocks.push({ tierIndex: 0, completion: k });
     return unlocks;
   }
   rule.thresholds.forEach((threshold, tierIndex) => {

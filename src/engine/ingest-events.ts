@@ -482,10 +482,15 @@ function parseStored(stored: StoredIdempotency | undefined): StoredAnswer | unde
   return stored === undefined ? undefined : { response: JSON.parse(stored.response) as EventResponse, fingerprint: stored.fingerprint };
 }
 
-/** A hash of everything an event says but its idempotency key, the same whatever order its fields came in. */
+/**
+ * A hash of what an event does (metric, user id, value, attributes, timestamp), the same whatever
+ * order its fields came in. A retry may differ in everything else: an updated profile (name, email)
+ * or a per-attempt field the engine ignores (`sentAt`). An event carrying only these fields hashes
+ * as it did when the whole event was hashed, so stored fingerprints still match.
+ */
 function fingerprintOf(input: EventInput): string {
-  const { idempotencyKey: _key, ...content } = input;
-  return createHash('sha256').update(canonicalJson(content)).digest('base64url');
+  const { metric, user, value, attributes, timestamp } = input;
+  return createHash('sha256').update(canonicalJson({ metric, user: { id: user.id }, value, attributes, timestamp })).digest('base64url');
 }
 
 function canonicalJson(value: unknown): string {

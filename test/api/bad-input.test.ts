@@ -3,7 +3,7 @@
  * keys and odd metric keys are refused with Laurel's error shape, and nothing stored goes bad.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLaurel, type TestLaurel } from '../support/laurel.js';
+import { ADMIN_KEY, startLaurel, type TestLaurel } from '../support/laurel.js';
 import { DIALECTS } from '../support/dialects.js';
 
 describe.each(DIALECTS)('bad input (%s)', (dialect) => {
@@ -53,6 +53,51 @@ describe.each(DIALECTS)('bad input (%s)', (dialect) => {
       const target = await t.api('PUT', '/v1/users/ann/targets/steps', { value: 1e13, per: 'day' });
       expect(target.status).toBe(422);
       expect(target.body.field).toBe('value');
+    });
+
+    it('bounds values only: a custom reward\'s data keeps any finite number, delivered as-is', async () => {
+      const data = { expiresAt: 1767225600000, nested: { serial: 12345678901234567, list: [-1e20, 0.5] } };
+      const created = await t.admin('POST', '/admin/v1/achievements', {
+        key: 'coupon',
+        name: 'Coupon',
+        criteria: { type: 'metric', metric: 'purchases', threshold: 1 },
+        rewards: [{ type: 'custom', data }],
+        status: 'active',
+      });
+      expect(created.status).toBe(201);
+      const reply = await t.api('POST', '/v1/metrics/purchases/event', { user: { id: 'shopper' }, value: 1 });
+      expect(reply.status).toBe(201);
+      expect(reply.body.achievements[0].rewards).toEqual([{ type: 'custom', data }]);
+      const infinite = await t.raw('POST', '/admin/v1/achievements', {
+        payload: '{"name":"Inf","criteria":{"type":"api"},"rewards":[{"type":"custom","data":{"x":1e309}}]}',
+        headers: { 'x-api-key': ADMIN_KEY },
+      });
+      expect(infinite.status).toBe(422);
+      expect(infinite.body).toMatchObject({ code: 'value_out_of_range', field: 'rewards[0].data.x' });
+      const value = await t.api('POST', '/v1/metrics/purchases/event', { user: { id: 'shopper' }, value: 1e13 });
+      expect(value.status).toBe(422);
+      expect(value.body.field).toBe('value');
+    });
+
+    it('states the value range on every number a request may carry (/openapi.json)', async () => {
+      const spec = (await t.raw('GET', '/openapi.json')).body;
+      const unbounded: string[] = [];
+      const walk = (schema: any, where: string): void => {
+        if (!schema || typeof schema !== 'object') return;
+        const types = [schema.type].flat();
+        if ((types.includes('number') || types.includes('integer')) && !(schema.minimum >= -1e12 && schema.maximum <= 1e12)) unbounded.push(where);
+        for (const [key, member] of Object.entries(schema.properties ?? {})) walk(member, `${where}.${key}`);
+        walk(schema.items, `${where}[]`);
+        if (typeof schema.additionalProperties === 'object') walk(schema.additionalProperties, `${where}.*`);
+        for (const key of ['anyOf', 'oneOf', 'allOf']) for (const member of schema[key] ?? []) walk(member, where);
+      };
+      for (const [path, operations] of Object.entries<any>(spec.paths)) {
+        for (const [method, op] of Object.entries<any>(operations)) {
+          for (const parameter of op.parameters ?? []) walk(parameter.schema, `${method} ${path} ${parameter.name}`);
+          for (const content of Object.values<any>(op.requestBody?.content ?? {})) walk(content.schema, `${method} ${path} body`);
+        }
+      }
+      expect(unbounded).toEqual([]);
     });
 
     it('refuses the event that would take a total beyond 1e15, and the total stays finite', async () => {
@@ -108,6 +153,24 @@ describe.each(DIALECTS)('bad input (%s)', (dialect) => {
       const few = await t.api('POST', '/v1/metrics/drops/event', { user: { id: 'rain' }, value: 0.00001 });
       expect(few.status).toBe(201);
       expect(few.body.achievements).toHaveLength(1000);
+    });
+
+    it('never refuses an ordinary event for history the user is behind on, and catches up 1,000 per event', async () => {
+      expect((await t.api('POST', '/v1/metrics/laps/event', { user: { id: 'veteran' }, value: 20000 })).status).toBe(201);
+      await t.admin('POST', '/admin/v1/achievements', {
+        key: 'lap',
+        name: 'Every lap',
+        criteria: { type: 'metric', metric: 'laps', threshold: 1 },
+        policies: { repeat: 'unlimited' },
+      });
+      // Backfill grants at most 10,000 of the 20,000 completions the history is worth.
+      const activated = await t.admin('PATCH', '/admin/v1/achievements/lap', { status: 'active' });
+      expect(activated.body.backfill).toMatchObject({ status: 'done', granted: 10000 });
+      const next = await t.api('POST', '/v1/metrics/laps/event', { user: { id: 'veteran' }, value: 1 });
+      expect(next.status).toBe(201);
+      expect(next.body.achievements).toHaveLength(1000);
+      const held = (await t.api('GET', '/v1/users/veteran/achievements')).body.find((a: { key: string }) => a.key === 'lap');
+      expect(held.completionCount).toBe(11000);
     });
 
     it('keeps streak freezes to at most 1,000', async () => {
@@ -179,12 +242,44 @@ describe.each(DIALECTS)('bad input (%s)', (dialect) => {
     });
   });
 
+  describe('attributes', () => {
+    /** Random characters outside the BMP: 4 bytes each in UTF-8, and nothing to compress. */
+    const wide = (length: number) => Array.from({ length }, () => String.fromCodePoint(0x10000 + Math.floor(Math.random() * 0xf0000))).join('');
+
+    it('keeps names to 100 and values to 255 characters, which a leaderboard breakdown can key on', async () => {
+      await t.admin('POST', '/admin/v1/leaderboards', { key: 'by-team', name: 'By team', rankBy: 'metric', metric: 'goals', breakdownAttribute: 'team', status: 'active' });
+      const id = wide(255);
+      const team = wide(255);
+      const longest = await t.api('POST', '/v1/metrics/goals/event', { user: { id, attributes: { team } }, value: 1, attributes: { [`n${'x'.repeat(99)}`]: wide(255) } });
+      expect(longest.status).toBe(201);
+      expect(longest.body.leaderboards['by-team']).toMatchObject({ rank: 1, breakdownAttributeValue: team });
+      for (const length of [256, 2000]) {
+        const over = await t.api('POST', '/v1/metrics/goals/event', { user: { id, attributes: { team: wide(length) } }, value: 1 });
+        expect(over.status).toBe(422);
+        expect(over.body).toMatchObject({ code: 'validation_failed', field: 'user.attributes.team' });
+      }
+      const name = await t.api('POST', '/v1/metrics/goals/event', { user: { id: 'named' }, value: 1, attributes: { ['n'.repeat(101)]: 'x' } });
+      expect(name.status).toBe(422);
+      expect(name.body).toMatchObject({ code: 'validation_failed', field: `attributes.${'n'.repeat(101)}` });
+      const profile = await t.api('PUT', '/v1/users/named', { attributes: { team: wide(256) } });
+      expect(profile.status).toBe(422);
+      expect(profile.body.field).toBe('attributes.team');
+    });
+  });
+
   describe('idempotency keys', () => {
     it('refuses a key reused with a different body with 422 idempotency_key_reused', async () => {
       const headers = { 'idempotency-key': 'pay-1' };
       const first = await t.api('POST', '/v1/metrics/steps/event', { user: { id: 'idem' }, value: 5 }, headers);
       expect(first.status).toBe(201);
       expect((await t.api('POST', '/v1/metrics/steps/event', { value: 5, user: { id: 'idem' } }, headers)).status).toBe(202);
+      // A retry may carry what the event does not use: a per-attempt field, an updated profile.
+      const retry = await t.api('POST', '/v1/metrics/steps/event', { user: { id: 'idem', name: 'Idem Potent' }, value: 5, sentAt: '2026-03-02T10:00:01Z' }, headers);
+      expect(retry.status).toBe(202);
+      expect(retry.body).toMatchObject({ idempotentReplayed: true, total: 5 });
+      const again = await t.api('POST', '/v1/events', { events: [{ metric: 'steps', user: { id: 'idem', email: 'i@example.com' }, value: 5, idempotencyKey: 'pay-1', attempt: 2 }] });
+      expect(again.status).toBe(200);
+      expect(again.body.results[0]).toMatchObject({ status: 202, idempotentReplayed: true, total: 5 });
       const reused = await t.api('POST', '/v1/metrics/steps/event', { user: { id: 'idem' }, value: 6 }, headers);
       expect(reused.status).toBe(422);
       expect(reused.body).toMatchObject({ code: 'idempotency_key_reused', field: 'Idempotency-Key' });

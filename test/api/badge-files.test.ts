@@ -228,6 +228,12 @@ describe('badge file corpus (sqlite: uploads touch files, not the database)', ()
     expect(stored()).toEqual(before);
   });
 
+  it('states the SVG limits it applies in /openapi.json', async () => {
+    const spec = (await t.raw('GET', '/openapi.json')).body;
+    const description: string = spec.paths['/admin/v1/badges'].post.description;
+    expect(description).toContain('nesting deeper than 64, more than 2000 elements, 8000 attributes or 100 attributes on one element');
+  });
+
   it('serves only badge files: not temporary files, other files in the folder, or paths outside it', async () => {
     const { body } = await upload(t, png, 'b.png', 'image/png');
     const directory = path.join(t.dataDir, 'badges', 'default');

@@ -60,6 +60,14 @@ describe('decideUnlocks', () => {
     ]);
   });
 
+  it('unlimited: bounds what one change adds, not how far behind the user is', () => {
+    const rule = { thresholds: [1], match: 'reach', repeat: 'unlimited' } as const;
+    const behind = decideUnlocks(rule, 50000, 50001, { tiers: new Set([0]), completions: 10000 });
+    expect(behind.map((u) => u.completion)).toEqual(Array.from({ length: 1000 }, (_, i) => 10001 + i));
+    expect(decideUnlocks(rule, 50000, 50001, { tiers: new Set([0]), completions: 50000 })).toEqual([{ tierIndex: 0, completion: 50001 }]);
+    expect(() => decideUnlocks(rule, 0, 1001, nothing())).toThrow(/1001 times/);
+  });
+
   it('decimals add up to the threshold they are written to reach (0.1 + 0.2 reaches 0.3)', () => {
     expect(run([0.3], 'exact', 'once', [0.1, 0.2])).toEqual([{ event: 1, tier: 0, completion: 0 }]);
   });

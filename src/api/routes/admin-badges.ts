@@ -1,7 +1,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { BADGE_MAX_BYTES } from '../../domain/badge-image.js';
+import { BADGE_MAX_BYTES, SVG_MAX_ATTRIBUTES, SVG_MAX_ATTRIBUTES_PER_ELEMENT, SVG_MAX_DEPTH, SVG_MAX_ELEMENTS } from '../../domain/badge-image.js';
 import { invalid, LaurelError } from '../../domain/errors.js';
 import type { EngineContext } from '../../engine/context.js';
 import { uploadBadge } from '../../engine/upload-badge.js';
@@ -30,7 +30,8 @@ export const adminBadgeRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }>
           'The type is judged by the content, and the file is rebuilt before it is stored: PNG and WebP decoded and ' +
           'encoded afresh (at most 2048 × 2048 pixels), SVG parsed and rebuilt from an allow-list of elements, attributes ' +
           'and CSS properties (scripts, event handlers, external references and styles that load anything are dropped; ' +
-          'nesting deeper than 64 or more than 8000 elements, and DTD entities, are refused). ' +
+          `nesting deeper than ${SVG_MAX_DEPTH}, more than ${SVG_MAX_ELEMENTS} elements, ${SVG_MAX_ATTRIBUTES} attributes or ` +
+          `${SVG_MAX_ATTRIBUTES_PER_ELEMENT} attributes on one element, and DTD entities, are refused). ` +
           'The answer holds the URL the image is served at, in the community\'s own folder, for an achievement\'s badgeUrl.',
         consumes: ['multipart/form-data'],
         response: { 201: Uploaded, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody },

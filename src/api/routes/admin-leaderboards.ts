@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { EngineContext } from '../../engine/context.js';
 import { createLeaderboard, getLeaderboard, listLeaderboards, updateLeaderboard } from '../../engine/manage-leaderboards.js';
-import { ErrorBody, Key, KeyParams, Loose, Nullable } from '../schemas/common.js';
+import { ErrorBody, Int, Key, KeyParams, Loose, Nullable } from '../schemas/common.js';
 
 const fields = {
   key: Key('Leaderboard key'),
@@ -13,12 +13,12 @@ const fields = {
   metric: Type.Optional(Key('Metric key (rankBy metric)')),
   pointsSystem: Type.Optional(Key('Points system key (rankBy points)')),
   streak: Type.Optional(Key('Streak key (rankBy streak; default the primary streak)')),
-  maxParticipants: Type.Optional(Type.Integer({ description: '1 to 1000 (default 1000)' })),
+  maxParticipants: Type.Optional(Int('1 to 1000 (default 1000)')),
   breakdownAttribute: Type.Optional(Nullable(Type.String({ description: 'Rank separately per value of this user attribute' }))),
   start: Type.Optional(Type.String({ description: 'YYYY-MM-DD (default today)' })),
   end: Type.Optional(Nullable(Type.String({ description: 'YYYY-MM-DD, or null for none' }))),
   runUnit: Type.Optional(Nullable(Type.Union([Type.Literal('day'), Type.Literal('month'), Type.Literal('year')]))),
-  runInterval: Type.Optional(Nullable(Type.Integer({ description: 'Runs repeat every this many runUnits' }))),
+  runInterval: Type.Optional(Nullable(Int('Runs repeat every this many runUnits'))),
 };
 
 export const adminLeaderboardRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {

@@ -10,7 +10,7 @@ import {
 import { createTrigger, listTriggers, updateTrigger } from '../../engine/manage-points-triggers.js';
 import { localeOf } from '../locale.js';
 import { CreatePointsSystemBody, UpdatePointsSystemBody } from '../schemas/admin.js';
-import { Attributes, ErrorBody, Key, KeyParams, Loose, Value } from '../schemas/common.js';
+import { Attributes, ErrorBody, Int, Key, KeyParams, Loose, Value } from '../schemas/common.js';
 
 export const adminPointsSystemRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
   const System = Loose('Points system with levels');
@@ -50,11 +50,11 @@ export const adminPointsSystemRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineCon
 
   const triggerFields = {
     type: Type.Union([Type.Literal('metric'), Type.Literal('achievement'), Type.Literal('streak'), Type.Literal('user_creation')]),
-    points: Type.Integer({ description: 'Points paid each time it fires' }),
+    points: Int('Points paid each time it fires'),
     metric: Type.Optional(Key('metric: the metric')),
     metricThreshold: Type.Optional(Value('metric: pays once per this many units of the total')),
     achievement: Type.Optional(Key('achievement: the achievement')),
-    streakLength: Type.Optional(Type.Integer({ description: 'streak: pays when the primary streak reaches this length' })),
+    streakLength: Type.Optional(Int('streak: pays when the primary streak reaches this length')),
     eventAttributes: Type.Optional(Attributes),
     userAttributes: Type.Optional(Attributes),
     status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('inactive'), Type.Literal('archived')])),

@@ -7,7 +7,7 @@ import { pointsSummary, publicPointsSystem } from '../../engine/read-points-syst
 import { streakRankings, streaksOf } from '../../engine/user-streaks.js';
 import { parseAttributes } from '../attributes-query.js';
 import { localeOf } from '../locale.js';
-import { ErrorBody, KeyParams, Loose } from '../schemas/common.js';
+import { ErrorBody, Int, KeyParams, Loose } from '../schemas/common.js';
 
 export const communityRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
   app.get(
@@ -80,8 +80,8 @@ export const communityRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> 
         summary: "A leaderboard run's rankings",
         params: KeyParams,
         querystring: Type.Object({
-          offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-          limit: Type.Optional(Type.Integer({ minimum: 0, default: 10 })),
+          offset: Type.Optional(Int('Rankings to skip', { minimum: 0, default: 0 })),
+          limit: Type.Optional(Int('Rankings to return', { minimum: 0, default: 10 })),
           run: Type.Optional(Type.String({ description: 'A date in the run (YYYY-MM-DD); default: the current run' })),
           userId: Type.Optional(Type.String({ description: 'Makes offset relative to this user' })),
           userAttributes: Type.Optional(Type.String({ description: 'attribute:value, for leaderboards broken down by an attribute' })),

@@ -13,7 +13,7 @@ import { metricEventSummary, pointsEventSummary, userMetrics } from '../../engin
 import { userWrapped } from '../../engine/read-wrapped.js';
 import { localeOf } from '../locale.js';
 import { ActivityQuery, UserAchievementsQuery } from '../schemas/achievements.js';
-import { ErrorBody, IdParams, Key, Loose, UserId, UserPointsParams, Value } from '../schemas/common.js';
+import { ErrorBody, IdParams, Int, Key, Loose, UserId, UserPointsParams, Value } from '../schemas/common.js';
 import { UserFields, UserRef } from '../schemas/users.js';
 
 export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
@@ -279,7 +279,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
         tags: ['Users'],
         summary: "A user's year in review",
         params: IdParams,
-        querystring: Type.Object({ year: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        querystring: Type.Object({ year: Type.Optional(Int('Calendar year', { minimum: 1 })) }),
         response: { 200: Loose('Trophy WrappedResponse'), 404: ErrorBody, 422: ErrorBody },
       },
     },

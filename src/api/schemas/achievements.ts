@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { VALUE_LIMIT } from '../../domain/values.js';
-import { Attributes, Key, Nullable, TaggedUnion, UserId, Value } from './common.js';
+import { Attributes, Int, Key, Nullable, TaggedUnion, UserId, Value } from './common.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -31,11 +31,11 @@ export const Criterion = TaggedUnion(
         metric: Key('Metric key'),
         measure: Type.Optional(Type.Union([Type.Literal('sum'), Type.Literal('count')], { description: 'sum of values (default) or count of events' })),
         threshold: Type.Optional(Value('The goal as a fixed value (greater than 0); or give tiers')),
-        targetPercent: Type.Optional(Type.Number({ description: "The goal as a percentage of the user's own target, prorated to the period" })),
+        targetPercent: Type.Optional(Value("The goal as a percentage of the user's own target, prorated to the period")),
         beatPrevious: Type.Optional(Type.Boolean({ description: 'The goal is more than the user did in the previous period' })),
         window: Type.Optional(
           Type.Union([
-            Type.Object({ days: Type.Integer({ description: 'Rolling: within the last N days' }) }, strict),
+            Type.Object({ days: Int('Rolling: within the last N days') }, strict),
             Type.Object(
               {
                 start: Type.String({ description: 'Fixed: ISO date-time the window opens' }),
@@ -63,17 +63,17 @@ export const Criterion = TaggedUnion(
       {
         type: Type.Literal('streak'),
         streak: Type.Optional(Key('Streak key (default: the primary streak)')),
-        length: Type.Optional(Type.Integer({ description: 'Streak length to reach; or give tiers of lengths' })),
+        length: Type.Optional(Int('Streak length to reach; or give tiers of lengths')),
       },
       strict,
     ),
-    Type.Object({ type: Type.Literal('anniversary'), years: Type.Integer({ description: 'Years since the user joined' }) }, strict),
+    Type.Object({ type: Type.Literal('anniversary'), years: Int('Years since the user joined') }, strict),
     Type.Object({ type: Type.Literal('api') }, strict),
     Type.Object(
       {
         type: Type.Literal('composite'),
         requires: Type.Array(Key('Achievement key'), { minItems: 1 }),
-        min: Type.Optional(Type.Integer({ description: 'How many of them (default: all)' })),
+        min: Type.Optional(Int('How many of them (default: all)')),
       },
       strict,
     ),

@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { Key, Nullable, Value } from './common.js';
+import { Int, Key, Nullable, Value } from './common.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -113,9 +113,9 @@ const streakFields = {
     Nullable(
       Type.Object(
         {
-          initial: Type.Integer({ description: 'Freezes given when a user starts their first streak' }),
-          autoEarnEveryDays: Type.Integer({ description: 'One more every N days (0: never)' }),
-          max: Type.Integer({ description: 'Most a user can hold' }),
+          initial: Int('Freezes given when a user starts their first streak'),
+          autoEarnEveryDays: Int('One more every N days (0: never)'),
+          max: Int('Most a user can hold'),
         },
         strict,
       ),

@@ -14,8 +14,21 @@ export const Value = (description: string) =>
     description: `${description} (at most ${VALUE_LIMIT} either way; kept to ${VALUE_DECIMALS} decimal places)`,
   });
 
-export const Attributes = Type.Record(Type.String(), Type.String(), {
-  description: 'String key-value pairs',
+/** A whole number in the value range: counts and lengths, whose own limits the engine checks. */
+export const Int = (description: string, options: { minimum?: number; default?: number } = {}) =>
+  Type.Integer({ minimum: -VALUE_LIMIT, maximum: VALUE_LIMIT, ...options, description });
+
+/**
+ * Attribute names and values, in characters. A user's value of a leaderboard's breakdown attribute
+ * is part of the leaderboard_entries key with their id; PostgreSQL refuses an index entry over
+ * 2,704 bytes, and 255 four-byte characters of each (with the rest of the key) take about 2,100.
+ */
+export const ATTRIBUTE_NAME_MAX_LENGTH = 100;
+export const ATTRIBUTE_VALUE_MAX_LENGTH = 255;
+
+export const Attributes = Type.Record(Type.String(), Type.String({ maxLength: ATTRIBUTE_VALUE_MAX_LENGTH }), {
+  propertyNames: { maxLength: ATTRIBUTE_NAME_MAX_LENGTH },
+  description: `String key-value pairs (names up to ${ATTRIBUTE_NAME_MAX_LENGTH} characters, values up to ${ATTRIBUTE_VALUE_MAX_LENGTH})`,
 });
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
