@@ -15,13 +15,17 @@ const DOWN_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
 /** Socket-level failures reaching the server. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 
-/** node-postgres reports a lost or unobtainable connection with these messages and no code. */
-const PG_CONNECTION_MESSAGES = [
-  'Connection terminated',
-  'timeout exceeded when trying to connect',
-  'is not queryable',
-  'terminating connection',
-];
+/**
+ * node-postgres reports a lost or unobtainable connection with these messages and no code. A
+ * connect attempt that times out ends in "Connection terminated due to connection timeout".
+ */
+const PG_CONNECTION_MESSAGES = ['Connection terminated', 'is not queryable', 'terminating connection'];
+
+/**
+ * pg-pool's message when every pooled connection stayed busy for `connectionTimeoutMillis`: the
+ * pool had no room to open another, so no connect was attempted and the database may be fine.
+ */
+const POOL_WAIT_MESSAGE = 'timeout exceeded when trying to connect';
 
 /** SQLite result codes of storage that refuses writes: disk full, I/O errors, read-only file, file gone. */
 const STORAGE_CODES = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB)/;
@@ -43,6 +47,11 @@ export function outageOf(error: unknown): Outage | null {
   if (PG_CONNECTION_MESSAGES.some((m) => error.message.includes(m))) return 'database';
   const cause = (error as { cause?: unknown }).cause;
   return cause instanceof Error ? outageOf(cause) : null;
+}
+
+/** Whether the error is a wait for a free pooled connection that ran out (load, not an outage). */
+export function isPoolExhausted(error: unknown): boolean {
+  return error instanceof Error && codeOf(error) === undefined && error.message === POOL_WAIT_MESSAGE;
 }
 
 /** Whether the database refused a transaction because a concurrent one got in the way (running it again may succeed). */

@@ -1,6 +1,6 @@
 /** Which database errors mean "the database is away" or "storage refuses writes", and which are the caller's own. */
 import { describe, expect, it } from 'vitest';
-import { isConflict, outageOf } from '../../src/store/failures.js';
+import { isConflict, isPoolExhausted, outageOf } from '../../src/store/failures.js';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 
@@ -11,7 +11,7 @@ describe('classifying database errors', () => {
     ['too many connections', withCode('sorry, too many clients already', '53300'), 'database'],
     ['a refused connection', withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'), 'database'],
     ['a connection cut', new Error('Connection terminated unexpectedly'), 'database'],
-    ['a pool connect time-out', new Error('timeout exceeded when trying to connect'), 'database'],
+    ['a connect attempt timing out', new Error('Connection terminated due to connection timeout'), 'database'],
     ['a full disk', withCode('database or disk is full', 'SQLITE_FULL'), 'storage'],
     ['a write error', withCode('disk I/O error', 'SQLITE_IOERR_WRITE'), 'storage'],
     ['a read-only file', withCode('attempt to write a readonly database', 'SQLITE_READONLY'), 'storage'],
@@ -24,8 +24,15 @@ describe('classifying database errors', () => {
     ['a SQLite constraint', withCode('UNIQUE constraint failed: users.id', 'SQLITE_CONSTRAINT_UNIQUE')],
     ['a serialization failure', withCode('could not serialize access', '40001')],
     ['a bug', new TypeError('x is undefined')],
+    // pg-pool's wait for a free connection: every connection busy, none being opened.
+    ['an exhausted pool', new Error('timeout exceeded when trying to connect')],
   ])('%s is not', (_name, error) => {
     expect(outageOf(error)).toBeNull();
+  });
+
+  it('tells an exhausted pool from a connect attempt timing out', () => {
+    expect(isPoolExhausted(new Error('timeout exceeded when trying to connect'))).toBe(true);
+    expect(isPoolExhausted(new Error('Connection terminated due to connection timeout'))).toBe(false);
   });
 
   it('tells a concurrent writer getting in the way from other errors', () => {
