@@ -52,7 +52,7 @@ export class Availability {
     if (this.incident?.outage === 'database') this.end();
   }
 
-  /** A write committed. */
+  /** A write committed (rows changed; a commit that only read proves nothing about storage). */
   wrote(): void {
     if (this.incident) this.end();
   }
