@@ -13,6 +13,7 @@ import { DEFAULT_TENANT } from '../../src/engine/bootstrap.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { JobRunner } from '../../src/engine/jobs.js';
 import { migrateToLatest, openDatabase } from '../../src/store/database.js';
+import { unavailableError } from '../../src/store/availability.js';
 import { Store } from '../../src/store/store.js';
 import { createSchema, DIALECTS, POSTGRES_URL } from '../support/dialects.js';
 
@@ -139,4 +140,24 @@ describe.each(DIALECTS)('job leases (%s)', (dialect) => {
     expect(await store.read.jobs.get('lost-1')).toMatchObject({ status: 'done', result: JSON.stringify({ by: 'other' }) });
     expect(lines.filter((l) => l.includes('Lost a job lease'))).toHaveLength(1);
   }, 30_000);
+
+  it('logs renewals failing through an outage once, not every beat', async () => {
+    const { store } = await openStore();
+    const t = Date.now();
+    await store.read.jobs.enqueue(DEFAULT_TENANT, { id: 'beat-1', kind: 'beat', payload: {}, runAt: t }, t);
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    let renewals = 0;
+    store.read.jobs.renew = async () => {
+      renewals += 1;
+      throw unavailableError('database');
+    };
+    const runner = new JobRunner(store, new ManualClock(t), log, { heartbeatMs: 10 });
+    runner.register('beat', async () => {
+      while (renewals < 5) await new Promise((r) => setTimeout(r, 10));
+      return {};
+    });
+    await runner.drain();
+    expect(lines.filter((l) => l.includes('Could not renew a job lease'))).toHaveLength(1);
+  });
 });
