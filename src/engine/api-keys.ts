@@ -86,8 +86,12 @@ export class Keyring {
   private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
   private readonly masterHash: Buffer | null;
   private caching = true;
-  /** Counts revocations heard, so a lookup that raced one is not cached. */
-  private revocations = 0;
+  /**
+   * Counts revocations heard and changes of the listening connection's state, so a lookup that
+   * raced either is not cached (one read before a drop, a revocation missed while down, and a
+   * reconnect would otherwise cache the revoked key).
+   */
+  private news = 0;
 
   constructor(
     private readonly repos: Repositories,
@@ -98,10 +102,11 @@ export class Keyring {
     this.masterHash = master.key ? Buffer.from(hashKey(master.key), 'hex') : null;
     const watching = revocations?.watchRevokedKeys({
       message: (hash) => {
-        this.revocations += 1;
+        this.news += 1;
         this.forget(hash);
       },
       state: (live) => {
+        this.news += 1;
         this.cache.clear();
         this.caching = live;
       },
@@ -117,13 +122,13 @@ export class Keyring {
     const now = this.clock.now();
     const hit = this.cache.get(hash);
     if (hit && hit.until > now) return hit.principal;
-    const heard = this.revocations;
+    const heard = this.news;
     const row = await this.repos.apiKeys.findByHash(hash);
     const principal =
       row && row.revoked_at === null
         ? { orgId: row.org_id, communityId: row.community_id, kind: row.kind, keyId: row.id }
         : null;
-    if (!this.caching || heard !== this.revocations) return principal;
+    if (!this.caching || heard !== this.news) return principal;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(hash, { principal, until: now + CACHE_MS });
     return principal;

@@ -9,14 +9,15 @@
  *
  * Each request keeps its own answer. The commit settles each request: one it can tell is bad up
  * front is refused alone while the rest commit. If a grouped transaction fails anyway, its requests
- * run again one by one, so everyone's outcome is what it would have been alone.
+ * run again one by one, so everyone's outcome is what it would have been alone; unless the store
+ * cannot serve at all (an outage, 503), which every request of the group is then told at once.
  *
  * The queue is bounded: when too many units wait, or the oldest has waited too long (the database
  * is not keeping up, however many units that is on this machine), a new request is refused at once
  * (503 overloaded, retry in a second) instead of waiting its turn behind them, so the requests that
  * are accepted keep a bounded latency however many clients ask.
  */
-import { unavailable } from '../domain/errors.js';
+import { LaurelError, unavailable } from '../domain/errors.js';
 
 export type Settled<O> = { ok: true; value: O } | { ok: false; error: unknown };
 
@@ -103,7 +104,9 @@ export class GroupCommit<I, O> {
         const results = await this.options.commit(group.map((w) => w.input));
         group.forEach((w, i) => settle(w, results[i] as Settled<O>));
       } catch (error) {
-        if (group.length === 1) (group[0] as Waiting<I, O>).reject(error);
+        // The store cannot serve (database away, storage failing, overloaded): each request alone
+        // would only meet the same refusal, one wait at a time.
+        if (group.length === 1 || isUnavailable(error)) for (const w of group) w.reject(error);
         else for (const w of group) await this.alone(w);
       }
     }
@@ -131,6 +134,10 @@ export class GroupCommit<I, O> {
       w.reject(error);
     }
   }
+}
+
+function isUnavailable(error: unknown): boolean {
+  return error instanceof LaurelError && error.kind === 'unavailable';
 }
 
 function settle<I, O>(w: Waiting<I, O>, result: Settled<O>): void {

@@ -136,30 +136,65 @@ export class JobRunner {
     if (!job) return false;
     const handler = this.handlers.get(job.kind);
     const tenant = { orgId: job.org_id, communityId: job.community_id };
-    const heartbeat = setInterval(() => {
-      this.store.read.jobs
-        .renew(job.id, this.clock.now() + this.options.leaseMs, this.clock.now())
-        .catch((err: unknown) => this.log.warn({ job: job.id, err }, 'Could not renew a job lease'));
-    }, this.options.heartbeatMs);
-    heartbeat.unref();
+    const heartbeat = this.heartbeat(job);
     try {
       if (!handler) throw new Error(`No handler for jobs of kind "${job.kind}"`);
       await this.store.transaction(async (tx) => {
         const result = await handler(tx, tenant, JSON.parse(job.payload), now);
-        await tx.jobs.finish(job.id, result ?? null, this.clock.now());
+        // Another process took the job over: its run counts, this one's work rolls back.
+        if (!(await tx.jobs.finish(job, result ?? null, this.clock.now()))) throw new LeaseLost();
       });
       this.log.info({ job: job.id, kind: job.kind }, 'Job done');
     } catch (error) {
+      if (error instanceof LeaseLost) {
+        if (!heartbeat.lost) this.log.warn({ job: job.id, kind: job.kind }, 'Lost a job lease to another process; its run here is discarded');
+        return true;
+      }
       const message = error instanceof Error ? error.message : String(error);
       const retryAt = job.attempts >= this.options.maxAttempts ? null : this.clock.now() + 1000 * 2 ** job.attempts;
       this.log.error({ job: job.id, kind: job.kind, attempt: job.attempts, err: error }, retryAt ? 'Job failed; it will be retried' : 'Job failed for good');
-      await this.store.read.jobs.fail(job.id, message, retryAt, this.clock.now());
+      await this.store.read.jobs.fail(job, message, retryAt, this.clock.now());
     } finally {
-      clearInterval(heartbeat);
+      heartbeat.stop();
     }
     return true;
   }
+
+  /**
+   * Renews the job's lease every `heartbeatMs` until stopped, or until a renewal finds another
+   * process has taken the job over. A renewal failing (the database away) is logged once until one
+   * succeeds again, not every beat.
+   */
+  private heartbeat(job: JobRow): { readonly lost: boolean; stop(): void } {
+    let failing = false;
+    let lost = false;
+    const timer = setInterval(() => {
+      this.store.read.jobs.renew(job, this.clock.now() + this.options.leaseMs, this.clock.now()).then(
+        (held) => {
+          failing = false;
+          if (held || lost) return;
+          lost = true;
+          clearInterval(timer);
+          this.log.warn({ job: job.id, kind: job.kind }, 'Lost a job lease to another process; no longer renewing it');
+        },
+        (err: unknown) => {
+          if (!failing) this.log.warn({ job: job.id, err }, 'Could not renew a job lease');
+          failing = true;
+        },
+      );
+    }, this.options.heartbeatMs);
+    timer.unref();
+    return {
+      get lost() {
+        return lost;
+      },
+      stop: () => clearInterval(timer),
+    };
+  }
 }
+
+/** The job's claim was taken over by another process before this run could finish it. */
+class LeaseLost extends Error {}
 
 function outcome(job: JobRow): JobOutcome {
   return { jobId: job.id, status: job.status, result: job.result === null ? null : JSON.parse(job.result), error: job.last_error };

@@ -6,7 +6,7 @@
  * working on a full disk.
  */
 import { LaurelError, unavailable } from '../domain/errors.js';
-import { outageOf, type Outage } from './failures.js';
+import { isPoolExhausted, outageOf, type Outage } from './failures.js';
 
 export type AvailabilityReport =
   | { event: 'down'; outage: Outage; cause: string }
@@ -27,9 +27,18 @@ export class Availability {
 
   constructor(private readonly report: (report: AvailabilityReport) => void = () => undefined) {}
 
-  /** The error to throw for `error`: a 503 LaurelError when it reveals an outage (recorded), else `error` itself. */
+  /**
+   * The error to throw for `error`: a 503 LaurelError when it reveals an outage (recorded) or an
+   * exhausted connection pool (503 overloaded, not an outage), else `error` itself.
+   */
   translate(error: unknown): unknown {
     if (error instanceof LaurelError) return error;
+    if (isPoolExhausted(error)) {
+      // Every connection busy is load: the database answers, so this process stays ready.
+      const busy = unavailable('overloaded', `Every database connection is busy; retry in ${RETRY_AFTER_S} s`, { retryAfter: RETRY_AFTER_S });
+      busy.cause = error;
+      return busy;
+    }
     const outage = outageOf(error);
     if (!outage) return error;
     this.failed(outage, error);
@@ -43,7 +52,7 @@ export class Availability {
     if (this.incident?.outage === 'database') this.end();
   }
 
-  /** A write committed. */
+  /** A write committed (rows changed; a commit that only read proves nothing about storage). */
   wrote(): void {
     if (this.incident) this.end();
   }

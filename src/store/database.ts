@@ -103,7 +103,11 @@ export function openDatabase(options: DatabaseOptions): Database {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('temp_store = MEMORY');
   const checkpointer = new SqliteCheckpointer(sqlite, file, (message) => options.warn?.(`SQLite checkpoint worker: ${message}`));
-  const dialect = guarded(new SqliteDialect({ database: withStatementCache(sqlite) }), availability, () => sqlite.inTransaction);
+  const totalChanges = sqlite.prepare('select total_changes()').pluck();
+  const dialect = guarded(new SqliteDialect({ database: withStatementCache(sqlite) }), availability, {
+    inTransaction: () => sqlite.inTransaction,
+    totalChanges: () => totalChanges.get() as number,
+  });
   const db = new Kysely<DB>({ dialect, ...(log ? { log } : {}) });
   const close = async () => {
     await checkpointer.stop();

@@ -9,22 +9,40 @@ import type { CompiledQuery, DatabaseConnection, Dialect, Driver, Kysely, Transa
 import { LaurelError } from '../domain/errors.js';
 import type { Availability } from './availability.js';
 
-export function guarded(dialect: Dialect, availability: Availability, inTransaction?: () => boolean): Dialect {
+/** What the guard asks of an in-process SQLite connection; absent for PostgreSQL. */
+export interface SqliteHooks {
+  inTransaction: () => boolean;
+  /** Rows changed by the connection so far (SQLite's total_changes), whichever path ran the statements. */
+  totalChanges: () => number;
+}
+
+export function guarded(dialect: Dialect, availability: Availability, sqlite?: SqliteHooks): Dialect {
   return {
     createAdapter: () => dialect.createAdapter(),
     createQueryCompiler: () => dialect.createQueryCompiler(),
     createIntrospector: (db: Kysely<any>) => dialect.createIntrospector(db),
-    createDriver: () => new GuardedDriver(dialect.createDriver(), availability, inTransaction),
+    createDriver: () => new GuardedDriver(dialect.createDriver(), availability, sqlite),
   };
 }
 
 const GUARDED = Symbol('guarded');
 
+/**
+ * Whether a transaction wrote: only a committed write proves storage takes writes again (a commit
+ * that only read, such as an ingest that only replays, succeeds on a full disk).
+ */
+interface Writes {
+  changesAtBegin: number;
+  wrote: boolean;
+}
+
 class GuardedDriver implements Driver {
+  private readonly transactions = new WeakMap<DatabaseConnection, Writes>();
+
   constructor(
     private readonly inner: Driver,
     private readonly availability: Availability,
-    private readonly inTransaction?: () => boolean,
+    private readonly sqlite?: SqliteHooks,
   ) {}
 
   init(): Promise<void> {
@@ -45,6 +63,7 @@ class GuardedDriver implements Driver {
         try {
           const result = await execute<R>(query);
           this.availability.reached();
+          if ((result.numAffectedRows ?? 0n) > 0n) this.changed(connection);
           return result;
         } catch (error) {
           throw this.availability.translate(error);
@@ -55,22 +74,34 @@ class GuardedDriver implements Driver {
     return connection;
   }
 
-  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return this.inner.beginTransaction(connection, settings);
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    await this.inner.beginTransaction(connection, settings);
+    this.transactions.set(connection, { changesAtBegin: this.sqlite?.totalChanges() ?? 0, wrote: false });
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    const writes = this.transactions.get(connection);
+    this.transactions.delete(connection);
+    const wrote = writes !== undefined && (writes.wrote || (this.sqlite !== undefined && this.sqlite.totalChanges() !== writes.changesAtBegin));
     await this.inner.commitTransaction(connection);
-    this.availability.wrote();
+    if (wrote) this.availability.wrote();
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    if (this.inTransaction && !this.inTransaction()) return;
+    this.transactions.delete(connection);
+    if (this.sqlite && !this.sqlite.inTransaction()) return;
     try {
       await this.inner.rollbackTransaction(connection);
     } catch (error) {
       if (!(error instanceof LaurelError && error.kind === 'unavailable')) throw error;
     }
+  }
+
+  /** A statement changed rows: inside a transaction the commit will tell; outside it is committed already. */
+  private changed(connection: DatabaseConnection): void {
+    const writes = this.transactions.get(connection);
+    if (writes) writes.wrote = true;
+    else this.availability.wrote();
   }
 
   releaseConnection(connection: DatabaseConnection): Promise<void> {

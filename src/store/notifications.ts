@@ -14,6 +14,13 @@ export interface Subscriber {
 
 const SEPARATOR = '\u001f';
 
+/**
+ * How often the listening connection is checked, and how long the check may take. A connection
+ * that only listens sends nothing: one dropped silently (a NAT or firewall forgetting it, a failover
+ * behind a virtual IP) would otherwise never be noticed, and its notices would be missed for good.
+ */
+const PING_MS = 10_000;
+
 export class Notifications {
   private readonly subscribers = new Map<string, Subscriber[]>();
   private client: pg.Client | null = null;
@@ -22,10 +29,12 @@ export class Notifications {
   private connecting: Promise<void> | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private failures = 0;
+  private pinger: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly config: pg.ClientConfig,
     private readonly warn: (message: string) => void = () => undefined,
+    private readonly pingMs = PING_MS,
   ) {}
 
   /** Listens on `channel`; the subscriber hears `state(true)` once listening. */
@@ -44,13 +53,15 @@ export class Notifications {
   async close(): Promise<void> {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.pinger) clearInterval(this.pinger);
     await this.connecting;
     await this.client?.end().catch(() => undefined);
     this.client = null;
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client(this.config);
+    // Keep-alive lets the kernel notice a dead peer too; the time-out bounds the pings (and the LISTENs).
+    const client = new pg.Client({ ...this.config, keepAlive: true, keepAliveInitialDelayMillis: this.pingMs, query_timeout: this.pingMs });
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
     client.on('notification', (n) => {
@@ -68,6 +79,10 @@ export class Notifications {
       }
       this.client = client;
       this.failures = 0;
+      this.pinger = setInterval(() => {
+        client.query('select 1').catch(() => this.lost(client));
+      }, this.pingMs);
+      this.pinger.unref();
       for (const list of this.subscribers.values()) for (const s of list) s.state(true);
     } catch (error) {
       client.removeAllListeners('end');
@@ -82,6 +97,8 @@ export class Notifications {
   private lost(client: pg.Client): void {
     if (this.client !== client) return;
     this.client = null;
+    if (this.pinger) clearInterval(this.pinger);
+    this.pinger = null;
     client.removeAllListeners('end');
     void client.end().catch(() => undefined);
     for (const list of this.subscribers.values()) for (const s of list) s.state(false);

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.js';
-import type { Outage } from './failures.js';
+import { LaurelError } from '../domain/errors.js';
+import { isPoolExhausted, type Outage } from './failures.js';
 import type { Subscriber } from './notifications.js';
 import type { Dialect } from './dialect.js';
 import { AchievementsRepository } from './repositories/achievements.js';
@@ -103,8 +104,9 @@ export class Store {
   async outage(): Promise<Outage | null> {
     try {
       await sql`select 1`.execute(this.database.db);
-    } catch {
-      return 'database';
+    } catch (error) {
+      // Every pooled connection busy: the database is answering the queries holding them.
+      if (!isPoolExhausted(error instanceof LaurelError ? error.cause : error)) return 'database';
     }
     return this.database.availability.outage;
   }

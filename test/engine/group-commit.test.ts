@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LaurelError } from '../../src/domain/errors.js';
 import { GroupCommit } from '../../src/engine/group-commit.js';
+import { unavailableError } from '../../src/store/availability.js';
 
 /**
  * A queue whose commits are recorded. Odd negative inputs are refused up front (the rest of their
@@ -61,6 +62,24 @@ describe('group commit', () => {
     const settled = await Promise.allSettled([1, 2, -4, 3].map((i) => queue.submit('a', i, 1)));
     expect(outcomes(settled)).toEqual(['done 1', 'done 2', 'bad input in -4', 'done 3']);
     expect(groups).toEqual([[1, 2, -4, 3], [1], [2], [-4], [3]]);
+  });
+
+  it('tells every request of a group at once when the store cannot serve, without running each alone', async () => {
+    const groups: number[][] = [];
+    const queue = new GroupCommit<number, string>({
+      maxSize: 10,
+      commit: async (inputs) => {
+        groups.push([...inputs]);
+        throw unavailableError('database');
+      },
+    });
+    const settled = await Promise.allSettled([1, 2, 3].map((i) => queue.submit('a', i, 1)));
+    expect(settled.map((s) => (s.status === 'rejected' ? (s.reason as LaurelError).code : s.value))).toEqual([
+      'database_unavailable',
+      'database_unavailable',
+      'database_unavailable',
+    ]);
+    expect(groups).toEqual([[1, 2, 3]]);
   });
 
   it('commits one group of a lane at a time, or as many as it is allowed at once', async () => {

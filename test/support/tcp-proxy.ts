@@ -5,12 +5,15 @@ export interface TcpProxy {
   port: number;
   /** Drops every connection and refuses new ones. */
   cut(): Promise<void>;
+  /** Stops passing data on the open connections without closing them (a connection dropped silently). */
+  stall(): void;
   restore(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
+  const pairs: [net.Socket, net.Socket][] = [];
   const server = net.createServer((client) => {
     const upstream = net.connect(target.port, target.host);
     for (const s of [client, upstream]) {
@@ -19,6 +22,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       s.on('error', () => s.destroy());
     }
     client.pipe(upstream).pipe(client);
+    pairs.push([client, upstream]);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
@@ -30,5 +34,22 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     for (const s of sockets) s.destroy();
     await closed;
   };
-  return { port, cut, restore: () => listen(port), close: async () => (server.listening ? cut() : undefined) };
+  const stall = () => {
+    for (const [client, upstream] of pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
+  };
+  return {
+    port,
+    cut,
+    stall,
+    restore: () => listen(port),
+    close: async () => {
+      if (server.listening) await cut();
+      else for (const s of sockets) s.destroy();
+    },
+  };
 }

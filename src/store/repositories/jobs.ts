@@ -4,7 +4,7 @@
  * renews while the job runs: if the process dies, the lease runs out and another process (or the
  * same one restarted) takes the job again.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type { Dialect } from '../dialect.js';
 import type { DB, JobRow } from '../schema.js';
 import type { Tenant } from '../tenant.js';
@@ -15,6 +15,12 @@ export interface NewJob {
   payload: unknown;
   runAt: number;
   dedupeKey?: string;
+}
+
+/** A claim on a job: the job and the `attempts` value its claim set. */
+export interface JobLease {
+  id: string;
+  attempts: number;
 }
 
 export class JobsRepository {
@@ -43,7 +49,11 @@ export class JobsRepository {
       .execute();
   }
 
-  /** Takes the next due job (or one whose lease ran out) and leases it until `now + leaseMs`. */
+  /**
+   * Takes the next due job (or one whose lease ran out) and leases it until `now + leaseMs`. The
+   * claim's `attempts` is its lease token: every claim raises it, so a process whose lease ran out
+   * and was taken over holds a stale token, and renew, finish and fail ignore it.
+   */
   async claim(now: number, leaseMs: number): Promise<JobRow | undefined> {
     const lock = this.dialect === 'postgres' ? sql`for update skip locked` : sql``;
     const result = await sql<JobRow>`
@@ -59,37 +69,32 @@ export class JobsRepository {
     return result.rows[0];
   }
 
-  /** Extends a running job's lease (a no-op once it has finished). */
-  async renew(id: string, lockedUntil: number, now: number): Promise<void> {
-    await this.db
-      .updateTable('jobs')
-      .set({ locked_until: lockedUntil, updated_at: now })
-      .where('id', '=', id)
-      .where('status', '=', 'running')
-      .execute();
+  /** Extends the lease of a claim still held; false when the job finished or another claim took it over. */
+  async renew(lease: JobLease, lockedUntil: number, now: number): Promise<boolean> {
+    const result = await this.held(this.db.updateTable('jobs').set({ locked_until: lockedUntil, updated_at: now }), lease).executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
-  async finish(id: string, result: unknown, now: number): Promise<void> {
-    await this.db
-      .updateTable('jobs')
-      .set({ status: 'done', result: JSON.stringify(result), locked_until: null, updated_at: now })
-      .where('id', '=', id)
-      .execute();
+  /** Marks a claimed job done; false (nothing written) when the claim is no longer held. */
+  async finish(lease: JobLease, result: unknown, now: number): Promise<boolean> {
+    const update = this.db.updateTable('jobs').set({ status: 'done', result: JSON.stringify(result), locked_until: null, updated_at: now });
+    return (await this.held(update, lease).executeTakeFirst()).numUpdatedRows > 0n;
   }
 
-  /** Puts a failed job back for a later attempt, or gives up on it. */
-  async fail(id: string, error: string, retryAt: number | null, now: number): Promise<void> {
-    await this.db
-      .updateTable('jobs')
-      .set({
-        status: retryAt === null ? 'failed' : 'queued',
-        run_at: retryAt ?? now,
-        locked_until: null,
-        last_error: error,
-        updated_at: now,
-      })
-      .where('id', '=', id)
-      .execute();
+  /** Puts a failed job back for a later attempt, or gives up on it; false when the claim is no longer held. */
+  async fail(lease: JobLease, error: string, retryAt: number | null, now: number): Promise<boolean> {
+    const update = this.db.updateTable('jobs').set({
+      status: retryAt === null ? 'failed' : 'queued',
+      run_at: retryAt ?? now,
+      locked_until: null,
+      last_error: error,
+      updated_at: now,
+    });
+    return (await this.held(update, lease).executeTakeFirst()).numUpdatedRows > 0n;
+  }
+
+  private held(update: UpdateQueryBuilder<DB, 'jobs', 'jobs', UpdateResult>, lease: JobLease) {
+    return update.where('id', '=', lease.id).where('attempts', '=', lease.attempts).where('status', '=', 'running');
   }
 
   async get(id: string): Promise<JobRow | undefined> {
