@@ -60,7 +60,9 @@ export function renderHeapSummary(title: string, s: HeapSummary, top = 20): stri
     '',
     '| MB | % | count | constructor or kind |',
     '|---:|---:|---:|---|',
-    ...s.byConstructor.slice(0, top).map((g) => `| ${mb(g.bytes)} | ${g.pct.toFixed(1)} | ${g.count.toLocaleString('en-US')} | \`${g.name.slice(0, 80)}\` |`),
+    ...s.byConstructor
+      .slice(0, top)
+      .map((g) => `| ${mb(g.bytes)} | ${g.pct.toFixed(1)} | ${g.count.toLocaleString('en-US')} | \`${g.name.slice(0, 80)}\` |`),
   ];
   return `${lines.join('\n')}\n`;
 }

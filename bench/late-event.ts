@@ -29,16 +29,32 @@ const laurel = await createLaurel(loadSettings({}, { dataDir, masterKey: 'bench'
 });
 const { ctx } = laurel;
 const admin = (method: string, url: string, body: object) =>
-  laurel.app.inject({ method: method as 'POST', url, headers: { 'x-api-key': 'bench', 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+  laurel.app.inject({
+    method: method as 'POST',
+    url,
+    headers: { 'x-api-key': 'bench', 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+  });
 
 await admin('PATCH', '/admin/v1/settings', { lateEventHorizonDays: 400 });
 await admin('POST', '/admin/v1/streaks', { key: 'daily', name: 'Daily', frequency: 'daily', metrics: [{ metric: 'act' }] });
 const achievement = (key: string, criteria: object, policies: object = {}) =>
-  admin('POST', '/admin/v1/achievements', { key, name: key, status: 'active', criteria: { type: 'metric', metric: 'act', ...criteria }, policies });
+  admin('POST', '/admin/v1/achievements', {
+    key,
+    name: key,
+    status: 'active',
+    criteria: { type: 'metric', metric: 'act', ...criteria },
+    policies,
+  });
 await achievement('lifetime', { threshold: 1e12 });
 await achievement('window90', { measure: 'count', threshold: 1e9, window: { days: 90 } });
 await achievement('weekly', { threshold: 1e12, period: { unit: 'week' } }, { repeat: 'per_period' });
-await admin('POST', '/admin/v1/achievements', { key: 'streak400', name: 'streak400', status: 'active', criteria: { type: 'streak', length: 400 } });
+await admin('POST', '/admin/v1/achievements', {
+  key: 'streak400',
+  name: 'streak400',
+  status: 'active',
+  criteria: { type: 'streak', length: 400 },
+});
 
 // A year of daily history for "veteran".
 const history = Array.from({ length: 365 }, (_, d) => ({
@@ -47,7 +63,8 @@ const history = Array.from({ length: 365 }, (_, d) => ({
   value: 1,
   timestamp: new Date(NOW - (365 - d) * DAY).toISOString(),
 }));
-for (let i = 0; i < history.length; i += 1000) await ingestEvents(ctx, DEFAULT_TENANT, history.slice(i, i + 1000), { locale: 'en', batch: true });
+for (let i = 0; i < history.length; i += 1000)
+  await ingestEvents(ctx, DEFAULT_TENANT, history.slice(i, i + 1000), { locale: 'en', batch: true });
 await admin('PATCH', '/admin/v1/settings', { lateEventHorizonDays: 30 });
 
 async function measure(user: string, late: boolean) {
@@ -55,7 +72,10 @@ async function measure(user: string, late: boolean) {
   const start = process.hrtime.bigint();
   for (let i = 0; i < RUNS; i++) {
     const timestamp = new Date(late ? NOW - 29 * DAY + i : NOW - RUNS + i).toISOString();
-    await ingestEvents(ctx, DEFAULT_TENANT, [{ metric: 'act', user: { id: user, tz: 'Europe/Berlin' }, value: 1, timestamp }], { locale: 'en', batch: false });
+    await ingestEvents(ctx, DEFAULT_TENANT, [{ metric: 'act', user: { id: user, tz: 'Europe/Berlin' }, value: 1, timestamp }], {
+      locale: 'en',
+      batch: false,
+    });
   }
   const micros = Number(process.hrtime.bigint() - start) / 1000 / RUNS;
   return { microsPerEvent: Math.round(micros), statementsPerEvent: statements / RUNS };

@@ -34,7 +34,14 @@ const MASTER_KEY = 'laurel-overload-master-key-0123456789';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'laurel-overload-'));
 const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/laurel.ts'), 'serve'], {
   cwd: ROOT,
-  env: { ...process.env, LAUREL_PORT: '0', LAUREL_HOST: '127.0.0.1', LAUREL_LOG_LEVEL: 'warn', LAUREL_MASTER_KEY: MASTER_KEY, LAUREL_DATA_DIR: dataDir },
+  env: {
+    ...process.env,
+    LAUREL_PORT: '0',
+    LAUREL_HOST: '127.0.0.1',
+    LAUREL_LOG_LEVEL: 'warn',
+    LAUREL_MASTER_KEY: MASTER_KEY,
+    LAUREL_DATA_DIR: dataDir,
+  },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 let output = '';

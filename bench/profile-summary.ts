@@ -81,7 +81,9 @@ function locationOf(frame: CallFrame): string {
     const map = url.includes(`${path.sep}dist${path.sep}`) ? sourceMapOf(url) : null;
     const entry = map?.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
     if (entry?.originalSource) {
-      const source = entry.originalSource.startsWith('file://') ? fileURLToPath(entry.originalSource) : path.resolve(path.dirname(url), entry.originalSource);
+      const source = entry.originalSource.startsWith('file://')
+        ? fileURLToPath(entry.originalSource)
+        : path.resolve(path.dirname(url), entry.originalSource);
       url = source;
       line = (entry.originalLine ?? 0) + 1;
     }
@@ -168,7 +170,10 @@ export function summarise(profile: CpuProfile, top = 25): ProfileSummary {
     const t = total.get(k)?.us ?? 0;
     return { name: nameOf(frame), location: locationOf(frame), selfMs: s / 1000, selfPct: pct(s), totalMs: t / 1000, totalPct: pct(t) };
   };
-  const bySelf = [...self.entries()].sort((a, b) => b[1].us - a[1].us).slice(0, top).map(([k, v]) => view(k, v.frame));
+  const bySelf = [...self.entries()]
+    .sort((a, b) => b[1].us - a[1].us)
+    .slice(0, top)
+    .map(([k, v]) => view(k, v.frame));
   const byTotal = [...total.entries()]
     .filter(([, v]) => !['(program)', '(idle)', '(garbage collector)'].includes(v.frame.functionName))
     .sort((a, b) => b[1].us - a[1].us)
@@ -183,13 +188,21 @@ export function summarise(profile: CpuProfile, top = 25): ProfileSummary {
     .sort((a, b) => b[1].us - a[1].us)
     .slice(0, top)
     .map(([k, v]) => view(k, v.frame));
-  const paths = bySelf.filter((f) => !f.name.startsWith('(')).slice(0, 10).flatMap((f) => {
-    const k = `${f.name} ${f.location}`;
-    return [...(callers.get(k) ?? new Map<string, number>()).entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 2)
-      .map(([chain, us]) => ({ function: `${f.name} (${f.location})`, selfPct: f.selfPct, path: chain ? chain.split('\n') : [], pct: pct(us) }));
-  });
+  const paths = bySelf
+    .filter((f) => !f.name.startsWith('('))
+    .slice(0, 10)
+    .flatMap((f) => {
+      const k = `${f.name} ${f.location}`;
+      return [...(callers.get(k) ?? new Map<string, number>()).entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 2)
+        .map(([chain, us]) => ({
+          function: `${f.name} (${f.location})`,
+          selfPct: f.selfPct,
+          path: chain ? chain.split('\n') : [],
+          pct: pct(us),
+        }));
+    });
   return { totalMs: totalUs / 1000, bySelf, byTotal, own, byPlace, paths };
 }
 
@@ -199,7 +212,8 @@ export function renderSummary(title: string, s: ProfileSummary, top = 25): strin
   const lines: string[] = [];
   lines.push(`### ${title}`, '', `Sampled time: ${(s.totalMs / 1000).toFixed(2)} s`, '');
   lines.push('Top functions by self time:', '', '| self % | self ms | total % | function | where |', '|---:|---:|---:|---|---|');
-  for (const f of s.bySelf.slice(0, top)) lines.push(`| ${fmt(f.selfPct)} | ${fmt(f.selfMs)} | ${fmt(f.totalPct)} | \`${f.name}\` | ${f.location} |`);
+  for (const f of s.bySelf.slice(0, top))
+    lines.push(`| ${fmt(f.selfPct)} | ${fmt(f.selfMs)} | ${fmt(f.totalPct)} | \`${f.name}\` | ${f.location} |`);
   lines.push('', 'Top functions by inclusive time:', '', '| total % | self % | function | where |', '|---:|---:|---|---|');
   for (const f of s.byTotal.slice(0, top)) lines.push(`| ${fmt(f.totalPct)} | ${fmt(f.selfPct)} | \`${f.name}\` | ${f.location} |`);
   lines.push('', "Laurel's own functions (src/) by inclusive time:", '', '| total % | self % | function | where |', '|---:|---:|---|---|');

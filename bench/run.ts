@@ -25,15 +25,15 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import type { Dialect } from '../src/store/dialect.js';
-import { eventSource, random, userId } from './lib/community.js';
-import { MASTER_KEY, runScript, runWorker, startConstantServer, startLaurelServer, type Server } from './lib/children.js';
-import { createBenchDatabase, openRaw, postgresProblem, type BenchDatabase, type RawConnection } from './lib/databases.js';
-import { load, request, type LoadResult } from './lib/load.js';
-import { parseOptions, ROOT, type Options } from './lib/options.js';
-import { markdownTable, notes, rowsOf, type DialectResults, type IngestResult, type Report } from './lib/report.js';
-import { renderStatementTimings, type StatementTiming } from './lib/statements.js';
-import { renderSummary, summarise, type CpuProfile } from './profile-summary.js';
 import { renderHeapSummary, summariseHeap } from './heap-summary.js';
+import { MASTER_KEY, runScript, runWorker, type Server, startConstantServer, startLaurelServer } from './lib/children.js';
+import { eventSource, random, userId } from './lib/community.js';
+import { type BenchDatabase, createBenchDatabase, openRaw, postgresProblem, type RawConnection } from './lib/databases.js';
+import { type LoadResult, load, request } from './lib/load.js';
+import { type Options, parseOptions, ROOT } from './lib/options.js';
+import { type DialectResults, type IngestResult, markdownTable, notes, type Report, rowsOf } from './lib/report.js';
+import { renderStatementTimings, type StatementTiming } from './lib/statements.js';
+import { type CpuProfile, renderSummary, summarise } from './profile-summary.js';
 
 /** Which database's run a log line belongs to (quick runs do both at once). */
 const running = new AsyncLocalStorage<Dialect>();
@@ -101,8 +101,12 @@ async function measuredLoad(
   }
   const result = await load(spec);
   await drain(spec.url);
-  log(`  ${label}: ${Math.round(result.rps)} req/s, p50 ${result.latencyMs.p50.toFixed(2)} ms, p99 ${result.latencyMs.p99.toFixed(2)} ms` +
-    (result.non2xx + result.errors > 0 ? `, ${result.non2xx} non-2xx ${JSON.stringify(result.statusCodes)}, ${result.errors} errors` : ''));
+  log(
+    `  ${label}: ${Math.round(result.rps)} req/s, p50 ${result.latencyMs.p50.toFixed(2)} ms, p99 ${result.latencyMs.p99.toFixed(2)} ms` +
+      (result.non2xx + result.errors > 0
+        ? `, ${result.non2xx} non-2xx ${JSON.stringify(result.statusCodes)}, ${result.errors} errors`
+        : ''),
+  );
   return result;
 }
 
@@ -138,12 +142,7 @@ async function autovacuum(raw: RawConnection): Promise<void> {
 }
 
 /** Scenario 3 and its limit. The server is running; qualifying users are seeded here with set-based SQL. */
-async function backfill(
-  options: Options,
-  raw: RawConnection,
-  server: Server,
-  results: DialectResults,
-): Promise<void> {
+async function backfill(options: Options, raw: RawConnection, server: Server, results: DialectResults): Promise<void> {
   const users = options.sizes.backfillUsers;
   const admin = { 'x-api-key': MASTER_KEY };
   const created = await request(server.url, 'POST', '/admin/v1/achievements', admin, {
@@ -154,7 +153,9 @@ async function backfill(
   });
   if (created.status !== 201) throw new Error(`Creating the backfill achievement answered ${created.status}: ${created.text}`);
   const [metric] = await raw.query<{ id: string }>(`select id from metrics where community_id = 'default' and key = 'backfill_points'`);
-  const [achievement] = await raw.query<{ id: string }>(`select id from achievements where community_id = 'default' and key = 'bench-backfill'`);
+  const [achievement] = await raw.query<{ id: string }>(
+    `select id from achievements where community_id = 'default' and key = 'bench-backfill'`,
+  );
   if (!metric || !achievement) throw new Error('The backfill achievement or its metric is missing');
 
   log(`  seeding ${users.toLocaleString('en-US')} qualifying users with set-based SQL`);
@@ -202,7 +203,9 @@ async function backfill(
     await raw.run('insert into awards_limit select * from awards');
     await raw.run('vacuum analyze awards_limit');
   } else {
-    const ddl = await raw.query<{ sql: string }>(`select sql from sqlite_master where tbl_name = 'awards' and sql is not null order by type desc`);
+    const ddl = await raw.query<{ sql: string }>(
+      `select sql from sqlite_master where tbl_name = 'awards' and sql is not null order by type desc`,
+    );
     for (const { sql } of ddl) await raw.run(sql.replaceAll('"awards_', '"awards_limit_').replaceAll('"awards"', '"awards_limit"'));
     await raw.run('insert into awards_limit select * from awards');
     await raw.run('pragma wal_checkpoint(TRUNCATE)');
@@ -236,10 +239,17 @@ async function backfill(
   const patchSeconds = seconds(start);
   if (patched.status !== 200 || !patched.body.backfill) throw new Error(`PATCH answered ${patched.status}: ${patched.text.slice(0, 500)}`);
   const jobId = patched.body.backfill.jobId;
-  let job = { status: patched.body.backfill.status, result: JSON.stringify({ granted: patched.body.backfill.granted }) as string | null, last_error: null as string | null };
+  let job = {
+    status: patched.body.backfill.status,
+    result: JSON.stringify({ granted: patched.body.backfill.granted }) as string | null,
+    last_error: null as string | null,
+  };
   while (job.status !== 'done' && job.status !== 'failed') {
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const [row] = await raw.query<{ status: string; result: string | null; last_error: string | null }>('select status, result, last_error from jobs where id = $1', [jobId]);
+    const [row] = await raw.query<{ status: string; result: string | null; last_error: string | null }>(
+      'select status, result, last_error from jobs where id = $1',
+      [jobId],
+    );
     if (!row) throw new Error(`Job ${jobId} disappeared`);
     job = row;
   }
@@ -256,7 +266,8 @@ async function backfill(
     seedSeconds,
   };
   log(`  backfill: ${results.backfill.awardsWritten} awards in ${total.toFixed(2)} s`);
-  if (results.backfill.awardsWritten !== users) throw new Error(`The backfill wrote ${results.backfill.awardsWritten} awards, expected ${users}`);
+  if (results.backfill.awardsWritten !== users)
+    throw new Error(`The backfill wrote ${results.backfill.awardsWritten} awards, expected ${users}`);
 }
 
 function summariseProfile(dir: string, name: string, results: DialectResults): void {
@@ -300,11 +311,25 @@ async function profile(
   const runs = [
     {
       name: `${dialect}-http-single`,
-      spec: { url: profiled.url, connections: s.connections, seconds: s.loadSeconds, method: 'POST', headers, next: singleEventRequests(800, s.users) },
+      spec: {
+        url: profiled.url,
+        connections: s.connections,
+        seconds: s.loadSeconds,
+        method: 'POST',
+        headers,
+        next: singleEventRequests(800, s.users),
+      },
     },
     {
       name: `${dialect}-http-reads`,
-      spec: { url: profiled.url, connections: 1, seconds: s.loadSeconds, method: 'GET', headers: { 'x-api-key': headers['x-api-key'] as string }, next: readRequests(801, s.users) },
+      spec: {
+        url: profiled.url,
+        connections: 1,
+        seconds: s.loadSeconds,
+        method: 'GET',
+        headers: { 'x-api-key': headers['x-api-key'] as string },
+        next: readRequests(801, s.users),
+      },
     },
   ] as const;
   try {
@@ -355,17 +380,38 @@ async function constantLimits(
     const limits: ConstantLimits = {
       constantSingle: await measuredLoad(
         options,
-        { url: constant.url, connections: s.connections, seconds: s.loadSeconds, method: 'POST', headers, next: singleEventRequests(400, s.users) },
+        {
+          url: constant.url,
+          connections: s.connections,
+          seconds: s.loadSeconds,
+          method: 'POST',
+          headers,
+          next: singleEventRequests(400, s.users),
+        },
         'constant JSON, single event',
       ),
       constantReads: await measuredLoad(
         options,
-        { url: constant.url, connections: s.connections, seconds: s.loadSeconds, method: 'GET', headers: readHeaders, next: readRequests(600, s.users) },
+        {
+          url: constant.url,
+          connections: s.connections,
+          seconds: s.loadSeconds,
+          method: 'GET',
+          headers: readHeaders,
+          next: readRequests(600, s.users),
+        },
         'constant JSON, reads',
       ),
       constantReadsSerial: await measuredLoad(
         options,
-        { url: constant.url, connections: 1, seconds: s.loadSeconds, method: 'GET', headers: readHeaders, next: readRequests(601, s.users) },
+        {
+          url: constant.url,
+          connections: 1,
+          seconds: s.loadSeconds,
+          method: 'GET',
+          headers: readHeaders,
+          next: readRequests(601, s.users),
+        },
         'constant JSON, reads, 1 connection',
       ),
     };
@@ -375,7 +421,12 @@ async function constantLimits(
   }
 }
 
-async function runDialect(options: Options, dialect: Dialect, profileDir: string, shared: { constant?: Promise<ConstantLimits> }): Promise<DialectResults> {
+async function runDialect(
+  options: Options,
+  dialect: Dialect,
+  profileDir: string,
+  shared: { constant?: Promise<ConstantLimits> },
+): Promise<DialectResults> {
   const results: DialectResults = { dialect };
   const s = options.sizes;
   const db: BenchDatabase = await createBenchDatabase(dialect, options.postgresUrl);
@@ -383,10 +434,14 @@ async function runDialect(options: Options, dialect: Dialect, profileDir: string
   const dbArgs = { dialect, dataDir: db.dataDir, url: db.url, masterKey: MASTER_KEY };
   try {
     log(`setting up the community and seeding ${s.users.toLocaleString('en-US')} users' history through batch ingest`);
-    const setup = await runWorker<{ appKey: string; achievements: number; historyEvents: number; seedSeconds: number; seedEventsPerSecond: number; historyUnlocks: number }>(
-      'setup',
-      { ...dbArgs, users: s.users, historyEvents: s.historyEvents, historyDays: s.historyDays, seed: 1 },
-    );
+    const setup = await runWorker<{
+      appKey: string;
+      achievements: number;
+      historyEvents: number;
+      seedSeconds: number;
+      seedEventsPerSecond: number;
+      historyUnlocks: number;
+    }>('setup', { ...dbArgs, users: s.users, historyEvents: s.historyEvents, historyDays: s.historyDays, seed: 1 });
     results.setup = {
       achievements: setup.achievements,
       users: s.users,
@@ -421,7 +476,11 @@ async function runDialect(options: Options, dialect: Dialect, profileDir: string
       const event = await request(server.url, 'POST', one.path, headers, JSON.parse(one.body as string));
       const reads = await request(server.url, 'GET', readRequests(301, s.users)().path, { 'x-api-key': setup.appKey });
       const batch = await request(server.url, 'POST', '/v1/events', headers, JSON.parse(batchRequests(302, s.users)().body));
-      for (const [what, r] of [['event', event], ['reads', reads], ['batch', batch]] as const) {
+      for (const [what, r] of [
+        ['event', event],
+        ['reads', reads],
+        ['batch', batch],
+      ] as const) {
         if (r.status >= 300) throw new Error(`Sample ${what} request answered ${r.status}: ${r.text.slice(0, 500)}`);
       }
       bodies = { event: event.body, batch: batch.body, reads: reads.body };
@@ -430,14 +489,29 @@ async function runDialect(options: Options, dialect: Dialect, profileDir: string
       log(`Scenario 2: HTTP single event, ${s.connections} connections`);
       results.httpSingle = await measuredLoad(
         options,
-        { url: server.url, connections: s.connections, seconds: s.loadSeconds, method: 'POST', headers, next: singleEventRequests(400, s.users) },
+        {
+          url: server.url,
+          connections: s.connections,
+          seconds: s.loadSeconds,
+          method: 'POST',
+          headers,
+          next: singleEventRequests(400, s.users),
+        },
         'single event',
       );
       peakAfter.single = server.peakRss();
       log(`Scenario 2: HTTP batch, ${s.batchConnections} connections`);
       const batchLoad = await measuredLoad(
         options,
-        { url: server.url, connections: s.batchConnections, seconds: 3600, amount: s.batchRequests, method: 'POST', headers, next: batchRequests(500, s.users) },
+        {
+          url: server.url,
+          connections: s.batchConnections,
+          seconds: 3600,
+          amount: s.batchRequests,
+          method: 'POST',
+          headers,
+          next: batchRequests(500, s.users),
+        },
         'batch',
         { amount: s.batchWarmupRequests },
       );
@@ -448,7 +522,14 @@ async function runDialect(options: Options, dialect: Dialect, profileDir: string
       const readHeaders = { 'x-api-key': setup.appKey };
       results.reads = await measuredLoad(
         options,
-        { url: server.url, connections: s.connections, seconds: s.loadSeconds, method: 'GET', headers: readHeaders, next: readRequests(600, s.users) },
+        {
+          url: server.url,
+          connections: s.connections,
+          seconds: s.loadSeconds,
+          method: 'GET',
+          headers: readHeaders,
+          next: readRequests(600, s.users),
+        },
         'reads',
       );
       results.readsSerial = await measuredLoad(
@@ -479,7 +560,6 @@ async function runDialect(options: Options, dialect: Dialect, profileDir: string
         ? await (shared.constant ??= constantLimits(options, db, bodies, headers))
         : await constantLimits(options, db, bodies, headers);
     Object.assign(results, limits);
-
   } catch (error) {
     results.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
     log(`${DB_NAME[dialect]} failed: ${results.error}`);
@@ -528,7 +608,15 @@ async function main(): Promise<number> {
   dialects.sort((a, b) => options.dialects.indexOf(a.dialect) - options.dialects.indexOf(b.dialect));
 
   const rows = dialects.flatMap((d) => rowsOf(d));
-  const report: Report = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), mode: options.mode, sizes: options.sizes, machine: info, dialects, rows };
+  const report: Report = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    mode: options.mode,
+    sizes: options.sizes,
+    machine: info,
+    dialects,
+    rows,
+  };
   fs.mkdirSync(options.resultsDir, { recursive: true });
   const json = `${JSON.stringify(report, null, 2)}\n`;
   const file = path.join(options.resultsDir, `${stamp}.json`);
@@ -543,7 +631,8 @@ async function main(): Promise<number> {
     '',
     markdownTable(rows),
     notes(dialects),
-    `Results: ${path.relative(process.cwd(), file)} (and latest.json)` + (options.profile ? `; profiles: ${path.relative(process.cwd(), profileDir)}` : ''),
+    `Results: ${path.relative(process.cwd(), file)} (and latest.json)` +
+      (options.profile ? `; profiles: ${path.relative(process.cwd(), profileDir)}` : ''),
     '',
   ];
   process.stdout.write(out.join('\n'));

@@ -18,8 +18,8 @@ import { pino } from 'pino';
 import type { Dialect } from '../src/store/dialect.js';
 import { eventSource, random, userId } from './lib/community.js';
 import { openSqlite } from './lib/databases.js';
-import type { StatementTiming, TimedStatement } from './lib/statements.js';
 import { ROOT } from './lib/options.js';
+import type { StatementTiming, TimedStatement } from './lib/statements.js';
 
 const fromDist = async <T>(file: string): Promise<T> => (await import(pathToFileURL(path.join(ROOT, 'dist/src', file)).href)) as T;
 const { createLaurel } = await fromDist<typeof import('../src/app.js')>('app.js');
@@ -42,20 +42,27 @@ const args = JSON.parse(process.argv[2] ?? '{}') as Args;
 
 let capture: { sql: string; parameters: readonly unknown[] }[] | null = null;
 const laurel = await createLaurel(
-  loadSettings({}, { dataDir: args.dataDir, masterKey: args.masterKey, logLevel: 'silent', ...(args.url ? { databaseUrl: args.url } : {}) }),
+  loadSettings(
+    {},
+    { dataDir: args.dataDir, masterKey: args.masterKey, logLevel: 'silent', ...(args.url ? { databaseUrl: args.url } : {}) },
+  ),
   { clock: systemClock, logger: pino({ level: 'silent' }), onQuery: (sql, parameters) => capture?.push({ sql, parameters }) },
 );
 const events = eventSource(900, args.users);
 const pick = random(901);
 const operations: { name: string; run: () => Promise<unknown> }[] = [
-  { name: 'single event (POST /v1/metrics/{key}/event)', run: () => ingestEvents(laurel.ctx, DEFAULT_TENANT, [events()], { locale: 'en', batch: false }) },
+  {
+    name: 'single event (POST /v1/metrics/{key}/event)',
+    run: () => ingestEvents(laurel.ctx, DEFAULT_TENANT, [events()], { locale: 'en', batch: false }),
+  },
   {
     name: 'batch of 1,000 events (POST /v1/events)',
     run: () => ingestEvents(laurel.ctx, DEFAULT_TENANT, Array.from({ length: 1000 }, events), { locale: 'en', batch: true }),
   },
   {
     name: "read of a user's achievements with progress (GET /v1/users/{id}/achievements?includeIncomplete=true)",
-    run: () => userAchievements(laurel.ctx, DEFAULT_TENANT, userId(Math.floor(pick() * args.users)), { includeIncomplete: true, locale: 'en' }),
+    run: () =>
+      userAchievements(laurel.ctx, DEFAULT_TENANT, userId(Math.floor(pick() * args.users)), { includeIncomplete: true, locale: 'en' }),
   },
 ];
 
@@ -90,7 +97,9 @@ async function replaySqlite(): Promise<StatementTiming[]> {
             db.exec('begin');
             try {
               const start = process.hrtime.bigint();
-              const result = statement.reader ? statement.all(...(parameters as unknown[])).length : statement.run(...(parameters as unknown[])).changes;
+              const result = statement.reader
+                ? statement.all(...(parameters as unknown[])).length
+                : statement.run(...(parameters as unknown[])).changes;
               times.push(Number(process.hrtime.bigint() - start) / 1e6);
               t.rows = result;
             } finally {

@@ -11,18 +11,18 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
-import { pino } from 'pino';
 import pg from 'pg';
+import { pino } from 'pino';
 import type { Laurel } from '../src/app.js';
 import type { Clock } from '../src/engine/clock.js';
 import type { EventInput } from '../src/engine/ingest-events.js';
 import type { Dialect } from '../src/store/dialect.js';
-import { communityRequests, eventSource, random, timeZoneOf, userId, type BenchEvent } from './lib/community.js';
-import { openSqlite } from './lib/databases.js';
 import { memoryOf } from './lib/children.js';
-import { ROOT } from './lib/options.js';
-import { percentile } from './lib/load.js';
+import { type BenchEvent, communityRequests, eventSource, random, timeZoneOf, userId } from './lib/community.js';
 import { startCpuProfile } from './lib/cpu-profiler.js';
+import { openSqlite } from './lib/databases.js';
+import { percentile } from './lib/load.js';
+import { ROOT } from './lib/options.js';
 
 // The engine is loaded from the compiled dist/ (as the server runs it), not through tsx: the
 // same code as in production, and CPU profiles whose positions map back to src/ via source maps.
@@ -46,7 +46,10 @@ interface DatabaseArgs {
 
 async function open(args: DatabaseArgs, clock: Clock): Promise<Laurel> {
   return createLaurel(
-    loadSettings({}, { dataDir: args.dataDir, masterKey: args.masterKey, logLevel: 'silent', ...(args.url ? { databaseUrl: args.url } : {}) }),
+    loadSettings(
+      {},
+      { dataDir: args.dataDir, masterKey: args.masterKey, logLevel: 'silent', ...(args.url ? { databaseUrl: args.url } : {}) },
+    ),
     { clock, logger: pino({ level: 'silent' }) },
   );
 }
@@ -99,12 +102,23 @@ async function setup(args: DatabaseArgs & { users: number; historyEvents: number
     const day = Math.floor(b / perDay);
     const slot = b % perDay;
     clock.set((firstDay + day) * DAY + 8 * 3_600_000 + Math.floor((slot * 12 * 3_600_000) / perDay));
-    const outcomes = await ingestEvents(ctxOf(laurel), DEFAULT_TENANT, events.slice(b * BATCH, (b + 1) * BATCH), { locale: 'en', batch: true });
+    const outcomes = await ingestEvents(ctxOf(laurel), DEFAULT_TENANT, events.slice(b * BATCH, (b + 1) * BATCH), {
+      locale: 'en',
+      batch: true,
+    });
     for (const o of outcomes) unlocks += o.response.achievements.length;
   }
   const seedSeconds = seconds(seedStart);
   await laurel.close();
-  return { appKey, achievements, communitySeconds, historyEvents: events.length, seedSeconds, seedEventsPerSecond: events.length / seedSeconds, historyUnlocks: unlocks };
+  return {
+    appKey,
+    achievements,
+    communitySeconds,
+    historyEvents: events.length,
+    seedSeconds,
+    seedEventsPerSecond: events.length / seedSeconds,
+    historyUnlocks: unlocks,
+  };
 }
 
 const ctxOf = (laurel: Laurel) => laurel.ctx;
@@ -183,7 +197,9 @@ async function rawIngest(args: IngestArgs) {
   if (args.dialect === 'sqlite') {
     const db = openSqlite(args.dataDir);
     metricIds = new Map(
-      (db.prepare('select key, id from metrics where community_id = ?').all(scope.communityId) as { key: string; id: string }[]).map((r) => [r.key, r.id]),
+      (db.prepare('select key, id from metrics where community_id = ?').all(scope.communityId) as { key: string; id: string }[]).map(
+        (r) => [r.key, r.id],
+      ),
     );
     const insertEvent = db.prepare(
       `insert into events (id, org_id, community_id, user_id, metric_id, value, attributes, occurred_at, received_at, local_day)
@@ -215,7 +231,9 @@ async function rawIngest(args: IngestArgs) {
     const client = new pg.Client({ connectionString: args.url });
     await client.connect();
     metricIds = new Map(
-      (await client.query<{ key: string; id: string }>('select key, id from metrics where community_id = $1', [scope.communityId])).rows.map((r) => [r.key, r.id]),
+      (
+        await client.query<{ key: string; id: string }>('select key, id from metrics where community_id = $1', [scope.communityId])
+      ).rows.map((r) => [r.key, r.id]),
     );
     write = async (batch) => {
       const now = Date.now();

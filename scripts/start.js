@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT, buildIfChanged } from './build.js';
+import { buildIfChanged, ROOT } from './build.js';
 
 try {
   await buildIfChanged();

@@ -1,17 +1,17 @@
 /** The composition root: database, engine and HTTP server, wired together. */
 import type { FastifyInstance } from 'fastify';
-import { pino, type Logger as PinoLogger } from 'pino';
+import { type Logger as PinoLogger, pino } from 'pino';
 import { buildServer } from './api/server.js';
 import type { Settings } from './config.js';
 import { Keyring } from './engine/api-keys.js';
-import { bootstrap, DEFAULT_TENANT, type BootstrapResult } from './engine/bootstrap.js';
-import { systemClock, type Clock } from './engine/clock.js';
 import { registerJobs, scheduleSweeps } from './engine/background.js';
+import { type BootstrapResult, bootstrap, DEFAULT_TENANT } from './engine/bootstrap.js';
+import { type Clock, systemClock } from './engine/clock.js';
 import { CommunityConfigCache } from './engine/community-config.js';
-import { JobRunner } from './engine/jobs.js';
 import type { EngineContext } from './engine/context.js';
-import { migrateToLatest, openDatabase, waitForDatabase } from './store/database.js';
+import { JobRunner } from './engine/jobs.js';
 import { BadgeFiles } from './store/badge-files.js';
+import { migrateToLatest, openDatabase, waitForDatabase } from './store/database.js';
 import { Store } from './store/store.js';
 
 export interface Laurel {
@@ -44,9 +44,15 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
     warn: (message) => log.warn(message),
     report: (report) => {
       if (report.event === 'down') {
-        log.error({ outage: report.outage, cause: report.cause }, `${report.outage === 'database' ? 'Database unreachable' : 'Storage failing'}: ${report.cause}; answering 503 until it recovers`);
+        log.error(
+          { outage: report.outage, cause: report.cause },
+          `${report.outage === 'database' ? 'Database unreachable' : 'Storage failing'}: ${report.cause}; answering 503 until it recovers`,
+        );
       } else {
-        log.info({ outage: report.outage, downMs: report.downMs }, `${report.outage === 'database' ? 'Database reachable' : 'Storage accepting writes'} again after ${report.downMs} ms`);
+        log.info(
+          { outage: report.outage, downMs: report.downMs },
+          `${report.outage === 'database' ? 'Database reachable' : 'Storage accepting writes'} again after ${report.downMs} ms`,
+        );
       }
     },
   });
@@ -59,7 +65,16 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
     const keyring = new Keyring(store.read, clock, { key: settings.masterKey, tenant: DEFAULT_TENANT }, store);
     const jobs = new JobRunner(store, clock, log);
     const badges = new BadgeFiles(settings.dataDir);
-    const ctx: EngineContext = { store, clock, log, config: new CommunityConfigCache(log), keyring, jobs, badges, ingestBounds: { maxQueuedEvents: settings.maxQueuedEvents, maxQueueWaitMs: settings.maxQueueWaitMs } };
+    const ctx: EngineContext = {
+      store,
+      clock,
+      log,
+      config: new CommunityConfigCache(log),
+      keyring,
+      jobs,
+      badges,
+      ingestBounds: { maxQueuedEvents: settings.maxQueuedEvents, maxQueueWaitMs: settings.maxQueueWaitMs },
+    };
     registerJobs(ctx);
     if (options.startJobs !== false) {
       await scheduleSweeps(ctx, await store.read.communities.tenants());

@@ -3,7 +3,7 @@
  * (dist/src/cli/laurel.js serve) and the constant-JSON Fastify server, each sampled for memory
  * through /proc/<pid>/status.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';

@@ -87,8 +87,18 @@ export function communityRequests(): { method: 'POST'; url: string; body: Record
     tiered('regular', 'count', 3);
     achievement(
       i < 2
-        ? { key: `${m.key}-first`, name: `First: ${m.name}`, criteria: { type: 'metric', metric: m.key, measure: 'count', threshold: 1 }, rewards: xp(5) }
-        : { key: `${m.key}-ten`, name: `Ten: ${m.name}`, criteria: { type: 'metric', metric: m.key, measure: 'count', threshold: 10 }, rewards: xp(20) },
+        ? {
+            key: `${m.key}-first`,
+            name: `First: ${m.name}`,
+            criteria: { type: 'metric', metric: m.key, measure: 'count', threshold: 1 },
+            rewards: xp(5),
+          }
+        : {
+            key: `${m.key}-ten`,
+            name: `Ten: ${m.name}`,
+            criteria: { type: 'metric', metric: m.key, measure: 'count', threshold: 10 },
+            rewards: xp(20),
+          },
     );
     achievement({
       key: `${m.key}-busy-week`,
@@ -111,7 +121,12 @@ export function communityRequests(): { method: 'POST'; url: string; body: Record
     });
     achievement(
       i < 2
-        ? { key: `${m.key}-better-week`, name: `Better than last week: ${m.name}`, criteria: { type: 'metric', metric: m.key, beatPrevious: true, period: { unit: 'week' } }, rewards: [{ type: 'badge' }] }
+        ? {
+            key: `${m.key}-better-week`,
+            name: `Better than last week: ${m.name}`,
+            criteria: { type: 'metric', metric: m.key, beatPrevious: true, period: { unit: 'week' } },
+            rewards: [{ type: 'badge' }],
+          }
         : {
             key: `${m.key}-monthly-goal`,
             name: `Monthly goal: ${m.name}`,
@@ -130,7 +145,12 @@ export function communityRequests(): { method: 'POST'; url: string; body: Record
     tiers: [3, 7, 14, 30].map((n, t) => ({ key: `days-${n}`, name: `${n} days`, threshold: n, rewards: xp(10 * (t + 1)) })),
   });
   for (const n of [2, 5, 10, 21, 50, 100]) {
-    achievement({ key: `streak-${n}`, name: `${n}-day streak`, criteria: { type: 'streak', streak: 'daily-activity', length: n }, rewards: xp(n) });
+    achievement({
+      key: `streak-${n}`,
+      name: `${n}-day streak`,
+      criteria: { type: 'streak', streak: 'daily-activity', length: n },
+      rewards: xp(n),
+    });
   }
   achievement({
     key: 'writer-weeks',

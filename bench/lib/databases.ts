@@ -3,10 +3,11 @@
  * the PostgreSQL server (dropped afterwards). Plus a plain driver connection for the harness's own
  * set-based seeding, polling and limit measurements.
  */
+
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import type { Dialect } from '../../src/store/dialect.js';

@@ -1,10 +1,10 @@
 /** The results: targets from issue 7, one row per measure, rendered as a Markdown table. */
 import type { Dialect } from '../../src/store/dialect.js';
+import type { HeapSummary } from '../heap-summary.js';
+import type { ProfileSummary } from '../profile-summary.js';
 import type { LoadResult } from './load.js';
 import type { Sizes } from './options.js';
-import type { ProfileSummary } from '../profile-summary.js';
 import type { StatementTiming } from './statements.js';
-import type { HeapSummary } from '../heap-summary.js';
 
 export interface IngestResult {
   events: number;
@@ -34,7 +34,14 @@ export interface DialectResults {
   dialect: Dialect;
   skipped?: string;
   error?: string;
-  setup?: { achievements: number; users: number; historyEvents: number; seedSeconds: number; seedEventsPerSecond: number; historyUnlocks: number };
+  setup?: {
+    achievements: number;
+    users: number;
+    historyEvents: number;
+    seedSeconds: number;
+    seedEventsPerSecond: number;
+    historyUnlocks: number;
+  };
   ingest?: IngestResult;
   rawIngest?: IngestResult;
   httpSingle?: LoadResult;
@@ -312,7 +319,9 @@ export function notes(results: readonly DialectResults[]): string {
       const bad = l.non2xx + l.errors + l.timeouts;
       out.push(
         `- ${name}, HTTP ${label}: ${n0(l.requests)} requests in ${l.seconds.toFixed(1)} s, latency p50 ${ms(l.latencyMs.p50)} / p90 ${ms(l.latencyMs.p90)} / p99 ${ms(l.latencyMs.p99)} / max ${ms(l.latencyMs.max)}` +
-          (bad > 0 ? `; **${l.non2xx} non-2xx ${JSON.stringify(l.statusCodes)}, ${l.errors} errors, ${l.timeouts} timeouts**` : '; no errors'),
+          (bad > 0
+            ? `; **${l.non2xx} non-2xx ${JSON.stringify(l.statusCodes)}, ${l.errors} errors, ${l.timeouts} timeouts**`
+            : '; no errors'),
       );
     }
     if (r.backfill) {
@@ -328,7 +337,9 @@ export function notes(results: readonly DialectResults[]): string {
       out.push(`- ${name}, server peak RSS so far: ${[...steps, `${mb(r.memory.serverPeakRssBytes)} after backfill`].join(', ')}.`);
     }
     if (r.bodies) {
-      out.push(`- ${name}: response sizes: event ${n0(r.bodies.eventResponseBytes)} bytes, user achievements ${n0(r.bodies.readsResponseBytes)} bytes.`);
+      out.push(
+        `- ${name}: response sizes: event ${n0(r.bodies.eventResponseBytes)} bytes, user achievements ${n0(r.bodies.readsResponseBytes)} bytes.`,
+      );
     }
   }
   return `${out.join('\n')}\n`;

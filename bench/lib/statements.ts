@@ -36,7 +36,9 @@ export function renderStatementTimings(title: string, timings: readonly Statemen
     );
     for (const s of [...t.statements].sort((a, b) => (b.ms ?? -1) - (a.ms ?? -1)).slice(0, top)) {
       const plan = s.plan ? oneLine(s.plan.slice(0, 3).join(' / '), 160) : s.error ? `replay failed: ${oneLine(s.error, 100)}` : '';
-      lines.push(`| ${s.ms === null ? '—' : s.ms.toFixed(2)} | ${s.rows ?? '—'} | \`${oneLine(s.sql, 220).replaceAll('|', '\\|')}\` | ${plan.replaceAll('|', '\\|')} |`);
+      lines.push(
+        `| ${s.ms === null ? '—' : s.ms.toFixed(2)} | ${s.rows ?? '—'} | \`${oneLine(s.sql, 220).replaceAll('|', '\\|')}\` | ${plan.replaceAll('|', '\\|')} |`,
+      );
     }
     lines.push('');
   }

@@ -1,7 +1,7 @@
 /** API keys arrive as `X-API-Key: …` or `Authorization: Bearer …`. */
 import type { FastifyRequest } from 'fastify';
 import { LaurelError } from '../domain/errors.js';
-import type { Keyring, KeyKind, Principal } from '../engine/api-keys.js';
+import type { KeyKind, Keyring, Principal } from '../engine/api-keys.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

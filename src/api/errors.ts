@@ -2,7 +2,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { LaurelError, type ErrorKind } from '../domain/errors.js';
+import { type ErrorKind, LaurelError } from '../domain/errors.js';
 
 const STATUS: Record<ErrorKind, number> = {
   malformed: 400,
@@ -26,7 +26,11 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: string; message?: s
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Send JSON (Content-Type: application/json)' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'malformed_request', message: 'Content-Length does not match the body' },
   FST_ERR_BAD_URL: { status: 400, code: 'malformed_url', message: 'The URL is not validly percent-encoded' },
-  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'path_parameter_too_long', message: 'A path parameter is longer than any id or key can be' },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    status: 414,
+    code: 'path_parameter_too_long',
+    message: 'A path parameter is longer than any id or key can be',
+  },
 };
 
 export function errorHandler(error: FastifyError | LaurelError, request: FastifyRequest, reply: FastifyReply): void {
@@ -71,7 +75,11 @@ const CLIENT_ERRORS: Record<string, { status: number; code: string; message: str
  */
 export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const known = (error.code ? CLIENT_ERRORS[error.code] : undefined) ?? { status: 400, code: 'malformed_request', message: 'The request is not valid HTTP' };
+  const known = (error.code ? CLIENT_ERRORS[error.code] : undefined) ?? {
+    status: 400,
+    code: 'malformed_request',
+    message: 'The request is not valid HTTP',
+  };
   // A response already under way cannot take a second status line.
   const started = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
   if (socket.writable && !started) {

@@ -16,7 +16,9 @@ export function inFlightBound(max: number) {
   return async (_request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (max === 0) return;
     if (inFlight >= max) {
-      throw unavailable('overloaded', `The server is at capacity (${max} requests at once); retry in ${RETRY_AFTER_S} s`, { retryAfter: RETRY_AFTER_S });
+      throw unavailable('overloaded', `The server is at capacity (${max} requests at once); retry in ${RETRY_AFTER_S} s`, {
+        retryAfter: RETRY_AFTER_S,
+      });
     }
     inFlight += 1;
     // 'close' comes once per response, whether it was sent or its client went away.

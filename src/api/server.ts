@@ -3,7 +3,7 @@ import accepts from '@fastify/accepts';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import type { Settings } from '../config.js';
 import { USER_ID_MAX_LENGTH } from '../domain/user.js';
 import type { Keyring } from '../engine/api-keys.js';
@@ -17,11 +17,11 @@ import { achievementRoutes } from './routes/achievements.js';
 import { adminAchievementRoutes } from './routes/admin-achievements.js';
 import { adminBadgeRoutes } from './routes/admin-badges.js';
 import { adminInsightRoutes } from './routes/admin-insights.js';
+import { adminLeaderboardRoutes } from './routes/admin-leaderboards.js';
 import { adminMetricRoutes } from './routes/admin-metrics.js';
 import { adminPointsSystemRoutes } from './routes/admin-points-systems.js';
 import { adminSettingsRoutes } from './routes/admin-settings.js';
 import { adminStreakRoutes } from './routes/admin-streaks.js';
-import { adminLeaderboardRoutes } from './routes/admin-leaderboards.js';
 import { communityRoutes } from './routes/community.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
@@ -91,7 +91,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         title: 'Laurel',
         version: options.version ?? '0.1.0',
         description:
-          'Self-hostable achievements engine. The application API (/v1) is a superset of Trophy\'s; the admin API (/admin/v1) manages a community.',
+          "Self-hostable achievements engine. The application API (/v1) is a superset of Trophy's; the admin API (/admin/v1) manages a community.",
       },
       components: {
         securitySchemes: {

@@ -41,7 +41,9 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
       // A path that cannot be stored names no resource: the URL is bad, not the content.
       const kind = part === 'params' ? 'malformed' : 'invalid';
       const name = nul.field || where('', part);
-      return { error: new LaurelError(kind, 'nul_character', `${name} must not contain the NUL character (\\u0000)`, nul.field || undefined) };
+      return {
+        error: new LaurelError(kind, 'nul_character', `${name} must not contain the NUL character (\\u0000)`, nul.field || undefined),
+      };
     }
     if (!validate(data)) return { error: toLaurelError(validate.errors ?? [], part) };
     const number = findValue(data, (x) => typeof x === 'number' && !Number.isFinite(x));
@@ -138,7 +140,10 @@ function toLaurelError(errors: ErrorObject[], part: string): LaurelError {
       const tag = (e.params as { tag: string }).tag;
       field = field ? `${field}.${tag}` : tag;
       const tags = tagsOf(e.parentSchema, tag);
-      message = tags.length > 0 ? `${field} must be one of ${tags.map((t) => JSON.stringify(t)).join(', ')}` : `${field} must be one of the documented types`;
+      message =
+        tags.length > 0
+          ? `${field} must be one of ${tags.map((t) => JSON.stringify(t)).join(', ')}`
+          : `${field} must be one of the documented types`;
       break;
     }
     case 'type': {

@@ -1,14 +1,14 @@
 #!/usr/bin/env node
+import closeWithGrace from 'close-with-grace';
 /** `laurel serve | migrate | keys create`: the command line. */
 import { Command, Option } from 'commander';
-import closeWithGrace from 'close-with-grace';
 import { createLaurel } from '../app.js';
 import { loadSettings, type SettingsOverrides } from '../config.js';
-import { laurelVersion } from '../project-root.js';
 import { createApiKey } from '../engine/api-keys.js';
-import { pruneHistory } from '../engine/prune-history.js';
 import { bootstrap, DEFAULT_TENANT } from '../engine/bootstrap.js';
 import { systemClock } from '../engine/clock.js';
+import { pruneHistory } from '../engine/prune-history.js';
+import { laurelVersion } from '../project-root.js';
 import { migrateToLatest, openDatabase } from '../store/database.js';
 import { Store } from '../store/store.js';
 import { ensurePortAvailable, listenError } from './port.js';
@@ -54,7 +54,11 @@ common(program.command('serve'))
       await laurel.close();
       throw listenError(error, settings.port, settings.host);
     });
-    const lines = [`Laurel is listening on ${address} (${laurel.ctx.store.database.location})`, `  Dashboard: ${address}/dashboard`, `  API docs:  ${address}/docs`];
+    const lines = [
+      `Laurel is listening on ${address} (${laurel.ctx.store.database.location})`,
+      `  Dashboard: ${address}/dashboard`,
+      `  API docs:  ${address}/docs`,
+    ];
     const keyFile = laurel.bootstrap.generatedKeyFile;
     if (keyFile) {
       lines.push(`  First start: an admin key was generated and written to ${keyFile}`, `  Read it with: cat ${keyFile}`);

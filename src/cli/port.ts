@@ -23,7 +23,9 @@ export function listenError(error: unknown, port: number, host: string): unknown
     return new Error(`port ${port} on ${host} is already in use (another Laurel?); choose another with --port <port> or LAUREL_PORT`);
   }
   if (code === 'EACCES') {
-    return new Error(`not allowed to listen on port ${port} (ports below 1024 need privileges); choose another with --port <port> or LAUREL_PORT`);
+    return new Error(
+      `not allowed to listen on port ${port} (ports below 1024 need privileges); choose another with --port <port> or LAUREL_PORT`,
+    );
   }
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
     return new Error(`cannot listen on ${host}: no such interface on this machine; choose another with --host <host> or LAUREL_HOST`);

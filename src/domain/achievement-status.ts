@@ -16,11 +16,7 @@ export function assertTransition(from: AchievementStatus, to: AchievementStatus)
   if (from === to || NEXT[from].includes(to)) return;
   const allowed = NEXT[from];
   const hint = allowed.length > 0 ? ` (from ${from} it can become ${allowed.join(' or ')})` : '';
-  throw conflict(
-    'illegal_status_transition',
-    `An achievement cannot go from ${from} to ${to}${hint}`,
-    'status',
-  );
+  throw conflict('illegal_status_transition', `An achievement cannot go from ${from} to ${to}${hint}`, 'status');
 }
 
 /** Only active achievements can be earned. */

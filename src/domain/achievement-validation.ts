@@ -20,7 +20,9 @@ export function validateAchievement(def: AchievementDefinition, ctx: ValidationC
   validateStreak(def, ctx);
   validateTiers(def);
   validateRewards(def.rewards, 'rewards', ctx);
-  def.tiers.forEach((tier, i) => validateRewards(tier.rewards, `tiers[${i}].rewards`, ctx));
+  def.tiers.forEach((tier, i) => {
+    validateRewards(tier.rewards, `tiers[${i}].rewards`, ctx);
+  });
   validateComposite(def, ctx);
 }
 
@@ -36,20 +38,24 @@ function validateCriteria(def: AchievementDefinition): void {
     throw invalid('repeat_not_supported', `A ${c.type} achievement unlocks once`, 'policies.repeat');
   }
   if (c.type !== 'metric' && Object.keys(def.filters.event).length > 0) {
-    throw invalid(
-      'event_filter_not_supported',
-      'Event attribute filters apply to metric criteria only',
-      'filters.event',
-    );
+    throw invalid('event_filter_not_supported', 'Event attribute filters apply to metric criteria only', 'filters.event');
   }
   if (c.type !== 'metric') return;
   const hasTiers = def.tiers.length > 0;
   const goals = [c.threshold !== undefined, c.targetPercent !== undefined, c.beatPrevious !== undefined].filter(Boolean).length;
   if (hasTiers && goals > 0) {
-    throw invalid('threshold_and_tiers', 'Give either a goal (threshold, targetPercent or beatPrevious) or tiers, not both', 'criteria.threshold');
+    throw invalid(
+      'threshold_and_tiers',
+      'Give either a goal (threshold, targetPercent or beatPrevious) or tiers, not both',
+      'criteria.threshold',
+    );
   }
   if (!hasTiers && goals === 0) {
-    throw invalid('threshold_required', 'A metric criterion needs a goal: threshold, targetPercent or beatPrevious (or tiers)', 'criteria.threshold');
+    throw invalid(
+      'threshold_required',
+      'A metric criterion needs a goal: threshold, targetPercent or beatPrevious (or tiers)',
+      'criteria.threshold',
+    );
   }
   if (goals > 1) {
     throw invalid('one_goal', 'Give exactly one of threshold, targetPercent and beatPrevious', 'criteria');
@@ -65,11 +71,7 @@ function validateCriteria(def: AchievementDefinition): void {
     throw invalid('period_required', 'targetPercent and beatPrevious compare within a period: add criteria.period', 'criteria.period');
   }
   if (hasTiers && def.policies.repeat === 'unlimited') {
-    throw invalid(
-      'tiers_not_repeatable',
-      'A tiered achievement cannot repeat without limit; use repeat "once"',
-      'policies.repeat',
-    );
+    throw invalid('tiers_not_repeatable', 'A tiered achievement cannot repeat without limit; use repeat "once"', 'policies.repeat');
   }
 }
 
@@ -86,7 +88,11 @@ function validateTime(def: AchievementDefinition): void {
   if (!timed || c.type !== 'metric') return;
   if (c.window && c.period) throw invalid('window_and_period', 'Give either a window or a period, not both', 'criteria.window');
   if (def.policies.match === 'exact') {
-    throw invalid('exact_not_supported', 'match "exact" applies to lifetime totals and streaks, not to windows or periods', 'policies.match');
+    throw invalid(
+      'exact_not_supported',
+      'match "exact" applies to lifetime totals and streaks, not to windows or periods',
+      'policies.match',
+    );
   }
   if (def.policies.repeat === 'unlimited') {
     throw invalid('repeat_not_supported', 'Windows and periods repeat with "per_period" (periods) or not at all', 'policies.repeat');
@@ -148,7 +154,9 @@ function validateStreak(def: AchievementDefinition, ctx: ValidationContext): voi
   if (hasTiers === (c.length !== undefined)) {
     throw invalid('length_required', 'A streak criterion needs either a length or tiers of lengths', 'criteria.length');
   }
-  const lengths = hasTiers ? def.tiers.map((t, i) => [t.threshold, `tiers[${i}].threshold`] as const) : [[c.length as number, 'criteria.length'] as const];
+  const lengths = hasTiers
+    ? def.tiers.map((t, i) => [t.threshold, `tiers[${i}].threshold`] as const)
+    : [[c.length as number, 'criteria.length'] as const];
   for (const [length, field] of lengths) {
     if (!Number.isInteger(length) || length < 1) throw invalid('invalid_length', 'A streak length is a whole number, at least 1', field);
   }
@@ -219,11 +227,7 @@ function validateComposite(def: AchievementDefinition, ctx: ValidationContext): 
   }
 }
 
-function findCycle(
-  start: string,
-  requires: readonly string[],
-  all: ReadonlyMap<string, { requires: readonly string[] }>,
-): string[] | null {
+function findCycle(start: string, requires: readonly string[], all: ReadonlyMap<string, { requires: readonly string[] }>): string[] | null {
   const visit = (key: string, path: string[]): string[] | null => {
     if (key === start) return [...path, key];
     if (path.includes(key)) return null;

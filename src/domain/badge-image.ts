@@ -59,7 +59,11 @@ export function isLosslessWebp(bytes: Uint8Array): boolean {
 /** A raster badge's decoded size, checked against BADGE_MAX_SIDE (a 422 naming the size otherwise). */
 export function assertBadgeDimensions(width: number, height: number): void {
   if (width > BADGE_MAX_SIDE || height > BADGE_MAX_SIDE) {
-    throw invalid('badge_dimensions', `A badge may be at most ${BADGE_MAX_SIDE} × ${BADGE_MAX_SIDE} pixels; this one is ${width} × ${height}`, 'file');
+    throw invalid(
+      'badge_dimensions',
+      `A badge may be at most ${BADGE_MAX_SIDE} × ${BADGE_MAX_SIDE} pixels; this one is ${width} × ${height}`,
+      'file',
+    );
   }
 }
 
@@ -111,7 +115,8 @@ function assertSvgShape(text: string): void {
       attributes += own;
       if (text[end - 2] !== '/') depth += 1;
       if (depth > SVG_MAX_DEPTH) throw invalid('badge_too_deep', `An SVG badge may nest elements at most ${SVG_MAX_DEPTH} deep`, 'file');
-      if (elements > SVG_MAX_ELEMENTS) throw invalid('badge_too_complex', `An SVG badge may have at most ${SVG_MAX_ELEMENTS} elements`, 'file');
+      if (elements > SVG_MAX_ELEMENTS)
+        throw invalid('badge_too_complex', `An SVG badge may have at most ${SVG_MAX_ELEMENTS} elements`, 'file');
       if (own > SVG_MAX_ATTRIBUTES_PER_ELEMENT || attributes > SVG_MAX_ATTRIBUTES) {
         throw invalid(
           'badge_too_complex',

@@ -31,6 +31,7 @@ export function badgeUrlOf(communityId: string, fileName: string): string {
 export function assertBadgeUrl(url: string, field: string, owner: BadgeOwner): void {
   const refuse = (why: string) => invalid('invalid_badge_url', `${field} ${why}`, field);
   // Control characters, spaces and backslashes are stripped or reinterpreted by URL parsers; none belongs in a badge URL.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses.
   if (/[\u0000-\u0020\u007f\\]/.test(url)) throw refuse('may not contain spaces, control characters or backslashes');
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase();
   if (scheme !== undefined) {

@@ -45,10 +45,7 @@ export function localDay(ms: number, tz: string | null): DayNumber {
 /** The instant a local day starts in a time zone. */
 export function startOfLocalDay(day: DayNumber, tz: string | null): number {
   const d = new Date(day * MS_PER_DAY);
-  return DateTime.fromObject(
-    { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() },
-    { zone: zone(tz) },
-  ).toMillis();
+  return DateTime.fromObject({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }, { zone: zone(tz) }).toMillis();
 }
 
 const isoDays = new Map<DayNumber, string>();

@@ -1,7 +1,7 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import type { AchievementDefinition, MetricCriterion } from './achievement.js';
 import { isFixedWindow, thresholdsOf } from './achievement.js';
-import { LOCALES, translated, type Locale } from './locale.js';
+import { LOCALES, type Locale, translated } from './locale.js';
 import type { Messages } from './locales/messages.js';
 
 /** How a metric is worded in sentences ("Write" + "words"), per language. */

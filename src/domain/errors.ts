@@ -37,14 +37,11 @@ export class LaurelError extends Error {
   }
 }
 
-export const invalid = (code: string, message: string, field?: string) =>
-  new LaurelError('invalid', code, message, field);
+export const invalid = (code: string, message: string, field?: string) => new LaurelError('invalid', code, message, field);
 
-export const notFound = (code: string, message: string, field?: string) =>
-  new LaurelError('not_found', code, message, field);
+export const notFound = (code: string, message: string, field?: string) => new LaurelError('not_found', code, message, field);
 
-export const conflict = (code: string, message: string, field?: string) =>
-  new LaurelError('conflict', code, message, field);
+export const conflict = (code: string, message: string, field?: string) => new LaurelError('conflict', code, message, field);
 
 /** The service cannot answer now (database unreachable, storage failing, overloaded); try again later. */
 export const unavailable = (code: string, message: string, details?: Record<string, unknown>) =>

@@ -8,11 +8,11 @@
 import type { Achievement, AwardSource, Measure, Reward } from './achievement.js';
 import { NO_TIER, ONCE } from './achievement.js';
 import { matchesAttributes } from './attribute-filter.js';
-import { anniversaryDay, localDay, periodKey, periodOf, type DayNumber, type Period } from './calendar.js';
+import { anniversaryDay, type DayNumber, localDay, type Period, periodKey, periodOf } from './calendar.js';
 import { proratedTarget, type Target } from './goals.js';
 import { metricFirings, type PointsTrigger } from './points-triggers.js';
 import type { MetricRule, RuleSet } from './rules.js';
-import { requalify, streakPeriod, type StreakDefinition, type StreakPoint } from './streaks.js';
+import { requalify, type StreakDefinition, type StreakPoint, streakPeriod } from './streaks.js';
 import { decideUnlocks } from './thresholds.js';
 import { addValues } from './values.js';
 
@@ -114,12 +114,7 @@ export function isHeld(state: UserWorkingState, achievementId: string): boolean 
   return held !== undefined && (held.completions > 0 || held.tiers.size > 0);
 }
 
-export function applyEvent(
-  rules: RuleSet,
-  ctx: EvaluationContext,
-  state: UserWorkingState,
-  event: EventInputForRules,
-): EventEffect {
+export function applyEvent(rules: RuleSet, ctx: EvaluationContext, state: UserWorkingState, event: EventInputForRules): EventEffect {
   // An event may run a few seconds ahead of the server's clock, into the user's tomorrow.
   const today = Math.max(localDay(ctx.now, state.tz), event.day);
   const before = state.totals.get(event.metricId) ?? { total: 0, count: 0 };
@@ -155,7 +150,16 @@ export function applyEvent(
       case 'fixed': {
         const m = measureOf(rule.measure);
         for (const step of decideUnlocks(rule.threshold, from[m], to[m], peekHeld(state, rule.achievement.id))) {
-          effect.unlocks.push(recordUnlock(state, rule.achievement, step.tierIndex, step.completion > 0 ? String(step.completion) : ONCE, 'event', event.occurredAt));
+          effect.unlocks.push(
+            recordUnlock(
+              state,
+              rule.achievement,
+              step.tierIndex,
+              step.completion > 0 ? String(step.completion) : ONCE,
+              'event',
+              event.occurredAt,
+            ),
+          );
         }
         break;
       }
@@ -187,7 +191,9 @@ export function achievementFirings(rules: RuleSet, state: UserWorkingState, unlo
 
 /** Points triggers on a user joining. */
 export function userCreationFirings(rules: RuleSet, attributes: Record<string, string>, at: number): TriggerFiring[] {
-  return rules.triggers.userCreation.filter((t) => matchesAttributes(t.userFilter, attributes)).map((trigger) => ({ trigger, times: 1, at }));
+  return rules.triggers.userCreation
+    .filter((t) => matchesAttributes(t.userFilter, attributes))
+    .map((trigger) => ({ trigger, times: 1, at }));
 }
 
 /**
@@ -305,7 +311,11 @@ function periodUnlocks(
 }
 
 /** Whether a period qualifies for a streak: per metric, enough in the period (or any event, without a minimum). */
-export function streakQualifies(def: StreakDefinition, days: ReadonlyMap<string, ReadonlyMap<DayNumber, DayTally>>, period: Period): boolean {
+export function streakQualifies(
+  def: StreakDefinition,
+  days: ReadonlyMap<string, ReadonlyMap<DayNumber, DayTally>>,
+  period: Period,
+): boolean {
   const passes = def.metrics.map((m) => {
     const sum = sumDays(days.get(m.metricId), period.start, period.end);
     return m.min === null ? sum.count > 0 : sum.count > 0 && sum.total >= m.min;
@@ -430,4 +440,3 @@ function recordUnlock(
     at,
   };
 }
-

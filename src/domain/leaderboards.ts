@@ -4,7 +4,7 @@
  * counted in each user's own calendar days, like everything else.
  */
 import { DateTime } from 'luxon';
-import { isoDay, type DayNumber } from './calendar.js';
+import { type DayNumber, isoDay } from './calendar.js';
 
 export type RankBy = 'metric' | 'points' | 'streak';
 export type RunUnit = 'day' | 'month' | 'year';
@@ -58,7 +58,8 @@ export function runOf(lb: Pick<Leaderboard, 'startDay' | 'endDay' | 'runUnit' | 
     elapsed = lb.runUnit === 'month' ? months : Math.floor(months / 12);
   }
   const index = Math.floor(elapsed / interval);
-  const step = (n: number) => (lb.runUnit === 'day' ? lb.startDay + n : dayOf(start.plus({ [lb.runUnit === 'month' ? 'months' : 'years']: n })));
+  const step = (n: number) =>
+    lb.runUnit === 'day' ? lb.startDay + n : dayOf(start.plus({ [lb.runUnit === 'month' ? 'months' : 'years']: n }));
   const runStart = step(index * interval);
   const runEnd = step((index + 1) * interval) - 1;
   return { start: runStart, end: lb.endDay === null ? runEnd : Math.min(runEnd, lb.endDay) };

@@ -34,7 +34,12 @@ export function levelFor(levels: readonly Level[], total: number): Level | null 
 }
 
 /** Adds points, never past the system's maximum; refuses a balance out of range. */
-export function addPoints(total: number, amount: number, maxPoints: number | null, system = 'a points balance'): { total: number; added: number } {
+export function addPoints(
+  total: number,
+  amount: number,
+  maxPoints: number | null,
+  system = 'a points balance',
+): { total: number; added: number } {
   const capped = maxPoints === null ? total + amount : Math.min(maxPoints, total + amount);
   const next = checkedTotal(roundValue(Math.max(total, capped)), system);
   return { total: next, added: roundValue(next - total) };

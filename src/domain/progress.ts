@@ -3,7 +3,7 @@ import { thresholdsOf } from './achievement.js';
 import { anniversaryDay, localDay, periodKey, periodOf } from './calendar.js';
 import { sumDays, type UserWorkingState } from './evaluate.js';
 import { proratedTarget } from './goals.js';
-import { measureSource, timeScopeOf, type RuleSet } from './rules.js';
+import { measureSource, type RuleSet, timeScopeOf } from './rules.js';
 import { streakStatus } from './streaks.js';
 import { percentOf } from './values.js';
 
@@ -75,7 +75,10 @@ export function achievementProgress(a: Achievement, p: ProgressContext): Progres
         }
         const previous = periodOf(period.start - 1, time.spec, p.weekStart);
         const beat = previous ? sumDays(p.state.days.get(seriesId), previous.start, previous.end)[m] : 0;
-        return { ...thresholdProgress([beat], current, held), percent: held.has(0) ? 100 : current > beat ? 100 : percentOf(current, beat) };
+        return {
+          ...thresholdProgress([beat], current, held),
+          percent: held.has(0) ? 100 : current > beat ? 100 : percentOf(current, beat),
+        };
       }
       const tally = source === 'total' ? p.state.totals.get(metric.id) : p.state.counters.get(a.id);
       const current = tally ? tally[m] : 0;

@@ -110,9 +110,7 @@ export function timeScopeOf(achievement: Achievement): TimeScope {
   if (c.period) {
     const { unit, start, end, repeat } = c.period;
     const spec: PeriodSpec =
-      unit === 'custom'
-        ? { unit, start: dayNumber(start as string), end: dayNumber(end as string), repeat: repeat ?? false }
-        : { unit };
+      unit === 'custom' ? { unit, start: dayNumber(start as string), end: dayNumber(end as string), repeat: repeat ?? false } : { unit };
     const goal = c.beatPrevious ? 'beatPrevious' : c.targetPercent !== undefined ? 'targetPercent' : 'threshold';
     return { kind: 'period', spec, goal };
   }

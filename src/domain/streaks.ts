@@ -7,7 +7,7 @@
  * what a late event changes) is derived by walking the periods between points, so the walk costs
  * the number of periods looked at, never the length of the history.
  */
-import { periodOf, type DayNumber, type Period, type PeriodSpec } from './calendar.js';
+import { type DayNumber, type Period, type PeriodSpec, periodOf } from './calendar.js';
 
 export type StreakFrequency = 'daily' | 'weekly' | 'monthly';
 

@@ -1,5 +1,5 @@
 /** Totals over time from per-day changes: what Trophy calls an event summary. */
-import { dayNumber, isoDay, periodOf, type DayNumber } from './calendar.js';
+import { type DayNumber, dayNumber, isoDay, periodOf } from './calendar.js';
 import { invalid } from './errors.js';
 import { roundValue } from './values.js';
 

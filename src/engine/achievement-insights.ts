@@ -10,18 +10,18 @@ import { validateAchievement } from '../domain/achievement-validation.js';
 import { isEmptyFilter } from '../domain/attribute-filter.js';
 import { conditionText, tierConditionText } from '../domain/condition-text.js';
 import { LaurelError, notFound } from '../domain/errors.js';
-import { translated, type Locale } from '../domain/locale.js';
+import { type Locale, translated } from '../domain/locale.js';
 import { healthOf, measureSource, timeScopeOf } from '../domain/rules.js';
 import { HELD_STAGE, type Step, type UserValueSource } from '../store/repositories/analytics.js';
 import type { Tenant } from '../store/tenant.js';
 import type { CommunityConfig } from './community-config.js';
 import type { EngineContext } from './context.js';
 import {
+  type AchievementInput,
   definitionFrom,
   duplicateNameWarnings,
   rarity,
   validationContextOf,
-  type AchievementInput,
   type Warning,
 } from './manage-achievements.js';
 import { iso } from './presenters.js';
@@ -54,7 +54,12 @@ export async function previewAchievement(
   const problems = [...problemsSoFar];
   const hasName = typeof input.name === 'string' && input.name.trim() !== '';
   if (!input.criteria) {
-    return { condition: null, tiers: [], problems: problems.length > 0 ? problems : [{ code: 'criteria_required', error: 'Choose a criterion', field: 'criteria' }], warnings: [] };
+    return {
+      condition: null,
+      tiers: [],
+      problems: problems.length > 0 ? problems : [{ code: 'criteria_required', error: 'Choose a criterion', field: 'criteria' }],
+      warnings: [],
+    };
   }
   const definition = definitionFrom({ ...input, name: hasName ? input.name : 'Untitled' }, input.key ?? 'preview');
   if (problems.length === 0) {
@@ -62,7 +67,11 @@ export async function previewAchievement(
       validateAchievement(definition, validationContextOf(config, existing?.id ?? null));
       const c = definition.criteria;
       if (c.type === 'metric' && !config.rules.metricsByKey.has(c.metric) && config.community.settings.strictMetrics) {
-        problems.push({ code: 'metric_not_found', error: `There is no metric "${c.metric}" (strict metrics are on)`, field: 'criteria.metric' });
+        problems.push({
+          code: 'metric_not_found',
+          error: `There is no metric "${c.metric}" (strict metrics are on)`,
+          field: 'criteria.metric',
+        });
       }
     } catch (error) {
       if (!(error instanceof LaurelError)) throw error;
@@ -71,7 +80,10 @@ export async function previewAchievement(
   }
   const worded = wording(definition, config, locale);
   const warnings = hasName
-    ? duplicateNameWarnings({ ...definition, id: existing?.id ?? '', status: 'draft', activatedAt: null, createdAt: 0, updatedAt: 0 }, config)
+    ? duplicateNameWarnings(
+        { ...definition, id: existing?.id ?? '', status: 'draft', activatedAt: null, createdAt: 0, updatedAt: 0 },
+        config,
+      )
     : [];
   return { ...worded, ...(problems.length > 0 ? { problems } : {}), warnings };
 }
@@ -120,8 +132,15 @@ export async function backfillPreview(ctx: EngineContext, tenant: Tenant, key: s
   if (a.policies.onActivation === 'from_activation') {
     return none('Only activity from activation on counts, so nobody receives it when it goes live.', false);
   }
-  const issues = healthOf(a, config.rules.metricsByKey, config.rules.achievementsByKey, config.rules.streaksByKey, config.rules.primaryStreak);
-  if (issues.length > 0) return none(`It refers to something that is gone (${issues.map((i) => i.message).join('; ')}), so nobody is granted it.`);
+  const issues = healthOf(
+    a,
+    config.rules.metricsByKey,
+    config.rules.achievementsByKey,
+    config.rules.streaksByKey,
+    config.rules.primaryStreak,
+  );
+  if (issues.length > 0)
+    return none(`It refers to something that is gone (${issues.map((i) => i.message).join('; ')}), so nobody is granted it.`);
   if (a.criteria.type === 'api') return none('API achievements are completed by API calls only; nobody receives it on activation.');
   const plan = qualificationPlan(a, config, ctx.clock.now());
   if ('reason' in plan) return plan.counted ? none(plan.reason) : notCounted(plan.reason);
@@ -136,9 +155,7 @@ export async function backfillPreview(ctx: EngineContext, tenant: Tenant, key: s
   };
 }
 
-type Plan =
-  | { source: UserValueSource; steps: Step[]; comparison: '>=' | '=' }
-  | { reason: string; counted: boolean };
+type Plan = { source: UserValueSource; steps: Step[]; comparison: '>=' | '=' } | { reason: string; counted: boolean };
 
 /** Where a backfill reads each user's value from, and the steps it compares it with (mirrors backfill-achievement). */
 function qualificationPlan(a: Achievement, config: CommunityConfig, now: number): Plan {
@@ -150,7 +167,11 @@ function qualificationPlan(a: Achievement, config: CommunityConfig, now: number)
       return { reason: 'API achievements are completed by API calls only.', counted: true };
     case 'composite': {
       const ids = c.requires.map((k) => config.rules.achievementsByKey.get(k)?.id).filter((id): id is string => id !== undefined);
-      return { source: { kind: 'held_count', achievementIds: ids }, steps: [{ tierKey: NO_TIER, threshold: c.min ?? ids.length }], comparison: '>=' };
+      return {
+        source: { kind: 'held_count', achievementIds: ids },
+        steps: [{ tierKey: NO_TIER, threshold: c.min ?? ids.length }],
+        comparison: '>=',
+      };
     }
     case 'anniversary': {
       const joinedBy = DateTime.fromMillis(now, { zone: 'utc' }).minus({ years: c.years }).toMillis();
@@ -170,11 +191,13 @@ function qualificationPlan(a: Achievement, config: CommunityConfig, now: number)
   const time = timeScopeOf(a);
   if (time.kind === 'rolling' || time.kind === 'period') {
     return {
-      reason: 'Laurel cannot count in advance who qualifies for a rolling window or a period goal; the backfill still runs when it goes live.',
+      reason:
+        'Laurel cannot count in advance who qualifies for a rolling window or a period goal; the backfill still runs when it goes live.',
       counted: false,
     };
   }
-  if (time.kind === 'fixed' && now >= time.until) return { reason: 'Its window has closed, so nobody can earn it any more.', counted: true };
+  if (time.kind === 'fixed' && now >= time.until)
+    return { reason: 'Its window has closed, so nobody can earn it any more.', counted: true };
   const eventFilter = isEmptyFilter(a.filters.event) ? null : a.filters.event;
   const source: UserValueSource =
     measureSource(a) === 'total'
@@ -204,7 +227,14 @@ export interface AchievementAnalytics {
   stages: { stage: string; label: string; users: number }[];
   days: number;
   unlocksPerDay: { date: string; unlocks: number }[];
-  latest: { userId: string; userName: string | null; tier: { key: string; name: string } | null; achievedAt: string; source: string; backfilled: boolean }[];
+  latest: {
+    userId: string;
+    userName: string | null;
+    tier: { key: string; name: string } | null;
+    achievedAt: string;
+    source: string;
+    backfilled: boolean;
+  }[];
 }
 
 const DAY_MS = 86_400_000;
@@ -292,5 +322,7 @@ function progressSource(a: Achievement, config: CommunityConfig): UserValueSourc
   const metric = config.rules.metricsByKey.get(c.metric);
   if (!metric) return null;
   const measure = c.measure === 'count' ? ('count' as const) : ('total' as const);
-  return measureSource(a) === 'total' ? { kind: 'metric_total', metricId: metric.id, measure } : { kind: 'counter', achievementId: a.id, measure };
+  return measureSource(a) === 'total'
+    ? { kind: 'metric_total', metricId: metric.id, measure }
+    : { kind: 'counter', achievementId: a.id, measure };
 }

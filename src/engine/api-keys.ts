@@ -125,9 +125,7 @@ export class Keyring {
     const heard = this.news;
     const row = await this.repos.apiKeys.findByHash(hash);
     const principal =
-      row && row.revoked_at === null
-        ? { orgId: row.org_id, communityId: row.community_id, kind: row.kind, keyId: row.id }
-        : null;
+      row && row.revoked_at === null ? { orgId: row.org_id, communityId: row.community_id, kind: row.kind, keyId: row.id } : null;
     if (!this.caching || heard !== this.news) return principal;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(hash, { principal, until: now + CACHE_MS });

@@ -3,20 +3,21 @@
  * active), every user who already qualifies receives it silently, marked backfilled. All of it is
  * set-based SQL inside the caller's transaction; composites that depend on it follow.
  */
+
+import { DateTime } from 'luxon';
 import type { Achievement } from '../domain/achievement.js';
 import { thresholdsOf, tierKeyAt } from '../domain/achievement.js';
 import { isEmptyFilter } from '../domain/attribute-filter.js';
+import { localDay, periodKey, periodOf } from '../domain/calendar.js';
 import type { Metric } from '../domain/metric.js';
 import type { PointsSystem } from '../domain/points.js';
 import { pointsBySystem } from '../domain/points.js';
 import { healthOf, measureSource, timeScopeOf } from '../domain/rules.js';
 import type { StreakDefinition } from '../domain/streaks.js';
-import { localDay, periodKey, periodOf } from '../domain/calendar.js';
-import { DateTime } from 'luxon';
-import type { CommunityConfig } from './community-config.js';
 import type { GrantTarget, MeasureSource } from '../store/repositories/backfill.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
+import type { CommunityConfig } from './community-config.js';
 import type { Logger } from './context.js';
 import { idPrefix, randomId } from './ids.js';
 import { rewardViews } from './presenters.js';
@@ -154,7 +155,14 @@ async function grant(
     if (time.goal === 'beatPrevious') {
       const previous = periodOf(period.start - 1, time.spec, catalogue.weekStart);
       const goal = { kind: 'beat' as const, start: previous?.start ?? period.start, end: previous?.end ?? period.start - 1 };
-      await tx.backfill.grantPeriod(tenant, target(0, periodKeyNow), { seriesId, measure, start: period.start, end: period.end, goal, userFilter });
+      await tx.backfill.grantPeriod(tenant, target(0, periodKeyNow), {
+        seriesId,
+        measure,
+        start: period.start,
+        end: period.end,
+        goal,
+        userFilter,
+      });
       return;
     }
     for (const [i, threshold] of thresholds.entries()) {
@@ -204,11 +212,12 @@ export async function payRewardsOfRun(
   runId: string,
   now: number,
 ): Promise<void> {
-  const steps = a.tiers.length > 0 ? a.tiers.map((t) => ({ key: t.key, rewards: t.rewards })) : [{ key: tierKeyAt(a, 0), rewards: a.rewards }];
+  const steps =
+    a.tiers.length > 0 ? a.tiers.map((t) => ({ key: t.key, rewards: t.rewards })) : [{ key: tierKeyAt(a, 0), rewards: a.rewards }];
   for (const step of steps) {
     for (const [systemKey, amount] of pointsBySystem(step.rewards)) {
       const system = catalogue.pointsSystemsByKey.get(systemKey);
-      if (!system || system.status !== 'active') continue;
+      if (system?.status !== 'active') continue;
       await tx.backfill.payPoints(tenant, runId, step.key, system, amount, now, idPrefix(now));
     }
   }

@@ -15,7 +15,7 @@ export function registerJobs(ctx: EngineContext): void {
     const { achievementId } = payload as { achievementId: string };
     const config = await ctx.config.get(tx, tenant);
     const achievement = config.rules.achievementsById.get(achievementId);
-    if (!achievement || achievement.status !== 'active' || achievement.policies.onActivation !== 'backfill') {
+    if (achievement?.status !== 'active' || achievement.policies.onActivation !== 'backfill') {
       return { granted: 0, skipped: 'The achievement is no longer active with the backfill policy' };
     }
     return { granted: await backfillAchievement(tx, tenant, achievement, catalogueOf(config), now, ctx.log) };
@@ -30,7 +30,15 @@ export function registerJobs(ctx: EngineContext): void {
       const joinedBy = DateTime.fromMillis(now, { zone: 'utc' }).minus({ years: rule.years }).toMillis();
       await tx.backfill.grantAnniversary(
         tenant,
-        { achievementId: a.id, tierKey: '', rewardsJson: JSON.stringify(rewardViews(a.rewards, a.badgeUrl)), runId, now, idPrefix: idPrefix(now), source: 'sweep' },
+        {
+          achievementId: a.id,
+          tierKey: '',
+          rewardsJson: JSON.stringify(rewardViews(a.rewards, a.badgeUrl)),
+          runId,
+          now,
+          idPrefix: idPrefix(now),
+          source: 'sweep',
+        },
         joinedBy,
         isEmptyFilter(a.filters.user) ? null : a.filters.user,
       );

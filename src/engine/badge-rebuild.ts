@@ -5,13 +5,7 @@
  * IEND chunk, text chunks, EXIF, ICC profiles) does not survive a decode and an encode.
  */
 import sharp from 'sharp';
-import {
-  assertBadgeDimensions,
-  BADGE_MAX_SIDE,
-  type BadgeType,
-  detectBadge,
-  isLosslessWebp,
-} from '../domain/badge-image.js';
+import { assertBadgeDimensions, BADGE_MAX_SIDE, type BadgeType, detectBadge, isLosslessWebp } from '../domain/badge-image.js';
 import { invalid, LaurelError } from '../domain/errors.js';
 import { rebuildSvg } from './svg-rebuilder.js';
 
@@ -34,7 +28,8 @@ async function reencode(upload: Uint8Array, type: 'png' | 'webp'): Promise<Buffe
   const input = () => sharp(upload, { limitInputPixels: BADGE_MAX_SIDE * BADGE_MAX_SIDE, animated: type === 'webp', failOn: 'error' });
   try {
     const metadata = await input().metadata();
-    if (metadata.format !== type) throw invalid('badge_invalid_image', `The file starts like a ${type.toUpperCase()} but is not one`, 'file');
+    if (metadata.format !== type)
+      throw invalid('badge_invalid_image', `The file starts like a ${type.toUpperCase()} but is not one`, 'file');
     assertBadgeDimensions(metadata.width, metadata.pageHeight ?? metadata.height);
     const image = input();
     return type === 'png'

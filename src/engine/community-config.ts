@@ -5,9 +5,9 @@
  */
 import type { Community } from '../domain/community.js';
 import type { ConditionLookup } from '../domain/condition-text.js';
+import type { Leaderboard } from '../domain/leaderboards.js';
 import { translated } from '../domain/locale.js';
 import type { PointsSystem } from '../domain/points.js';
-import type { Leaderboard } from '../domain/leaderboards.js';
 import { compileTriggers, type PointsTrigger } from '../domain/points-triggers.js';
 import { compileRules, type RuleSet } from '../domain/rules.js';
 import type { StoredStreak } from '../store/mappers.js';

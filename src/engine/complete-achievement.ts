@@ -1,15 +1,16 @@
 /** Completing an API achievement for a user, by its key. */
-import { achievementFirings, applyCompletion, userCreationFirings, type UserWorkingState } from '../domain/evaluate.js';
+
 import { matchesAttributes } from '../domain/attribute-filter.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
+import { achievementFirings, applyCompletion, type UserWorkingState, userCreationFirings } from '../domain/evaluate.js';
 import type { Locale } from '../domain/locale.js';
 import { heldClosure } from '../domain/rules.js';
-import { mergeUser, validateUserInput, type UserInput } from '../domain/user.js';
+import { mergeUser, type UserInput, validateUserInput } from '../domain/user.js';
 import type { Tenant } from '../store/tenant.js';
 import type { EngineContext } from './context.js';
 import { achievementView, iso } from './presenters.js';
 import { withRetry } from './retry.js';
-import { UnlockRecorder, type PointsChangeView, type UnlockView } from './unlock-recorder.js';
+import { type PointsChangeView, UnlockRecorder, type UnlockView } from './unlock-recorder.js';
 import { loadUserStates } from './user-states.js';
 
 export interface CompletionResponse {
@@ -97,7 +98,10 @@ export async function completeAchievement(
       const userPoints = (await tx.ingest.loadPoints(tenant, [userInput.id])).get(userInput.id) ?? new Map<string, number>();
       const points: Record<string, PointsChangeView> = {};
       const views = decisions.map((d) => recorder.record(userInput.id, d, null, userPoints, points));
-      const firings = [...(existing ? [] : userCreationFirings(rules, merged.user.attributes, now)), ...achievementFirings(rules, state, decisions)];
+      const firings = [
+        ...(existing ? [] : userCreationFirings(rules, merged.user.attributes, now)),
+        ...achievementFirings(rules, state, decisions),
+      ];
       for (const firing of firings) recorder.recordFiring(userInput.id, firing, null, userPoints, points);
       await tx.ingest.write(tenant, {
         events: [],

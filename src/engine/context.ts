@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { BadgeFiles } from '../store/badge-files.js';
 import type { Store } from '../store/store.js';
-import type { Clock } from './clock.js';
 import type { Keyring } from './api-keys.js';
+import type { Clock } from './clock.js';
 import type { CommunityConfigCache } from './community-config.js';
 import type { JobRunner } from './jobs.js';
 

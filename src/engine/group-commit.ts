@@ -71,7 +71,8 @@ export class GroupCommit<I, O> {
   submit(lane: string, input: I, size: number): Promise<O> {
     const now = this.options.now?.() ?? 0;
     const overload = this.overload(size, now);
-    if (overload) return Promise.reject(unavailable('overloaded', `${overload}; retry in ${RETRY_AFTER_S} s`, { retryAfter: RETRY_AFTER_S }));
+    if (overload)
+      return Promise.reject(unavailable('overloaded', `${overload}; retry in ${RETRY_AFTER_S} s`, { retryAfter: RETRY_AFTER_S }));
     this.queued += size;
     let l = this.lanes.get(lane);
     if (!l) this.lanes.set(lane, (l = { queue: [], running: 0 }));
@@ -102,7 +103,9 @@ export class GroupCommit<I, O> {
       const group = this.take(lane);
       try {
         const results = await this.options.commit(group.map((w) => w.input));
-        group.forEach((w, i) => settle(w, results[i] as Settled<O>));
+        group.forEach((w, i) => {
+          settle(w, results[i] as Settled<O>);
+        });
       } catch (error) {
         // The store cannot serve (database away, storage failing, overloaded): each request alone
         // would only meet the same refusal, one wait at a time.

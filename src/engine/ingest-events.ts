@@ -6,19 +6,19 @@
  */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { LaurelError, invalid } from '../domain/errors.js';
 import { localDay } from '../domain/calendar.js';
-import { applyEvent, userCreationFirings, type TriggerFiring, type UnlockDecision, type UserWorkingState } from '../domain/evaluate.js';
-import type { Metric } from '../domain/metric.js';
-import { streakPeriod, type StreakDefinition } from '../domain/streaks.js';
+import { invalid, LaurelError } from '../domain/errors.js';
+import { applyEvent, type TriggerFiring, type UnlockDecision, type UserWorkingState, userCreationFirings } from '../domain/evaluate.js';
 import type { Locale } from '../domain/locale.js';
+import type { Metric } from '../domain/metric.js';
+import { type StreakDefinition, streakPeriod } from '../domain/streaks.js';
+import { mergeUser, type User, type UserInput, validateUserInput } from '../domain/user.js';
 import { addValues, checkedTotal, roundValue, valueRangeError, withinValueRange } from '../domain/values.js';
-import { mergeUser, validateUserInput, type User, type UserInput } from '../domain/user.js';
 import {
-  IngestRepository,
   type CounterDelta,
   type DayDelta,
   type IdempotencyRecord,
+  IngestRepository,
   type StoredIdempotency,
   type StreakRewrite,
   type TotalDelta,
@@ -27,13 +27,13 @@ import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
 import type { CommunityConfig } from './community-config.js';
 import type { EngineContext } from './context.js';
+import { GroupCommit, type GroupCommitOptions, type Settled } from './group-commit.js';
 import { timeOrderedId } from './ids.js';
+import { LeaderboardTracker } from './leaderboard-tracker.js';
+import { type EventLeaderboardView, NO_STREAK, type StreakView, streakView } from './presenters.js';
 import { metricProblem, resolveMetrics } from './resolve-metrics.js';
 import { withRetry } from './retry.js';
-import { GroupCommit, type GroupCommitOptions, type Settled } from './group-commit.js';
-import { LeaderboardTracker } from './leaderboard-tracker.js';
-import { NO_STREAK, streakView, type EventLeaderboardView, type StreakView } from './presenters.js';
-import { UnlockRecorder, type PointsChangeView, type UnlockView } from './unlock-recorder.js';
+import { type PointsChangeView, UnlockRecorder, type UnlockView } from './unlock-recorder.js';
 import { loadUserStates } from './user-states.js';
 
 export const MAX_BATCH = 1000;
@@ -167,7 +167,18 @@ async function applyRequests(ctx: EngineContext, tx: Repositories, requests: rea
   const config = await ctx.config.get(tx, tenant);
   const refusals = requests.map((r) => refusal(config, r.events, now));
   const accepted = requests.filter((_, i) => refusals[i] === null);
-  const outcomes = accepted.length === 0 ? [] : await apply(ctx, tx, tenant, config, accepted.flatMap((r) => r.events), now, locale);
+  const outcomes =
+    accepted.length === 0
+      ? []
+      : await apply(
+          ctx,
+          tx,
+          tenant,
+          config,
+          accepted.flatMap((r) => r.events),
+          now,
+          locale,
+        );
   let at = 0;
   return requests.map((r, i) => {
     const refused = refusals[i];
@@ -233,9 +244,9 @@ async function apply(
   let targets = false;
   for (const id of metricIds) {
     const footprint = footprintOf(id);
-    footprint.counterIds.forEach((a) => counterIds.add(a));
-    footprint.heldIds.forEach((a) => heldIds.add(a));
-    footprint.streakIds.forEach((a) => allStreakIds.add(a));
+    for (const a of footprint.counterIds) counterIds.add(a);
+    for (const a of footprint.heldIds) heldIds.add(a);
+    for (const a of footprint.streakIds) allStreakIds.add(a);
     for (const [seriesId, days] of footprint.series) lookbackDays.set(seriesId, Math.max(days, lookbackDays.get(seriesId) ?? 0));
     targets ||= footprint.targets;
   }
@@ -255,7 +266,9 @@ async function apply(
   const earliestDay = Math.floor(Math.min(...events.map((e) => e.occurredAt)) / MS_PER_DAY) - 1;
   const fromPeriod = Math.min(
     earliestDay,
-    ...[...allStreakIds].map((id) => streakPeriod((rules.streaksById.get(id) as StreakDefinition).frequency, earliestDay, settings.weekStart).start),
+    ...[...allStreakIds].map(
+      (id) => streakPeriod((rules.streaksById.get(id) as StreakDefinition).frequency, earliestDay, settings.weekStart).start,
+    ),
   );
   const states = await loadUserStates(tx, tenant, users, {
     userIds,
@@ -306,7 +319,9 @@ async function apply(
 
     const day = localDay(e.occurredAt, state.tz);
     const today = localDay(now, state.tz);
-    const primaryBefore = primary ? streakView(primary, state.streaks.get(primary.id)?.at(-1) ?? null, today, settings.weekStart).length : 0;
+    const primaryBefore = primary
+      ? streakView(primary, state.streaks.get(primary.id)?.at(-1) ?? null, today, settings.weekStart).length
+      : 0;
     const eventId = timeOrderedId(now);
     const effect = checked(e, () => {
       const applied = applyEvent(rules, evaluation, state, {
@@ -344,7 +359,18 @@ async function apply(
     const firings = isNew ? [...userCreationFirings(rules, state.attributes, now), ...effect.firings] : effect.firings;
     const leaderboards: Record<string, EventLeaderboardView> = {};
     if (effect.unlocks.length > 0 || firings.length > 0) {
-      payments.push({ event: e, userId, eventId, unlocks: effect.unlocks, firings, achievements, points, leaderboards, attributes: state.attributes, day });
+      payments.push({
+        event: e,
+        userId,
+        eventId,
+        unlocks: effect.unlocks,
+        firings,
+        achievements,
+        points,
+        leaderboards,
+        attributes: state.attributes,
+        day,
+      });
     }
     if (tracker.active) {
       tracker.onMetric(userId, state.attributes, metric.id, day, e.value, leaderboards);
@@ -354,9 +380,7 @@ async function apply(
         tracker.onStreak(userId, state.attributes, def.id, day, length, leaderboards);
       }
     }
-    const streakNow = primary
-      ? streakView(primary, state.streaks.get(primary.id)?.at(-1) ?? null, today, settings.weekStart)
-      : NO_STREAK;
+    const streakNow = primary ? streakView(primary, state.streaks.get(primary.id)?.at(-1) ?? null, today, settings.weekStart) : NO_STREAK;
 
     const response: EventResponse = {
       eventId,
@@ -425,7 +449,14 @@ interface Payment {
  * Pays unlocks' rewards and fired triggers in event order. Balances are read only for the users
  * being paid, in one go: most events pay nothing, and what an event unlocks never depends on points.
  */
-async function pay(tx: Repositories, tenant: Tenant, config: CommunityConfig, recorder: UnlockRecorder, tracker: LeaderboardTracker, payments: readonly Payment[]): Promise<void> {
+async function pay(
+  tx: Repositories,
+  tenant: Tenant,
+  config: CommunityConfig,
+  recorder: UnlockRecorder,
+  tracker: LeaderboardTracker,
+  payments: readonly Payment[],
+): Promise<void> {
   if (payments.length === 0) return;
   const balances = await tx.ingest.loadPoints(tenant, [...new Set(payments.map((p) => p.userId))]);
   for (const p of payments) {
@@ -437,7 +468,14 @@ async function pay(tx: Repositories, tenant: Tenant, config: CommunityConfig, re
     });
     if (!tracker.active) continue;
     for (const [key, change] of Object.entries(p.points)) {
-      tracker.onPoints(p.userId, p.attributes, (config.pointsSystemsByKey.get(key) as { id: string }).id, p.day, change.added, p.leaderboards);
+      tracker.onPoints(
+        p.userId,
+        p.attributes,
+        (config.pointsSystemsByKey.get(key) as { id: string }).id,
+        p.day,
+        change.added,
+        p.leaderboards,
+      );
     }
   }
 }
@@ -448,8 +486,10 @@ async function pay(tx: Repositories, tenant: Tenant, config: CommunityConfig, re
  */
 function checkRunningAmounts(e: PreparedEvent, effect: ReturnType<typeof applyEvent>, state: UserWorkingState): void {
   checkedTotal(effect.tally.total, `user "${e.user.id}"'s total of ${e.metric}`, 'value');
-  for (const c of effect.counterDeltas) checkedTotal(state.counters.get(c.achievementId)?.total ?? 0, `user "${e.user.id}"'s progress on an achievement`, 'value');
-  for (const d of effect.dayDeltas) checkedTotal(state.days.get(d.seriesId)?.get(d.day)?.total ?? 0, `user "${e.user.id}"'s total of a day`, 'value');
+  for (const c of effect.counterDeltas)
+    checkedTotal(state.counters.get(c.achievementId)?.total ?? 0, `user "${e.user.id}"'s progress on an achievement`, 'value');
+  for (const d of effect.dayDeltas)
+    checkedTotal(state.days.get(d.seriesId)?.get(d.day)?.total ?? 0, `user "${e.user.id}"'s total of a day`, 'value');
 }
 
 /** Runs work for one event; the rules' refusals are located in its batch ("events[3].value"). */
@@ -490,13 +530,17 @@ function parseStored(stored: StoredIdempotency | undefined): StoredAnswer | unde
  */
 function fingerprintOf(input: EventInput): string {
   const { metric, user, value, attributes, timestamp } = input;
-  return createHash('sha256').update(canonicalJson({ metric, user: { id: user.id }, value, attributes, timestamp })).digest('base64url');
+  return createHash('sha256')
+    .update(canonicalJson({ metric, user: { id: user.id }, value, attributes, timestamp }))
+    .digest('base64url');
 }
 
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);

@@ -147,12 +147,16 @@ export class JobRunner {
       this.log.info({ job: job.id, kind: job.kind }, 'Job done');
     } catch (error) {
       if (error instanceof LeaseLost) {
-        if (!heartbeat.lost) this.log.warn({ job: job.id, kind: job.kind }, 'Lost a job lease to another process; its run here is discarded');
+        if (!heartbeat.lost)
+          this.log.warn({ job: job.id, kind: job.kind }, 'Lost a job lease to another process; its run here is discarded');
         return true;
       }
       const message = error instanceof Error ? error.message : String(error);
       const retryAt = job.attempts >= this.options.maxAttempts ? null : this.clock.now() + 1000 * 2 ** job.attempts;
-      this.log.error({ job: job.id, kind: job.kind, attempt: job.attempts, err: error }, retryAt ? 'Job failed; it will be retried' : 'Job failed for good');
+      this.log.error(
+        { job: job.id, kind: job.kind, attempt: job.attempts, err: error },
+        retryAt ? 'Job failed; it will be retried' : 'Job failed for good',
+      );
       await this.store.read.jobs.fail(job, message, retryAt, this.clock.now());
     } finally {
       heartbeat.stop();

@@ -6,13 +6,13 @@
  */
 import { attributeOf } from '../domain/attribute-filter.js';
 import type { DayNumber } from '../domain/calendar.js';
-import { runOf, type Leaderboard } from '../domain/leaderboards.js';
+import { type Leaderboard, runOf } from '../domain/leaderboards.js';
 import { checkedTotal } from '../domain/values.js';
-import { entryId, type EntryChange } from '../store/repositories/leaderboards.js';
+import { type EntryChange, entryId } from '../store/repositories/leaderboards.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
 import type { CommunityConfig } from './community-config.js';
-import { leaderboardView, type EventLeaderboardView } from './presenters.js';
+import { type EventLeaderboardView, leaderboardView } from './presenters.js';
 
 interface Pending {
   lb: Leaderboard;
@@ -33,22 +33,53 @@ export class LeaderboardTracker {
     return this.config.leaderboards.length > 0;
   }
 
-  onMetric(userId: string, attributes: Record<string, string>, metricId: string, day: DayNumber, value: number, out: Record<string, EventLeaderboardView>): void {
-    for (const lb of this.config.leaderboards) if (lb.rankBy === 'metric' && lb.metricId === metricId) this.add(lb, userId, attributes, day, value, false, out);
+  onMetric(
+    userId: string,
+    attributes: Record<string, string>,
+    metricId: string,
+    day: DayNumber,
+    value: number,
+    out: Record<string, EventLeaderboardView>,
+  ): void {
+    for (const lb of this.config.leaderboards)
+      if (lb.rankBy === 'metric' && lb.metricId === metricId) this.add(lb, userId, attributes, day, value, false, out);
   }
 
-  onPoints(userId: string, attributes: Record<string, string>, systemId: string, day: DayNumber, added: number, out: Record<string, EventLeaderboardView>): void {
-    for (const lb of this.config.leaderboards) if (lb.rankBy === 'points' && lb.pointsSystemId === systemId) this.add(lb, userId, attributes, day, added, false, out);
+  onPoints(
+    userId: string,
+    attributes: Record<string, string>,
+    systemId: string,
+    day: DayNumber,
+    added: number,
+    out: Record<string, EventLeaderboardView>,
+  ): void {
+    for (const lb of this.config.leaderboards)
+      if (lb.rankBy === 'points' && lb.pointsSystemId === systemId) this.add(lb, userId, attributes, day, added, false, out);
   }
 
-  onStreak(userId: string, attributes: Record<string, string>, streakId: string, day: DayNumber, length: number, out: Record<string, EventLeaderboardView>): void {
+  onStreak(
+    userId: string,
+    attributes: Record<string, string>,
+    streakId: string,
+    day: DayNumber,
+    length: number,
+    out: Record<string, EventLeaderboardView>,
+  ): void {
     for (const lb of this.config.leaderboards) {
       const own = lb.streakId ?? this.config.rules.primaryStreak?.id;
       if (lb.rankBy === 'streak' && own === streakId) this.add(lb, userId, attributes, day, length, true, out);
     }
   }
 
-  private add(lb: Leaderboard, userId: string, attributes: Record<string, string>, day: DayNumber, value: number, absolute: boolean, out: Record<string, EventLeaderboardView>): void {
+  private add(
+    lb: Leaderboard,
+    userId: string,
+    attributes: Record<string, string>,
+    day: DayNumber,
+    value: number,
+    absolute: boolean,
+    out: Record<string, EventLeaderboardView>,
+  ): void {
     const run = lb.rankBy === 'streak' ? { start: lb.startDay, end: lb.endDay } : runOf(lb, day);
     if (!run) return;
     const group = lb.breakdownAttribute === null ? '' : attributeOf(attributes, lb.breakdownAttribute);
@@ -67,22 +98,38 @@ export class LeaderboardTracker {
     if (this.pending.size === 0) return;
     const all = [...this.pending.values()];
     const before = await tx.leaderboards.values(all.map((p) => p.change));
-    const valueOf = (p: Pending) => (p.change.absolute ? p.change.value : (before.get(entryId(p.change)) ?? 0) + p.change.value);
-    for (const p of all) checkedTotal(valueOf(p), `user "${p.change.userId}"'s value on leaderboard ${p.lb.key}`);
+    const valueAfter = (p: Pending) => (p.change.absolute ? p.change.value : (before.get(entryId(p.change)) ?? 0) + p.change.value);
+    for (const p of all) checkedTotal(valueAfter(p), `user "${p.change.userId}"'s value on leaderboard ${p.lb.key}`);
     const previousRanks = new Map<string, number | null>();
     for (const p of all) {
       const previous = before.get(entryId(p.change));
-      previousRanks.set(entryId(p.change), previous === undefined ? null : await tx.leaderboards.rankOf(p.change, previous, p.lb.maxParticipants));
+      previousRanks.set(
+        entryId(p.change),
+        previous === undefined ? null : await tx.leaderboards.rankOf(p.change, previous, p.lb.maxParticipants),
+      );
     }
-    await tx.leaderboards.apply(tenant, all.map((p) => p.change), now);
+    await tx.leaderboards.apply(
+      tenant,
+      all.map((p) => p.change),
+      now,
+    );
     for (const p of all) {
       const id = entryId(p.change);
       const previousValue = before.get(id) ?? null;
-      const value = valueOf(p);
+      const value = valueAfter(p);
       const rank = await tx.leaderboards.rankOf(p.change, value, p.lb.maxParticipants);
       const previousRank = previousRanks.get(id) ?? null;
       const threshold = await tx.leaderboards.threshold(p.change, p.lb.maxParticipants);
-      await tx.leaderboards.recordHistory(tenant, { leaderboardId: p.lb.id, run: p.change.run, userId: p.change.userId, day: today, previousRank, rank, previousValue, value });
+      await tx.leaderboards.recordHistory(tenant, {
+        leaderboardId: p.lb.id,
+        run: p.change.run,
+        userId: p.change.userId,
+        day: today,
+        previousRank,
+        rank,
+        previousValue,
+        value,
+      });
       const view: EventLeaderboardView = {
         ...leaderboardView(p.lb, this.config, { start: p.change.run, end: p.runEnd }, today),
         rank,

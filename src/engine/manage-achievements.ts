@@ -15,11 +15,11 @@ import type {
 } from '../domain/achievement.js';
 import { DEFAULT_CELEBRATION, DEFAULT_POLICIES } from '../domain/achievement.js';
 import { assertTransition } from '../domain/achievement-status.js';
-import { validateAchievement, type ValidationContext } from '../domain/achievement-validation.js';
+import { type ValidationContext, validateAchievement } from '../domain/achievement-validation.js';
 import { assertBadgeUrls } from '../domain/badge-url.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import type { Locale } from '../domain/locale.js';
-import { healthOf, type HealthIssue } from '../domain/rules.js';
+import { type HealthIssue, healthOf } from '../domain/rules.js';
 import type { AchievementStats } from '../store/repositories/achievements.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
@@ -27,7 +27,7 @@ import { BACKFILL } from './background.js';
 import type { CommunityConfig } from './community-config.js';
 import type { EngineContext } from './context.js';
 import { randomId } from './ids.js';
-import { achievementView, iso, type AchievementView } from './presenters.js';
+import { type AchievementView, achievementView, iso } from './presenters.js';
 import { resolveMetrics } from './resolve-metrics.js';
 import { badgeOwnerOf } from './upload-badge.js';
 
@@ -227,12 +227,7 @@ export async function listAchievements(
   return views.sort((a, b) => direction * compare(a, b) || a.key.localeCompare(b.key));
 }
 
-export async function getAchievement(
-  ctx: EngineContext,
-  tenant: Tenant,
-  key: string,
-  locale: Locale,
-): Promise<AdminAchievementView> {
+export async function getAchievement(ctx: EngineContext, tenant: Tenant, key: string, locale: Locale): Promise<AdminAchievementView> {
   const config = await ctx.config.get(ctx.store.read, tenant);
   const achievement = config.rules.achievementsByKey.get(key);
   if (!achievement) throw notFound('achievement_not_found', `There is no achievement "${key}"`, 'key');

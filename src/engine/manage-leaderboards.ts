@@ -2,7 +2,7 @@
 import { attributeOf } from '../domain/attribute-filter.js';
 import { dayNumber, localDay } from '../domain/calendar.js';
 import { conflict, invalid, LaurelError, notFound } from '../domain/errors.js';
-import { runOf, type Leaderboard, type RankBy, type RunUnit } from '../domain/leaderboards.js';
+import { type Leaderboard, type RankBy, type RunUnit, runOf } from '../domain/leaderboards.js';
 import { streakStatus } from '../domain/streaks.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
@@ -47,11 +47,16 @@ const date = (value: string, field: string) => {
   }
 };
 
-export async function createLeaderboard(ctx: EngineContext, tenant: Tenant, input: LeaderboardInput & { key: string; name: string; rankBy: RankBy }) {
+export async function createLeaderboard(
+  ctx: EngineContext,
+  tenant: Tenant,
+  input: LeaderboardInput & { key: string; name: string; rankBy: RankBy },
+) {
   const now = ctx.clock.now();
   return ctx.store.transaction(async (tx) => {
     const config = await ctx.config.get(tx, tenant);
-    if (config.leaderboardsByKey.has(input.key)) throw conflict('duplicate_key', `A leaderboard with key "${input.key}" already exists`, 'key');
+    if (config.leaderboardsByKey.has(input.key))
+      throw conflict('duplicate_key', `A leaderboard with key "${input.key}" already exists`, 'key');
     const lb: Leaderboard = {
       id: randomId(),
       key: input.key,
@@ -73,7 +78,9 @@ export async function createLeaderboard(ctx: EngineContext, tenant: Tenant, inpu
     };
     if (lb.rankBy === 'metric') {
       if (!input.metric) throw invalid('metric_required', 'A metric leaderboard needs a metric', 'metric');
-      lb.metricId = ((await resolveMetrics(tx, tenant, config, [{ key: input.metric, field: 'metric' }], now)).get(input.metric) as { id: string }).id;
+      lb.metricId = (
+        (await resolveMetrics(tx, tenant, config, [{ key: input.metric, field: 'metric' }], now)).get(input.metric) as { id: string }
+      ).id;
     }
     if (lb.rankBy === 'points') {
       const system = input.pointsSystem ? config.pointsSystemsByKey.get(input.pointsSystem) : undefined;
@@ -82,7 +89,12 @@ export async function createLeaderboard(ctx: EngineContext, tenant: Tenant, inpu
     }
     if (lb.rankBy === 'streak') {
       const streak = input.streak === undefined ? config.rules.primaryStreak : config.rules.streaksByKey.get(input.streak);
-      if (!streak) throw invalid('unknown_streak', input.streak ? `There is no streak "${input.streak}"` : 'The community has no primary streak', 'streak');
+      if (!streak)
+        throw invalid(
+          'unknown_streak',
+          input.streak ? `There is no streak "${input.streak}"` : 'The community has no primary streak',
+          'streak',
+        );
       lb.streakId = input.streak === undefined ? null : streak.id;
     }
     validate(lb);
@@ -140,7 +152,8 @@ function validate(lb: Leaderboard): void {
     throw invalid('invalid_max_participants', 'maxParticipants is a whole number from 1 to 1000', 'maxParticipants');
   }
   if (lb.endDay !== null && lb.endDay < lb.startDay) throw invalid('invalid_end', 'end must not come before start', 'end');
-  if (lb.runUnit !== null && lb.rankBy === 'streak') throw invalid('streak_runs', 'Streak leaderboards do not repeat: leave runUnit out', 'runUnit');
+  if (lb.runUnit !== null && lb.rankBy === 'streak')
+    throw invalid('streak_runs', 'Streak leaderboards do not repeat: leave runUnit out', 'runUnit');
   if (lb.runInterval !== null && (!Number.isInteger(lb.runInterval) || lb.runInterval < 1)) {
     throw invalid('invalid_run_interval', 'runInterval is a whole number, at least 1', 'runInterval');
   }
@@ -156,7 +169,10 @@ async function seed(ctx: EngineContext, tx: Repositories, tenant: Tenant, lb: Le
     const entries = [];
     for (let offset = 0, page = 1000; ; offset += page) {
       const rows = await tx.streakRankings.latestByLength(tenant, streak.id, page, offset);
-      const users = await tx.users.findMany(tenant, rows.map((r) => r.point.userId));
+      const users = await tx.users.findMany(
+        tenant,
+        rows.map((r) => r.point.userId),
+      );
       for (const { point } of rows) {
         const user = users.get(point.userId);
         const length = streakStatus(streak, point, localDay(now, user?.tz ?? null), config.community.settings.weekStart).length;

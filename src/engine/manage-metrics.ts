@@ -1,6 +1,7 @@
 /** Metrics for admins: create, list, read, edit, delete (which archives: history is kept). */
-import { conflict, invalid, notFound } from '../domain/errors.js';
+
 import type { MetricWordingTranslation } from '../domain/condition-text.js';
+import { conflict, invalid, notFound } from '../domain/errors.js';
 import type { Metric } from '../domain/metric.js';
 import type { Tenant } from '../store/tenant.js';
 import type { EngineContext } from './context.js';

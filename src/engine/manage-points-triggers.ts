@@ -1,7 +1,7 @@
 /** Points triggers of a points system, for admins; and their Trophy-shaped view. */
 import { conflict, invalid, notFound } from '../domain/errors.js';
+import { type Locale, translated } from '../domain/locale.js';
 import type { PointsTrigger, TriggerType } from '../domain/points-triggers.js';
-import { translated, type Locale } from '../domain/locale.js';
 import type { Tenant } from '../store/tenant.js';
 import type { CommunityConfig } from './community-config.js';
 import type { EngineContext } from './context.js';
@@ -33,10 +33,16 @@ export function triggerView(t: PointsTrigger, config: CommunityConfig, locale: L
     type: t.type,
     points: t.points,
     status: t.status,
-    ...(metric ? { metricId: metric.id, metricKey: metric.key, metricName: translated(metric.name, metric.translations, locale, 'name') } : {}),
+    ...(metric
+      ? { metricId: metric.id, metricKey: metric.key, metricName: translated(metric.name, metric.translations, locale, 'name') }
+      : {}),
     ...(t.metricThreshold !== null ? { metricThreshold: t.metricThreshold } : {}),
     ...(achievement
-      ? { achievementId: achievement.id, achievementKey: achievement.key, achievementName: translated(achievement.name, achievement.translations, locale, 'name') }
+      ? {
+          achievementId: achievement.id,
+          achievementKey: achievement.key,
+          achievementName: translated(achievement.name, achievement.translations, locale, 'name'),
+        }
       : {}),
     ...(t.streakLength !== null ? { streakLengthThreshold: t.streakLength } : {}),
     userAttributes: pairs(t.userFilter),
@@ -46,7 +52,12 @@ export function triggerView(t: PointsTrigger, config: CommunityConfig, locale: L
   };
 }
 
-export async function createTrigger(ctx: EngineContext, tenant: Tenant, systemKey: string, input: TriggerInput & { type: TriggerType; points: number }) {
+export async function createTrigger(
+  ctx: EngineContext,
+  tenant: Tenant,
+  systemKey: string,
+  input: TriggerInput & { type: TriggerType; points: number },
+) {
   const now = ctx.clock.now();
   return ctx.store.transaction(async (tx) => {
     const config = await ctx.config.get(tx, tenant);
@@ -121,7 +132,9 @@ async function resolveReferences(
   now: number,
 ): Promise<void> {
   if (input.metric !== undefined) {
-    trigger.metricId = ((await resolveMetrics(tx, tenant, config, [{ key: input.metric, field: 'metric' }], now)).get(input.metric) as { id: string }).id;
+    trigger.metricId = (
+      (await resolveMetrics(tx, tenant, config, [{ key: input.metric, field: 'metric' }], now)).get(input.metric) as { id: string }
+    ).id;
   }
   if (input.achievement !== undefined) {
     const achievement = config.rules.achievementsByKey.get(input.achievement);
@@ -131,14 +144,16 @@ async function resolveReferences(
 }
 
 function validate(t: PointsTrigger): void {
-  if (!Number.isInteger(t.points) || t.points <= 0) throw invalid('invalid_points', 'points must be a whole number greater than 0', 'points');
+  if (!Number.isInteger(t.points) || t.points <= 0)
+    throw invalid('invalid_points', 'points must be a whole number greater than 0', 'points');
   if (t.type === 'metric') {
     if (!t.metricId) throw invalid('metric_required', 'A metric trigger needs a metric', 'metric');
     if (!(t.metricThreshold !== null && t.metricThreshold > 0)) {
       throw invalid('invalid_threshold', 'metricThreshold (pay once per this many units) must be greater than 0', 'metricThreshold');
     }
   }
-  if (t.type === 'achievement' && !t.achievementId) throw invalid('achievement_required', 'An achievement trigger needs an achievement', 'achievement');
+  if (t.type === 'achievement' && !t.achievementId)
+    throw invalid('achievement_required', 'An achievement trigger needs an achievement', 'achievement');
   if (t.type === 'streak' && !(t.streakLength !== null && Number.isInteger(t.streakLength) && t.streakLength >= 1)) {
     throw invalid('invalid_length', 'streakLength must be a whole number, at least 1', 'streakLength');
   }

@@ -32,7 +32,10 @@ export async function updatePreferences(ctx: EngineContext, tenant: Tenant, user
   const now = ctx.clock.now();
   return ctx.store.transaction(async (tx) => {
     if (!(await tx.users.get(tenant, userId))) throw notFound('user_not_found', `There is no user "${userId}"`, 'id');
-    const current = { ...DEFAULT_PREFERENCES, ...parseJson<Partial<NotificationPreferences>>(await tx.preferences.get(tenant, userId), {}) };
+    const current = {
+      ...DEFAULT_PREFERENCES,
+      ...parseJson<Partial<NotificationPreferences>>(await tx.preferences.get(tenant, userId), {}),
+    };
     const next = { ...current, ...patch };
     await tx.preferences.save(tenant, userId, JSON.stringify(next), now);
     return { notifications: next };

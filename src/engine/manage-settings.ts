@@ -1,5 +1,5 @@
 /** Community settings. */
-import { patchSettings, type CommunitySettings, type SettingsPatch } from '../domain/community.js';
+import { type CommunitySettings, patchSettings, type SettingsPatch } from '../domain/community.js';
 import type { Tenant } from '../store/tenant.js';
 import type { EngineContext } from './context.js';
 
@@ -7,11 +7,7 @@ export async function getSettings(ctx: EngineContext, tenant: Tenant): Promise<C
   return (await ctx.config.get(ctx.store.read, tenant)).community.settings;
 }
 
-export async function updateSettings(
-  ctx: EngineContext,
-  tenant: Tenant,
-  patch: SettingsPatch,
-): Promise<CommunitySettings> {
+export async function updateSettings(ctx: EngineContext, tenant: Tenant, patch: SettingsPatch): Promise<CommunitySettings> {
   return ctx.store.transaction(async (tx) => {
     const community = await tx.communities.get(tenant.communityId);
     if (!community) throw new Error(`Community ${tenant.communityId} does not exist`);

@@ -1,6 +1,6 @@
 /** Streak definitions, for admins: which metrics count, how often, and freezes. */
 import { conflict, invalid, notFound } from '../domain/errors.js';
-import { MAX_FREEZES, type FreezePolicy, type StreakFrequency } from '../domain/streaks.js';
+import { type FreezePolicy, MAX_FREEZES, type StreakFrequency } from '../domain/streaks.js';
 import type { StoredStreak } from '../store/mappers.js';
 import type { Tenant } from '../store/tenant.js';
 import type { CommunityConfig } from './community-config.js';
@@ -126,14 +126,21 @@ async function metricsOf(
     if (keys.has(m.metric)) throw invalid('duplicate_metric', `Metric "${m.metric}" is listed twice`, `metrics[${i}].metric`);
     keys.add(m.metric);
   });
-  const resolved = await resolveMetrics(tx, tenant, config, metrics.map((m, i) => ({ key: m.metric, field: `metrics[${i}].metric` })), now);
+  const resolved = await resolveMetrics(
+    tx,
+    tenant,
+    config,
+    metrics.map((m, i) => ({ key: m.metric, field: `metrics[${i}].metric` })),
+    now,
+  );
   return metrics.map((m) => ({ metricId: (resolved.get(m.metric) as { id: string }).id, min: m.min ?? null }));
 }
 
 function validate(streak: StoredStreak): void {
   if (streak.metrics.length === 0) throw invalid('metrics_required', 'A streak counts at least one metric', 'metrics');
   streak.metrics.forEach((m, i) => {
-    if (m.min !== null && !(m.min > 0)) throw invalid('invalid_min', 'min must be greater than 0 (leave it out for "any event")', `metrics[${i}].min`);
+    if (m.min !== null && !(m.min > 0))
+      throw invalid('invalid_min', 'min must be greater than 0 (leave it out for "any event")', `metrics[${i}].min`);
   });
   const f = streak.freezes;
   if (!f) return;

@@ -1,10 +1,10 @@
 /** Users as the application API sees them: read, create, identify (upsert), update. */
 import { conflict, notFound } from '../domain/errors.js';
-import { mergeUser, validateUserInput, type User, type UserInput } from '../domain/user.js';
+import { userCreationFirings } from '../domain/evaluate.js';
+import { mergeUser, type User, type UserInput, validateUserInput } from '../domain/user.js';
+import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
 import type { EngineContext } from './context.js';
-import { userCreationFirings } from '../domain/evaluate.js';
-import type { Repositories } from '../store/store.js';
 import { userView } from './presenters.js';
 import { UnlockRecorder } from './unlock-recorder.js';
 

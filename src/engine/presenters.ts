@@ -4,13 +4,13 @@
  */
 import type { Achievement, Reward, Tier } from '../domain/achievement.js';
 import { thresholdsOf, trophyTrigger } from '../domain/achievement.js';
-import { isoDay, type DayNumber } from '../domain/calendar.js';
-import { displayStatus, type Leaderboard } from '../domain/leaderboards.js';
+import { type DayNumber, isoDay } from '../domain/calendar.js';
 import { conditionText, tierConditionText } from '../domain/condition-text.js';
-import { translated, type Locale } from '../domain/locale.js';
+import { displayStatus, type Leaderboard } from '../domain/leaderboards.js';
+import { type Locale, translated } from '../domain/locale.js';
 import type { Level, PointsSystem } from '../domain/points.js';
 import type { Progress } from '../domain/progress.js';
-import { streakPeriod, streakStatus, walk, type StreakDefinition, type StreakPoint } from '../domain/streaks.js';
+import { type StreakDefinition, type StreakPoint, streakPeriod, streakStatus, walk } from '../domain/streaks.js';
 import type { User } from '../domain/user.js';
 import type { CommunityConfig } from './community-config.js';
 
@@ -99,9 +99,7 @@ function renderAchievementView(a: Achievement, config: CommunityConfig, locale: 
     tiers: a.tiers.map((t, i) => tierView(a, t, i, config, locale)),
     rewards: rewardViews(a.rewards, a.badgeUrl),
     userAttributes: pairs(a.filters.user),
-    unlockMessage: a.celebration.message === null
-      ? null
-      : translated(a.celebration.message, a.translations, locale, 'unlockMessage'),
+    unlockMessage: a.celebration.message === null ? null : translated(a.celebration.message, a.translations, locale, 'unlockMessage'),
   };
   const c = a.criteria;
   if (c.type === 'metric') {
@@ -173,7 +171,10 @@ export function pointsAwardView(award: PointsAwardRecordLike, config: CommunityC
     return a ? { achievementId: a.id, achievementName: translated(a.name, a.translations, locale, 'name') } : {};
   };
   if (award.triggerType === 'reward') {
-    return { ...base, trigger: { id: award.triggerId ?? award.id, type: 'achievement', points: award.amount, ...achievementName(award.triggerId) } };
+    return {
+      ...base,
+      trigger: { id: award.triggerId ?? award.id, type: 'achievement', points: award.amount, ...achievementName(award.triggerId) },
+    };
   }
   const t = award.triggerId ? config.triggersById.get(award.triggerId) : undefined;
   const metric = t?.metricId ? config.rules.metricsById.get(t.metricId) : undefined;
@@ -328,7 +329,12 @@ export function streakHistory(
 }
 
 /** Trophy's LeaderboardResponse, for one run. */
-export function leaderboardView(lb: Leaderboard, config: CommunityConfig, run: { start: DayNumber; end: DayNumber | null }, today: DayNumber) {
+export function leaderboardView(
+  lb: Leaderboard,
+  config: CommunityConfig,
+  run: { start: DayNumber; end: DayNumber | null },
+  today: DayNumber,
+) {
   const metric = lb.metricId ? config.rules.metricsById.get(lb.metricId) : undefined;
   const system = lb.pointsSystemId ? config.pointsSystemsById.get(lb.pointsSystemId) : undefined;
   return {

@@ -3,7 +3,7 @@
  * key has one bucket for events and one for reads, in this process: with several processes behind
  * a load balancer, a key's effective limit is the setting times the number of processes it reaches.
  */
-import { TokenBucket, type BucketDecision } from '../domain/token-bucket.js';
+import { type BucketDecision, TokenBucket } from '../domain/token-bucket.js';
 import type { Principal } from './api-keys.js';
 import type { EngineContext } from './context.js';
 

@@ -3,10 +3,10 @@ import type { Achievement } from '../domain/achievement.js';
 import { NO_TIER } from '../domain/achievement.js';
 import { isVisibleTo } from '../domain/achievement-status.js';
 import { matchesAttributes } from '../domain/attribute-filter.js';
-import { notFound } from '../domain/errors.js';
 import { localDay } from '../domain/calendar.js';
+import { notFound } from '../domain/errors.js';
 import type { UserWorkingState } from '../domain/evaluate.js';
-import { translated, type Locale } from '../domain/locale.js';
+import { type Locale, translated } from '../domain/locale.js';
 import { achievementProgress } from '../domain/progress.js';
 import { isHistoric, lookback, measureSource, timeScopeOf } from '../domain/rules.js';
 import { streakPeriod } from '../domain/streaks.js';
@@ -17,8 +17,8 @@ import type { Tenant } from '../store/tenant.js';
 import type { CommunityConfig } from './community-config.js';
 import type { EngineContext } from './context.js';
 import { rarity } from './manage-achievements.js';
+import { type AchievementView, achievementView, iso, type ProgressView, progressView } from './presenters.js';
 import { forEach, loadUserStates } from './user-states.js';
-import { achievementView, iso, progressView, type AchievementView, type ProgressView } from './presenters.js';
 
 export interface AchievementWithStats extends AchievementView {
   completions: number;
@@ -112,14 +112,15 @@ export async function userAchievements(
       completions,
       rarity: rarity(completions, users),
       achievedAt: held[0] ? iso(held[0].achievedAt) : null,
-      tier: topTier && top
-        ? {
-            key: topTier.key,
-            name: translated(topTier.name, topTier.translations, options.locale, 'name'),
-            threshold: topTier.threshold,
-            achievedAt: iso(top[1].achievedAt),
-          }
-        : null,
+      tier:
+        topTier && top
+          ? {
+              key: topTier.key,
+              name: translated(topTier.name, topTier.translations, options.locale, 'name'),
+              threshold: topTier.threshold,
+              achievedAt: iso(top[1].achievedAt),
+            }
+          : null,
       tiersAchieved: [...heldTiers.entries()]
         .sort((x, y) => x[0] - y[0])
         .flatMap(([i, award]) => {
@@ -167,7 +168,10 @@ async function loadProgressState(repos: Repositories, tenant: Tenant, user: User
     heldIds: [],
     series: forEach([user.id], seriesIds),
     fromDay: today - furthest - 1,
-    streaks: forEach([user.id], streaks.map((s) => s.id)),
+    streaks: forEach(
+      [user.id],
+      streaks.map((s) => s.id),
+    ),
     fromPeriod: Math.min(today, ...streaks.map((s) => streakPeriod(s.frequency, today, config.community.settings.weekStart).start)),
     targets: true,
     achievementsById: rules.achievementsById,

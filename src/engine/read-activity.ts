@@ -1,7 +1,7 @@
 /** A user's achievement activity, newest first, page by page. */
 import type { AwardSource } from '../domain/achievement.js';
 import { invalid, notFound } from '../domain/errors.js';
-import { translated, type Locale } from '../domain/locale.js';
+import { type Locale, translated } from '../domain/locale.js';
 import type { ActivityCursor } from '../store/repositories/awards.js';
 import type { Tenant } from '../store/tenant.js';
 import type { EngineContext } from './context.js';

@@ -2,7 +2,7 @@
 import { attributeOf } from '../domain/attribute-filter.js';
 import { dayNumber, isoDay, localDay } from '../domain/calendar.js';
 import { invalid, LaurelError, notFound } from '../domain/errors.js';
-import { displayStatus, runOf, type Leaderboard } from '../domain/leaderboards.js';
+import { displayStatus, type Leaderboard, runOf } from '../domain/leaderboards.js';
 import { entryId } from '../store/repositories/leaderboards.js';
 import type { Tenant } from '../store/tenant.js';
 import type { CommunityConfig } from './community-config.js';
@@ -11,7 +11,7 @@ import { leaderboardView } from './presenters.js';
 
 function find(config: CommunityConfig, key: string): Leaderboard {
   const lb = config.leaderboardsByKey.get(key);
-  if (!lb || lb.status !== 'active') throw notFound('leaderboard_not_found', `There is no leaderboard "${key}"`, 'key');
+  if (lb?.status !== 'active') throw notFound('leaderboard_not_found', `There is no leaderboard "${key}"`, 'key');
   return lb;
 }
 
@@ -41,7 +41,13 @@ export async function leaderboardRankings(
   ctx: EngineContext,
   tenant: Tenant,
   key: string,
-  query: { offset: number; limit: number; run?: string | undefined; userId?: string | undefined; userAttributes?: Record<string, string> | undefined },
+  query: {
+    offset: number;
+    limit: number;
+    run?: string | undefined;
+    userId?: string | undefined;
+    userAttributes?: Record<string, string> | undefined;
+  },
 ) {
   const repos = ctx.store.read;
   const config = await ctx.config.get(repos, tenant);
@@ -52,7 +58,11 @@ export async function leaderboardRankings(
   if (lb.breakdownAttribute) {
     const value = query.userAttributes?.[lb.breakdownAttribute];
     if (value === undefined) {
-      throw invalid('breakdown_required', `This leaderboard is broken down by "${lb.breakdownAttribute}": pass userAttributes=${lb.breakdownAttribute}:<value>`, 'userAttributes');
+      throw invalid(
+        'breakdown_required',
+        `This leaderboard is broken down by "${lb.breakdownAttribute}": pass userAttributes=${lb.breakdownAttribute}:<value>`,
+        'userAttributes',
+      );
     }
     group = value;
   }
@@ -66,14 +76,23 @@ export async function leaderboardRankings(
     offset = Math.max(0, rank - 1 + query.offset);
   }
   const rows = await repos.leaderboards.rankings(k, lb.maxParticipants, { offset, limit: Math.min(query.limit, lb.maxParticipants) });
-  const users = await repos.users.findMany(tenant, rows.map((r) => r.userId));
+  const users = await repos.users.findMany(
+    tenant,
+    rows.map((r) => r.userId),
+  );
   return {
     ...leaderboardView(lb, config, run, today),
     rankings: rows.map((r) => ({ userId: r.userId, userName: users.get(r.userId)?.name ?? null, rank: r.rank, value: r.value })),
   };
 }
 
-export async function userLeaderboard(ctx: EngineContext, tenant: Tenant, userId: string, key: string, query: { run?: string | undefined; numEvents: number }) {
+export async function userLeaderboard(
+  ctx: EngineContext,
+  tenant: Tenant,
+  userId: string,
+  key: string,
+  query: { run?: string | undefined; numEvents: number },
+) {
   const repos = ctx.store.read;
   const user = await repos.users.get(tenant, userId);
   if (!user) throw notFound('user_not_found', `There is no user "${userId}"`, 'id');

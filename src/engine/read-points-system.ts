@@ -9,7 +9,7 @@ import { levelView, pointsSystemHeader } from './presenters.js';
 export async function publicPointsSystem(ctx: EngineContext, tenant: Tenant, key: string, locale: Locale) {
   const config = await ctx.config.get(ctx.store.read, tenant);
   const system = config.pointsSystemsByKey.get(key);
-  if (!system || system.status !== 'active') throw notFound('points_system_not_found', `There is no points system "${key}"`, 'key');
+  if (system?.status !== 'active') throw notFound('points_system_not_found', `There is no points system "${key}"`, 'key');
   return {
     ...pointsSystemHeader(system),
     triggers: [...config.triggersById.values()]

@@ -4,7 +4,7 @@ import { notFound } from '../domain/errors.js';
 import { streakPeriod } from '../domain/streaks.js';
 import type { Tenant } from '../store/tenant.js';
 import type { EngineContext } from './context.js';
-import { NO_STREAK, iso, streakHistory, streakView } from './presenters.js';
+import { iso, NO_STREAK, streakHistory, streakView } from './presenters.js';
 
 export async function userStreak(
   ctx: EngineContext,

@@ -3,7 +3,7 @@ import { isVisibleTo } from '../domain/achievement-status.js';
 import { localDay } from '../domain/calendar.js';
 import { notFound } from '../domain/errors.js';
 import type { Locale } from '../domain/locale.js';
-import { summarize, summaryRange, type Aggregation } from '../domain/summaries.js';
+import { type Aggregation, summarize, summaryRange } from '../domain/summaries.js';
 import type { Tenant } from '../store/tenant.js';
 import type { EngineContext } from './context.js';
 import { achievementView, iso } from './presenters.js';
@@ -19,10 +19,16 @@ export async function userMetrics(ctx: EngineContext, tenant: Tenant, userId: st
   await userOrThrow(ctx, tenant, userId);
   const repos = ctx.store.read;
   const config = await ctx.config.get(repos, tenant);
-  const metrics = [...config.rules.metricsById.values()].filter((m) => (metricKey === undefined ? m.status === 'active' : m.key === metricKey));
+  const metrics = [...config.rules.metricsById.values()].filter((m) =>
+    metricKey === undefined ? m.status === 'active' : m.key === metricKey,
+  );
   if (metricKey !== undefined && metrics.length === 0) throw notFound('metric_not_found', `There is no metric "${metricKey}"`, 'key');
   const [totals, awards] = await Promise.all([
-    repos.ingest.loadTotals(tenant, [userId], metrics.map((m) => m.id)),
+    repos.ingest.loadTotals(
+      tenant,
+      [userId],
+      metrics.map((m) => m.id),
+    ),
     repos.awards.forUser(tenant, userId),
   ]);
   const firstAward = new Map<string, number>();

@@ -1,8 +1,8 @@
 /** A user's year in review (Trophy's "wrapped"): activity, busiest day, week and month, longest streak. */
-import { isoDay, localDay, periodOf, type DayNumber } from '../domain/calendar.js';
+import { type DayNumber, isoDay, localDay, periodOf } from '../domain/calendar.js';
 import { invalid, notFound } from '../domain/errors.js';
-import { translated, type Locale } from '../domain/locale.js';
-import { streakPeriod, type StreakDefinition, type StreakPoint } from '../domain/streaks.js';
+import { type Locale, translated } from '../domain/locale.js';
+import { type StreakDefinition, type StreakPoint, streakPeriod } from '../domain/streaks.js';
 import { roundValue } from '../domain/values.js';
 import type { Tenant } from '../store/tenant.js';
 import type { EngineContext } from './context.js';
@@ -13,7 +13,12 @@ interface Span {
   last: DayNumber;
 }
 
-export async function userWrapped(ctx: EngineContext, tenant: Tenant, userId: string, options: { year?: number | undefined; locale: Locale }) {
+export async function userWrapped(
+  ctx: EngineContext,
+  tenant: Tenant,
+  userId: string,
+  options: { year?: number | undefined; locale: Locale },
+) {
   const repos = ctx.store.read;
   const user = await repos.users.get(tenant, userId);
   if (!user) throw notFound('user_not_found', `There is no user "${userId}"`, 'id');
@@ -22,7 +27,8 @@ export async function userWrapped(ctx: EngineContext, tenant: Tenant, userId: st
   const today = localDay(ctx.clock.now(), user.tz);
   const thisYear = new Date(today * 86_400_000).getUTCFullYear();
   const year = options.year ?? thisYear;
-  if (!Number.isInteger(year) || year < 1 || year > thisYear) throw invalid('invalid_year', `year must be between 1 and ${thisYear}`, 'year');
+  if (!Number.isInteger(year) || year < 1 || year > thisYear)
+    throw invalid('invalid_year', `year must be between 1 and ${thisYear}`, 'year');
   const yearSpan: Span = { first: Date.UTC(year, 0, 1) / 86_400_000, last: Date.UTC(year + 1, 0, 1) / 86_400_000 - 1 };
 
   const metrics = [...config.rules.metricsById.values()];
@@ -30,7 +36,11 @@ export async function userWrapped(ctx: EngineContext, tenant: Tenant, userId: st
   const primary = config.rules.primaryStreak;
   const [days, totals, pointTotals, awards, streaks, ...pointsAwards] = await Promise.all([
     repos.ingest.loadDays(tenant, new Map([[userId, metrics.map((m) => m.id)]]), yearSpan.first),
-    repos.ingest.loadTotals(tenant, [userId], metrics.map((m) => m.id)),
+    repos.ingest.loadTotals(
+      tenant,
+      [userId],
+      metrics.map((m) => m.id),
+    ),
     repos.points.totals(tenant, userId),
     repos.awards.forUser(tenant, userId),
     primary ? repos.ingest.loadStreakPoints(tenant, new Map([[userId, [primary.id]]]), yearSpan.first) : Promise.resolve(new Map()),
@@ -49,19 +59,28 @@ export async function userWrapped(ctx: EngineContext, tenant: Tenant, userId: st
   // Activity per day of the year: events of every metric.
   const activity = new Map<DayNumber, number>();
   for (const series of byMetric.values()) {
-    for (const [day, tally] of series) if (day >= yearSpan.first && day <= yearSpan.last) activity.set(day, (activity.get(day) ?? 0) + tally.count);
+    for (const [day, tally] of series)
+      if (day >= yearSpan.first && day <= yearSpan.last) activity.set(day, (activity.get(day) ?? 0) + tally.count);
   }
   const distinct = (unit: 'week' | 'month') => new Set([...activity.keys()].map((d) => periodOf(d, { unit }, weekStart)?.start)).size;
   const busiest = (unit: 'day' | 'week' | 'month'): Span => {
     const counts = new Map<DayNumber, { span: Span; n: number }>();
     for (const [day, n] of activity) {
       const p = periodOf(day, { unit }, weekStart) as { start: number; end: number };
-      const entry = counts.get(p.start) ?? { span: { first: Math.max(p.start, yearSpan.first), last: Math.min(p.end, yearSpan.last) }, n: 0 };
+      const entry = counts.get(p.start) ?? {
+        span: { first: Math.max(p.start, yearSpan.first), last: Math.min(p.end, yearSpan.last) },
+        n: 0,
+      };
       entry.n += n;
       counts.set(p.start, entry);
     }
     const best = [...counts.values()].sort((a, b) => b.n - a.n || a.span.first - b.span.first)[0];
-    return best?.span ?? { first: yearSpan.first, last: unit === 'day' ? yearSpan.first : (periodOf(yearSpan.first, { unit }, weekStart) as { end: number }).end };
+    return (
+      best?.span ?? {
+        first: yearSpan.first,
+        last: unit === 'day' ? yearSpan.first : (periodOf(yearSpan.first, { unit }, weekStart) as { end: number }).end,
+      }
+    );
   };
 
   const period = (span: Span) => ({
@@ -69,13 +88,32 @@ export async function userWrapped(ctx: EngineContext, tenant: Tenant, userId: st
       metrics.map((m) => {
         const changes = new Map([...(byMetric.get(m.id) ?? new Map()).entries()].map(([d, t]) => [d, t.total as number]));
         const { total, change } = movement(changes, totals.get(userId)?.get(m.id)?.total ?? 0, span);
-        return [m.key, { name: translated(m.name, m.translations, options.locale, 'name'), units: m.unit, currentTotal: total, changeThisPeriod: change, percentChange: percent(total, change), byAttribute: {} }];
+        return [
+          m.key,
+          {
+            name: translated(m.name, m.translations, options.locale, 'name'),
+            units: m.unit,
+            currentTotal: total,
+            changeThisPeriod: change,
+            percentChange: percent(total, change),
+            byAttribute: {},
+          },
+        ];
       }),
     ),
     points: Object.fromEntries(
       pointsByDay.map(({ system, changes }) => {
         const { total, change } = movement(changes, pointTotals.get(system.id) ?? 0, span);
-        return [system.key, { name: system.name, description: system.description, currentTotal: total, changeThisPeriod: change, percentChange: percent(total, change) }];
+        return [
+          system.key,
+          {
+            name: system.name,
+            description: system.description,
+            currentTotal: total,
+            changeThisPeriod: change,
+            percentChange: percent(total, change),
+          },
+        ];
       }),
     ),
     achievements: awards
@@ -85,7 +123,9 @@ export async function userWrapped(ctx: EngineContext, tenant: Tenant, userId: st
       })
       .flatMap((a) => {
         const achievement = config.rules.achievementsById.get(a.achievementId);
-        return achievement && achievement.status !== 'archived' ? [{ ...achievementView(achievement, config, options.locale), achievedAt: iso(a.achievedAt) }] : [];
+        return achievement && achievement.status !== 'archived'
+          ? [{ ...achievementView(achievement, config, options.locale), achievedAt: iso(a.achievedAt) }]
+          : [];
       }),
     leaderboards: {},
   });
@@ -102,7 +142,10 @@ export async function userWrapped(ctx: EngineContext, tenant: Tenant, userId: st
       mostActiveDay: { date: isoDay(day.first), ...period(day) },
       mostActiveWeek: { start: isoDay(week.first), end: isoDay(week.last), ...period(week) },
       mostActiveMonth: { month: new Date(month.first * 86_400_000).getUTCMonth() + 1, ...period(month) },
-      entireYear: { ...period(yearSpan), longestStreak: longestStreak(primary, streaks.get(userId)?.get(primary?.id ?? '') ?? [], yearSpan, weekStart) },
+      entireYear: {
+        ...period(yearSpan),
+        longestStreak: longestStreak(primary, streaks.get(userId)?.get(primary?.id ?? '') ?? [], yearSpan, weekStart),
+      },
     },
   };
 }
@@ -127,8 +170,16 @@ function percent(total: number, change: number): number {
 /** The longest the primary streak got during the year, and the period it got there. */
 function longestStreak(def: StreakDefinition | null, points: readonly StreakPoint[], year: Span, weekStart: number) {
   if (!def) return { length: 0, frequency: 'daily' as const, periodStart: null, periodEnd: null, started: null };
-  const best = points.filter((p) => p.period >= year.first && p.period <= year.last).sort((a, b) => b.length - a.length || a.period - b.period)[0];
+  const best = points
+    .filter((p) => p.period >= year.first && p.period <= year.last)
+    .sort((a, b) => b.length - a.length || a.period - b.period)[0];
   if (!best) return { length: 0, frequency: def.frequency, periodStart: null, periodEnd: null, started: null };
   const period = streakPeriod(def.frequency, best.period, weekStart);
-  return { length: best.length, frequency: def.frequency, periodStart: isoDay(period.start), periodEnd: isoDay(period.end), started: isoDay(best.started) };
+  return {
+    length: best.length,
+    frequency: def.frequency,
+    periodStart: isoDay(period.start),
+    periodEnd: isoDay(period.end),
+    started: isoDay(best.started),
+  };
 }

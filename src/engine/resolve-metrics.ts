@@ -1,5 +1,5 @@
-import { invalid, notFound, type LaurelError } from '../domain/errors.js';
-import { nameFromKey, type Metric } from '../domain/metric.js';
+import { invalid, type LaurelError, notFound } from '../domain/errors.js';
+import { type Metric, nameFromKey } from '../domain/metric.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
 import type { CommunityConfig } from './community-config.js';

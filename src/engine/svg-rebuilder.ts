@@ -5,7 +5,7 @@
  * process lives (it does not hold the process open), takes them one at a time.
  */
 import { Worker } from 'node:worker_threads';
-import { LaurelError, invalid, unavailable } from '../domain/errors.js';
+import { invalid, LaurelError, unavailable } from '../domain/errors.js';
 import type { RebuildAnswer, RebuildRequest } from './svg-rebuild-worker.js';
 
 /** Rebuilds waiting at once beyond which uploads are refused for now (each takes up to seconds). */
@@ -62,7 +62,9 @@ function tsxBootstrap(): string {
 /** The SVG rebuilt by SvgSanitizer in the worker thread; its LaurelErrors (422s) arrive as they were thrown. */
 export function rebuildSvg(text: string): Promise<string> {
   if (pending.size >= MAX_WAITING) {
-    return Promise.reject(unavailable('overloaded', 'Too many SVG badges are being rebuilt right now; try again shortly', { retryAfter: 5 }));
+    return Promise.reject(
+      unavailable('overloaded', 'Too many SVG badges are being rebuilt right now; try again shortly', { retryAfter: 5 }),
+    );
   }
   const target = started();
   const id = nextId++;
@@ -74,10 +76,12 @@ export function rebuildSvg(text: string): Promise<string> {
       void target.terminate();
     }, REBUILD_TIMEOUT_MS);
     timer.unref();
-    const settle = <T>(done: (value: T) => void) => (value: T) => {
-      clearTimeout(timer);
-      done(value);
-    };
+    const settle =
+      <T>(done: (value: T) => void) =>
+      (value: T) => {
+        clearTimeout(timer);
+        done(value);
+      };
     pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
     target.ref();
     target.postMessage({ id, text } satisfies RebuildRequest);

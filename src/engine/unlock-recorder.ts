@@ -4,24 +4,24 @@
  * that unlocks on the spot: events and API completions.
  */
 import type { TriggerFiring, UnlockDecision } from '../domain/evaluate.js';
-import { translated, type Locale } from '../domain/locale.js';
+import { type Locale, translated } from '../domain/locale.js';
 import { addPoints, levelFor, pointsBySystem } from '../domain/points.js';
 import type { IngestChanges, PointsDelta, StatsDelta } from '../store/repositories/ingest.js';
 import type { CommunityConfig } from './community-config.js';
 import type { Logger } from './context.js';
 import { timeOrderedId } from './ids.js';
 import {
+  type AchievementView,
   achievementView,
   iso,
-  levelView,
-  pointsAwardView,
-  pointsSystemHeader,
-  rewardViews,
-  type AchievementView,
   type LevelView,
+  levelView,
   type PointsAwardRecordLike,
   type PointsAwardView,
+  pointsAwardView,
+  pointsSystemHeader,
   type RewardView,
+  rewardViews,
 } from './presenters.js';
 
 export interface UnlockView extends AchievementView {
@@ -75,11 +75,20 @@ export class UnlockRecorder {
     }
     for (const [systemKey, amount] of pointsBySystem(decision.rewards)) {
       const system = this.config.pointsSystemsByKey.get(systemKey);
-      if (!system || system.status !== 'active') {
+      if (system?.status !== 'active') {
         this.log.warn({ achievement: a.key, system: systemKey }, 'Points reward skipped: the points system is gone');
         continue;
       }
-      const added = this.pay(userId, system.id, amount, { triggerType: 'reward', triggerId: a.id, awardId }, eventId, at, userPoints, pointsOut);
+      const added = this.pay(
+        userId,
+        system.id,
+        amount,
+        { triggerType: 'reward', triggerId: a.id, awardId },
+        eventId,
+        at,
+        userPoints,
+        pointsOut,
+      );
       paid.push({ type: 'points', system: systemKey, amount: added });
     }
 
@@ -110,18 +119,31 @@ export class UnlockRecorder {
       achievedAt: iso(at),
       completionId: awardId,
       completionCount: decision.completionCount,
-      tier: tier
-        ? { key: tier.key, name: translated(tier.name, tier.translations, this.locale, 'name'), threshold: tier.threshold }
-        : null,
+      tier: tier ? { key: tier.key, name: translated(tier.name, tier.translations, this.locale, 'name'), threshold: tier.threshold } : null,
       rewards: paid,
       source: decision.source,
     };
   }
 
   /** Pays a points trigger that fired. */
-  recordFiring(userId: string, firing: TriggerFiring, eventId: string | null, userPoints: Map<string, number>, pointsOut: Record<string, PointsChangeView>): void {
+  recordFiring(
+    userId: string,
+    firing: TriggerFiring,
+    eventId: string | null,
+    userPoints: Map<string, number>,
+    pointsOut: Record<string, PointsChangeView>,
+  ): void {
     const { trigger } = firing;
-    this.pay(userId, trigger.systemId, trigger.points * firing.times, { triggerType: trigger.type, triggerId: trigger.id, awardId: null }, eventId, firing.at, userPoints, pointsOut);
+    this.pay(
+      userId,
+      trigger.systemId,
+      trigger.points * firing.times,
+      { triggerType: trigger.type, triggerId: trigger.id, awardId: null },
+      eventId,
+      firing.at,
+      userPoints,
+      pointsOut,
+    );
   }
 
   /** Adds points to one system (capped by its maximum) and records the award; returns what was added. */

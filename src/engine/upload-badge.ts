@@ -1,6 +1,6 @@
 /** Uploading a badge image: rebuilt from its content, stored in the community's own directory, served at a stable URL. */
 import { BADGE_CONTENT_TYPES, type BadgeType } from '../domain/badge-image.js';
-import { badgeUrlOf, type BadgeOwner } from '../domain/badge-url.js';
+import { type BadgeOwner, badgeUrlOf } from '../domain/badge-url.js';
 import type { Tenant } from '../store/tenant.js';
 import { rebuildBadge } from './badge-rebuild.js';
 import { DEFAULT_TENANT } from './bootstrap.js';

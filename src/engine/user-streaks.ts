@@ -4,7 +4,7 @@
  */
 import { localDay } from '../domain/calendar.js';
 import { invalid } from '../domain/errors.js';
-import { streakPeriod, streakStatus, type StreakDefinition, type StreakPoint } from '../domain/streaks.js';
+import { type StreakDefinition, type StreakPoint, streakPeriod, streakStatus } from '../domain/streaks.js';
 import type { User } from '../domain/user.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
@@ -15,7 +15,12 @@ import { iso } from './presenters.js';
 const AFTER_EVERY_PERIOD = 2 ** 31 - 1;
 
 /** Latest point per user of one streak. */
-async function latestPoints(repos: Repositories, tenant: Tenant, userIds: string[], streak: StreakDefinition): Promise<Map<string, StreakPoint>> {
+async function latestPoints(
+  repos: Repositories,
+  tenant: Tenant,
+  userIds: string[],
+  streak: StreakDefinition,
+): Promise<Map<string, StreakPoint>> {
   const loaded = await repos.ingest.loadStreakPoints(tenant, new Map(userIds.map((u) => [u, [streak.id]])), AFTER_EVERY_PERIOD);
   const out = new Map<string, StreakPoint>();
   for (const userId of userIds) {
@@ -54,14 +59,20 @@ export async function streakRankings(ctx: EngineContext, tenant: Tenant, options
   const weekStart = config.community.settings.weekStart;
   if (options.type === 'longest') {
     const rows = await repos.streakRankings.longest(tenant, primary.id, options.limit);
-    const users = await repos.users.findMany(tenant, rows.map((r) => r.userId));
+    const users = await repos.users.findMany(
+      tenant,
+      rows.map((r) => r.userId),
+    );
     return rows.map((r) => ({ userId: r.userId, name: users.get(r.userId)?.name ?? null, streakLength: r.length }));
   }
   // Latest points by length; some of those streaks have since broken, so look further until enough are alive.
   const out: { userId: string; name: string | null; streakLength: number }[] = [];
   for (let offset = 0, page = Math.max(50, options.limit * 2); out.length < options.limit; offset += page) {
     const rows = await repos.streakRankings.latestByLength(tenant, primary.id, page, offset);
-    const users = await repos.users.findMany(tenant, rows.map((r) => r.point.userId));
+    const users = await repos.users.findMany(
+      tenant,
+      rows.map((r) => r.point.userId),
+    );
     for (const { point } of rows) {
       const user = users.get(point.userId);
       const status = streakStatus(primary, point, localDay(ctx.clock.now(), user?.tz ?? null), weekStart);
@@ -95,7 +106,11 @@ export async function grantFreezes(ctx: EngineContext, tenant: Tenant, userIds: 
 }
 
 /** Brings back a streak that was lost, at the length it had, as if the missed periods had been frozen. */
-export async function restoreStreaks(ctx: EngineContext, tenant: Tenant, userIds: string[]): Promise<{ restoredUsers: string[]; issues: Issue[] }> {
+export async function restoreStreaks(
+  ctx: EngineContext,
+  tenant: Tenant,
+  userIds: string[],
+): Promise<{ restoredUsers: string[]; issues: Issue[] }> {
   const now = ctx.clock.now();
   return correct(ctx, tenant, userIds, (streak, last, user, issues, weekStart) => {
     const today = localDay(now, user.tz);
@@ -142,7 +157,18 @@ async function correct(ctx: EngineContext, tenant: Tenant, userIds: string[], ch
       changed.push(userId);
       rewrites.push({ userId, streakId: streak.id, ...rewrite });
     }
-    await tx.ingest.write(tenant, { events: [], totals: [], counters: [], days: [], streaks: rewrites, idempotency: [], awards: [], pointsAwards: [], points: [], stats: [] });
+    await tx.ingest.write(tenant, {
+      events: [],
+      totals: [],
+      counters: [],
+      days: [],
+      streaks: rewrites,
+      idempotency: [],
+      awards: [],
+      pointsAwards: [],
+      points: [],
+      stats: [],
+    });
     return { restoredUsers: changed, issues };
   });
 }

@@ -6,11 +6,9 @@
  * working on a full disk.
  */
 import { LaurelError, unavailable } from '../domain/errors.js';
-import { isPoolExhausted, outageOf, type Outage } from './failures.js';
+import { isPoolExhausted, type Outage, outageOf } from './failures.js';
 
-export type AvailabilityReport =
-  | { event: 'down'; outage: Outage; cause: string }
-  | { event: 'up'; outage: Outage; downMs: number };
+export type AvailabilityReport = { event: 'down'; outage: Outage; cause: string } | { event: 'up'; outage: Outage; downMs: number };
 
 /**
  * How long after a failed write the store calls itself not ready. A failing disk is only seen by
@@ -35,7 +33,9 @@ export class Availability {
     if (error instanceof LaurelError) return error;
     if (isPoolExhausted(error)) {
       // Every connection busy is load: the database answers, so this process stays ready.
-      const busy = unavailable('overloaded', `Every database connection is busy; retry in ${RETRY_AFTER_S} s`, { retryAfter: RETRY_AFTER_S });
+      const busy = unavailable('overloaded', `Every database connection is busy; retry in ${RETRY_AFTER_S} s`, {
+        retryAfter: RETRY_AFTER_S,
+      });
       busy.cause = error;
       return busy;
     }
@@ -86,7 +86,9 @@ export class Availability {
 export function unavailableError(outage: Outage): LaurelError {
   return outage === 'database'
     ? unavailable('database_unavailable', 'The database cannot be reached right now; try again shortly', { retryAfter: RETRY_AFTER_S })
-    : unavailable('storage_unavailable', 'Storage is refusing writes right now (disk full or failing); try again shortly', { retryAfter: RETRY_AFTER_S });
+    : unavailable('storage_unavailable', 'Storage is refusing writes right now (disk full or failing); try again shortly', {
+        retryAfter: RETRY_AFTER_S,
+      });
 }
 
 function codeSuffix(error: Error): string {

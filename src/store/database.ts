@@ -1,17 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
+import { Kysely, type LogConfig, Migrator, type SqliteDatabase, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
-import { Kysely, Migrator, SqliteDialect, sql, type LogConfig, type SqliteDatabase } from 'kysely';
 import { LaurelError } from '../domain/errors.js';
-import type { DB } from './schema.js';
-import type { Dialect } from './dialect.js';
 import { Availability, type AvailabilityReport } from './availability.js';
+import type { Dialect } from './dialect.js';
 import { outageOf } from './failures.js';
 import { guarded } from './guarded-dialect.js';
-import { Notifications } from './notifications.js';
 import { migrationProvider } from './migrations/index.js';
+import { Notifications } from './notifications.js';
 import { CurrentSchemaPostgresDialect } from './pg-introspection.js';
+import type { DB } from './schema.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 
 export interface DatabaseOptions {
@@ -135,9 +135,14 @@ export async function waitForDatabase(database: Database, waitMs: number, log: (
       if (outageOf(cause) === null) throw cause;
       const left = deadline - performance.now();
       if (left <= 0) {
-        throw new Error(`The database at ${database.location} did not answer within ${Math.round(waitMs / 1000)} s (LAUREL_DATABASE_WAIT_S): ${cause.message}`);
+        throw new Error(
+          `The database at ${database.location} did not answer within ${Math.round(waitMs / 1000)} s (LAUREL_DATABASE_WAIT_S): ${cause.message}`,
+        );
       }
-      if (attempt === 0) log(`The database at ${database.location} does not answer (${cause.message}); trying again for up to ${Math.round(waitMs / 1000)} s`);
+      if (attempt === 0)
+        log(
+          `The database at ${database.location} does not answer (${cause.message}); trying again for up to ${Math.round(waitMs / 1000)} s`,
+        );
       await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 5_000, left)));
     }
   }

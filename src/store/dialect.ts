@@ -9,7 +9,5 @@ export interface ColumnTypes {
 }
 
 export function columnTypes(dialect: Dialect): ColumnTypes {
-  return dialect === 'postgres'
-    ? { millis: 'bigint', real: 'double precision' }
-    : { millis: 'integer', real: 'real' };
+  return dialect === 'postgres' ? { millis: 'bigint', real: 'double precision' } : { millis: 'integer', real: 'real' };
 }

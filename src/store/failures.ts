@@ -25,7 +25,16 @@ const STRAINED_SQLSTATES = new Set(['53000', '53200']);
 const STORAGE_SQLSTATES = new Set(['53100', '58030', '25006']);
 
 /** Socket-level failures reaching the server. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 
 /**
  * node-postgres reports a lost or unobtainable connection with these messages and no code. A

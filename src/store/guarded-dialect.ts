@@ -82,7 +82,8 @@ class GuardedDriver implements Driver {
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     const writes = this.transactions.get(connection);
     this.transactions.delete(connection);
-    const wrote = writes !== undefined && (writes.wrote || (this.sqlite !== undefined && this.sqlite.totalChanges() !== writes.changesAtBegin));
+    const wrote =
+      writes !== undefined && (writes.wrote || (this.sqlite !== undefined && this.sqlite.totalChanges() !== writes.changesAtBegin));
     await this.inner.commitTransaction(connection);
     if (wrote) this.availability.wrote();
   }

@@ -1,5 +1,5 @@
 /** Attribute filters over JSON text columns, in each dialect's words. */
-import { sql, type RawBuilder } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Dialect } from './dialect.js';
 
 type Column = RawBuilder<unknown> | ReturnType<typeof sql.ref>;

@@ -3,8 +3,8 @@ import type { Achievement } from '../domain/achievement.js';
 import { DEFAULT_CELEBRATION, DEFAULT_POLICIES } from '../domain/achievement.js';
 import type { Metric } from '../domain/metric.js';
 import type { Level, PointsSystem } from '../domain/points.js';
-import type { User } from '../domain/user.js';
 import type { StreakDefinition, StreakPoint } from '../domain/streaks.js';
+import type { User } from '../domain/user.js';
 import type { AchievementRow, MetricRow, PointsLevelRow, PointsSystemRow, StreakRow, UserRow } from './schema.js';
 
 export function parseJson<T>(text: string | null, fallback: T): T {
@@ -188,6 +188,20 @@ export function streakColumns(s: StoredStreak) {
 }
 
 /** A stored streak point (any row with the point's columns). */
-export function toStreakPoint(r: { period: number; length: number; started: number; freezes: number; earn_anchor: number; extended_at: number }): StreakPoint {
-  return { period: r.period, length: r.length, started: r.started, freezes: r.freezes, earnAnchor: r.earn_anchor, extendedAt: r.extended_at };
+export function toStreakPoint(r: {
+  period: number;
+  length: number;
+  started: number;
+  freezes: number;
+  earn_anchor: number;
+  extended_at: number;
+}): StreakPoint {
+  return {
+    period: r.period,
+    length: r.length,
+    started: r.started,
+    freezes: r.freezes,
+    earnAnchor: r.earn_anchor,
+    extendedAt: r.extended_at,
+  };
 }

@@ -3,8 +3,9 @@
  * key). One connection of its own, outside the pool, reopened with growing pauses when it drops.
  * Messages are scoped to the schema: several Laurel schemas may share one database.
  */
+
+import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
-import { sql, type Kysely } from 'kysely';
 
 export interface Subscriber {
   message(payload: string): void;
@@ -41,12 +42,16 @@ export class Notifications {
   subscribe(channel: string, subscriber: Subscriber): void {
     const list = this.subscribers.get(channel) ?? [];
     this.subscribers.set(channel, [...list, subscriber]);
-    if (this.client) void this.client.query(`listen ${pg.escapeIdentifier(channel)}`).then(() => subscriber.state(true), () => undefined);
+    if (this.client)
+      void this.client.query(`listen ${pg.escapeIdentifier(channel)}`).then(
+        () => subscriber.state(true),
+        () => undefined,
+      );
     else this.connecting ??= this.connect();
   }
 
   /** Sends `payload` to every process listening on `channel` in this schema (on commit, inside a transaction). */
-  static async notify(db: Kysely<any>, channel: string, payload: string): Promise<void> {
+  static async notify<T>(db: Kysely<T>, channel: string, payload: string): Promise<void> {
     await sql`select pg_notify(${channel}, current_schema() || ${SEPARATOR} || ${payload})`.execute(db);
   }
 
@@ -110,10 +115,13 @@ export class Notifications {
 
   private retry(): void {
     if (this.closed) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      this.connecting ??= this.connect();
-    }, Math.min(100 * 2 ** this.failures, 5_000));
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = null;
+        this.connecting ??= this.connect();
+      },
+      Math.min(100 * 2 ** this.failures, 5_000),
+    );
     this.retryTimer.unref();
   }
 }

@@ -6,13 +6,13 @@
  * while it reads the catalog makes the read itself fail. Here only the current schema is read.
  */
 import {
-  PostgresDialect,
-  sql,
   type DatabaseIntrospector,
   type DatabaseMetadata,
   type DatabaseMetadataOptions,
   type Kysely,
+  PostgresDialect,
   type SchemaMetadata,
+  sql,
   type TableMetadata,
 } from 'kysely';
 

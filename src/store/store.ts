@@ -1,9 +1,9 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from './database.js';
+import { type Kysely, sql } from 'kysely';
 import { LaurelError } from '../domain/errors.js';
+import type { Database } from './database.js';
+import type { Dialect } from './dialect.js';
 import { isPoolExhausted, type Outage } from './failures.js';
 import type { Subscriber } from './notifications.js';
-import type { Dialect } from './dialect.js';
 import { AchievementsRepository } from './repositories/achievements.js';
 import { AnalyticsRepository } from './repositories/analytics.js';
 import { ApiKeysRepository, REVOKED_KEYS_CHANNEL } from './repositories/api-keys.js';
@@ -15,17 +15,17 @@ import { SqliteIngestRepository } from './repositories/ingest-sqlite.js';
 import { JobsRepository } from './repositories/jobs.js';
 import { LeaderboardsRepository } from './repositories/leaderboards.js';
 import { MetricsRepository } from './repositories/metrics.js';
-import { PointsSystemsRepository } from './repositories/points-systems.js';
 import { PointsRepository } from './repositories/points.js';
+import { PointsSystemsRepository } from './repositories/points-systems.js';
 import { PointsTriggersRepository } from './repositories/points-triggers.js';
 import { PreferencesRepository } from './repositories/preferences.js';
-import { StreakRankingsRepository } from './repositories/streak-rankings.js';
 import { RetentionRepository } from './repositories/retention.js';
+import { SqliteStatements } from './repositories/sqlite-statements.js';
+import { StreakRankingsRepository } from './repositories/streak-rankings.js';
 import { StreaksRepository } from './repositories/streaks.js';
 import { TargetsRepository } from './repositories/targets.js';
 import { UsersRepository } from './repositories/users.js';
 import { SqliteUsersRepository } from './repositories/users-sqlite.js';
-import { SqliteStatements } from './repositories/sqlite-statements.js';
 import type { DB } from './schema.js';
 
 /** Every repository, bound to one connection or one transaction. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLaurel, type TestLaurel } from '../support/laurel.js';
 import { DIALECTS } from '../support/dialects.js';
+import { startLaurel, type TestLaurel } from '../support/laurel.js';
 
 describe.each(DIALECTS)('admin: achievements (%s)', (dialect) => {
   let t: TestLaurel;
@@ -36,19 +36,37 @@ describe.each(DIALECTS)('admin: achievements (%s)', (dialect) => {
     const again = await create({ key: 'hello-2', name: 'hello', criteria: { type: 'api' } });
     expect(again.status).toBe(201);
     expect(again.body.warnings).toEqual([expect.objectContaining({ code: 'duplicate_name', achievements: ['hello'] })]);
-    expect((await create({ key: 'hello', name: 'Other', criteria: { type: 'api' } })).body).toMatchObject({ code: 'duplicate_key', field: 'key' });
+    expect((await create({ key: 'hello', name: 'Other', criteria: { type: 'api' } })).body).toMatchObject({
+      code: 'duplicate_key',
+      field: 'key',
+    });
   });
 
   it('answers bad input with 422 naming the field, and saves nothing', async () => {
     const cases: [object, string, string][] = [
       [{ name: 'x', criteria: { type: 'metric', metric: 'words', threshold: 0 } }, 'criteria.threshold', 'invalid_threshold'],
       [{ name: 'x', criteria: { type: 'metric', metric: 'words', threshold: 'ten' } }, 'criteria.threshold', 'validation_failed'],
-      [{ name: 'x', criteria: { type: 'metric', metric: 'words' }, tiers: [{ key: 'a', name: 'A', threshold: 50 }, { key: 'b', name: 'B', threshold: 10 }] }, 'tiers[1].threshold', 'tiers_out_of_order'],
+      [
+        {
+          name: 'x',
+          criteria: { type: 'metric', metric: 'words' },
+          tiers: [
+            { key: 'a', name: 'A', threshold: 50 },
+            { key: 'b', name: 'B', threshold: 10 },
+          ],
+        },
+        'tiers[1].threshold',
+        'tiers_out_of_order',
+      ],
       [{ name: 'x', criteria: { type: 'sorcery' } }, 'criteria.type', 'validation_failed'],
       [{ name: 'x', criteria: { type: 'api' }, colour: 'red' }, 'colour', 'validation_failed'],
       [{ name: 'x', criteria: { type: 'api', metric: 'words' } }, 'criteria.metric', 'validation_failed'],
       [{ criteria: { type: 'api' } }, 'name', 'validation_failed'],
-      [{ name: 'x', criteria: { type: 'api' }, rewards: [{ type: 'points', system: 'gold', amount: 5 }] }, 'rewards[0].system', 'unknown_points_system'],
+      [
+        { name: 'x', criteria: { type: 'api' }, rewards: [{ type: 'points', system: 'gold', amount: 5 }] },
+        'rewards[0].system',
+        'unknown_points_system',
+      ],
       [{ name: 'x', criteria: { type: 'composite', requires: ['nope'] } }, 'criteria.requires[0]', 'unknown_achievement'],
       [{ name: 'x', criteria: { type: 'api' }, policies: { match: 'sometimes' } }, 'policies.match', 'validation_failed'],
     ];
@@ -63,14 +81,20 @@ describe.each(DIALECTS)('admin: achievements (%s)', (dialect) => {
   });
 
   it('answers malformed JSON with 400', async () => {
-    const reply = await t.raw('POST', '/admin/v1/achievements', { payload: '{"name": ', headers: { 'x-api-key': 'test-admin-key-0123456789' } });
+    const reply = await t.raw('POST', '/admin/v1/achievements', {
+      payload: '{"name": ',
+      headers: { 'x-api-key': 'test-admin-key-0123456789' },
+    });
     expect(reply).toMatchObject({ status: 400, body: { code: 'malformed_json' } });
   });
 
   it('moves through statuses and refuses illegal transitions with a 409 naming both', async () => {
     await create({ key: 'life', name: 'Life', criteria: { type: 'api' } });
     const patch = (status: string) => t.admin('PATCH', '/admin/v1/achievements/life', { status });
-    expect((await patch('locked')).body).toMatchObject({ code: 'illegal_status_transition', error: expect.stringContaining('from draft to locked') });
+    expect((await patch('locked')).body).toMatchObject({
+      code: 'illegal_status_transition',
+      error: expect.stringContaining('from draft to locked'),
+    });
     expect((await patch('active')).body.achievement.status).toBe('active');
     expect((await patch('draft')).status).toBe(409);
     expect((await patch('locked')).body.achievement.status).toBe('locked');
@@ -114,11 +138,16 @@ describe.each(DIALECTS)('admin: achievements (%s)', (dialect) => {
     expect((await t.admin('GET', '/admin/v1/achievements/combo')).body.health).toBe('ok');
     await t.admin('PATCH', '/admin/v1/achievements/req', { status: 'archived' });
     const combo = await t.admin('GET', '/admin/v1/achievements/combo');
-    expect(combo.body).toMatchObject({ health: 'dangling', healthIssues: [{ code: 'requirement_archived', field: 'criteria.requires[0]' }] });
+    expect(combo.body).toMatchObject({
+      health: 'dangling',
+      healthIssues: [{ code: 'requirement_archived', field: 'criteria.requires[0]' }],
+    });
   });
 
-  it('answers in the request\'s language, with translations', async () => {
-    await t.admin('PATCH', '/admin/v1/metrics/words', { translations: { de: { verb: 'Schreibe', unit: 'Wörter', unitSingular: 'Wort', name: 'Wörter' } } });
+  it("answers in the request's language, with translations", async () => {
+    await t.admin('PATCH', '/admin/v1/metrics/words', {
+      translations: { de: { verb: 'Schreibe', unit: 'Wörter', unitSingular: 'Wort', name: 'Wörter' } },
+    });
     await create({
       key: 'polyglot',
       name: 'Wordsmith',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, startLaurel, type TestLaurel } from '../support/laurel.js';
 import { DIALECTS } from '../support/dialects.js';
+import { ADMIN_KEY, startLaurel, type TestLaurel } from '../support/laurel.js';
 
 describe.each(DIALECTS)('API keys (%s)', (dialect) => {
   let t: TestLaurel;

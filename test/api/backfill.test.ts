@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLaurel, type TestLaurel } from '../support/laurel.js';
 import { DIALECTS } from '../support/dialects.js';
+import { startLaurel, type TestLaurel } from '../support/laurel.js';
 
 describe.each(DIALECTS)('activation policies and backfill (%s)', (dialect) => {
   let t: TestLaurel;
   const create = (body: object) => t.admin('POST', '/admin/v1/achievements', body);
   const activate = (key: string) => t.admin('PATCH', `/admin/v1/achievements/${key}`, { status: 'active' });
   const send = (metric: string, user: string | object, value: number, attributes?: object) =>
-    t.api('POST', `/v1/metrics/${metric}/event`, { user: typeof user === 'string' ? { id: user } : user, value, ...(attributes ? { attributes } : {}) });
+    t.api('POST', `/v1/metrics/${metric}/event`, {
+      user: typeof user === 'string' ? { id: user } : user,
+      value,
+      ...(attributes ? { attributes } : {}),
+    });
   const keysOf = async (user: string) => (await t.api('GET', `/v1/users/${user}/achievements`)).body.map((a: any) => a.key);
 
   beforeAll(async () => {
@@ -24,7 +28,12 @@ describe.each(DIALECTS)('activation policies and backfill (%s)', (dialect) => {
   afterAll(() => t.close());
 
   it('backfill (reach): activation grants everyone already past the threshold, silently and marked backfilled', async () => {
-    await create({ key: 'ten', name: 'Ten sessions', criteria: { type: 'metric', metric: 'sessions', threshold: 10 }, rewards: [{ type: 'points', system: 'xp', amount: 5 }] });
+    await create({
+      key: 'ten',
+      name: 'Ten sessions',
+      criteria: { type: 'metric', metric: 'sessions', threshold: 10 },
+      rewards: [{ type: 'points', system: 'xp', amount: 5 }],
+    });
     const activated = await activate('ten');
     expect(activated.body.backfill).toMatchObject({ status: 'done', granted: 2, jobId: expect.any(String) });
     expect(activated.body.achievement).toMatchObject({ completions: 2, rarity: 40 });
@@ -39,7 +48,11 @@ describe.each(DIALECTS)('activation policies and backfill (%s)', (dialect) => {
     // Set-based inserts still give every award and points award a UUIDv7 of its own.
     const v7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
     const at = (await t.api('GET', '/v1/users/at/activity')).body.items[0];
-    expect([unlock.id, at.id, points.awards[0].id]).toEqual([expect.stringMatching(v7), expect.stringMatching(v7), expect.stringMatching(v7)]);
+    expect([unlock.id, at.id, points.awards[0].id]).toEqual([
+      expect.stringMatching(v7),
+      expect.stringMatching(v7),
+      expect.stringMatching(v7),
+    ]);
     expect(unlock.id).not.toBe(at.id);
     // Already held: the next event unlocks nothing more.
     expect((await send('sessions', 'past', 1)).body.achievements).toEqual([]);
@@ -64,7 +77,12 @@ describe.each(DIALECTS)('activation policies and backfill (%s)', (dialect) => {
   it('exact: backfill grants only those exactly at the threshold; the rest must match it again', async () => {
     await send('lessons', 'exact-at', 3);
     await send('lessons', 'exact-past', 5);
-    await create({ key: 'three', name: 'Three lessons', criteria: { type: 'metric', metric: 'lessons', threshold: 3 }, policies: { match: 'exact' } });
+    await create({
+      key: 'three',
+      name: 'Three lessons',
+      criteria: { type: 'metric', metric: 'lessons', threshold: 3 },
+      policies: { match: 'exact' },
+    });
     expect((await activate('three')).body.backfill.granted).toBe(1);
     expect(await keysOf('exact-at')).toEqual(['three']);
     expect((await send('lessons', 'exact-past', 1)).body.achievements).toEqual([]);
@@ -109,7 +127,12 @@ describe.each(DIALECTS)('activation policies and backfill (%s)', (dialect) => {
   it('user filters: backfill grants only matching users', async () => {
     await send('visits', { id: 'pro-user', attributes: { plan: 'pro' } }, 2);
     await send('visits', { id: 'free-user', attributes: { plan: 'free' } }, 2);
-    await create({ key: 'pro-visitor', name: 'Pro visitor', criteria: { type: 'metric', metric: 'visits', threshold: 1 }, filters: { user: { plan: 'pro' } } });
+    await create({
+      key: 'pro-visitor',
+      name: 'Pro visitor',
+      criteria: { type: 'metric', metric: 'visits', threshold: 1 },
+      filters: { user: { plan: 'pro' } },
+    });
     expect((await activate('pro-visitor')).body.backfill.granted).toBe(1);
     expect(await keysOf('pro-user')).toContain('pro-visitor');
     expect(await keysOf('free-user')).not.toContain('pro-visitor');
@@ -119,7 +142,9 @@ describe.each(DIALECTS)('activation policies and backfill (%s)', (dialect) => {
     expect(await keysOf('at')).toContain('ten');
     await create({ key: 'twelve', name: 'Twelve', criteria: { type: 'metric', metric: 'sessions', threshold: 12 }, status: 'active' });
     expect(await keysOf('at')).not.toContain('twelve');
-    const edited = await t.admin('PATCH', '/admin/v1/achievements/twelve', { criteria: { type: 'metric', metric: 'sessions', threshold: 8 } });
+    const edited = await t.admin('PATCH', '/admin/v1/achievements/twelve', {
+      criteria: { type: 'metric', metric: 'sessions', threshold: 8 },
+    });
     expect(edited.body.backfill.granted).toBeGreaterThan(0);
     expect(await keysOf('at')).toContain('twelve');
   });
@@ -129,7 +154,12 @@ describe.each(DIALECTS)('activation policies and backfill (%s)', (dialect) => {
     await t.api('POST', '/v1/achievements/intro/complete', { user: { id: 'past' } });
     await t.api('POST', '/v1/achievements/intro/complete', { user: { id: 'below' } });
     await create({ key: 'veteran', name: 'Veteran', criteria: { type: 'metric', metric: 'sessions', threshold: 25 } });
-    await create({ key: 'all-round', name: 'All-rounder', criteria: { type: 'composite', requires: ['intro', 'veteran'] }, status: 'active' });
+    await create({
+      key: 'all-round',
+      name: 'All-rounder',
+      criteria: { type: 'composite', requires: ['intro', 'veteran'] },
+      status: 'active',
+    });
     expect(await keysOf('past')).not.toContain('all-round');
     await activate('veteran');
     expect(await keysOf('past')).toEqual(expect.arrayContaining(['veteran', 'all-round']));
@@ -138,7 +168,13 @@ describe.each(DIALECTS)('activation policies and backfill (%s)', (dialect) => {
 
   it('repeatable achievements backfill every completion the history covers', async () => {
     await send('workouts', 'gym', 7);
-    await create({ key: 'every-3', name: 'Every three', criteria: { type: 'metric', metric: 'workouts', threshold: 3 }, policies: { repeat: 'unlimited' }, rewards: [{ type: 'points', system: 'xp', amount: 2 }] });
+    await create({
+      key: 'every-3',
+      name: 'Every three',
+      criteria: { type: 'metric', metric: 'workouts', threshold: 3 },
+      policies: { repeat: 'unlimited' },
+      rewards: [{ type: 'points', system: 'xp', amount: 2 }],
+    });
     await activate('every-3');
     const mine = (await t.api('GET', '/v1/users/gym/achievements')).body.find((a: any) => a.key === 'every-3');
     expect(mine.completionCount).toBe(2);
@@ -160,7 +196,12 @@ describe.each(DIALECTS)('backfill at scale (%s)', (dialect) => {
         const events = Array.from({ length: users }, (_, i) => ({ metric: 'steps', user: { id: `u${i}` }, value: 10 + (i % 5) }));
         for (let i = 0; i < events.length; i += 1000) await t.api('POST', '/v1/events', { events: events.slice(i, i + 1000) });
         await t.admin('POST', '/admin/v1/points-systems', { key: 'xp', name: 'XP' });
-        await t.admin('POST', '/admin/v1/achievements', { key: 'walker', name: 'Walker', criteria: { type: 'metric', metric: 'steps', threshold: 12 }, rewards: [{ type: 'points', system: 'xp', amount: 1 }] });
+        await t.admin('POST', '/admin/v1/achievements', {
+          key: 'walker',
+          name: 'Walker',
+          criteria: { type: 'metric', metric: 'steps', threshold: 12 },
+          rewards: [{ type: 'points', system: 'xp', amount: 1 }],
+        });
         counting = true;
         const reply = await t.admin('PATCH', '/admin/v1/achievements/walker', { status: 'active' });
         counting = false;

@@ -22,7 +22,10 @@ describe.each(DIALECTS)('background work (%s)', (dialect) => {
   it('backfills time-aware achievements from the history they would have seen', async () => {
     await t.admin('POST', '/admin/v1/streaks', { key: 'daily', name: 'Daily', frequency: 'daily', metrics: [{ metric: 'run' }] });
     // "runner": three days in a row, then a gap; "casual": two scattered days.
-    for (const [user, days] of [['runner', [0, 1, 2, 6]], ['casual', [0, 5]]] as const) {
+    for (const [user, days] of [
+      ['runner', [0, 1, 2, 6]],
+      ['casual', [0, 5]],
+    ] as const) {
       for (const d of days) {
         day(d);
         await send('run', user, 5);
@@ -31,9 +34,22 @@ describe.each(DIALECTS)('background work (%s)', (dialect) => {
     clock.set('2026-03-08T20:00:00Z'); // still the week of 2 March
     const create = (body: object) => t.admin('POST', '/admin/v1/achievements', body);
     await create({ key: 'streak-3', name: 'Three in a row', criteria: { type: 'streak', length: 3 } });
-    await create({ key: 'three-in-3', name: 'Three runs in three days', criteria: { type: 'metric', metric: 'run', measure: 'count', threshold: 3, window: { days: 3 } } });
-    await create({ key: 'week-20', name: '20 this week', criteria: { type: 'metric', metric: 'run', threshold: 20, period: { unit: 'week' } }, policies: { repeat: 'per_period' } });
-    await create({ key: 'better-week', name: 'Better than last week', criteria: { type: 'metric', metric: 'run', beatPrevious: true, period: { unit: 'week' } } });
+    await create({
+      key: 'three-in-3',
+      name: 'Three runs in three days',
+      criteria: { type: 'metric', metric: 'run', measure: 'count', threshold: 3, window: { days: 3 } },
+    });
+    await create({
+      key: 'week-20',
+      name: '20 this week',
+      criteria: { type: 'metric', metric: 'run', threshold: 20, period: { unit: 'week' } },
+      policies: { repeat: 'per_period' },
+    });
+    await create({
+      key: 'better-week',
+      name: 'Better than last week',
+      criteria: { type: 'metric', metric: 'run', beatPrevious: true, period: { unit: 'week' } },
+    });
     for (const key of ['streak-3', 'three-in-3', 'week-20', 'better-week']) await activate(key);
     // Week of 2 March: runner 20, casual 10 (both had nothing the week before).
     expect((await keysOf('runner')).sort()).toEqual(['better-week', 'streak-3', 'three-in-3', 'week-20']);
@@ -82,7 +98,11 @@ describe.each(DIALECTS)('background work (%s)', (dialect) => {
     const { ctx } = t.laurel;
     const achievementId = (await t.admin('GET', '/admin/v1/achievements/walker')).body.id;
     // A backfill run a second time (as after a crash between its commit and the next step).
-    await ctx.store.read.jobs.enqueue(DEFAULT_TENANT, { id: 'again', kind: 'backfill', payload: { achievementId }, runAt: clock.now() }, clock.now());
+    await ctx.store.read.jobs.enqueue(
+      DEFAULT_TENANT,
+      { id: 'again', kind: 'backfill', payload: { achievementId }, runAt: clock.now() },
+      clock.now(),
+    );
     await ctx.jobs.drain();
     expect((await ctx.store.read.jobs.get('again'))?.result).toBe(JSON.stringify({ granted: 0 }));
     for (const user of ['a', 'b', 'c']) expect((await t.api('GET', `/v1/users/${user}/points/xp`)).body.total).toBe(7);

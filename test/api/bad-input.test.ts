@@ -3,8 +3,8 @@
  * keys and odd metric keys are refused with Laurel's error shape, and nothing stored goes bad.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, startLaurel, type TestLaurel } from '../support/laurel.js';
 import { DIALECTS } from '../support/dialects.js';
+import { ADMIN_KEY, startLaurel, type TestLaurel } from '../support/laurel.js';
 
 describe.each(DIALECTS)('bad input (%s)', (dialect) => {
   let t: TestLaurel;
@@ -33,13 +33,19 @@ describe.each(DIALECTS)('bad input (%s)', (dialect) => {
     });
 
     it('refuses thresholds, amounts and targets beyond the range, naming the field', async () => {
-      const threshold = await t.admin('POST', '/admin/v1/achievements', { name: 'Huge', criteria: { type: 'metric', metric: 'steps', threshold: 1e300 } });
+      const threshold = await t.admin('POST', '/admin/v1/achievements', {
+        name: 'Huge',
+        criteria: { type: 'metric', metric: 'steps', threshold: 1e300 },
+      });
       expect(threshold.status).toBe(422);
       expect(threshold.body.field).toBe('criteria.threshold');
       const tier = await t.admin('POST', '/admin/v1/achievements', {
         name: 'Tiers',
         criteria: { type: 'metric', metric: 'steps' },
-        tiers: [{ key: 'one', name: 'One', threshold: 1 }, { key: 'two', name: 'Two', threshold: 2e12 }],
+        tiers: [
+          { key: 'one', name: 'One', threshold: 1 },
+          { key: 'two', name: 'Two', threshold: 2e12 },
+        ],
       });
       expect(tier.status).toBe(422);
       expect(tier.body.field).toBe('tiers[1].threshold');
@@ -55,7 +61,8 @@ describe.each(DIALECTS)('bad input (%s)', (dialect) => {
       expect(target.body.field).toBe('value');
     });
 
-    it('bounds values only: a custom reward\'s data keeps any finite number, delivered as-is', async () => {
+    it("bounds values only: a custom reward's data keeps any finite number, delivered as-is", async () => {
+      // biome-ignore lint/correctness/noPrecisionLoss: a number past double precision must pass through as the client sent it.
       const data = { expiresAt: 1767225600000, nested: { serial: 12345678901234567, list: [-1e20, 0.5] } };
       const created = await t.admin('POST', '/admin/v1/achievements', {
         key: 'coupon',
@@ -85,7 +92,8 @@ describe.each(DIALECTS)('bad input (%s)', (dialect) => {
       const walk = (schema: any, where: string): void => {
         if (!schema || typeof schema !== 'object') return;
         const types = [schema.type].flat();
-        if ((types.includes('number') || types.includes('integer')) && !(schema.minimum >= -1e12 && schema.maximum <= 1e12)) unbounded.push(where);
+        if ((types.includes('number') || types.includes('integer')) && !(schema.minimum >= -1e12 && schema.maximum <= 1e12))
+          unbounded.push(where);
         for (const [key, member] of Object.entries(schema.properties ?? {})) walk(member, `${where}.${key}`);
         walk(schema.items, `${where}[]`);
         if (typeof schema.additionalProperties === 'object') walk(schema.additionalProperties, `${where}.*`);
@@ -107,7 +115,10 @@ describe.each(DIALECTS)('bad input (%s)', (dialect) => {
       expect(over.status).toBe(422);
       expect(over.body).toMatchObject({ code: 'total_out_of_range', field: 'value' });
       const inBatch = await t.api('POST', '/v1/events', {
-        events: [{ metric: 'steps', user: { id: 'walker' }, value: -5 }, { metric: 'steps', user: { id: 'walker' }, value: 10 }],
+        events: [
+          { metric: 'steps', user: { id: 'walker' }, value: -5 },
+          { metric: 'steps', user: { id: 'walker' }, value: 10 },
+        ],
       });
       expect(inBatch.status).toBe(422);
       expect(inBatch.body).toMatchObject({ code: 'total_out_of_range', field: 'events[1].value', index: 1 });
@@ -146,7 +157,10 @@ describe.each(DIALECTS)('bad input (%s)', (dialect) => {
         status: 'active',
       });
       const many = await t.api('POST', '/v1/events', {
-        events: [{ metric: 'drops', user: { id: 'rain' }, value: 0.00000002 }, { metric: 'drops', user: { id: 'rain' }, value: 1000 }],
+        events: [
+          { metric: 'drops', user: { id: 'rain' }, value: 0.00000002 },
+          { metric: 'drops', user: { id: 'rain' }, value: 1000 },
+        ],
       });
       expect(many.status).toBe(422);
       expect(many.body).toMatchObject({ code: 'too_many_completions', field: 'events[1].value', index: 1 });
@@ -229,7 +243,7 @@ describe.each(DIALECTS)('bad input (%s)', (dialect) => {
       }
     });
 
-    it('refuses longer ids in Laurel\'s error shape, in bodies and paths', async () => {
+    it("refuses longer ids in Laurel's error shape, in bodies and paths", async () => {
       const body = await t.api('POST', '/v1/metrics/steps/event', { user: { id: 'u'.repeat(256) }, value: 1 });
       expect(body.status).toBe(422);
       expect(body.body.field).toBe('user.id');
@@ -244,13 +258,25 @@ describe.each(DIALECTS)('bad input (%s)', (dialect) => {
 
   describe('attributes', () => {
     /** Random characters outside the BMP: 4 bytes each in UTF-8, and nothing to compress. */
-    const wide = (length: number) => Array.from({ length }, () => String.fromCodePoint(0x10000 + Math.floor(Math.random() * 0xf0000))).join('');
+    const wide = (length: number) =>
+      Array.from({ length }, () => String.fromCodePoint(0x10000 + Math.floor(Math.random() * 0xf0000))).join('');
 
     it('keeps names to 100 and values to 255 characters, which a leaderboard breakdown can key on', async () => {
-      await t.admin('POST', '/admin/v1/leaderboards', { key: 'by-team', name: 'By team', rankBy: 'metric', metric: 'goals', breakdownAttribute: 'team', status: 'active' });
+      await t.admin('POST', '/admin/v1/leaderboards', {
+        key: 'by-team',
+        name: 'By team',
+        rankBy: 'metric',
+        metric: 'goals',
+        breakdownAttribute: 'team',
+        status: 'active',
+      });
       const id = wide(255);
       const team = wide(255);
-      const longest = await t.api('POST', '/v1/metrics/goals/event', { user: { id, attributes: { team } }, value: 1, attributes: { [`n${'x'.repeat(99)}`]: wide(255) } });
+      const longest = await t.api('POST', '/v1/metrics/goals/event', {
+        user: { id, attributes: { team } },
+        value: 1,
+        attributes: { [`n${'x'.repeat(99)}`]: wide(255) },
+      });
       expect(longest.status).toBe(201);
       expect(longest.body.leaderboards['by-team']).toMatchObject({ rank: 1, breakdownAttributeValue: team });
       for (const length of [256, 2000]) {
@@ -258,7 +284,11 @@ describe.each(DIALECTS)('bad input (%s)', (dialect) => {
         expect(over.status).toBe(422);
         expect(over.body).toMatchObject({ code: 'validation_failed', field: 'user.attributes.team' });
       }
-      const name = await t.api('POST', '/v1/metrics/goals/event', { user: { id: 'named' }, value: 1, attributes: { ['n'.repeat(101)]: 'x' } });
+      const name = await t.api('POST', '/v1/metrics/goals/event', {
+        user: { id: 'named' },
+        value: 1,
+        attributes: { ['n'.repeat(101)]: 'x' },
+      });
       expect(name.status).toBe(422);
       expect(name.body).toMatchObject({ code: 'validation_failed', field: `attributes.${'n'.repeat(101)}` });
       const profile = await t.api('PUT', '/v1/users/named', { attributes: { team: wide(256) } });
@@ -274,10 +304,17 @@ describe.each(DIALECTS)('bad input (%s)', (dialect) => {
       expect(first.status).toBe(201);
       expect((await t.api('POST', '/v1/metrics/steps/event', { value: 5, user: { id: 'idem' } }, headers)).status).toBe(202);
       // A retry may carry what the event does not use: a per-attempt field, an updated profile.
-      const retry = await t.api('POST', '/v1/metrics/steps/event', { user: { id: 'idem', name: 'Idem Potent' }, value: 5, sentAt: '2026-03-02T10:00:01Z' }, headers);
+      const retry = await t.api(
+        'POST',
+        '/v1/metrics/steps/event',
+        { user: { id: 'idem', name: 'Idem Potent' }, value: 5, sentAt: '2026-03-02T10:00:01Z' },
+        headers,
+      );
       expect(retry.status).toBe(202);
       expect(retry.body).toMatchObject({ idempotentReplayed: true, total: 5 });
-      const again = await t.api('POST', '/v1/events', { events: [{ metric: 'steps', user: { id: 'idem', email: 'i@example.com' }, value: 5, idempotencyKey: 'pay-1', attempt: 2 }] });
+      const again = await t.api('POST', '/v1/events', {
+        events: [{ metric: 'steps', user: { id: 'idem', email: 'i@example.com' }, value: 5, idempotencyKey: 'pay-1', attempt: 2 }],
+      });
       expect(again.status).toBe(200);
       expect(again.body.results[0]).toMatchObject({ status: 202, idempotentReplayed: true, total: 5 });
       const reused = await t.api('POST', '/v1/metrics/steps/event', { user: { id: 'idem' }, value: 6 }, headers);

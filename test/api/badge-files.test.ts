@@ -19,35 +19,114 @@ const svg = (body: string, attributes = '') => `<svg ${NS} viewBox="0 0 64 64"${
 
 /** Hostile SVGs that are accepted once rebuilt without the hostile part, with something that must survive. */
 const REBUILT_SVGS: [string, string, string][] = [
-  ['entity-encoded javascript: in <animate> href values', svg('<a><animate attributeName="href" values="&#106;avascript:alert(1)"/><circle r="9"/></a>'), '<circle'],
-  ['entity-encoded javascript: in <set> xlink:href', svg('<a><set attributeName="xlink:href" to="&#x6A;&#x61;vascript:alert(1)"/><circle r="9"/></a>'), '<circle'],
+  [
+    'entity-encoded javascript: in <animate> href values',
+    svg('<a><animate attributeName="href" values="&#106;avascript:alert(1)"/><circle r="9"/></a>'),
+    '<circle',
+  ],
+  [
+    'entity-encoded javascript: in <set> xlink:href',
+    svg('<a><set attributeName="xlink:href" to="&#x6A;&#x61;vascript:alert(1)"/><circle r="9"/></a>'),
+    '<circle',
+  ],
   ['xlink:href javascript: on a link', svg('<a xlink:href="javascript:alert(1)"><rect width="9" height="9"/></a>'), '<rect'],
   ['href with tab-split javascript:', svg('<a href="java&#9;script:alert(1)"><rect width="9" height="9"/></a>'), '<rect'],
   ['<script> element', svg('<script>alert(1)</script><script><![CDATA[alert(2)]]></script><rect width="9" height="9"/>'), '<rect'],
   ['onload on the root', svg('<rect width="9" height="9"/>', ' onload="alert(1)"'), '<rect'],
   ['onclick and onmouseover', svg('<rect width="9" height="9" onclick="alert(1)" onMouseOver="alert(2)"/>'), '<rect'],
-  ['<foreignObject> with HTML', svg('<foreignObject width="9" height="9"><div xmlns="http://www.w3.org/1999/xhtml"><iframe src="https://evil.example/"/></div></foreignObject><rect width="9" height="9"/>'), '<rect'],
-  ['external url(https://) in a style attribute', svg('<rect width="9" height="9" style="fill:url(https://evil.example/p.svg#a);stroke:red"/>'), 'stroke: red'],
-  ['external url(//) in a style attribute', svg('<rect width="9" height="9" style="fill:url(//evil.example/p.svg#a);stroke:red"/>'), 'stroke: red'],
-  ['external url() in a <style> sheet', svg('<style>.a{fill:url(https://evil.example/x#a)} .b{fill:url(//evil.example/x#b)} .c{fill:gold}</style><rect class="c" width="9" height="9"/>'), 'fill: gold'],
-  ['@import and @font-face in a <style> sheet', svg('<style>@import url(https://evil.example/x.css);@import "//evil.example/y.css";@font-face{font-family:x;src:url(//evil.example/f.woff)} .c{fill:gold}</style><rect class="c" width="9" height="9"/>'), 'fill: gold'],
-  ['external url() in a presentation attribute', svg('<rect width="9" height="9" fill="url(https://evil.example/x#a)" stroke="blue"/>'), 'stroke="blue"'],
+  [
+    '<foreignObject> with HTML',
+    svg(
+      '<foreignObject width="9" height="9"><div xmlns="http://www.w3.org/1999/xhtml"><iframe src="https://evil.example/"/></div></foreignObject><rect width="9" height="9"/>',
+    ),
+    '<rect',
+  ],
+  [
+    'external url(https://) in a style attribute',
+    svg('<rect width="9" height="9" style="fill:url(https://evil.example/p.svg#a);stroke:red"/>'),
+    'stroke: red',
+  ],
+  [
+    'external url(//) in a style attribute',
+    svg('<rect width="9" height="9" style="fill:url(//evil.example/p.svg#a);stroke:red"/>'),
+    'stroke: red',
+  ],
+  [
+    'external url() in a <style> sheet',
+    svg(
+      '<style>.a{fill:url(https://evil.example/x#a)} .b{fill:url(//evil.example/x#b)} .c{fill:gold}</style><rect class="c" width="9" height="9"/>',
+    ),
+    'fill: gold',
+  ],
+  [
+    '@import and @font-face in a <style> sheet',
+    svg(
+      '<style>@import url(https://evil.example/x.css);@import "//evil.example/y.css";@font-face{font-family:x;src:url(//evil.example/f.woff)} .c{fill:gold}</style><rect class="c" width="9" height="9"/>',
+    ),
+    'fill: gold',
+  ],
+  [
+    'external url() in a presentation attribute',
+    svg('<rect width="9" height="9" fill="url(https://evil.example/x#a)" stroke="blue"/>'),
+    'stroke="blue"',
+  ],
   // An attribute holding a backslash goes whole: escapes have no use in a badge.
-  ['CSS-escaped url( in style and fill', svg('<rect width="9" height="9" style="fill:u\\72l(//evil.example/x);stroke:red" fill="u\\72l(//evil.example/y)"/>'), '<rect width="9" height="9"/>'],
-  ['image-set() with a string address', svg('<rect width="9" height="9" style="mask:image-set(&quot;https://evil.example/x.png&quot; 1x);stroke:red"/>'), 'stroke: red'],
-  ['external <use href="https://…">', svg('<defs><circle id="c" r="9"/></defs><use href="https://evil.example/x.svg#a"/><use xlink:href="//evil.example/x.svg#b"/><use href="#c"/>'), '<use href="#c"/>'],
-  ['<image href="http://…">', svg('<image href="http://evil.example/track.png" width="9" height="9"/><rect width="9" height="9"/>'), '<rect'],
-  ['data: URLs with HTML and SVG', svg('<image href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;"/><a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="><rect width="9" height="9"/></a><image xlink:href="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+"/>'), '<rect'],
+  [
+    'CSS-escaped url( in style and fill',
+    svg('<rect width="9" height="9" style="fill:u\\72l(//evil.example/x);stroke:red" fill="u\\72l(//evil.example/y)"/>'),
+    '<rect width="9" height="9"/>',
+  ],
+  [
+    'image-set() with a string address',
+    svg('<rect width="9" height="9" style="mask:image-set(&quot;https://evil.example/x.png&quot; 1x);stroke:red"/>'),
+    'stroke: red',
+  ],
+  [
+    'external <use href="https://…">',
+    svg(
+      '<defs><circle id="c" r="9"/></defs><use href="https://evil.example/x.svg#a"/><use xlink:href="//evil.example/x.svg#b"/><use href="#c"/>',
+    ),
+    '<use href="#c"/>',
+  ],
+  [
+    '<image href="http://…">',
+    svg('<image href="http://evil.example/track.png" width="9" height="9"/><rect width="9" height="9"/>'),
+    '<rect',
+  ],
+  [
+    'data: URLs with HTML and SVG',
+    svg(
+      '<image href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;"/><a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="><rect width="9" height="9"/></a><image xlink:href="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+"/>',
+    ),
+    '<rect',
+  ],
   ['external link', svg('<a href="https://evil.example/"><rect width="9" height="9"/></a>'), '<rect'],
-  ['iframe and embed inside the SVG', svg('<iframe src="https://evil.example/"/><embed src="https://evil.example/x.swf"/><rect width="9" height="9"/>'), '<rect'],
-  ['xml-stylesheet processing instruction', `<?xml version="1.0"?>\n<?xml-stylesheet href="https://evil.example/x.css"?>\n${svg('<rect width="9" height="9"/>')}`, '<rect'],
+  [
+    'iframe and embed inside the SVG',
+    svg('<iframe src="https://evil.example/"/><embed src="https://evil.example/x.swf"/><rect width="9" height="9"/>'),
+    '<rect',
+  ],
+  [
+    'xml-stylesheet processing instruction',
+    `<?xml version="1.0"?>\n<?xml-stylesheet href="https://evil.example/x.css"?>\n${svg('<rect width="9" height="9"/>')}`,
+    '<rect',
+  ],
   ['comment closing early around a script', svg('<!-- --><script>alert(1)</script><!-- --><rect width="9" height="9"/>'), '<rect'],
-  ['public DOCTYPE naming an external DTD', `<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n${svg('<rect width="9" height="9"/>')}`, '<rect'],
+  [
+    'public DOCTYPE naming an external DTD',
+    `<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n${svg('<rect width="9" height="9"/>')}`,
+    '<rect',
+  ],
 ];
 
 /** SVGs refused outright: [what, file, status, code]. */
 const REFUSED_SVGS: [string, string, number, string][] = [
-  ['XXE: an external entity', `<!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>${svg('<text>&xxe;</text>')}`, 422, 'badge_unsafe_svg'],
+  [
+    'XXE: an external entity',
+    `<!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>${svg('<text>&xxe;</text>')}`,
+    422,
+    'badge_unsafe_svg',
+  ],
   [
     'billion laughs',
     `<!DOCTYPE svg [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>${svg('<text>&d;&d;&d;&d;</text>')}`,
@@ -58,7 +137,12 @@ const REFUSED_SVGS: [string, string, number, string][] = [
   ['65-deep nesting', svg(`${'<g>'.repeat(64)}${'</g>'.repeat(64)}`), 422, 'badge_too_deep'],
   ['2,001 elements', svg('<rect/>'.repeat(2_000)), 422, 'badge_too_complex'],
   ['8,001 attributes', svg('<rect x="1" y="1" width="1" height="1" fill="red"/>'.repeat(1_900)), 422, 'badge_too_complex'],
-  ['101 attributes on one element', svg(`<rect ${Array.from({ length: 101 }, (_, i) => `data-a${i}="1"`).join(' ')}/>`), 422, 'badge_too_complex'],
+  [
+    '101 attributes on one element',
+    svg(`<rect ${Array.from({ length: 101 }, (_, i) => `data-a${i}="1"`).join(' ')}/>`),
+    422,
+    'badge_too_complex',
+  ],
   ['over 512 KB', svg(`<desc>${'x'.repeat(520 * 1024)}</desc>`), 413, 'badge_too_large'],
   ['not well-formed', svg('<rect>'), 422, 'badge_invalid_svg'],
   ['an <svg> without the SVG namespace', '<svg viewBox="0 0 9 9"><rect width="9" height="9"/></svg>', 422, 'badge_invalid_svg'],
@@ -82,7 +166,11 @@ function withTextChunk(png: Buffer, text: string): Buffer {
 function multipart(file: Buffer | string, filename: string, contentType: string, key = ADMIN_KEY) {
   const boundary = '----laurel-badge-corpus';
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`;
-  const payload = Buffer.concat([Buffer.from(head), Buffer.isBuffer(file) ? file : Buffer.from(file), Buffer.from(`\r\n--${boundary}--\r\n`)]);
+  const payload = Buffer.concat([
+    Buffer.from(head),
+    Buffer.isBuffer(file) ? file : Buffer.from(file),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
   return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'x-api-key': key } };
 }
 
@@ -139,7 +227,11 @@ describe('badge file corpus (sqlite: uploads touch files, not the database)', ()
       const reply = await upload(t, file, name, declared);
       expect(reply.status, name).toBe(201);
       tally.accepted += 1;
-      expect(reply.body).toMatchObject({ type, url: expect.stringMatching(new RegExp(`^/badges/default/[0-9a-f-]{36}\\.${type}$`)), size: reply.bytes.length });
+      expect(reply.body).toMatchObject({
+        type,
+        url: expect.stringMatching(new RegExp(`^/badges/default/[0-9a-f-]{36}\\.${type}$`)),
+        size: reply.bytes.length,
+      });
       expect(reply.headers['content-type']).toContain(type === 'svg' ? 'image/svg+xml' : `image/${type}`);
       expect(reply.headers['x-content-type-options']).toBe('nosniff');
       expect(reply.headers['content-security-policy']).toMatch(/^default-src 'none'; .*sandbox/);
@@ -147,7 +239,15 @@ describe('badge file corpus (sqlite: uploads touch files, not the database)', ()
       if (type === 'svg') {
         const served = reply.bytes.toString('utf8');
         expect(dangersIn(served)).toEqual([]);
-        for (const kept of ['<linearGradient id="g">', 'fill="url(#g)"', '<use href="#dot"', '.ring { stroke: #333; stroke-width: 2 }', 'font-family: Georgia', 'Gold &amp; glory', '<title>Gold</title>']) {
+        for (const kept of [
+          '<linearGradient id="g">',
+          'fill="url(#g)"',
+          '<use href="#dot"',
+          '.ring { stroke: #333; stroke-width: 2 }',
+          'font-family: Georgia',
+          'Gold &amp; glory',
+          '<title>Gold</title>',
+        ]) {
           expect(served).toContain(kept);
         }
         // Rebuilding is stable: the served file, uploaded again, comes back byte for byte.
@@ -201,9 +301,15 @@ describe('badge file corpus (sqlite: uploads touch files, not the database)', ()
   });
 
   it('refuses image headers followed by HTML, other formats, and images too large to decode safely', async () => {
-    const tooWide = await sharp({ create: { width: 4096, height: 8, channels: 3, background: 'red' } }).png().toBuffer();
-    const bomb = await sharp({ create: { width: 3000, height: 3000, channels: 3, background: 'black' } }).png({ compressionLevel: 9 }).toBuffer();
-    const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: 'red' } }).jpeg().toBuffer();
+    const tooWide = await sharp({ create: { width: 4096, height: 8, channels: 3, background: 'red' } })
+      .png()
+      .toBuffer();
+    const bomb = await sharp({ create: { width: 3000, height: 3000, channels: 3, background: 'black' } })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
+    const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: 'red' } })
+      .jpeg()
+      .toBuffer();
     const refused: [Buffer, string, string][] = [
       [Buffer.concat([png.subarray(0, 8), HTML_TAIL]), 'header.png', 'badge_invalid_image'],
       [Buffer.concat([Buffer.from('RIFF\x40\x00\x00\x00WEBPVP8 '), HTML_TAIL]), 'header.webp', 'badge_invalid_image'],
@@ -239,7 +345,13 @@ describe('badge file corpus (sqlite: uploads touch files, not the database)', ()
     const directory = path.join(t.dataDir, 'badges', 'default');
     fs.writeFileSync(path.join(directory, 'page.html'), HTML_TAIL);
     fs.writeFileSync(path.join(directory, `${path.basename(body.url)}.1234.tmp`), HTML_TAIL);
-    for (const url of ['/badges/default/page.html', `${body.url}.1234.tmp`, '/badges/default/../../master.key', '/badges/%2e%2e/master.key', '/badges/default']) {
+    for (const url of [
+      '/badges/default/page.html',
+      `${body.url}.1234.tmp`,
+      '/badges/default/../../master.key',
+      '/badges/%2e%2e/master.key',
+      '/badges/default',
+    ]) {
       expect((await t.raw('GET', url)).status, url).toBe(404);
     }
   });
@@ -261,7 +373,12 @@ describe.each(DIALECTS)('badge URLs and community ownership (%s)', (dialect) => 
   afterAll(() => t.close());
 
   const create = (badgeUrl: string, key = ADMIN_KEY) =>
-    t.admin('POST', '/admin/v1/achievements', { name: `Badge ${Math.random()}`, badgeUrl, criteria: { type: 'api' } }, { 'x-api-key': key });
+    t.admin(
+      'POST',
+      '/admin/v1/achievements',
+      { name: `Badge ${Math.random()}`, badgeUrl, criteria: { type: 'api' } },
+      { 'x-api-key': key },
+    );
 
   it('refuses script, data:, plain-http and credentialled badge URLs, naming the field', async () => {
     for (const url of [
@@ -286,32 +403,55 @@ describe.each(DIALECTS)('badge URLs and community ownership (%s)', (dialect) => 
     const created = await create('https://cdn.example.com/ok.png');
     const patched = await t.admin('PATCH', `/admin/v1/achievements/${created.body.achievement.key}`, { badgeUrl: 'javascript:alert(1)' });
     expect(patched.body).toMatchObject({ code: 'invalid_badge_url', field: 'badgeUrl' });
-    expect((await t.admin('GET', `/admin/v1/achievements/${created.body.achievement.key}`)).body.badgeUrl).toBe('https://cdn.example.com/ok.png');
+    expect((await t.admin('GET', `/admin/v1/achievements/${created.body.achievement.key}`)).body.badgeUrl).toBe(
+      'https://cdn.example.com/ok.png',
+    );
     const tier = await t.admin('POST', '/admin/v1/achievements', {
       name: 'Tiered',
       criteria: { type: 'metric', metric: 'words' },
-      tiers: [{ key: 'one', name: 'One', threshold: 1, badgeUrl: 'https://cdn.example.com/1.png' }, { key: 'two', name: 'Two', threshold: 2, badgeUrl: 'javascript:alert(1)' }],
+      tiers: [
+        { key: 'one', name: 'One', threshold: 1, badgeUrl: 'https://cdn.example.com/1.png' },
+        { key: 'two', name: 'Two', threshold: 2, badgeUrl: 'javascript:alert(1)' },
+      ],
     });
     expect(tier.body).toMatchObject({ code: 'invalid_badge_url', field: 'tiers[1].badgeUrl' });
     const points = await t.admin('POST', '/admin/v1/points-systems', { key: 'xp', name: 'XP', badgeUrl: 'data:text/html,x' });
     expect(points.body).toMatchObject({ code: 'invalid_badge_url', field: 'badgeUrl' });
-    const level = await t.admin('POST', '/admin/v1/points-systems', { key: 'xp', name: 'XP', levels: [{ key: 'a', name: 'A', points: 1, badgeUrl: 'http://example.com/a.png' }] });
+    const level = await t.admin('POST', '/admin/v1/points-systems', {
+      key: 'xp',
+      name: 'XP',
+      levels: [{ key: 'a', name: 'A', points: 1, badgeUrl: 'http://example.com/a.png' }],
+    });
     expect(level.body).toMatchObject({ code: 'invalid_badge_url', field: 'levels[0].badgeUrl' });
     expect((await t.admin('GET', '/admin/v1/points-systems')).body).toEqual([]);
   });
 
   it('accepts https:, http: on the loopback and paths on this server', async () => {
-    for (const url of ['https://cdn.example.com/badges/gold.png', 'http://127.0.0.1:8080/gold.png', 'http://localhost/gold.png', 'http://[::1]/gold.png', '/static/gold.png', 'images/gold.svg']) {
+    for (const url of [
+      'https://cdn.example.com/badges/gold.png',
+      'http://127.0.0.1:8080/gold.png',
+      'http://localhost/gold.png',
+      'http://[::1]/gold.png',
+      '/static/gold.png',
+      'images/gold.svg',
+    ]) {
       const reply = await create(url);
       expect(reply.status, url).toBe(201);
       expect(reply.body.achievement.badgeUrl).toBe(url);
     }
-    const points = await t.admin('POST', '/admin/v1/points-systems', { key: 'xp', name: 'XP', badgeUrl: 'https://cdn.example.com/xp.png', levels: [{ key: 'a', name: 'A', points: 1, badgeUrl: '/static/a.png' }] });
+    const points = await t.admin('POST', '/admin/v1/points-systems', {
+      key: 'xp',
+      name: 'XP',
+      badgeUrl: 'https://cdn.example.com/xp.png',
+      levels: [{ key: 'a', name: 'A', points: 1, badgeUrl: '/static/a.png' }],
+    });
     expect(points.status).toBe(201);
   });
 
   it("stores a community's uploads in its own folder and refuses them as another community's badge", async () => {
-    const pixel = await sharp({ create: { width: 4, height: 4, channels: 3, background: 'blue' } }).png().toBuffer();
+    const pixel = await sharp({ create: { width: 4, height: 4, channels: 3, background: 'blue' } })
+      .png()
+      .toBuffer();
     const mine = await upload(t, pixel, 'a.png', 'image/png');
     const theirs = await upload(t, pixel, 'b.png', 'image/png', secondKey);
     expect(mine.body.url).toMatch(/^\/badges\/default\//);
@@ -332,7 +472,11 @@ describe.each(DIALECTS)('badge URLs and community ownership (%s)', (dialect) => 
     ] as const) {
       const reply = await create(url, key);
       expect(reply.status, url).toBe(422);
-      expect(reply.body).toMatchObject({ code: 'invalid_badge_url', field: 'badgeUrl', error: expect.stringContaining("another community's") });
+      expect(reply.body).toMatchObject({
+        code: 'invalid_badge_url',
+        field: 'badgeUrl',
+        error: expect.stringContaining("another community's"),
+      });
     }
     expect((await create(legacy)).status).toBe(201);
   });

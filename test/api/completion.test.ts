@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLaurel, type TestLaurel } from '../support/laurel.js';
 import { DIALECTS } from '../support/dialects.js';
+import { startLaurel, type TestLaurel } from '../support/laurel.js';
 
 describe.each(DIALECTS)('completing API achievements (%s)', (dialect) => {
   let t: TestLaurel;
@@ -8,11 +8,34 @@ describe.each(DIALECTS)('completing API achievements (%s)', (dialect) => {
     t = await startLaurel({ dialect });
     await t.admin('POST', '/admin/v1/points-systems', { key: 'xp', name: 'XP' });
     const create = (body: object) => t.admin('POST', '/admin/v1/achievements', body);
-    await create({ key: 'onboarded', name: 'Finish onboarding', criteria: { type: 'api' }, rewards: [{ type: 'points', system: 'xp', amount: 25 }], status: 'active' });
+    await create({
+      key: 'onboarded',
+      name: 'Finish onboarding',
+      criteria: { type: 'api' },
+      rewards: [{ type: 'points', system: 'xp', amount: 25 }],
+      status: 'active',
+    });
     await create({ key: 'shared', name: 'Share it', criteria: { type: 'api' }, status: 'active' });
-    await create({ key: 'starter', name: 'Starter pack', criteria: { type: 'composite', requires: ['onboarded', 'shared'] }, status: 'active' });
-    await create({ key: 'resubscribed', name: 'Subscriber', criteria: { type: 'api' }, policies: { repeat: 'unlimited' }, status: 'active' });
-    await create({ key: 'premium-only', name: 'Premium', criteria: { type: 'api' }, filters: { user: { plan: 'premium' } }, status: 'active' });
+    await create({
+      key: 'starter',
+      name: 'Starter pack',
+      criteria: { type: 'composite', requires: ['onboarded', 'shared'] },
+      status: 'active',
+    });
+    await create({
+      key: 'resubscribed',
+      name: 'Subscriber',
+      criteria: { type: 'api' },
+      policies: { repeat: 'unlimited' },
+      status: 'active',
+    });
+    await create({
+      key: 'premium-only',
+      name: 'Premium',
+      criteria: { type: 'api' },
+      filters: { user: { plan: 'premium' } },
+      status: 'active',
+    });
     await create({ key: 'metric-one', name: 'Metric', criteria: { type: 'metric', metric: 'm', threshold: 1 }, status: 'active' });
     await create({ key: 'draft-one', name: 'Draft', criteria: { type: 'api' } });
   });
@@ -56,8 +79,11 @@ describe.each(DIALECTS)('completing API achievements (%s)', (dialect) => {
     expect((await complete('nope', { id: 'lu' })).body).toMatchObject({ code: 'achievement_not_found' });
     expect((await complete('nope', { id: 'lu' })).status).toBe(404);
     expect((await complete('draft-one', { id: 'lu' })).status).toBe(404);
-    expect((await complete('metric-one', { id: 'lu' }))).toMatchObject({ status: 422, body: { code: 'not_an_api_achievement' } });
-    expect((await complete('premium-only', { id: 'lu', attributes: { plan: 'free' } }))).toMatchObject({ status: 422, body: { code: 'user_not_eligible' } });
+    expect(await complete('metric-one', { id: 'lu' })).toMatchObject({ status: 422, body: { code: 'not_an_api_achievement' } });
+    expect(await complete('premium-only', { id: 'lu', attributes: { plan: 'free' } })).toMatchObject({
+      status: 422,
+      body: { code: 'user_not_eligible' },
+    });
     expect((await complete('premium-only', { id: 'lu', attributes: { plan: 'premium' } })).status).toBe(201);
     expect((await t.api('POST', '/v1/achievements/onboarded/complete', {})).body).toMatchObject({ field: 'user' });
   });
@@ -65,7 +91,7 @@ describe.each(DIALECTS)('completing API achievements (%s)', (dialect) => {
   it('stops new completions once locked; holders keep it and still see it', async () => {
     await complete('shared', { id: 'max' });
     await t.admin('PATCH', '/admin/v1/achievements/shared', { status: 'locked' });
-    expect((await complete('shared', { id: 'ned' }))).toMatchObject({ status: 409, body: { code: 'achievement_locked' } });
+    expect(await complete('shared', { id: 'ned' })).toMatchObject({ status: 409, body: { code: 'achievement_locked' } });
     const holder = await t.api('GET', '/v1/users/max/achievements');
     expect(holder.body.map((a: any) => [a.key, a.status])).toContainEqual(['shared', 'locked']);
     const other = await t.api('GET', '/v1/users/ivy/achievements?includeIncomplete=true');

@@ -47,14 +47,22 @@ describe.each(DIALECTS)('concurrent single events (%s)', (dialect) => {
     expect(transactions).toBeLessThan(40);
 
     // Totals count every applied event once; each user unlocked "ten" exactly once, paid once.
-    for (const [user, total] of [['u0', 11], ['u1', 10], ['u2', 10], ['u3', 10]] as const) {
+    for (const [user, total] of [
+      ['u0', 11],
+      ['u1', 10],
+      ['u2', 10],
+      ['u3', 10],
+    ] as const) {
       const metrics = (await t.api('GET', `/v1/users/${user}/metrics/words`)).body;
       expect(metrics.current).toBe(total);
       const points = (await t.api('GET', `/v1/users/${user}/points/xp`)).body;
       expect(points.total).toBe(5);
     }
     // (A replay repeats its original's answer, unlocks included, so only applied events count.)
-    const unlocks = replies.slice(0, 42).filter((r) => r.status === 201).flatMap((r) => r.body.achievements.map((a: { key: string }) => a.key));
+    const unlocks = replies
+      .slice(0, 42)
+      .filter((r) => r.status === 201)
+      .flatMap((r) => r.body.achievements.map((a: { key: string }) => a.key));
     expect(unlocks).toEqual(['ten', 'ten', 'ten', 'ten']);
   });
 });

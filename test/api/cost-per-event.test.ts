@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { startLaurel, type TestLaurel } from '../support/laurel.js';
+import { describe, expect, it } from 'vitest';
 import { DIALECTS, POSTGRES_URL } from '../support/dialects.js';
+import { startLaurel, type TestLaurel } from '../support/laurel.js';
 
 /**
  * Cost per event must depend only on the achievements the event touches, never on the number of
@@ -14,20 +14,50 @@ describe.each(DIALECTS)('cost per event (%s)', (dialect) => {
   async function traceOneEvent(users: number, historyPerUser: number) {
     const statements: { sql: string; parameters: readonly unknown[] }[] = [];
     let tracing = false;
-    const t = await startLaurel({ dialect, onQuery: (text, parameters) => tracing && !/\bjobs\b/.test(text) && statements.push({ sql: text, parameters }) });
+    const t = await startLaurel({
+      dialect,
+      onQuery: (text, parameters) => tracing && !/\bjobs\b/.test(text) && statements.push({ sql: text, parameters }),
+    });
     try {
       await t.admin('POST', '/admin/v1/points-systems', { key: 'xp', name: 'XP' });
-      for (const [key, threshold] of [['w1', 10], ['w2', 1e9]] as const) {
-        await t.admin('POST', '/admin/v1/achievements', { key, name: key, criteria: { type: 'metric', metric: 'words', threshold }, rewards: [{ type: 'points', system: 'xp', amount: 1 }], status: 'active' });
+      for (const [key, threshold] of [
+        ['w1', 10],
+        ['w2', 1e9],
+      ] as const) {
+        await t.admin('POST', '/admin/v1/achievements', {
+          key,
+          name: key,
+          criteria: { type: 'metric', metric: 'words', threshold },
+          rewards: [{ type: 'points', system: 'xp', amount: 1 }],
+          status: 'active',
+        });
       }
-      await t.admin('POST', '/admin/v1/achievements', { key: 'mobile', name: 'mobile', criteria: { type: 'metric', metric: 'words', threshold: 1e9 }, filters: { event: { source: 'm' } }, status: 'active' });
-      await t.admin('POST', '/admin/v1/achievements', { key: 'combo', name: 'combo', criteria: { type: 'composite', requires: ['w1', 'w2'] }, status: 'active' });
+      await t.admin('POST', '/admin/v1/achievements', {
+        key: 'mobile',
+        name: 'mobile',
+        criteria: { type: 'metric', metric: 'words', threshold: 1e9 },
+        filters: { event: { source: 'm' } },
+        status: 'active',
+      });
+      await t.admin('POST', '/admin/v1/achievements', {
+        key: 'combo',
+        name: 'combo',
+        criteria: { type: 'composite', requires: ['w1', 'w2'] },
+        status: 'active',
+      });
       const events = [];
-      for (let u = 0; u < users; u++) for (let h = 0; h < historyPerUser; h++) events.push({ metric: 'words', user: { id: `u${u}` }, value: 1, attributes: { source: 'm' } });
+      for (let u = 0; u < users; u++)
+        for (let h = 0; h < historyPerUser; h++)
+          events.push({ metric: 'words', user: { id: `u${u}` }, value: 1, attributes: { source: 'm' } });
       for (let i = 0; i < events.length; i += 1000) await t.api('POST', '/v1/events', { events: events.slice(i, i + 1000) });
 
       tracing = true;
-      const reply = await t.api('POST', '/v1/metrics/words/event', { user: { id: 'u0' }, value: 1, attributes: { source: 'm' } }, { 'idempotency-key': 'once' });
+      const reply = await t.api(
+        'POST',
+        '/v1/metrics/words/event',
+        { user: { id: 'u0' }, value: 1, attributes: { source: 'm' } },
+        { 'idempotency-key': 'once' },
+      );
       tracing = false;
       expect(reply.status).toBe(201);
       return statements.map((s) => s.sql);
@@ -48,26 +78,56 @@ describe.each(DIALECTS)('cost per event (%s)', (dialect) => {
   it('reads and writes through indexes only: no statement scans a table', async () => {
     const statements: { sql: string; parameters: readonly unknown[] }[] = [];
     let tracing = false;
-    const t = await startLaurel({ dialect, onQuery: (text, parameters) => tracing && !/\bjobs\b/.test(text) && statements.push({ sql: text, parameters }) });
+    const t = await startLaurel({
+      dialect,
+      onQuery: (text, parameters) => tracing && !/\bjobs\b/.test(text) && statements.push({ sql: text, parameters }),
+    });
     try {
       // Every kind of rule an event can touch, so every statement it can run is looked at.
       const setup = async (url: string, body: object) => expect((await t.admin('POST', url, body)).status).toBe(201);
       await setup('/admin/v1/points-systems', { key: 'xp', name: 'XP', levels: [{ key: 'l', name: 'L', points: 0 }] });
       await setup('/admin/v1/points-systems/xp/triggers', { type: 'metric', metric: 'words', metricThreshold: 2, points: 1 });
-      await setup('/admin/v1/streaks', { key: 'daily', name: 'Daily', frequency: 'daily', metrics: [{ metric: 'words' }], freezes: { initial: 1, autoEarnEveryDays: 7, max: 2 } });
-      const achievement = (key: string, criteria: object, extra: object = {}) => setup('/admin/v1/achievements', { key, name: key, status: 'active', criteria, ...extra });
+      await setup('/admin/v1/streaks', {
+        key: 'daily',
+        name: 'Daily',
+        frequency: 'daily',
+        metrics: [{ metric: 'words' }],
+        freezes: { initial: 1, autoEarnEveryDays: 7, max: 2 },
+      });
+      const achievement = (key: string, criteria: object, extra: object = {}) =>
+        setup('/admin/v1/achievements', { key, name: key, status: 'active', criteria, ...extra });
       await achievement('w', { type: 'metric', metric: 'words', threshold: 5 }, { rewards: [{ type: 'points', system: 'xp', amount: 3 }] });
       await achievement('c', { type: 'composite', requires: ['w'] });
       await achievement('window', { type: 'metric', metric: 'words', measure: 'count', threshold: 3, window: { days: 30 } });
-      await achievement('week', { type: 'metric', metric: 'words', beatPrevious: true, period: { unit: 'week' } }, { policies: { repeat: 'per_period' } });
+      await achievement(
+        'week',
+        { type: 'metric', metric: 'words', beatPrevious: true, period: { unit: 'week' } },
+        { policies: { repeat: 'per_period' } },
+      );
       await achievement('mobile', { type: 'metric', metric: 'words', threshold: 50 }, { filters: { event: { source: 'app' } } });
       await achievement('streak', { type: 'streak', length: 2 });
       await achievement('year', { type: 'anniversary', years: 1 });
-      await setup('/admin/v1/leaderboards', { key: 'lb', name: 'LB', rankBy: 'metric', metric: 'words', status: 'active', maxParticipants: 10 });
-      await t.api('POST', '/v1/metrics/words/event', { user: { id: 'a' }, value: 1, timestamp: new Date(t.clock.now() - 86_400_000).toISOString() });
+      await setup('/admin/v1/leaderboards', {
+        key: 'lb',
+        name: 'LB',
+        rankBy: 'metric',
+        metric: 'words',
+        status: 'active',
+        maxParticipants: 10,
+      });
+      await t.api('POST', '/v1/metrics/words/event', {
+        user: { id: 'a' },
+        value: 1,
+        timestamp: new Date(t.clock.now() - 86_400_000).toISOString(),
+      });
       await t.api('POST', '/v1/metrics/words/event', { user: { id: 'b' }, value: 1 });
       tracing = true;
-      await t.api('POST', '/v1/metrics/words/event', { user: { id: 'a' }, value: 9, attributes: { source: 'app' } }, { 'idempotency-key': 'k' });
+      await t.api(
+        'POST',
+        '/v1/metrics/words/event',
+        { user: { id: 'a' }, value: 9, attributes: { source: 'app' } },
+        { 'idempotency-key': 'k' },
+      );
       tracing = false;
       const details = await plansOf(t, statements);
       expect(details.length).toBeGreaterThan(0);
@@ -98,7 +158,9 @@ async function plansOf(t: TestLaurel, statements: { sql: string; parameters: rea
   if (t.schema === null) {
     const db = new SQLite(`${t.dataDir}/laurel.db`, { readonly: true });
     try {
-      return dml.flatMap((s) => (db.prepare(`explain query plan ${s.sql}`).all(...(s.parameters as unknown[])) as { detail: string }[]).map((p) => p.detail));
+      return dml.flatMap((s) =>
+        (db.prepare(`explain query plan ${s.sql}`).all(...(s.parameters as unknown[])) as { detail: string }[]).map((p) => p.detail),
+      );
     } finally {
       db.close();
     }

@@ -3,24 +3,35 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/dialects.js';
 import { ADMIN_KEY, startLaurel, type TestLaurel } from '../support/laurel.js';
 
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-  'base64',
-);
-const WEBP = Buffer.concat([Buffer.from('RIFF'), Buffer.from([26, 0, 0, 0]), Buffer.from('WEBPVP8L'), Buffer.from([13, 0, 0, 0, 0x2f, 0, 0, 0, 0x10, 7, 0x10, 0x11, 0x11, 0x88, 0x88, 0xfe, 0x07, 0])]);
-const SVG = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" fill="gold"/></svg>';
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+const WEBP = Buffer.concat([
+  Buffer.from('RIFF'),
+  Buffer.from([26, 0, 0, 0]),
+  Buffer.from('WEBPVP8L'),
+  Buffer.from([13, 0, 0, 0, 0x2f, 0, 0, 0, 0x10, 7, 0x10, 0x11, 0x11, 0x88, 0x88, 0xfe, 0x07, 0]),
+]);
+const SVG =
+  '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" fill="gold"/></svg>';
 
 function multipart(file: Buffer | string, filename: string, contentType: string) {
   const boundary = '----laurel-test-boundary';
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`;
-  const payload = Buffer.concat([Buffer.from(head), Buffer.isBuffer(file) ? file : Buffer.from(file), Buffer.from(`\r\n--${boundary}--\r\n`)]);
+  const payload = Buffer.concat([
+    Buffer.from(head),
+    Buffer.isBuffer(file) ? file : Buffer.from(file),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
   return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'x-api-key': ADMIN_KEY } };
 }
 
 describe.each(DIALECTS)('dashboard endpoints (%s)', (dialect) => {
   let t: TestLaurel;
   const send = (user: string, value: number, metric = 'words', attributes?: Record<string, string>) =>
-    t.api('POST', `/v1/metrics/${metric}/event`, { user: { id: user, name: user.toUpperCase() }, value, ...(attributes ? { attributes } : {}) });
+    t.api('POST', `/v1/metrics/${metric}/event`, {
+      user: { id: user, name: user.toUpperCase() },
+      value,
+      ...(attributes ? { attributes } : {}),
+    });
   const tiered = {
     name: 'Writer',
     criteria: { type: 'metric', metric: 'words' },
@@ -40,7 +51,13 @@ describe.each(DIALECTS)('dashboard endpoints (%s)', (dialect) => {
     await t.admin('POST', '/admin/v1/metrics', { key: 'words', name: 'Words written', verb: 'Write', unit: 'words', unitSingular: 'word' });
     // 5 users: nothing (no events), 10 (20%), 30 (60%), 60 (bronze), 150 (silver).
     await t.api('POST', '/v1/users', { id: 'idle' });
-    for (const [user, value] of [['few', 10], ['some', 30], ['many', 60], ['most', 150]] as const) await send(user, value);
+    for (const [user, value] of [
+      ['few', 10],
+      ['some', 30],
+      ['many', 60],
+      ['most', 150],
+    ] as const)
+      await send(user, value);
   });
   afterAll(() => t.close());
 
@@ -60,7 +77,12 @@ describe.each(DIALECTS)('dashboard endpoints (%s)', (dialect) => {
     });
 
     it('answers in the request language and words time-aware criteria', async () => {
-      const de = await t.admin('POST', '/admin/v1/achievements/preview', { name: 'x', criteria: { type: 'metric', metric: 'words', measure: 'count', threshold: 3, window: { days: 90 } } }, { 'accept-language': 'fr' });
+      const de = await t.admin(
+        'POST',
+        '/admin/v1/achievements/preview',
+        { name: 'x', criteria: { type: 'metric', metric: 'words', measure: 'count', threshold: 3, window: { days: 90 } } },
+        { 'accept-language': 'fr' },
+      );
       expect(de.body.condition).toContain('90');
       const en = await t.admin('POST', '/admin/v1/achievements/preview', { criteria: { type: 'anniversary', years: 2 } });
       expect(en.body).toMatchObject({ condition: expect.stringMatching(/2 years/) });
@@ -68,12 +90,24 @@ describe.each(DIALECTS)('dashboard endpoints (%s)', (dialect) => {
     });
 
     it('names what saving would refuse, with the field, as the create would', async () => {
-      const outOfOrder = await t.admin('POST', '/admin/v1/achievements/preview', { ...tiered, tiers: [{ key: 'a', name: 'A', threshold: 50 }, { key: 'b', name: 'B', threshold: 10 }] });
+      const outOfOrder = await t.admin('POST', '/admin/v1/achievements/preview', {
+        ...tiered,
+        tiers: [
+          { key: 'a', name: 'A', threshold: 50 },
+          { key: 'b', name: 'B', threshold: 10 },
+        ],
+      });
       expect(outOfOrder.status).toBe(200);
       expect(outOfOrder.body.problems).toEqual([expect.objectContaining({ code: 'tiers_out_of_order', field: 'tiers[1].threshold' })]);
-      const zero = await t.admin('POST', '/admin/v1/achievements/preview', { name: 'x', criteria: { type: 'metric', metric: 'words', threshold: 0 } });
+      const zero = await t.admin('POST', '/admin/v1/achievements/preview', {
+        name: 'x',
+        criteria: { type: 'metric', metric: 'words', threshold: 0 },
+      });
       expect(zero.body.problems).toEqual([expect.objectContaining({ code: 'invalid_threshold', field: 'criteria.threshold' })]);
-      const shape = await t.admin('POST', '/admin/v1/achievements/preview', { name: 'x', criteria: { type: 'metric', metric: 'words', threshold: 'ten' } });
+      const shape = await t.admin('POST', '/admin/v1/achievements/preview', {
+        name: 'x',
+        criteria: { type: 'metric', metric: 'words', threshold: 'ten' },
+      });
       expect(shape.body).toMatchObject({ condition: null, problems: [{ code: 'validation_failed', field: 'criteria.threshold' }] });
     });
 
@@ -110,28 +144,71 @@ describe.each(DIALECTS)('dashboard endpoints (%s)', (dialect) => {
       expect(activated.body.achievement.completions).toBe(2);
       expect(activated.body.backfill.granted).toBe(3);
       // Held now: nothing more to grant.
-      expect((await t.admin('GET', '/admin/v1/achievements/writer/backfill-preview')).body).toMatchObject({ users: 0, tiers: [{ users: 0 }, { users: 0 }] });
+      expect((await t.admin('GET', '/admin/v1/achievements/writer/backfill-preview')).body).toMatchObject({
+        users: 0,
+        tiers: [{ users: 0 }, { users: 0 }],
+      });
     });
 
     it('counts exact matches, event filters and user filters as the backfill would', async () => {
       await send('few', 1, 'posts', { source: 'mobile' });
       await send('some', 1, 'posts', { source: 'web' });
-      await t.admin('POST', '/admin/v1/achievements', { key: 'mobile', name: 'Mobile', criteria: { type: 'metric', metric: 'posts', measure: 'count', threshold: 1 }, filters: { event: { source: 'mobile' } } });
+      await t.admin('POST', '/admin/v1/achievements', {
+        key: 'mobile',
+        name: 'Mobile',
+        criteria: { type: 'metric', metric: 'posts', measure: 'count', threshold: 1 },
+        filters: { event: { source: 'mobile' } },
+      });
       expect((await t.admin('GET', '/admin/v1/achievements/mobile/backfill-preview')).body.users).toBe(1);
-      await t.admin('POST', '/admin/v1/achievements', { key: 'exactly-30', name: 'Exactly 30', criteria: { type: 'metric', metric: 'words', threshold: 30 }, policies: { match: 'exact' } });
+      await t.admin('POST', '/admin/v1/achievements', {
+        key: 'exactly-30',
+        name: 'Exactly 30',
+        criteria: { type: 'metric', metric: 'words', threshold: 30 },
+        policies: { match: 'exact' },
+      });
       expect((await t.admin('GET', '/admin/v1/achievements/exactly-30/backfill-preview')).body.users).toBe(1);
       await t.api('PATCH', '/v1/users/most', { attributes: { plan: 'pro' } });
-      await t.admin('POST', '/admin/v1/achievements', { key: 'pro-10', name: 'Pro 10', criteria: { type: 'metric', metric: 'words', threshold: 10 }, filters: { user: { plan: 'pro' } } });
+      await t.admin('POST', '/admin/v1/achievements', {
+        key: 'pro-10',
+        name: 'Pro 10',
+        criteria: { type: 'metric', metric: 'words', threshold: 10 },
+        filters: { user: { plan: 'pro' } },
+      });
       expect((await t.admin('GET', '/admin/v1/achievements/pro-10/backfill-preview')).body.users).toBe(1);
     });
 
     it('says when nobody is granted, and when Laurel cannot count in advance', async () => {
-      await t.admin('POST', '/admin/v1/achievements', { key: 'later', name: 'Later', criteria: { type: 'metric', metric: 'words', threshold: 1 }, policies: { onActivation: 'from_activation' } });
-      expect((await t.admin('GET', '/admin/v1/achievements/later/backfill-preview')).body).toMatchObject({ backfills: false, users: 0, reason: expect.stringContaining('activation') });
-      await t.admin('POST', '/admin/v1/achievements', { key: 'rolling', name: 'Rolling', criteria: { type: 'metric', metric: 'words', threshold: 1, window: { days: 7 } } });
-      expect((await t.admin('GET', '/admin/v1/achievements/rolling/backfill-preview')).body).toMatchObject({ supported: false, users: null, reason: expect.stringContaining('cannot count') });
-      expect((await t.admin('GET', '/admin/v1/achievements/hello/backfill-preview')).body).toMatchObject({ supported: true, users: 0, reason: expect.stringContaining('API') });
-      await t.admin('POST', '/admin/v1/achievements', { key: 'combo', name: 'Combo', criteria: { type: 'composite', requires: ['writer'] } });
+      await t.admin('POST', '/admin/v1/achievements', {
+        key: 'later',
+        name: 'Later',
+        criteria: { type: 'metric', metric: 'words', threshold: 1 },
+        policies: { onActivation: 'from_activation' },
+      });
+      expect((await t.admin('GET', '/admin/v1/achievements/later/backfill-preview')).body).toMatchObject({
+        backfills: false,
+        users: 0,
+        reason: expect.stringContaining('activation'),
+      });
+      await t.admin('POST', '/admin/v1/achievements', {
+        key: 'rolling',
+        name: 'Rolling',
+        criteria: { type: 'metric', metric: 'words', threshold: 1, window: { days: 7 } },
+      });
+      expect((await t.admin('GET', '/admin/v1/achievements/rolling/backfill-preview')).body).toMatchObject({
+        supported: false,
+        users: null,
+        reason: expect.stringContaining('cannot count'),
+      });
+      expect((await t.admin('GET', '/admin/v1/achievements/hello/backfill-preview')).body).toMatchObject({
+        supported: true,
+        users: 0,
+        reason: expect.stringContaining('API'),
+      });
+      await t.admin('POST', '/admin/v1/achievements', {
+        key: 'combo',
+        name: 'Combo',
+        criteria: { type: 'composite', requires: ['writer'] },
+      });
       expect((await t.admin('GET', '/admin/v1/achievements/combo/backfill-preview')).body.users).toBe(2);
       expect((await t.admin('GET', '/admin/v1/achievements/missing/backfill-preview')).status).toBe(404);
     });
@@ -158,7 +235,12 @@ describe.each(DIALECTS)('dashboard endpoints (%s)', (dialect) => {
         { date: '2026-03-02', unlocks: 4 },
         { date: '2026-03-03', unlocks: 2 },
       ]);
-      expect(reply.body.latest[0]).toMatchObject({ userId: 'few', userName: 'FEW', tier: { key: 'silver', name: 'Silver' }, backfilled: false });
+      expect(reply.body.latest[0]).toMatchObject({
+        userId: 'few',
+        userName: 'FEW',
+        tier: { key: 'silver', name: 'Silver' },
+        backfilled: false,
+      });
       expect(reply.body.latest).toHaveLength(6);
     });
 
@@ -166,7 +248,14 @@ describe.each(DIALECTS)('dashboard endpoints (%s)', (dialect) => {
       await t.admin('PATCH', '/admin/v1/achievements/hello', { status: 'active' });
       await t.api('POST', '/v1/achievements/hello/complete', { user: { id: 'idle' } });
       const reply = await t.admin('GET', '/admin/v1/achievements/hello/analytics');
-      expect(reply.body).toMatchObject({ stagesKind: 'held', completions: 1, stages: [{ label: 'Not yet', users: 4 }, { label: 'Unlocked', users: 1 }] });
+      expect(reply.body).toMatchObject({
+        stagesKind: 'held',
+        completions: 1,
+        stages: [
+          { label: 'Not yet', users: 4 },
+          { label: 'Unlocked', users: 1 },
+        ],
+      });
       expect((await t.admin('GET', '/admin/v1/achievements/hello/analytics?days=0')).status).toBe(422);
       expect((await t.admin('GET', '/admin/v1/achievements/missing/analytics')).status).toBe(404);
     });
@@ -193,7 +282,11 @@ describe.each(DIALECTS)('dashboard endpoints (%s)', (dialect) => {
       }
       // An achievement can hold the URL.
       const { body } = await upload(PNG, 'b.png', 'image/png');
-      const created = await t.admin('POST', '/admin/v1/achievements', { name: 'With badge', badgeUrl: body.url, criteria: { type: 'api' } });
+      const created = await t.admin('POST', '/admin/v1/achievements', {
+        name: 'With badge',
+        badgeUrl: body.url,
+        criteria: { type: 'api' },
+      });
       expect(created.body.achievement.badgeUrl).toBe(body.url);
     });
 
@@ -215,7 +308,12 @@ describe.each(DIALECTS)('dashboard endpoints (%s)', (dialect) => {
     it('needs a multipart body and an admin key', async () => {
       expect((await t.admin('POST', '/admin/v1/badges', { file: 'x' })).body).toMatchObject({ code: 'multipart_required', field: 'file' });
       const { payload, headers } = multipart(PNG, 'b.png', 'image/png');
-      const asApp = await t.laurel.app.inject({ method: 'POST', url: '/admin/v1/badges', payload, headers: { ...headers, 'x-api-key': t.appKey } });
+      const asApp = await t.laurel.app.inject({
+        method: 'POST',
+        url: '/admin/v1/badges',
+        payload,
+        headers: { ...headers, 'x-api-key': t.appKey },
+      });
       expect(asApp.statusCode).toBe(403);
       expect((await t.raw('GET', '/badges/nothing-here.png')).status).toBe(404);
     });

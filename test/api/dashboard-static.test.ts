@@ -20,7 +20,7 @@ describe('dashboard static files', () => {
     return app;
   };
 
-  it('serves index.html at /dashboard and for the app\'s own paths, and assets as files', async () => {
+  it("serves index.html at /dashboard and for the app's own paths, and assets as files", async () => {
     const app = await serve(dir);
     for (const url of ['/dashboard', '/dashboard/', '/dashboard/achievements/writer', '/dashboard/settings/keys?x=1']) {
       const reply = await app.inject({ url });

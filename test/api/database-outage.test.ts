@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSchema, DIALECTS, POSTGRES_URL } from '../support/dialects.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
 const KEY = 'database-outage-admin-key';
@@ -56,7 +56,8 @@ describe.skipIf(!DIALECTS.includes('postgres'))('the database goes away (postgre
   }
 
   const terminate = async (appName: string) =>
-    (await sql<{ pid: number }>('select pg_terminate_backend(pid) as pid from pg_stat_activity where application_name = $1', [appName])).length;
+    (await sql<{ pid: number }>('select pg_terminate_backend(pid) as pid from pg_stat_activity where application_name = $1', [appName]))
+      .length;
 
   it('survives its connections being killed, idle and mid-stream, and loses no acknowledged event', async () => {
     const { server, schema, appName } = await start(new URL(POSTGRES_URL));

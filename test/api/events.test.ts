@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLaurel, type TestLaurel } from '../support/laurel.js';
 import { DIALECTS } from '../support/dialects.js';
+import { startLaurel, type TestLaurel } from '../support/laurel.js';
 
 describe.each(DIALECTS)('events (%s)', (dialect) => {
   let t: TestLaurel;
@@ -11,7 +11,10 @@ describe.each(DIALECTS)('events (%s)', (dialect) => {
       key: 'saver',
       name: 'Saver',
       criteria: { type: 'metric', metric: 'savings', threshold: 100 },
-      rewards: [{ type: 'points', system: 'xp', amount: 10 }, { type: 'custom', data: { coupon: 'SAVE10' } }],
+      rewards: [
+        { type: 'points', system: 'xp', amount: 10 },
+        { type: 'custom', data: { coupon: 'SAVE10' } },
+      ],
       status: 'active',
     });
   });
@@ -20,8 +23,12 @@ describe.each(DIALECTS)('events (%s)', (dialect) => {
   const send = (metric: string, body: object, headers?: Record<string, string>) =>
     t.api('POST', `/v1/metrics/${metric}/event`, body, headers);
 
-  it('answers 201 with the event, the new total, unlocks with their rewards, and Trophy\'s fields', async () => {
-    const reply = await send('savings', { user: { id: 'ann', name: 'Ann', attributes: { plan: 'pro' } }, value: 120, attributes: { channel: 'app' } });
+  it("answers 201 with the event, the new total, unlocks with their rewards, and Trophy's fields", async () => {
+    const reply = await send('savings', {
+      user: { id: 'ann', name: 'Ann', attributes: { plan: 'pro' } },
+      value: 120,
+      attributes: { channel: 'app' },
+    });
     expect(reply.status).toBe(201);
     expect(reply.body).toMatchObject({
       metricKey: 'savings',
@@ -29,7 +36,9 @@ describe.each(DIALECTS)('events (%s)', (dialect) => {
       count: 1,
       currentStreak: { length: 0, frequency: 'daily', extended: false },
       leaderboards: {},
-      points: { xp: { total: 10, added: 10, awards: [{ awarded: 10, total: 10, trigger: { type: 'achievement', achievementName: 'Saver' } }] } },
+      points: {
+        xp: { total: 10, added: 10, awards: [{ awarded: 10, total: 10, trigger: { type: 'achievement', achievementName: 'Saver' } }] },
+      },
     });
     expect(reply.body.eventId).toMatch(/^[0-9a-f-]{36}$/);
     expect(reply.body.achievements).toHaveLength(1);
@@ -38,7 +47,10 @@ describe.each(DIALECTS)('events (%s)', (dialect) => {
       trigger: 'metric',
       metricValue: 100,
       achievedAt: expect.any(String),
-      rewards: [{ type: 'custom', data: { coupon: 'SAVE10' } }, { type: 'points', system: 'xp', amount: 10 }],
+      rewards: [
+        { type: 'custom', data: { coupon: 'SAVE10' } },
+        { type: 'points', system: 'xp', amount: 10 },
+      ],
     });
     expect((await t.api('GET', '/v1/users/ann')).body).toMatchObject({ id: 'ann', name: 'Ann', attributes: { plan: 'pro' } });
   });
@@ -109,10 +121,17 @@ describe.each(DIALECTS)('events (%s)', (dialect) => {
     });
     expect(reply).toMatchObject({ status: 422, body: { code: 'unknown_time_zone', field: 'events[1].user.tz', index: 1 } });
     expect((await t.api('GET', '/v1/users/gus')).status).toBe(404);
-    const typed = await t.api('POST', '/v1/events', { events: [{ metric: 'savings', user: { id: 'gus' }, value: 1 }, { metric: 'savings', user: { id: 'gus' }, value: '2' }] });
+    const typed = await t.api('POST', '/v1/events', {
+      events: [
+        { metric: 'savings', user: { id: 'gus' }, value: 1 },
+        { metric: 'savings', user: { id: 'gus' }, value: '2' },
+      ],
+    });
     expect(typed).toMatchObject({ status: 422, body: { field: 'events[1].value' } });
     expect((await t.api('POST', '/v1/events', { events: [] })).status).toBe(422);
-    const tooMany = await t.api('POST', '/v1/events', { events: Array.from({ length: 1001 }, () => ({ metric: 'm', user: { id: 'u' }, value: 1 })) });
+    const tooMany = await t.api('POST', '/v1/events', {
+      events: Array.from({ length: 1001 }, () => ({ metric: 'm', user: { id: 'u' }, value: 1 })),
+    });
     expect(tooMany).toMatchObject({ status: 422, body: { field: 'events' } });
   });
 
@@ -144,6 +163,11 @@ describe.each(DIALECTS)('events (%s)', (dialect) => {
   it('never awards the same tier twice: the database refuses a second row', async () => {
     const db = t.laurel.ctx.store.database.db;
     const award = await db.selectFrom('awards').selectAll().where('user_id', '=', 'ann').executeTakeFirstOrThrow();
-    await expect(db.insertInto('awards').values({ ...award, id: 'another-id' }).execute()).rejects.toThrow(/UNIQUE|unique constraint/i);
+    await expect(
+      db
+        .insertInto('awards')
+        .values({ ...award, id: 'another-id' })
+        .execute(),
+    ).rejects.toThrow(/UNIQUE|unique constraint/i);
   });
 });

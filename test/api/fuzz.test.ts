@@ -7,8 +7,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, startLaurel, type TestLaurel } from '../support/laurel.js';
 import { DIALECTS } from '../support/dialects.js';
+import { ADMIN_KEY, startLaurel, type TestLaurel } from '../support/laurel.js';
 
 const SEED = 20261101;
 /** Requests generated per operation; with 66 operations about 1,650 per database. */
@@ -33,15 +33,51 @@ interface FuzzRequest {
 /** Names the fixtures below create, so that some generated requests reach real resources. */
 const FIXTURES = ['steps', 'ach', 'xp', 'daily', 'top', 'u1', 'toString', '__proto__'];
 
-const hostileNumbers = fc.constantFrom(1e308, -1e308, 5e-324, -0, 1e12 + 1, -1e13, 2 ** 53 + 1, 0.1 + 0.2, 123456789.123456789, 1e15, 4.9e-9);
+const hostileNumbers = fc.constantFrom(
+  1e308,
+  -1e308,
+  5e-324,
+  -0,
+  1e12 + 1,
+  -1e13,
+  2 ** 53 + 1,
+  0.1 + 0.2,
+  // biome-ignore lint/correctness/noPrecisionLoss: more digits than a double holds, on purpose.
+  123456789.123456789,
+  1e15,
+  4.9e-9,
+);
 const hostileStrings = fc.oneof(
   fc.constantFrom('\u0000', 'x\u0000', 'steps\u0000'),
-  fc.constantFrom('\u0000', 'a\u0000b', '', ' ', '.', '..', '__proto__', 'constructor', 'toString', "' or 1=1 --", '%00', '\uD800', '\u202Eevil', '🏆'.repeat(300)),
+  fc.constantFrom(
+    '\u0000',
+    'a\u0000b',
+    '',
+    ' ',
+    '.',
+    '..',
+    '__proto__',
+    'constructor',
+    'toString',
+    "' or 1=1 --",
+    '%00',
+    '\uD800',
+    '\u202Eevil',
+    '🏆'.repeat(300),
+  ),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', minLength: 200, maxLength: 400 }),
   fc.constant('x'.repeat(5000)),
 );
-const anyJson = fc.oneof(hostileNumbers, hostileStrings, fc.boolean(), fc.constant(null), fc.constant([]), fc.constant({}), fc.json({ maxDepth: 2 }).map((j) => JSON.parse(j)));
+const anyJson = fc.oneof(
+  hostileNumbers,
+  hostileStrings,
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant([]),
+  fc.constant({}),
+  fc.json({ maxDepth: 2 }).map((j) => JSON.parse(j)),
+);
 
 /**
  * A value for a JSON schema: half the time valid, otherwise a valid value with one node (or a
@@ -53,7 +89,12 @@ function arbitraryFor(schema: Schema): fc.Arbitrary<unknown> {
     .tuple(valid, fc.nat(), fc.constantFrom('hostile', 'hostile', 'any', 'remove'), hostileNumbers, hostileStrings, anyJson)
     .map(([value, pick, how, number, string, any]) =>
       how === 'hostile'
-        ? mutate(value, pick, (old) => (typeof old === 'number' ? number : string), (v) => typeof v === 'number' || typeof v === 'string')
+        ? mutate(
+            value,
+            pick,
+            (old) => (typeof old === 'number' ? number : string),
+            (v) => typeof v === 'number' || typeof v === 'string',
+          )
         : mutate(value, pick, () => (how === 'remove' ? REMOVE : any)),
     );
   return fc.oneof({ arbitrary: valid, weight: 5 }, { arbitrary: mutated, weight: 4 }, { arbitrary: anyJson, weight: 1 });
@@ -62,11 +103,16 @@ function arbitraryFor(schema: Schema): fc.Arbitrary<unknown> {
 const REMOVE = Symbol('remove');
 
 /** The value with its `pick`-th node (depth first, the root included; among those `eligible` picks, if any) replaced. */
-function mutate(value: unknown, pick: number, replacement: (old: unknown) => unknown, eligible: (v: unknown) => boolean = () => true): unknown {
+function mutate(
+  value: unknown,
+  pick: number,
+  replacement: (old: unknown) => unknown,
+  eligible: (v: unknown) => boolean = () => true,
+): unknown {
   const nodes: { parent: Record<string, unknown> | unknown[] | null; key: string | number; value: unknown }[] = [];
   const walk = (v: unknown, parent: Record<string, unknown> | unknown[] | null, key: string | number) => {
     nodes.push({ parent, key, value: v });
-    if (Array.isArray(v)) v.forEach((item, i) => walk(item, v, i));
+    if (Array.isArray(v)) for (const [i, item] of v.entries()) walk(item, v, i);
     else if (v !== null && typeof v === 'object') for (const [k, item] of Object.entries(v)) walk(item, v as Record<string, unknown>, k);
   };
   const copy = structuredClone(value);
@@ -88,7 +134,14 @@ const HINTS: Record<string, fc.Arbitrary<string>> = {
   tz: fc.constantFrom('Europe/London', 'America/New_York', 'Asia/Kathmandu', 'UTC'),
   date: fc.constantFrom('2026-03-01', '2026-03-02', '2026-01-01', '2025-12-31'),
 };
-const hintFor = (name: string) => (name === 'timestamp' ? HINTS.timestamp : name === 'tz' ? HINTS.tz : /^(start|end|run|startDate|endDate)$/.test(name) ? HINTS.date : undefined);
+const hintFor = (name: string) =>
+  name === 'timestamp'
+    ? HINTS.timestamp
+    : name === 'tz'
+      ? HINTS.tz
+      : /^(start|end|run|startDate|endDate)$/.test(name)
+        ? HINTS.date
+        : undefined;
 
 function validFor(schema: Schema, depth: number, name = ''): fc.Arbitrary<unknown> {
   if (depth > 6) return fc.constant(null);
@@ -101,16 +154,37 @@ function validFor(schema: Schema, depth: number, name = ''): fc.Arbitrary<unknow
       const properties: Record<string, Schema> = schema.properties ?? {};
       const fields = Object.fromEntries(Object.entries(properties).map(([field, s]) => [field, validFor(s, depth + 1, field)]));
       if (Object.keys(fields).length === 0 && schema.additionalProperties !== false) {
-        return fc.dictionary(fc.constantFrom(...FIXTURES, 'plan', 'tier'), validFor(schema.additionalProperties === true || !schema.additionalProperties ? { type: 'string' } : schema.additionalProperties, depth + 1), { maxKeys: 3 });
+        return fc.dictionary(
+          fc.constantFrom(...FIXTURES, 'plan', 'tier'),
+          validFor(
+            schema.additionalProperties === true || !schema.additionalProperties ? { type: 'string' } : schema.additionalProperties,
+            depth + 1,
+          ),
+          { maxKeys: 3 },
+        );
       }
       return fc.record(fields, { requiredKeys: schema.required ?? [] });
     }
     case 'array':
-      return fc.array(validFor(schema.items ?? {}, depth + 1), { minLength: schema.minItems ?? 0, maxLength: Math.max(schema.minItems ?? 0, 3) });
+      return fc.array(validFor(schema.items ?? {}, depth + 1), {
+        minLength: schema.minItems ?? 0,
+        maxLength: Math.max(schema.minItems ?? 0, 3),
+      });
     case 'string':
-      if (hintFor(name)) return fc.oneof({ arbitrary: hintFor(name) as fc.Arbitrary<string>, weight: 4 }, { arbitrary: fc.string({ maxLength: 30 }), weight: 1 });
-      if (schema.pattern) return fc.oneof(fc.constantFrom(...FIXTURES.filter((f) => new RegExp(schema.pattern).test(f))), fc.stringMatching(new RegExp(schema.pattern)));
-      return fc.oneof(fc.constantFrom(...FIXTURES, '2026-03-02', '2026-03-02T10:00:00Z', 'Europe/London', 'daily'), fc.string({ minLength: schema.minLength ?? 0, maxLength: schema.maxLength ?? 30 }));
+      if (hintFor(name))
+        return fc.oneof(
+          { arbitrary: hintFor(name) as fc.Arbitrary<string>, weight: 4 },
+          { arbitrary: fc.string({ maxLength: 30 }), weight: 1 },
+        );
+      if (schema.pattern)
+        return fc.oneof(
+          fc.constantFrom(...FIXTURES.filter((f) => new RegExp(schema.pattern).test(f))),
+          fc.stringMatching(new RegExp(schema.pattern)),
+        );
+      return fc.oneof(
+        fc.constantFrom(...FIXTURES, '2026-03-02', '2026-03-02T10:00:00Z', 'Europe/London', 'daily'),
+        fc.string({ minLength: schema.minLength ?? 0, maxLength: schema.maxLength ?? 30 }),
+      );
     case 'integer':
       return fc.integer({ min: Math.max(schema.minimum ?? -1000, -1e6), max: Math.min(schema.maximum ?? 1000, 1e6) });
     case 'number':
@@ -131,14 +205,37 @@ const pathParam = fc.oneof(
   { arbitrary: fc.constantFrom(...FIXTURES), weight: 6 },
   {
     arbitrary: fc.oneof(
-      fc.constantFrom('%00', 'a%00b', '%', '%ZZ', '%E0%A4%A', '%2F', '..', '%2E%2E', 'x'.repeat(255), 'x'.repeat(256), 'x'.repeat(600), '%F0%9F%8F%86'.repeat(255)),
+      fc.constantFrom(
+        '%00',
+        'a%00b',
+        '%',
+        '%ZZ',
+        '%E0%A4%A',
+        '%2F',
+        '..',
+        '%2E%2E',
+        'x'.repeat(255),
+        'x'.repeat(256),
+        'x'.repeat(600),
+        '%F0%9F%8F%86'.repeat(255),
+      ),
       hostileStrings.map((s) => encodeURIComponent(s.replace(/[\uD800-\uDFFF]/g, '?'))),
     ),
     weight: 4,
   },
 );
 
-const rawBodies = fc.constantFrom('[]', 'null', '"x"', '1e309', '{"a":', '{}', '[' .repeat(5000) + ']'.repeat(5000), '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{"x":1}}}');
+const rawBodies = fc.constantFrom(
+  '[]',
+  'null',
+  '"x"',
+  '1e309',
+  '{"a":',
+  '{}',
+  '['.repeat(5000) + ']'.repeat(5000),
+  '{"__proto__":{"x":1}}',
+  '{"constructor":{"prototype":{"x":1}}}',
+);
 
 function requestsFor(op: Operation, keys: { admin: string; app: string }): fc.Arbitrary<FuzzRequest> {
   const pathParams = op.params.filter((p) => p.in === 'path');
@@ -149,12 +246,18 @@ function requestsFor(op: Operation, keys: { admin: string; app: string }): fc.Ar
     .record({
       path: fc.tuple(...pathParams.map(() => pathParam)),
       query: fc.tuple(...queryParams.map((p) => fc.option(arbitraryFor(p.schema), { freq: 2 }))),
-      headers: fc.tuple(...headerParams.map((p) => fc.option(fc.oneof(fc.constantFrom('k-1', 'k-2'), fc.string({ maxLength: 300 })), { freq: 2 }).map((v) => [p.name, v] as const))),
-      body: op.body ? fc.oneof({ arbitrary: arbitraryFor(op.body).map((b) => JSON.stringify(b)), weight: 9 }, { arbitrary: rawBodies, weight: 1 }) : fc.constant(undefined),
+      headers: fc.tuple(
+        ...headerParams.map((p) =>
+          fc.option(fc.oneof(fc.constantFrom('k-1', 'k-2'), fc.string({ maxLength: 300 })), { freq: 2 }).map((v) => [p.name, v] as const),
+        ),
+      ),
+      body: op.body
+        ? fc.oneof({ arbitrary: arbitraryFor(op.body).map((b) => JSON.stringify(b)), weight: 9 }, { arbitrary: rawBodies, weight: 1 })
+        : fc.constant(undefined),
     })
     .map(({ path, query, headers, body }) => {
       let url = op.path;
-      pathParams.forEach((p, i) => (url = url.replace(`{${p.name}}`, path[i] as string)));
+      for (const [i, p] of pathParams.entries()) url = url.replace(`{${p.name}}`, path[i] as string);
       const search = new URLSearchParams();
       queryParams.forEach((p, i) => {
         const value = query[i];
@@ -184,7 +287,12 @@ function operationsOf(spec: { paths: Record<string, Record<string, any>> }): Ope
 function isErrorShape(body: unknown): boolean {
   if (body === null || typeof body !== 'object') return false;
   const b = body as Record<string, unknown>;
-  return typeof b.error === 'string' && b.error.length > 0 && typeof b.code === 'string' && (b.field === undefined || typeof b.field === 'string');
+  return (
+    typeof b.error === 'string' &&
+    b.error.length > 0 &&
+    typeof b.code === 'string' &&
+    (b.field === undefined || typeof b.field === 'string')
+  );
 }
 
 /** Amounts in an answer that are not finite numbers (a stored Infinity reads back as null). */
@@ -192,7 +300,9 @@ function badAmounts(value: unknown, path = ''): string[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => badAmounts(v, `${path}[${i}]`));
   if (value === null || typeof value !== 'object') return [];
   return Object.entries(value).flatMap(([k, v]) =>
-    ['total', 'current', 'value'].includes(k) && !(typeof v === 'number' && Number.isFinite(v)) ? [`${path}.${k} = ${JSON.stringify(v)}`] : badAmounts(v, `${path}.${k}`),
+    ['total', 'current', 'value'].includes(k) && !(typeof v === 'number' && Number.isFinite(v))
+      ? [`${path}.${k} = ${JSON.stringify(v)}`]
+      : badAmounts(v, `${path}.${k}`),
   );
 }
 
@@ -214,7 +324,7 @@ describe.each(DIALECTS)('OpenAPI fuzz (%s)', (dialect) => {
   });
   afterAll(() => t.close());
 
-  it('answers every generated request without a 5xx, every 4xx in Laurel\'s shape, and stays healthy', { timeout: 240_000 }, async () => {
+  it("answers every generated request without a 5xx, every 4xx in Laurel's shape, and stays healthy", { timeout: 240_000 }, async () => {
     const spec = (await t.laurel.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     const operations = operationsOf(spec);
     expect(operations.length).toBeGreaterThan(60);
@@ -225,7 +335,12 @@ describe.each(DIALECTS)('OpenAPI fuzz (%s)', (dialect) => {
     for (const [i, op] of operations.entries()) {
       const requests = fc.sample(requestsFor(op, { admin: ADMIN_KEY, app: t.appKey }), { seed: SEED + i, numRuns: PER_OPERATION });
       for (const r of requests) {
-        const reply = await t.laurel.app.inject({ method: r.method as 'GET', url: r.url, headers: r.headers, ...(r.payload !== undefined ? { payload: r.payload } : {}) });
+        const reply = await t.laurel.app.inject({
+          method: r.method as 'GET',
+          url: r.url,
+          headers: r.headers,
+          ...(r.payload !== undefined ? { payload: r.payload } : {}),
+        });
         sent += 1;
         statuses.set(reply.statusCode, (statuses.get(reply.statusCode) ?? 0) + 1);
         const text = reply.body;
@@ -240,16 +355,26 @@ describe.each(DIALECTS)('OpenAPI fuzz (%s)', (dialect) => {
         else if (reply.statusCode >= 400 && !isErrorShape(body)) failures.push(`not in error shape: ${where}`);
       }
     }
-    console.info(`fuzz (${dialect}): ${sent} requests over ${operations.length} operations in ${Date.now() - started} ms, ${failures.length} failures; by status ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
+    console.info(
+      `fuzz (${dialect}): ${sent} requests over ${operations.length} operations in ${Date.now() - started} ms, ${failures.length} failures; by status ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
+    );
     expect(failures).toEqual([]);
 
     expect((await t.raw('GET', '/readyz')).status).toBe(200);
     // The fuzzer may have made metrics strict or turned achievements off: a normal event must still work once settings are normal.
-    expect((await t.admin('PATCH', '/admin/v1/settings', { strictMetrics: false, achievementsEnabled: true, lateEventHorizonDays: 30 })).status).toBe(200);
+    expect(
+      (await t.admin('PATCH', '/admin/v1/settings', { strictMetrics: false, achievementsEnabled: true, lateEventHorizonDays: 30 })).status,
+    ).toBe(200);
     const event = await t.api('POST', '/v1/metrics/after_fuzz/event', { user: { id: 'after' }, value: 2 });
     expect(event.status).toBe(201);
     expect(event.body.total).toBe(2);
-    for (const url of ['/v1/users/u1/metrics', '/v1/users/after/metrics', '/v1/points/xp/summary', '/v1/leaderboards/top', '/v1/streaks/rankings']) {
+    for (const url of [
+      '/v1/users/u1/metrics',
+      '/v1/users/after/metrics',
+      '/v1/points/xp/summary',
+      '/v1/leaderboards/top',
+      '/v1/streaks/rankings',
+    ]) {
       const reply = await t.api('GET', url);
       expect(reply.status, url).toBeLessThan(500);
       expect(badAmounts(reply.body), url).toEqual([]);

@@ -32,7 +32,8 @@ describe.skipIf(!DIALECTS.includes('postgres'))('revoking a key (postgres, two p
       databaseSchema: a.schema as string,
     });
     const created = await a.admin<{ id: string; key: string }>('POST', '/admin/v1/api-keys', { name: 'to revoke' });
-    const onB = async () => (await b.app.inject({ method: 'GET', url: '/v1/achievements', headers: { 'x-api-key': created.body.key } })).statusCode;
+    const onB = async () =>
+      (await b.app.inject({ method: 'GET', url: '/v1/achievements', headers: { 'x-api-key': created.body.key } })).statusCode;
     // B has looked the key up and holds it in its cache.
     expect(await onB()).toBe(200);
     expect(await onB()).toBe(200);

@@ -10,7 +10,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSchema, DIALECTS, POSTGRES_URL } from '../support/dialects.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 const KEY = 'kill-9-admin-key';
 const USERS = 4;
@@ -95,10 +95,13 @@ describe.each(DIALECTS)('kill -9 mid-stream (%s)', (dialect) => {
     expect((await fetch(`${second.url}/readyz`)).status).toBe(200);
     const counted = await totals(dataDir, schema?.name ?? null);
 
-    const sum = (m: Map<string, number> | Record<string, number>) => [...(m instanceof Map ? m.values() : Object.values(m))].reduce((a, b) => a + b, 0);
+    const sum = (m: Map<string, number> | Record<string, number>) =>
+      [...(m instanceof Map ? m.values() : Object.values(m))].reduce((a, b) => a + b, 0);
     let lost = 0;
     for (const [user, n] of acked) lost += Math.max(0, n - (counted[user] ?? 0));
-    console.log(`kill -9 (${dialect}): ${sum(sent)} events sent, ${sum(acked)} acknowledged, ${lost} acknowledged but lost, ${sum(counted) - sum(acked)} counted without an answer`);
+    console.log(
+      `kill -9 (${dialect}): ${sum(sent)} events sent, ${sum(acked)} acknowledged, ${lost} acknowledged but lost, ${sum(counted) - sum(acked)} counted without an answer`,
+    );
     expect(lost).toBe(0);
     for (const [user, n] of Object.entries(counted)) expect(n).toBeLessThanOrEqual(sent.get(user) ?? 0);
   }, 90_000);

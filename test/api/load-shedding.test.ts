@@ -20,7 +20,13 @@ function stall(store: Store) {
     await gate;
     return transaction(work);
   };
-  return { started, release: () => ((store.transaction = transaction), release()) };
+  return {
+    started,
+    release: () => {
+      store.transaction = transaction;
+      release();
+    },
+  };
 }
 
 describe('load shedding', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLaurel, type TestLaurel } from '../support/laurel.js';
 import { DIALECTS } from '../support/dialects.js';
+import { startLaurel, type TestLaurel } from '../support/laurel.js';
 
 describe.each(DIALECTS)('metrics (%s)', (dialect) => {
   let t: TestLaurel;
@@ -10,7 +10,12 @@ describe.each(DIALECTS)('metrics (%s)', (dialect) => {
   afterAll(() => t.close());
 
   it('creates, lists, reads and edits a metric', async () => {
-    const created = await t.admin('POST', '/admin/v1/metrics', { key: 'challenges', name: 'Challenges', verb: 'Complete', unit: 'challenges' });
+    const created = await t.admin('POST', '/admin/v1/metrics', {
+      key: 'challenges',
+      name: 'Challenges',
+      verb: 'Complete',
+      unit: 'challenges',
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ key: 'challenges', name: 'Challenges', status: 'active' });
     expect((await t.admin('GET', '/admin/v1/metrics')).body.map((m: any) => m.key)).toContain('challenges');
@@ -21,7 +26,10 @@ describe.each(DIALECTS)('metrics (%s)', (dialect) => {
 
   it('refuses a duplicate key (409), unknown fields and bad keys (422), unknown metrics (404)', async () => {
     await t.admin('POST', '/admin/v1/metrics', { key: 'dup', name: 'Dup' });
-    expect((await t.admin('POST', '/admin/v1/metrics', { key: 'dup', name: 'Again' })).body).toMatchObject({ code: 'duplicate_key', field: 'key' });
+    expect((await t.admin('POST', '/admin/v1/metrics', { key: 'dup', name: 'Again' })).body).toMatchObject({
+      code: 'duplicate_key',
+      field: 'key',
+    });
     const unknown = await t.admin('POST', '/admin/v1/metrics', { key: 'x', name: 'X', colour: 'red' });
     expect(unknown).toMatchObject({ status: 422, body: { field: 'colour', error: 'colour is not a known field' } });
     expect((await t.admin('POST', '/admin/v1/metrics', { key: 'has space', name: 'X' })).body).toMatchObject({ field: 'key' });
@@ -52,7 +60,12 @@ describe.each(DIALECTS)('metrics (%s)', (dialect) => {
 
   it('archives a deleted metric: history stays, new events are refused, achievements on it are flagged dangling', async () => {
     await t.admin('POST', '/admin/v1/metrics', { key: 'posts', name: 'Posts' });
-    await t.admin('POST', '/admin/v1/achievements', { key: 'poster', name: 'Poster', criteria: { type: 'metric', metric: 'posts', threshold: 5 }, status: 'active' });
+    await t.admin('POST', '/admin/v1/achievements', {
+      key: 'poster',
+      name: 'Poster',
+      criteria: { type: 'metric', metric: 'posts', threshold: 5 },
+      status: 'active',
+    });
     await t.api('POST', '/v1/metrics/posts/event', { user: { id: 'u2' }, value: 1 });
     const deleted = await t.admin('DELETE', '/admin/v1/metrics/posts');
     expect(deleted.body.status).toBe('archived');

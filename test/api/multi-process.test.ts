@@ -7,7 +7,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSchema, DIALECTS, POSTGRES_URL } from '../support/dialects.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 const KEY = 'multi-process-admin-key';
 const PROCESSES = 3;
@@ -21,7 +21,13 @@ describe.skipIf(!DIALECTS.includes('postgres'))('several processes on one Postgr
 
   beforeAll(async () => {
     schema = await createSchema();
-    const env = { DATABASE_URL: POSTGRES_URL, LAUREL_DATABASE_SCHEMA: schema.name, LAUREL_MASTER_KEY: KEY, LAUREL_LOG_LEVEL: 'warn', LAUREL_DATABASE_POOL_SIZE: '8' };
+    const env = {
+      DATABASE_URL: POSTGRES_URL,
+      LAUREL_DATABASE_SCHEMA: schema.name,
+      LAUREL_MASTER_KEY: KEY,
+      LAUREL_LOG_LEVEL: 'warn',
+      LAUREL_DATABASE_POOL_SIZE: '8',
+    };
     servers = await Promise.all(Array.from({ length: PROCESSES }, () => startServerProcess(env)));
   }, 120_000);
 
@@ -47,7 +53,12 @@ describe.skipIf(!DIALECTS.includes('postgres'))('several processes on one Postgr
       name: 'Grinder',
       status: 'active',
       criteria: { type: 'metric', metric: 'work' },
-      tiers: TIERS.map((threshold, i) => ({ key: `t${i}`, name: `Tier ${i}`, threshold, rewards: [{ type: 'points', system: 'xp', amount: i + 1 }] })),
+      tiers: TIERS.map((threshold, i) => ({
+        key: `t${i}`,
+        name: `Tier ${i}`,
+        threshold,
+        rewards: [{ type: 'points', system: 'xp', amount: i + 1 }],
+      })),
     });
     expect(created.status).toBe(201);
 
@@ -70,13 +81,21 @@ describe.skipIf(!DIALECTS.includes('postgres'))('several processes on one Postgr
       while (next < sends.length) {
         const s = sends[next++] as (typeof sends)[number];
         const server = servers[(next + w) % servers.length] as ServerProcess;
-        const reply = await call(server, 'POST', '/v1/metrics/work/event', { user: { id: s.user }, value: s.value }, s.key ? { 'idempotency-key': s.key } : {});
+        const reply = await call(
+          server,
+          'POST',
+          '/v1/metrics/work/event',
+          { user: { id: s.user }, value: s.value },
+          s.key ? { 'idempotency-key': s.key } : {},
+        );
         statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
       }
     };
     await Promise.all(Array.from({ length: 48 }, (_, w) => worker(w)));
     const seconds = (performance.now() - started) / 1000;
-    console.log(`${sends.length} requests (${EVENTS} distinct events, ${USERS} users) over ${PROCESSES} processes in ${seconds.toFixed(1)} s: ${Math.round(sends.length / seconds)} requests/s`);
+    console.log(
+      `${sends.length} requests (${EVENTS} distinct events, ${USERS} users) over ${PROCESSES} processes in ${seconds.toFixed(1)} s: ${Math.round(sends.length / seconds)} requests/s`,
+    );
 
     const keyed = EVENTS / 5;
     expect(Object.fromEntries(statuses)).toEqual({ 201: EVENTS, 202: keyed * 2 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startLaurel, type Reply, type TestLaurel } from '../support/laurel.js';
+import { type Reply, startLaurel, type TestLaurel } from '../support/laurel.js';
 
 /** Rate limits are per API key and per process, so one dialect shows them. */
 describe('per-key rate limits', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLaurel, type TestLaurel } from '../support/laurel.js';
 import { DIALECTS } from '../support/dialects.js';
+import { startLaurel, type TestLaurel } from '../support/laurel.js';
 
 describe.each(DIALECTS)('reading achievements back (%s)', (dialect) => {
   let t: TestLaurel;
@@ -33,27 +33,40 @@ describe.each(DIALECTS)('reading achievements back (%s)', (dialect) => {
     await create({ key: 'premium', name: 'Premium perk', criteria: { type: 'api' }, filters: { user: { plan: 'premium' } } });
     t.clock.advance(1000);
     await create({ key: 'hidden', name: 'Hidden draft', criteria: { type: 'api' }, status: 'draft' });
-    for (const [id, words] of [['u1', 1500], ['u2', 150], ['u3', 10], ['u4', 0]] as const) {
+    for (const [id, words] of [
+      ['u1', 1500],
+      ['u2', 150],
+      ['u3', 10],
+      ['u4', 0],
+    ] as const) {
       t.clock.advance(1000);
       await send('words', { id, attributes: { plan: id === 'u1' ? 'premium' : 'free' } }, words);
     }
   });
   afterAll(() => t.close());
 
-  it('lists active achievements with completions and rarity as a percentage of the community\'s users', async () => {
+  it("lists active achievements with completions and rarity as a percentage of the community's users", async () => {
     const all = await t.api('GET', '/v1/achievements');
     expect(all.body.map((a: any) => [a.key, a.completions, a.rarity])).toEqual([
       ['writer', 2, 50],
       ['premium', 0, 0],
     ]);
-    expect(all.body[0]).toMatchObject({ trigger: 'metric', metricName: 'Words written', metricValue: 100, condition: 'Write 100 words (Bronze) · 1,000 (Silver)', category: 'writing', featured: true, userAttributes: [] });
+    expect(all.body[0]).toMatchObject({
+      trigger: 'metric',
+      metricName: 'Words written',
+      metricValue: 100,
+      condition: 'Write 100 words (Bronze) · 1,000 (Silver)',
+      category: 'writing',
+      featured: true,
+      userAttributes: [],
+    });
     expect(all.body[1].userAttributes).toEqual([{ key: 'plan', value: 'premium' }]);
     const forFree = await t.api('GET', '/v1/achievements?userAttributes=plan:free');
     expect(forFree.body.map((a: any) => a.key)).toEqual(['writer']);
     expect((await t.api('GET', '/v1/achievements?userAttributes=oops')).body.field).toBe('userAttributes');
   });
 
-  it('shows a user\'s unlocked achievements with date, tier and completion count', async () => {
+  it("shows a user's unlocked achievements with date, tier and completion count", async () => {
     const mine = await t.api('GET', '/v1/users/u1/achievements');
     expect(mine.body).toHaveLength(1);
     expect(mine.body[0]).toMatchObject({
@@ -73,7 +86,11 @@ describe.each(DIALECTS)('reading achievements back (%s)', (dialect) => {
     expect(u2.map((a: any) => [a.key, a.achievedAt !== null])).toEqual([['writer', true]]);
     expect(u2[0].progress).toEqual({ current: 150, target: 1000, percent: 15, tier: { key: 'silver', name: 'Silver' } });
     const u3 = (await t.api('GET', '/v1/users/u3/achievements?includeIncomplete=true')).body;
-    expect(u3[0]).toMatchObject({ achievedAt: null, tier: null, progress: { current: 10, target: 100, percent: 10, tier: { key: 'bronze' } } });
+    expect(u3[0]).toMatchObject({
+      achievedAt: null,
+      tier: null,
+      progress: { current: 10, target: 100, percent: 10, tier: { key: 'bronze' } },
+    });
     const u1 = (await t.api('GET', '/v1/users/u1/achievements?includeIncomplete=true')).body;
     expect(u1.map((a: any) => a.key)).toEqual(['writer', 'premium']);
     expect(u1[0].progress).toMatchObject({ percent: 100, tier: null });
@@ -81,7 +98,7 @@ describe.each(DIALECTS)('reading achievements back (%s)', (dialect) => {
     expect((await t.api('GET', '/v1/users/nobody/achievements')).status).toBe(404);
   });
 
-  it('shows a user\'s points with level and recent awards', async () => {
+  it("shows a user's points with level and recent awards", async () => {
     const points = await t.api('GET', '/v1/users/u1/points/xp');
     expect(points.body).toMatchObject({ key: 'xp', name: 'XP', total: 30, level: { key: 'pro', points: 30 }, maxPoints: null });
     expect(points.body.awards.map((a: any) => a.total)).toEqual([30, 10]);
@@ -90,7 +107,7 @@ describe.each(DIALECTS)('reading achievements back (%s)', (dialect) => {
     expect((await t.api('GET', '/v1/users/u4/points/xp')).body).toMatchObject({ total: 0, level: { key: 'rookie' }, awards: [] });
   });
 
-  it('pages a user\'s activity newest first', async () => {
+  it("pages a user's activity newest first", async () => {
     await t.api('POST', '/v1/achievements/premium/complete', { user: { id: 'u1' } });
     const first = await t.api('GET', '/v1/users/u1/activity?limit=2');
     expect(first.body.items.map((i: any) => [i.achievement.key, i.tier?.key ?? null])).toEqual([

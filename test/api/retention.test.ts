@@ -9,17 +9,39 @@ describe.each(DIALECTS)('retention (%s)', (dialect) => {
     t = await startLaurel({ dialect });
     t.clock.set('2026-06-30T12:00:00Z');
     await t.admin('PATCH', '/admin/v1/settings', { lateEventHorizonDays: 365 });
-    await t.admin('POST', '/admin/v1/achievements', { key: 'k', name: 'Thousand', criteria: { type: 'metric', metric: 'steps', threshold: 1000 }, status: 'active' });
+    await t.admin('POST', '/admin/v1/achievements', {
+      key: 'k',
+      name: 'Thousand',
+      criteria: { type: 'metric', metric: 'steps', threshold: 1000 },
+      status: 'active',
+    });
   });
   afterAll(() => t.close());
 
   it('prunes raw events by age without touching totals, day totals or awards', async () => {
-    for (const [daysAgo, value] of [[200, 600], [100, 300], [10, 200]] as const) {
+    for (const [daysAgo, value] of [
+      [200, 600],
+      [100, 300],
+      [10, 200],
+    ] as const) {
       const timestamp = new Date(Date.parse('2026-06-30T12:00:00Z') - daysAgo * 86_400_000).toISOString();
-      await t.api('POST', '/v1/metrics/steps/event', { user: { id: 'walker' }, value, timestamp }, { 'idempotency-key': `walk-${daysAgo}` });
+      await t.api(
+        'POST',
+        '/v1/metrics/steps/event',
+        { user: { id: 'walker' }, value, timestamp },
+        { 'idempotency-key': `walk-${daysAgo}` },
+      );
     }
     const db = t.laurel.ctx.store.database.db;
-    const count = async () => Number((await db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('events')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     expect(await count()).toBe(3);
 
     const result = await pruneHistory(t.laurel.ctx, 90);

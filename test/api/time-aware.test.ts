@@ -18,7 +18,13 @@ describe.each(DIALECTS)('time-aware achievements (%s)', (dialect) => {
   const streak = async (user: string, query = '') => (await t.api('GET', `/v1/users/${user}/streak${query}`)).body;
   const create = (body: object) => t.admin('POST', '/admin/v1/achievements', { status: 'active', ...body });
   const dailyStreak = (extra: object = {}) =>
-    t.admin('POST', '/admin/v1/streaks', { key: 'daily', name: 'Daily practice', frequency: 'daily', metrics: [{ metric: 'practice' }], ...extra });
+    t.admin('POST', '/admin/v1/streaks', {
+      key: 'daily',
+      name: 'Daily practice',
+      frequency: 'daily',
+      metrics: [{ metric: 'practice' }],
+      ...extra,
+    });
 
   it('keeps a daily streak for a user who travels from Tokyo to Los Angeles', async () => {
     await dailyStreak();
@@ -47,7 +53,11 @@ describe.each(DIALECTS)('time-aware achievements (%s)', (dialect) => {
 
   it('counts a DST spring-forward day once', async () => {
     await dailyStreak();
-    await create({ key: 'twice', name: 'Twice a day', criteria: { type: 'metric', metric: 'practice', measure: 'count', threshold: 2, period: { unit: 'day' } } });
+    await create({
+      key: 'twice',
+      name: 'Twice a day',
+      criteria: { type: 'metric', metric: 'practice', measure: 'count', threshold: 2, period: { unit: 'day' } },
+    });
     at('2026-03-07T15:00:00Z');
     await send('practice', { id: 'ny', tz: 'America/New_York' });
     at('2026-03-08T05:30:00Z'); // 00:30 on 8 March, before clocks jump
@@ -82,7 +92,11 @@ describe.each(DIALECTS)('time-aware achievements (%s)', (dialect) => {
   });
 
   it('unlocks "3 purchases within 90 days" on the third inside the window, not once the first has slid out', async () => {
-    await create({ key: 'vip', name: 'VIP', criteria: { type: 'metric', metric: 'purchase', measure: 'count', threshold: 3, window: { days: 90 } } });
+    await create({
+      key: 'vip',
+      name: 'VIP',
+      criteria: { type: 'metric', metric: 'purchase', measure: 'count', threshold: 3, window: { days: 90 } },
+    });
     at('2026-01-01T12:00:00Z');
     await send('purchase', { id: 'slow' });
     at('2026-02-01T12:00:00Z');
@@ -131,13 +145,18 @@ describe.each(DIALECTS)('time-aware achievements (%s)', (dialect) => {
     });
     at('2027-02-01T09:00:00Z'); // Monday of a week wholly inside 28-day February 2027
     await send('revenue', { id: 'rep', tz: 'UTC' }, 1000);
-    expect((await t.api('PUT', '/v1/users/rep/targets/revenue', { value: 40000, per: 'month' })).body).toMatchObject({ value: 40000, per: 'month' });
+    expect((await t.api('PUT', '/v1/users/rep/targets/revenue', { value: 40000, per: 'month' })).body).toMatchObject({
+      value: 40000,
+      per: 'month',
+    });
     const progress = (await t.api('GET', '/v1/users/rep/achievements?includeIncomplete=true')).body[0].progress;
     expect(progress).toMatchObject({ current: 1000, target: 10000, percent: 10 });
     at('2027-02-03T09:00:00Z');
     expect((await send('revenue', { id: 'rep' }, 8999)).body.achievements).toEqual([]);
     expect((await send('revenue', { id: 'rep' }, 1)).body.achievements.map((a: any) => a.key)).toEqual(['on-target']);
-    expect((await t.api('GET', '/v1/users/rep/targets')).body).toEqual([expect.objectContaining({ metric: 'revenue', value: 40000, per: 'month' })]);
+    expect((await t.api('GET', '/v1/users/rep/targets')).body).toEqual([
+      expect.objectContaining({ metric: 'revenue', value: 40000, per: 'month' }),
+    ]);
     expect((await t.api('PUT', '/v1/users/rep/targets/revenue', { value: 0, per: 'month' })).body.code).toBe('invalid_target');
     expect((await t.api('PUT', '/v1/users/ghost/targets/revenue', { value: 5, per: 'week' })).status).toBe(404);
   });
@@ -160,7 +179,11 @@ describe.each(DIALECTS)('time-aware achievements (%s)', (dialect) => {
   it('lets a late event repair a streak and complete a window goal, and never revokes an unlock', async () => {
     await dailyStreak();
     await create({ key: 'three-days', name: 'Three days running', criteria: { type: 'streak', streak: 'daily', length: 3 } });
-    await create({ key: 'busy', name: 'Busy week', criteria: { type: 'metric', metric: 'practice', measure: 'count', threshold: 3, window: { days: 7 } } });
+    await create({
+      key: 'busy',
+      name: 'Busy week',
+      criteria: { type: 'metric', metric: 'practice', measure: 'count', threshold: 3, window: { days: 7 } },
+    });
     at('2026-03-02T12:00:00Z');
     await send('practice', { id: 'lee' });
     at('2026-03-04T12:00:00Z');
@@ -187,7 +210,12 @@ describe.each(DIALECTS)('time-aware achievements (%s)', (dialect) => {
     expect(old.body.error).toContain('30 days');
     await t.admin('PATCH', '/admin/v1/settings', { lateEventHorizonDays: 60 });
     expect((await send('practice', { id: 'old' }, 1, '2026-01-15T00:00:00Z')).status).toBe(201);
-    const batch = await t.api('POST', '/v1/events', { events: [{ metric: 'x', user: { id: 'b' }, value: 1 }, { metric: 'x', user: { id: 'b' }, value: 1, timestamp: '2025-01-01T00:00:00Z' }] });
+    const batch = await t.api('POST', '/v1/events', {
+      events: [
+        { metric: 'x', user: { id: 'b' }, value: 1 },
+        { metric: 'x', user: { id: 'b' }, value: 1, timestamp: '2025-01-01T00:00:00Z' },
+      ],
+    });
     expect(batch.body).toMatchObject({ code: 'event_too_old', field: 'events[1].timestamp', index: 1 });
   });
 
@@ -229,7 +257,15 @@ describe.each(DIALECTS)('time-aware achievements (%s)', (dialect) => {
 
   it('names, in each streak tier unlocked, the length of that tier', async () => {
     await dailyStreak();
-    await create({ key: 'steady', name: 'Steady', criteria: { type: 'streak' }, tiers: [{ key: 'one', name: 'One', threshold: 1 }, { key: 'two', name: 'Two', threshold: 2 }] });
+    await create({
+      key: 'steady',
+      name: 'Steady',
+      criteria: { type: 'streak' },
+      tiers: [
+        { key: 'one', name: 'One', threshold: 1 },
+        { key: 'two', name: 'Two', threshold: 2 },
+      ],
+    });
     at('2026-03-02T12:00:00Z');
     await send('practice', { id: 'st' });
     at('2026-03-03T12:00:00Z');
@@ -249,24 +285,50 @@ describe.each(DIALECTS)('time-aware achievements (%s)', (dialect) => {
 
   it('manages streak definitions', async () => {
     const created = await dailyStreak({ freezes: { initial: 1, autoEarnEveryDays: 7, max: 3 } });
-    expect(created).toMatchObject({ status: 201, body: { key: 'daily', primary: true, mode: 'all', metrics: [{ metric: 'practice', min: null }] } });
-    const weekly = await t.admin('POST', '/admin/v1/streaks', { key: 'weekly', name: 'Weekly', frequency: 'weekly', metrics: [{ metric: 'practice', min: 30 }] });
+    expect(created).toMatchObject({
+      status: 201,
+      body: { key: 'daily', primary: true, mode: 'all', metrics: [{ metric: 'practice', min: null }] },
+    });
+    const weekly = await t.admin('POST', '/admin/v1/streaks', {
+      key: 'weekly',
+      name: 'Weekly',
+      frequency: 'weekly',
+      metrics: [{ metric: 'practice', min: 30 }],
+    });
     expect(weekly.body.primary).toBe(false);
     expect((await t.admin('PATCH', '/admin/v1/streaks/weekly', { frequency: 'daily' })).body.code).toBe('frequency_immutable');
     expect((await t.admin('PATCH', '/admin/v1/streaks/weekly', { primary: true })).body.primary).toBe(true);
     expect((await t.admin('GET', '/admin/v1/streaks/daily')).body.primary).toBe(false);
-    expect((await t.admin('POST', '/admin/v1/streaks', { key: 'x', name: 'X', frequency: 'daily', metrics: [{ metric: 'a' }], freezes: { initial: 3, autoEarnEveryDays: 0, max: 1 } })).body.field).toBe('freezes.initial');
-    expect((await create({ name: 'S', criteria: { type: 'streak', streak: 'nope', length: 3 } })).body).toMatchObject({ code: 'unknown_streak', field: 'criteria.streak' });
+    expect(
+      (
+        await t.admin('POST', '/admin/v1/streaks', {
+          key: 'x',
+          name: 'X',
+          frequency: 'daily',
+          metrics: [{ metric: 'a' }],
+          freezes: { initial: 3, autoEarnEveryDays: 0, max: 1 },
+        })
+      ).body.field,
+    ).toBe('freezes.initial');
+    expect((await create({ name: 'S', criteria: { type: 'streak', streak: 'nope', length: 3 } })).body).toMatchObject({
+      code: 'unknown_streak',
+      field: 'criteria.streak',
+    });
     expect((await t.api('GET', '/v1/users/nobody/streak')).status).toBe(404);
   });
 
   it('validates windows, periods and goals, naming the field', async () => {
-    const bad = async (criteria: object, policies?: object) => (await create({ name: 'x', criteria: { type: 'metric', metric: 'm', ...criteria }, ...(policies ? { policies } : {}) })).body;
+    const bad = async (criteria: object, policies?: object) =>
+      (await create({ name: 'x', criteria: { type: 'metric', metric: 'm', ...criteria }, ...(policies ? { policies } : {}) })).body;
     expect(await bad({ threshold: 1, window: { days: 0 } })).toMatchObject({ field: 'criteria.window.days' });
-    expect(await bad({ threshold: 1, window: { start: '2026-03-10T00:00:00Z', end: '2026-03-01T00:00:00Z' } })).toMatchObject({ field: 'criteria.window.end' });
+    expect(await bad({ threshold: 1, window: { start: '2026-03-10T00:00:00Z', end: '2026-03-01T00:00:00Z' } })).toMatchObject({
+      field: 'criteria.window.end',
+    });
     expect(await bad({ targetPercent: 50 })).toMatchObject({ code: 'period_required', field: 'criteria.period' });
     expect(await bad({ threshold: 1, targetPercent: 50, period: { unit: 'week' } })).toMatchObject({ code: 'one_goal' });
-    expect(await bad({ threshold: 1, period: { unit: 'custom', start: '2026-02-30', end: '2026-03-10' } })).toMatchObject({ field: 'criteria.period.start' });
+    expect(await bad({ threshold: 1, period: { unit: 'custom', start: '2026-02-30', end: '2026-03-10' } })).toMatchObject({
+      field: 'criteria.period.start',
+    });
     expect(await bad({ threshold: 1 }, { repeat: 'per_period' })).toMatchObject({ code: 'period_required', field: 'policies.repeat' });
     expect(await bad({ threshold: 1, window: { days: 7 } }, { match: 'exact' })).toMatchObject({ code: 'exact_not_supported' });
   });

@@ -11,7 +11,16 @@ import { DIALECTS } from '../support/dialects.js';
 import { startLaurel, type TestLaurel } from '../support/laurel.js';
 
 const NOW = Date.parse('2026-03-31T15:00:00Z');
-const ZONES = ['UTC', 'America/New_York', 'Europe/London', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Adelaide', 'America/St_Johns', 'Pacific/Chatham'];
+const ZONES = [
+  'UTC',
+  'America/New_York',
+  'Europe/London',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'Australia/Adelaide',
+  'America/St_Johns',
+  'Pacific/Chatham',
+];
 
 interface Event {
   at: number;
@@ -28,7 +37,9 @@ function naive(events: Event[], tz: string) {
     days.set(key, { count: d.count + 1, total: d.total + e.value });
   }
   const inRange = (from: DateTime, to: DateTime) =>
-    events.filter((e) => local(e.at) >= from && local(e.at) <= to).reduce((s, e) => ({ count: s.count + 1, total: s.total + e.value }), { count: 0, total: 0 });
+    events
+      .filter((e) => local(e.at) >= from && local(e.at) <= to)
+      .reduce((s, e) => ({ count: s.count + 1, total: s.total + e.value }), { count: 0, total: 0 });
   // The streak: consecutive active days ending today, or yesterday if today has nothing yet.
   let day = days.has(today.toISODate() as string) ? today : today.minus({ days: 1 });
   let streak = 0;
@@ -58,7 +69,12 @@ describe.each(DIALECTS)('time-aware state against a naive reference (%s)', (dial
     await t.admin('POST', '/admin/v1/streaks', { key: 'daily', name: 'Daily', frequency: 'daily', metrics: [{ metric: 'act' }] });
     const huge = 1e12;
     const create = (key: string, criteria: object) =>
-      t.admin('POST', '/admin/v1/achievements', { key, name: key, status: 'active', criteria: { type: 'metric', metric: 'act', ...criteria } });
+      t.admin('POST', '/admin/v1/achievements', {
+        key,
+        name: key,
+        status: 'active',
+        criteria: { type: 'metric', metric: 'act', ...criteria },
+      });
     await create('window7', { threshold: huge, window: { days: 7 } });
     await create('week', { threshold: huge, period: { unit: 'week' } });
     await create('month', { threshold: huge, period: { unit: 'month' } });
@@ -73,25 +89,37 @@ describe.each(DIALECTS)('time-aware state against a naive reference (%s)', (dial
       value: fc.integer({ min: 1, max: 9 }),
     });
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...ZONES), fc.array(event, { minLength: 1, maxLength: 20 }), fc.infiniteStream(fc.nat()), async (tz, events, shuffle) => {
-        const user = `user-${runs++}`;
-        const arrival = events.map((e) => ({ e, key: shuffle.next().value as number })).sort((a, b) => a.key - b.key).map((x) => x.e);
-        for (const e of arrival) {
-          const reply = await t.api('POST', '/v1/metrics/act/event', { user: { id: user, tz }, value: e.value, timestamp: new Date(e.at).toISOString() });
-          expect(reply.status).toBe(201);
-        }
-        const expected = naive(events, tz);
-        const streak = (await t.api('GET', `/v1/users/${user}/streak`)).body;
-        const mine = (await t.api('GET', `/v1/users/${user}/achievements?includeIncomplete=true`)).body as any[];
-        const current = (key: string) => mine.find((a) => a.key === key)?.progress?.current;
-        expect({
-          streak: streak.length,
-          window7: current('window7'),
-          week: current('week'),
-          month: current('month'),
-          everThree: mine.find((a) => a.key === 'three')?.achievedAt != null,
-        }).toEqual(expected);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...ZONES),
+        fc.array(event, { minLength: 1, maxLength: 20 }),
+        fc.infiniteStream(fc.nat()),
+        async (tz, events, shuffle) => {
+          const user = `user-${runs++}`;
+          const arrival = events
+            .map((e) => ({ e, key: shuffle.next().value as number }))
+            .sort((a, b) => a.key - b.key)
+            .map((x) => x.e);
+          for (const e of arrival) {
+            const reply = await t.api('POST', '/v1/metrics/act/event', {
+              user: { id: user, tz },
+              value: e.value,
+              timestamp: new Date(e.at).toISOString(),
+            });
+            expect(reply.status).toBe(201);
+          }
+          const expected = naive(events, tz);
+          const streak = (await t.api('GET', `/v1/users/${user}/streak`)).body;
+          const mine = (await t.api('GET', `/v1/users/${user}/achievements?includeIncomplete=true`)).body as any[];
+          const current = (key: string) => mine.find((a) => a.key === key)?.progress?.current;
+          expect({
+            streak: streak.length,
+            window7: current('window7'),
+            week: current('week'),
+            month: current('month'),
+            everThree: mine.find((a) => a.key === 'three')?.achievedAt != null,
+          }).toEqual(expected);
+        },
+      ),
       { numRuns: dialect === 'postgres' ? 25 : 60 },
     );
   });

@@ -61,7 +61,7 @@ describe('request time-outs', () => {
     expect((await event(JSON.stringify({ user: { id: 'fast' }, value: 1 }))).status).toBe(201);
   });
 
-  it('answers what is not HTTP with 400 in Laurel\'s error shape, and closes the connection', async () => {
+  it("answers what is not HTTP with 400 in Laurel's error shape, and closes the connection", async () => {
     const { answer } = await trickle(port, 'NOT HTTP AT ALL\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
     expect(answer).toContain('"code":"malformed_request"');
@@ -74,7 +74,10 @@ describe('request time-outs', () => {
 
   it('reads its time-outs from the environment, 30 s for a request by default', () => {
     expect(loadSettings({}).requestTimeoutS).toBe(30);
-    expect(loadSettings({ LAUREL_REQUEST_TIMEOUT_S: '5', LAUREL_HEADERS_TIMEOUT_S: '2' })).toMatchObject({ requestTimeoutS: 5, headersTimeoutS: 2 });
+    expect(loadSettings({ LAUREL_REQUEST_TIMEOUT_S: '5', LAUREL_HEADERS_TIMEOUT_S: '2' })).toMatchObject({
+      requestTimeoutS: 5,
+      headersTimeoutS: 2,
+    });
     expect(() => loadSettings({ LAUREL_REQUEST_TIMEOUT_S: 'soon' })).toThrow(/LAUREL_REQUEST_TIMEOUT_S/);
   });
 });

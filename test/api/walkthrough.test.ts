@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLaurel, type TestLaurel } from '../support/laurel.js';
 import { DIALECTS } from '../support/dialects.js';
+import { startLaurel, type TestLaurel } from '../support/laurel.js';
 
 describe.each(DIALECTS)('the four steps of the quick start (%s)', (dialect) => {
   let t: TestLaurel;
@@ -10,8 +10,29 @@ describe.each(DIALECTS)('the four steps of the quick start (%s)', (dialect) => {
   afterAll(() => t.close());
 
   it('creates a metric and a tiered achievement, sends events, completes an API achievement and reads it all back', async () => {
-    expect((await t.admin('POST', '/admin/v1/metrics', { key: 'words', name: 'Words written', unit: 'words', unitSingular: 'word', verb: 'Write' })).status).toBe(201);
-    expect((await t.admin('POST', '/admin/v1/points-systems', { key: 'xp', name: 'XP', levels: [{ key: 'l1', name: 'Level 1', points: 0 }, { key: 'l2', name: 'Level 2', points: 150 }] })).status).toBe(201);
+    expect(
+      (
+        await t.admin('POST', '/admin/v1/metrics', {
+          key: 'words',
+          name: 'Words written',
+          unit: 'words',
+          unitSingular: 'word',
+          verb: 'Write',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await t.admin('POST', '/admin/v1/points-systems', {
+          key: 'xp',
+          name: 'XP',
+          levels: [
+            { key: 'l1', name: 'Level 1', points: 0 },
+            { key: 'l2', name: 'Level 2', points: 150 },
+          ],
+        })
+      ).status,
+    ).toBe(201);
     const writer = await t.admin('POST', '/admin/v1/achievements', {
       key: 'writer',
       name: 'Writer',
@@ -41,7 +62,12 @@ describe.each(DIALECTS)('the four steps of the quick start (%s)', (dialect) => {
     expect(second.body.achievements).toEqual([]);
 
     t.clock.advance(1000);
-    await t.admin('POST', '/admin/v1/achievements', { key: 'profile', name: 'Complete your profile', criteria: { type: 'api' }, status: 'active' });
+    await t.admin('POST', '/admin/v1/achievements', {
+      key: 'profile',
+      name: 'Complete your profile',
+      criteria: { type: 'api' },
+      status: 'active',
+    });
     const done = await t.api('POST', '/v1/achievements/profile/complete', { user: { id: 'ada' } });
     expect(done.status).toBe(201);
     expect(done.body.achievement.key).toBe('profile');

@@ -27,7 +27,18 @@ const MEASURES = [
   'rss-engine',
 ];
 /** Measures printed next to a limit measured in the same run (scenario 6). */
-const WITH_LIMIT = ['ingest', 'http-single-rps', 'http-single-p99', 'http-batch', 'backfill', 'reads-rps', 'reads-p99', 'reads-serial-p99', 'rss-server', 'rss-engine'];
+const WITH_LIMIT = [
+  'ingest',
+  'http-single-rps',
+  'http-single-p99',
+  'http-batch',
+  'backfill',
+  'reads-rps',
+  'reads-p99',
+  'reads-serial-p99',
+  'rss-server',
+  'rss-engine',
+];
 const DB_NAME = { sqlite: 'SQLite', postgres: 'PostgreSQL' } as const;
 
 describe('npm run bench -- --quick', () => {

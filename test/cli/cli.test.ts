@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runLaurel, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { runLaurel, type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 describe('the laurel command', () => {
   let dataDir: string;

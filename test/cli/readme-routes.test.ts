@@ -22,7 +22,10 @@ function operations(paths: Record<string, Record<string, unknown>>): string[] {
 function readmeOperations(): string[] {
   const readme = fs.readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
   const section = readme.split('## API overview')[1]?.split('\n## ')[0] ?? '';
-  const cells = section.split('\n').filter((line) => line.startsWith('| `')).map((line) => line.split(' | ')[0] ?? '');
+  const cells = section
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+    .map((line) => line.split(' | ')[0] ?? '');
   return cells.flatMap((cell) => {
     let previous = '';
     let previousMethods = '';
@@ -49,7 +52,13 @@ describe("the README's endpoint tables", () => {
   it('list exactly the routes the server answers', async () => {
     const served = operations((await t.raw<{ paths: Record<string, Record<string, unknown>> }>('GET', '/openapi.json')).body.paths);
     const documented = readmeOperations();
-    expect(served.filter((op) => !documented.includes(op)), 'served but not in the README').toEqual([]);
-    expect(documented.filter((op) => !served.includes(op) && !NOT_IN_OPENAPI.includes(op)), 'in the README but not served').toEqual([]);
+    expect(
+      served.filter((op) => !documented.includes(op)),
+      'served but not in the README',
+    ).toEqual([]);
+    expect(
+      documented.filter((op) => !served.includes(op) && !NOT_IN_OPENAPI.includes(op)),
+      'in the README but not served',
+    ).toEqual([]);
   });
 });

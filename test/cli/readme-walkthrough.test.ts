@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 const run = promisify(execFile);
 
@@ -33,7 +33,10 @@ describe('the README walkthrough', () => {
     // Each curl answer on its own line (the README's commands are left exactly as written).
     fs.writeFileSync(path.join(dataDir, '.curlrc'), 'write-out = "\\n"\n');
     const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], { cwd: dataDir, env: { ...process.env, HOME: dataDir } });
-    const outputs = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const outputs = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     const event = outputs.find((o) => o.metricKey === 'words');
     expect(event.achievements.map((a: any) => a.tier.key)).toEqual(['bronze', 'silver']);
     expect(event.points.xp).toMatchObject({ total: 150, level: { key: 'author' } });

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.LAUREL_TEST_CHROMIUM ?? '/usr/bin/chromium';
 export const ROOT = path.resolve(import.meta.dirname, '../..');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AchievementDefinition } from '../../src/domain/achievement.js';
 import { assertTransition, isVisibleTo } from '../../src/domain/achievement-status.js';
-import { validateAchievement, type ValidationContext } from '../../src/domain/achievement-validation.js';
+import { type ValidationContext, validateAchievement } from '../../src/domain/achievement-validation.js';
 import { LaurelError } from '../../src/domain/errors.js';
 import { achievement } from './fixtures.js';
 
@@ -63,7 +63,9 @@ describe('achievement validation', () => {
 
   it('refuses tiers that repeat forever, rewards beside tiers and unknown points systems', () => {
     const tiers = [{ key: 'b', name: 'B', threshold: 1, rewards: [] }];
-    expect(problem({ criteria: metric(), tiers, policies: { match: 'reach', onActivation: 'backfill', repeat: 'unlimited' } })).toMatchObject({
+    expect(
+      problem({ criteria: metric(), tiers, policies: { match: 'reach', onActivation: 'backfill', repeat: 'unlimited' } }),
+    ).toMatchObject({
       code: 'tiers_not_repeatable',
     });
     expect(problem({ criteria: metric(), tiers, rewards: [{ type: 'badge' }] })).toMatchObject({ code: 'rewards_on_tiers' });

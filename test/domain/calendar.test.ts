@@ -6,7 +6,7 @@ import { dayNumber, isoDay, localDay, periodOf, startOfLocalDay, weekday } from 
 const at = (iso: string) => Date.parse(iso);
 
 describe('calendar', () => {
-  it('puts an instant on the local day of the user\'s time zone', () => {
+  it("puts an instant on the local day of the user's time zone", () => {
     expect(isoDay(localDay(at('2026-03-02T23:30:00Z'), 'Asia/Tokyo'))).toBe('2026-03-03');
     expect(isoDay(localDay(at('2026-03-02T23:30:00Z'), 'America/Los_Angeles'))).toBe('2026-03-02');
     expect(isoDay(localDay(at('2026-03-02T18:29:00Z'), 'Asia/Kolkata'))).toBe('2026-03-02');
@@ -23,7 +23,16 @@ describe('calendar', () => {
   });
 
   it('agrees with Luxon on the local date for any instant and zone', () => {
-    const zones = ['UTC', 'Europe/London', 'America/New_York', 'Asia/Kolkata', 'Australia/Adelaide', 'Pacific/Chatham', 'Asia/Kathmandu', 'America/St_Johns'];
+    const zones = [
+      'UTC',
+      'Europe/London',
+      'America/New_York',
+      'Asia/Kolkata',
+      'Australia/Adelaide',
+      'Pacific/Chatham',
+      'Asia/Kathmandu',
+      'America/St_Johns',
+    ];
     fc.assert(
       fc.property(fc.integer({ min: at('2020-01-01T00:00:00Z'), max: at('2030-01-01T00:00:00Z') }), fc.constantFrom(...zones), (ms, tz) => {
         expect(isoDay(localDay(ms, tz))).toBe(DateTime.fromMillis(ms, { zone: tz }).toISODate());
@@ -31,7 +40,7 @@ describe('calendar', () => {
     );
   });
 
-  it('finds weeks from the community\'s first weekday, months and custom periods', () => {
+  it("finds weeks from the community's first weekday, months and custom periods", () => {
     const wed = dayNumber('2026-03-04');
     expect(weekday(wed)).toBe(3);
     const monday = periodOf(wed, { unit: 'week' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AchievementDefinition } from '../../src/domain/achievement.js';
 import { DEFAULT_CELEBRATION, DEFAULT_POLICIES } from '../../src/domain/achievement.js';
-import { conditionText, tierConditionText, type ConditionLookup, type MetricWording } from '../../src/domain/condition-text.js';
+import { type ConditionLookup, conditionText, type MetricWording, tierConditionText } from '../../src/domain/condition-text.js';
 
 const metrics: Record<string, MetricWording> = {
   words: {
@@ -47,14 +47,16 @@ function def(partial: Partial<AchievementDefinition>): AchievementDefinition {
 }
 
 describe('condition text', () => {
-  it('words a metric milestone with the metric\'s verb and unit', () => {
+  it("words a metric milestone with the metric's verb and unit", () => {
     expect(conditionText(def({ criteria: { type: 'metric', metric: 'words', measure: 'sum', threshold: 10000 } }), 'en', lookup)).toBe(
       'Write 10,000 words',
     );
     expect(conditionText(def({ criteria: { type: 'metric', metric: 'challenges', measure: 'count', threshold: 50 } }), 'en', lookup)).toBe(
       'Complete 50 challenges',
     );
-    expect(conditionText(def({ criteria: { type: 'metric', metric: 'words', measure: 'sum', threshold: 1 } }), 'en', lookup)).toBe('Write 1 word');
+    expect(conditionText(def({ criteria: { type: 'metric', metric: 'words', measure: 'sum', threshold: 1 } }), 'en', lookup)).toBe(
+      'Write 1 word',
+    );
   });
 
   it('speaks German and French with their own number formats', () => {

@@ -20,7 +20,10 @@ const words = metric('words');
 
 describe('applying an event', () => {
   it('moves the metric total and unlocks what it reaches', () => {
-    const rules = compileRules([achievement({ key: 'w', criteria: { type: 'metric', metric: 'words', measure: 'sum', threshold: 10 } })], [words]);
+    const rules = compileRules(
+      [achievement({ key: 'w', criteria: { type: 'metric', metric: 'words', measure: 'sum', threshold: 10 } })],
+      [words],
+    );
     const state = fresh();
     expect(applyEvent(rules, ctx, state, { metricId: words.id, value: 4, attributes: null, occurredAt: 0, day: 0 }).unlocks).toEqual([]);
     const effect = applyEvent(rules, ctx, state, { metricId: words.id, value: 6, attributes: null, occurredAt: 0, day: 0 });
@@ -52,8 +55,12 @@ describe('applying an event', () => {
       filters: { event: {}, user: { plan: 'premium' } },
     });
     const rules = compileRules([a], [words]);
-    expect(applyEvent(rules, ctx, fresh({ plan: 'free' }), { metricId: words.id, value: 5, attributes: null, occurredAt: 0, day: 0 }).unlocks).toEqual([]);
-    expect(applyEvent(rules, ctx, fresh({ plan: 'premium' }), { metricId: words.id, value: 5, attributes: null, occurredAt: 0, day: 0 }).unlocks).toHaveLength(1);
+    expect(
+      applyEvent(rules, ctx, fresh({ plan: 'free' }), { metricId: words.id, value: 5, attributes: null, occurredAt: 0, day: 0 }).unlocks,
+    ).toEqual([]);
+    expect(
+      applyEvent(rules, ctx, fresh({ plan: 'premium' }), { metricId: words.id, value: 5, attributes: null, occurredAt: 0, day: 0 }).unlocks,
+    ).toHaveLength(1);
   });
 
   it('counts from activation only, for from_activation achievements', () => {
@@ -66,7 +73,9 @@ describe('applying an event', () => {
     const rules = compileRules([a], [words]);
     const state = fresh();
     expect(applyEvent(rules, ctx, state, { metricId: words.id, value: 1, attributes: null, occurredAt: 999, day: 0 }).unlocks).toEqual([]);
-    expect(applyEvent(rules, ctx, state, { metricId: words.id, value: 1, attributes: null, occurredAt: 1000, day: 0 }).unlocks).toHaveLength(1);
+    expect(
+      applyEvent(rules, ctx, state, { metricId: words.id, value: 1, attributes: null, occurredAt: 1000, day: 0 }).unlocks,
+    ).toHaveLength(1);
   });
 
   it('follows composites in the same event, through chains', () => {

@@ -13,10 +13,22 @@ describe('leaderboard runs', () => {
   });
 
   it('repeats every N days, months or years from the start', () => {
-    expect(show(runOf({ startDay: d('2026-03-01'), endDay: null, runUnit: 'day', runInterval: 7 }, d('2026-03-16')))).toEqual(['2026-03-15', '2026-03-21']);
-    expect(show(runOf({ startDay: d('2026-01-31'), endDay: null, runUnit: 'month', runInterval: 1 }, d('2026-03-05')))).toEqual(['2026-02-28', '2026-03-30']);
-    expect(show(runOf({ startDay: d('2026-01-01'), endDay: null, runUnit: 'month', runInterval: 3 }, d('2026-05-20')))).toEqual(['2026-04-01', '2026-06-30']);
-    expect(show(runOf({ startDay: d('2024-07-01'), endDay: d('2027-01-15'), runUnit: 'year', runInterval: 1 }, d('2026-12-31')))).toEqual(['2026-07-01', '2027-01-15']);
+    expect(show(runOf({ startDay: d('2026-03-01'), endDay: null, runUnit: 'day', runInterval: 7 }, d('2026-03-16')))).toEqual([
+      '2026-03-15',
+      '2026-03-21',
+    ]);
+    expect(show(runOf({ startDay: d('2026-01-31'), endDay: null, runUnit: 'month', runInterval: 1 }, d('2026-03-05')))).toEqual([
+      '2026-02-28',
+      '2026-03-30',
+    ]);
+    expect(show(runOf({ startDay: d('2026-01-01'), endDay: null, runUnit: 'month', runInterval: 3 }, d('2026-05-20')))).toEqual([
+      '2026-04-01',
+      '2026-06-30',
+    ]);
+    expect(show(runOf({ startDay: d('2024-07-01'), endDay: d('2027-01-15'), runUnit: 'year', runInterval: 1 }, d('2026-12-31')))).toEqual([
+      '2026-07-01',
+      '2027-01-15',
+    ]);
   });
 
   it('is scheduled, active or finished by its dates', () => {

@@ -14,19 +14,15 @@ describe('points', () => {
     expect(levelFor([], 100)).toBeNull();
   });
 
-  it('never adds past a system\'s maximum', () => {
+  it("never adds past a system's maximum", () => {
     expect(addPoints(90, 20, 100)).toEqual({ total: 100, added: 10 });
     expect(addPoints(100, 20, 100)).toEqual({ total: 100, added: 0 });
     expect(addPoints(5, 20, null)).toEqual({ total: 25, added: 20 });
   });
 
-  it('sums an unlock\'s points per system', () => {
+  it("sums an unlock's points per system", () => {
     expect(
-      pointsBySystem([
-        { type: 'points', system: 'xp', amount: 5 },
-        { type: 'badge' },
-        { type: 'points', system: 'xp', amount: 7 },
-      ]),
+      pointsBySystem([{ type: 'points', system: 'xp', amount: 5 }, { type: 'badge' }, { type: 'points', system: 'xp', amount: 7 }]),
     ).toEqual(new Map([['xp', 12]]));
   });
 });

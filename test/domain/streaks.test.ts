@@ -1,9 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dayNumber, isoDay } from '../../src/domain/calendar.js';
-import { requalify, streakPeriod, streakStatus, walk, type StreakDefinition, type StreakPoint } from '../../src/domain/streaks.js';
+import { requalify, type StreakDefinition, type StreakPoint, streakPeriod, streakStatus, walk } from '../../src/domain/streaks.js';
 
-const daily: StreakDefinition = { id: 's', key: 's', name: 'S', frequency: 'daily', metrics: [], mode: 'any', primary: true, freezes: null };
+const daily: StreakDefinition = {
+  id: 's',
+  key: 's',
+  name: 'S',
+  frequency: 'daily',
+  metrics: [],
+  mode: 'any',
+  primary: true,
+  freezes: null,
+};
 const d = dayNumber;
 
 /** Qualifying days in the order given, applied one by one as the engine does. */
@@ -84,7 +93,9 @@ describe('streaks', () => {
       ['2026-03-16', 3],
     ]);
     const monthly = { ...daily, frequency: 'monthly' as const };
-    expect(reference(monthly, [d('2026-01-31'), d('2026-02-01'), d('2026-04-01')], d('2026-04-01')).map((p) => p.length)).toEqual([1, 2, 1]);
+    expect(reference(monthly, [d('2026-01-31'), d('2026-02-01'), d('2026-04-01')], d('2026-04-01')).map((p) => p.length)).toEqual([
+      1, 2, 1,
+    ]);
   });
 
   it('gives the same points whatever order the periods arrive in (late events repair and extend)', () => {
@@ -92,11 +103,19 @@ describe('streaks', () => {
       fc.property(
         fc.uniqueArray(fc.integer({ min: 0, max: 40 }), { maxLength: 30 }),
         fc.constantFrom('daily', 'weekly', 'monthly'),
-        fc.record({ initial: fc.integer({ min: 0, max: 2 }), autoEarnEveryDays: fc.integer({ min: 0, max: 10 }), max: fc.integer({ min: 0, max: 3 }) }),
+        fc.record({
+          initial: fc.integer({ min: 0, max: 2 }),
+          autoEarnEveryDays: fc.integer({ min: 0, max: 10 }),
+          max: fc.integer({ min: 0, max: 3 }),
+        }),
         fc.integer({ min: 1, max: 7 }),
         fc.boolean(),
         (offsets, frequency, freezes, weekStart, withFreezes) => {
-          const def: StreakDefinition = { ...daily, frequency, freezes: withFreezes ? { ...freezes, initial: Math.min(freezes.initial, freezes.max) } : null };
+          const def: StreakDefinition = {
+            ...daily,
+            frequency,
+            freezes: withFreezes ? { ...freezes, initial: Math.min(freezes.initial, freezes.max) } : null,
+          };
           const days = offsets.map((o) => d('2026-02-01') + o);
           const today = d('2026-02-01') + 45;
           const inOrder = reference(def, days, today, weekStart);

@@ -24,7 +24,9 @@ function run(thresholds: number[], match: 'reach' | 'exact', repeat: 'once' | 'u
 
 describe('decideUnlocks', () => {
   it('reach unlocks on the first event at or past the threshold', () => {
-    expect(decideUnlocks({ thresholds: [10], match: 'reach', repeat: 'once' }, 9, 10, nothing())).toEqual([{ tierIndex: 0, completion: 0 }]);
+    expect(decideUnlocks({ thresholds: [10], match: 'reach', repeat: 'once' }, 9, 10, nothing())).toEqual([
+      { tierIndex: 0, completion: 0 },
+    ]);
     expect(decideUnlocks({ thresholds: [10], match: 'reach', repeat: 'once' }, 5, 9, nothing())).toEqual([]);
   });
 
@@ -47,9 +49,9 @@ describe('decideUnlocks', () => {
   });
 
   it('never unlocks a step the user holds', () => {
-    expect(decideUnlocks({ thresholds: [10, 20], match: 'reach', repeat: 'once' }, 0, 30, { tiers: new Set([0]), completions: 1 })).toEqual([
-      { tierIndex: 1, completion: 0 },
-    ]);
+    expect(decideUnlocks({ thresholds: [10, 20], match: 'reach', repeat: 'once' }, 0, 30, { tiers: new Set([0]), completions: 1 })).toEqual(
+      [{ tierIndex: 1, completion: 0 }],
+    );
   });
 
   it('unlimited repeats unlock each further multiple of the threshold', () => {

@@ -33,7 +33,10 @@ describe('group commit', () => {
     expect(groups).toEqual([[1, 2]]);
     const later = [3, 4].map((i) => queue.submit('a', i, 1));
     expect(await Promise.all([...first, ...later])).toEqual(['done 1', 'done 2', 'done 3', 'done 4']);
-    expect(groups).toEqual([[1, 2], [3, 4]]);
+    expect(groups).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
   });
 
   it('keeps a group within its size and lanes apart', async () => {
@@ -48,7 +51,8 @@ describe('group commit', () => {
     expect(groups).toEqual([[1, 2], [4], [3], [5]]);
   });
 
-  const outcomes = (settled: PromiseSettledResult<string>[]) => settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message));
+  const outcomes = (settled: PromiseSettledResult<string>[]) =>
+    settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message));
 
   it('refuses a request the commit can tell is bad, and commits the rest of its group', async () => {
     const { queue, groups } = recordingQueue();

@@ -12,8 +12,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_TENANT } from '../../src/engine/bootstrap.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { JobRunner } from '../../src/engine/jobs.js';
-import { migrateToLatest, openDatabase } from '../../src/store/database.js';
 import { unavailableError } from '../../src/store/availability.js';
+import { migrateToLatest, openDatabase } from '../../src/store/database.js';
 import { Store } from '../../src/store/store.js';
 import { createSchema, DIALECTS, POSTGRES_URL } from '../support/dialects.js';
 
@@ -68,32 +68,36 @@ describe.each(DIALECTS)('job leases (%s)', (dialect) => {
   }, 30_000);
 
   // On SQLite a job's transaction holds the one connection: nothing else can claim it meanwhile.
-  it.skipIf(dialect === 'sqlite')('keeps a long job with its process while the process lives', async () => {
-    const { store } = await openStore();
-    const clock = new ManualClock(Date.now());
-    await store.read.jobs.enqueue(DEFAULT_TENANT, { id: 'long-1', kind: 'long', payload: {}, runAt: clock.now() }, clock.now());
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const owner = new JobRunner(store, clock, silent, { heartbeatMs: 20 });
-    owner.register('long', async () => {
-      await gate;
-      return { by: 'owner' };
-    });
-    const running = owner.waitFor('long-1', 60_000);
-    while ((await store.read.jobs.get('long-1'))?.status !== 'running') await new Promise((r) => setTimeout(r, 10));
+  it.skipIf(dialect === 'sqlite')(
+    'keeps a long job with its process while the process lives',
+    async () => {
+      const { store } = await openStore();
+      const clock = new ManualClock(Date.now());
+      await store.read.jobs.enqueue(DEFAULT_TENANT, { id: 'long-1', kind: 'long', payload: {}, runAt: clock.now() }, clock.now());
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const owner = new JobRunner(store, clock, silent, { heartbeatMs: 20 });
+      owner.register('long', async () => {
+        await gate;
+        return { by: 'owner' };
+      });
+      const running = owner.waitFor('long-1', 60_000);
+      while ((await store.read.jobs.get('long-1'))?.status !== 'running') await new Promise((r) => setTimeout(r, 10));
 
-    // Time passes well beyond one lease; the owner's heartbeat renews it from the new now.
-    clock.advance(60_000);
-    const renewed = clock.now();
-    while (((await store.read.jobs.get('long-1'))?.locked_until ?? 0) <= renewed) await new Promise((r) => setTimeout(r, 10));
-    const other = new JobRunner(store, clock, silent);
-    other.register('long', async () => ({ by: 'other' }));
-    await other.drain();
-    expect(await store.read.jobs.get('long-1')).toMatchObject({ status: 'running' });
+      // Time passes well beyond one lease; the owner's heartbeat renews it from the new now.
+      clock.advance(60_000);
+      const renewed = clock.now();
+      while (((await store.read.jobs.get('long-1'))?.locked_until ?? 0) <= renewed) await new Promise((r) => setTimeout(r, 10));
+      const other = new JobRunner(store, clock, silent);
+      other.register('long', async () => ({ by: 'other' }));
+      await other.drain();
+      expect(await store.read.jobs.get('long-1')).toMatchObject({ status: 'running' });
 
-    release();
-    expect(await running).toMatchObject({ status: 'done', result: { by: 'owner' } });
-  }, 30_000);
+      release();
+      expect(await running).toMatchObject({ status: 'done', result: { by: 'owner' } });
+    },
+    30_000,
+  );
 
   it('ignores renewing, finishing or failing a claim another claim took over', async () => {
     const { store } = await openStore();
@@ -106,40 +110,49 @@ describe.each(DIALECTS)('job leases (%s)', (dialect) => {
     expect(await store.read.jobs.renew(stale, t + 60_000, t + 2_000)).toBe(false);
     expect(await store.read.jobs.fail(stale, 'boom', t + 60_000, t + 2_000)).toBe(false);
     expect(await store.read.jobs.finish(stale, { by: 'stale' }, t + 2_000)).toBe(false);
-    expect(await store.read.jobs.get('taken-1')).toMatchObject({ status: 'running', locked_until: t + 3_000, last_error: null, result: null });
+    expect(await store.read.jobs.get('taken-1')).toMatchObject({
+      status: 'running',
+      locked_until: t + 3_000,
+      last_error: null,
+      result: null,
+    });
 
     expect(await store.read.jobs.renew(current, t + 4_000, t + 2_000)).toBe(true);
     expect(await store.read.jobs.finish(current, { by: 'current' }, t + 2_000)).toBe(true);
     expect(await store.read.jobs.get('taken-1')).toMatchObject({ status: 'done', result: JSON.stringify({ by: 'current' }) });
   });
 
-  it.skipIf(dialect === 'sqlite')('lets a runner that lost its lease neither renew nor overwrite the job, and says so once', async () => {
-    const { store } = await openStore();
-    const t = Date.now();
-    await store.read.jobs.enqueue(DEFAULT_TENANT, { id: 'lost-1', kind: 'lost', payload: {}, runAt: t }, t);
-    const lines: string[] = [];
-    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const owner = new JobRunner(store, new ManualClock(t), log, { heartbeatMs: 20 });
-    owner.register('lost', async () => {
-      await gate;
-      return { by: 'owner' };
-    });
-    const running = owner.drain();
-    while ((await store.read.jobs.get('lost-1'))?.status !== 'running') await new Promise((r) => setTimeout(r, 10));
+  it.skipIf(dialect === 'sqlite')(
+    'lets a runner that lost its lease neither renew nor overwrite the job, and says so once',
+    async () => {
+      const { store } = await openStore();
+      const t = Date.now();
+      await store.read.jobs.enqueue(DEFAULT_TENANT, { id: 'lost-1', kind: 'lost', payload: {}, runAt: t }, t);
+      const lines: string[] = [];
+      const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const owner = new JobRunner(store, new ManualClock(t), log, { heartbeatMs: 20 });
+      owner.register('lost', async () => {
+        await gate;
+        return { by: 'owner' };
+      });
+      const running = owner.drain();
+      while ((await store.read.jobs.get('lost-1'))?.status !== 'running') await new Promise((r) => setTimeout(r, 10));
 
-    // Another process, past the owner's lease (a stalled owner, or its database away for a while).
-    const other = new JobRunner(store, new ManualClock(t + 20_000), silent);
-    other.register('lost', async () => ({ by: 'other' }));
-    await other.drain();
-    while (!lines.some((l) => l.includes('Lost a job lease'))) await new Promise((r) => setTimeout(r, 10));
+      // Another process, past the owner's lease (a stalled owner, or its database away for a while).
+      const other = new JobRunner(store, new ManualClock(t + 20_000), silent);
+      other.register('lost', async () => ({ by: 'other' }));
+      await other.drain();
+      while (!lines.some((l) => l.includes('Lost a job lease'))) await new Promise((r) => setTimeout(r, 10));
 
-    release();
-    await running;
-    expect(await store.read.jobs.get('lost-1')).toMatchObject({ status: 'done', result: JSON.stringify({ by: 'other' }) });
-    expect(lines.filter((l) => l.includes('Lost a job lease'))).toHaveLength(1);
-  }, 30_000);
+      release();
+      await running;
+      expect(await store.read.jobs.get('lost-1')).toMatchObject({ status: 'done', result: JSON.stringify({ by: 'other' }) });
+      expect(lines.filter((l) => l.includes('Lost a job lease'))).toHaveLength(1);
+    },
+    30_000,
+  );
 
   it('logs renewals failing through an outage once, not every beat', async () => {
     const { store } = await openStore();

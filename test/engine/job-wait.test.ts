@@ -19,7 +19,11 @@ describe.skipIf(withPool.length === 0).each(withPool)('waiting for a job (%s)', 
       await new Promise((resolve) => setTimeout(resolve, 1500));
       return { finished: true };
     });
-    await t.laurel.ctx.store.read.jobs.enqueue(DEFAULT_TENANT, { id: 'slow-1', kind: 'slow', payload: {}, runAt: t.clock.now() }, t.clock.now());
+    await t.laurel.ctx.store.read.jobs.enqueue(
+      DEFAULT_TENANT,
+      { id: 'slow-1', kind: 'slow', payload: {}, runAt: t.clock.now() },
+      t.clock.now(),
+    );
     // Still running when the wait ends: the wait did not sit out the job.
     expect(await jobs.waitFor('slow-1', 200)).toMatchObject({ jobId: 'slow-1', status: 'running' });
     expect(await jobs.waitFor('slow-1', 10_000)).toMatchObject({ status: 'done', result: { finished: true } });

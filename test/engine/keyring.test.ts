@@ -1,23 +1,35 @@
 /** The key cache must never keep a key that was revoked while its process could not hear of it. */
 import { describe, expect, it } from 'vitest';
 import { hashKey, Keyring } from '../../src/engine/api-keys.js';
-import type { ApiKeyRow } from '../../src/store/schema.js';
 import type { Subscriber } from '../../src/store/notifications.js';
+import type { ApiKeyRow } from '../../src/store/schema.js';
 import type { Repositories } from '../../src/store/store.js';
 
 describe('the key cache', () => {
   it('does not cache a lookup that was in flight across a lost and regained listening connection', async () => {
     const key = 'lk_app_raced';
-    const row = { id: 'k1', org_id: 'o', community_id: 'c', kind: 'application', key_hash: hashKey(key), revoked_at: null } as unknown as ApiKeyRow;
+    const row = {
+      id: 'k1',
+      org_id: 'o',
+      community_id: 'c',
+      kind: 'application',
+      key_hash: hashKey(key),
+      revoked_at: null,
+    } as unknown as ApiKeyRow;
     const lookups: ((row: ApiKeyRow) => void)[] = [];
     const repos = { apiKeys: { findByHash: () => new Promise<ApiKeyRow>((resolve) => lookups.push(resolve)) } } as unknown as Repositories;
     let subscriber!: Subscriber;
-    const keyring = new Keyring(repos, { now: () => 0 }, { key: undefined, tenant: { orgId: 'o', communityId: 'c' } }, {
-      watchRevokedKeys: (s) => {
-        subscriber = s;
-        return true;
+    const keyring = new Keyring(
+      repos,
+      { now: () => 0 },
+      { key: undefined, tenant: { orgId: 'o', communityId: 'c' } },
+      {
+        watchRevokedKeys: (s) => {
+          subscriber = s;
+          return true;
+        },
       },
-    });
+    );
     subscriber.state(true);
 
     const first = keyring.authenticate(key);

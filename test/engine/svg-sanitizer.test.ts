@@ -8,11 +8,71 @@ import { describe, expect, it } from 'vitest';
 import { SvgSanitizer } from '../../src/engine/svg-sanitizer.js';
 import { dangersIn } from '../support/badge-dangers.js';
 
-const ELEMENTS = ['g', 'rect', 'circle', 'path', 'text', 'a', 'use', 'image', 'feImage', 'filter', 'linearGradient', 'stop', 'mask', 'pattern', 'script', 'foreignObject', 'animate', 'set', 'iframe', 'style', 'title'];
+const ELEMENTS = [
+  'g',
+  'rect',
+  'circle',
+  'path',
+  'text',
+  'a',
+  'use',
+  'image',
+  'feImage',
+  'filter',
+  'linearGradient',
+  'stop',
+  'mask',
+  'pattern',
+  'script',
+  'foreignObject',
+  'animate',
+  'set',
+  'iframe',
+  'style',
+  'title',
+];
 
-const LINKS = ['#g', 'javascript:alert(1)', ' JaVaScRiPt:alert(1)', 'java\tscript:alert(1)', 'https://evil.example/x.svg#a', '//evil.example/x', 'http://evil.example/x.png', 'data:text/html,<script>alert(1)</script>', 'data:image/svg+xml;base64,PHN2Zz4=', 'data:image/png;base64,iVBORw0KGgo=', 'file:///etc/passwd'];
-const CSS_VALUES = ['red', '#0a0', 'url(#g)', 'url(https://evil.example/x#a)', 'url(//evil.example/x)', "url('//evil.example/x')", 'u\\72l(//evil.example/x)', 'image-set("https://evil.example/x.png" 1x)', 'rgb(1, 2, 3)', 'expression(alert(1))', 'var(--x)', 'element(#g)'];
-const CSS_PROPERTIES = ['fill', 'stroke', 'background', 'mask', 'filter', 'cursor', 'list-style', 'content', 'behavior', '-moz-binding', 'marker-end', 'font-family'];
+const LINKS = [
+  '#g',
+  'javascript:alert(1)',
+  ' JaVaScRiPt:alert(1)',
+  'java\tscript:alert(1)',
+  'https://evil.example/x.svg#a',
+  '//evil.example/x',
+  'http://evil.example/x.png',
+  'data:text/html,<script>alert(1)</script>',
+  'data:image/svg+xml;base64,PHN2Zz4=',
+  'data:image/png;base64,iVBORw0KGgo=',
+  'file:///etc/passwd',
+];
+const CSS_VALUES = [
+  'red',
+  '#0a0',
+  'url(#g)',
+  'url(https://evil.example/x#a)',
+  'url(//evil.example/x)',
+  "url('//evil.example/x')",
+  'u\\72l(//evil.example/x)',
+  'image-set("https://evil.example/x.png" 1x)',
+  'rgb(1, 2, 3)',
+  'expression(alert(1))',
+  'var(--x)',
+  'element(#g)',
+];
+const CSS_PROPERTIES = [
+  'fill',
+  'stroke',
+  'background',
+  'mask',
+  'filter',
+  'cursor',
+  'list-style',
+  'content',
+  'behavior',
+  '-moz-binding',
+  'marker-end',
+  'font-family',
+];
 
 const declaration = fc.tuple(fc.constantFrom(...CSS_PROPERTIES), fc.constantFrom(...CSS_VALUES)).map(([p, v]) => `${p}:${v}`);
 const style = fc.array(declaration, { maxLength: 4 }).map((d) => d.join(';'));
@@ -20,7 +80,12 @@ const sheet = fc
   .array(
     fc.oneof(
       style.map((s) => `.c{${s}}`),
-      fc.constantFrom('@import url(https://evil.example/x.css);', '@import "//evil.example/y.css";', '@font-face{font-family:x;src:url(//evil.example/f)}', '@media (min-width:1px){.m{fill:url(//evil.example/m)}}'),
+      fc.constantFrom(
+        '@import url(https://evil.example/x.css);',
+        '@import "//evil.example/y.css";',
+        '@font-face{font-family:x;src:url(//evil.example/f)}',
+        '@media (min-width:1px){.m{fill:url(//evil.example/m)}}',
+      ),
     ),
     { maxLength: 4 },
   )

@@ -60,7 +60,10 @@ describe('building only what changed', () => {
     name: 'the widget',
     inputs: ['src'],
     output: 'dist/out.txt',
-    command: () => ['-e', "const fs = require('fs'); const s = fs.readFileSync('src/a.ts', 'utf8'); if (s === 'broken') process.exit(2); fs.mkdirSync('dist', { recursive: true }); fs.writeFileSync('dist/out.txt', s);"],
+    command: () => [
+      '-e',
+      "const fs = require('fs'); const s = fs.readFileSync('src/a.ts', 'utf8'); if (s === 'broken') process.exit(2); fs.mkdirSync('dist', { recursive: true }); fs.writeFileSync('dist/out.txt', s);",
+    ],
   };
   const project = () => ({ root, parts: [widget] });
   const edit = (text: string) => fs.writeFileSync(path.join(root, 'src/a.ts'), text);

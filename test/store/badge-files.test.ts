@@ -15,7 +15,10 @@ describe('badge files on a failing disk', () => {
     const files = new BadgeFiles(dataDir);
     const full = Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
     vi.spyOn(fsPromises, 'rename').mockRejectedValueOnce(full);
-    await expect(files.save('default', 'a.png', new Uint8Array([1, 2, 3]))).rejects.toMatchObject({ kind: 'unavailable', code: 'storage_unavailable' });
+    await expect(files.save('default', 'a.png', new Uint8Array([1, 2, 3]))).rejects.toMatchObject({
+      kind: 'unavailable',
+      code: 'storage_unavailable',
+    });
     expect(fs.readdirSync(path.join(dataDir, 'badges', 'default'))).toEqual([]);
 
     const denied = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });

@@ -7,8 +7,8 @@ import os from 'node:os';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LaurelError } from '../../src/domain/errors.js';
-import { openDatabase, type Database } from '../../src/store/database.js';
 import type { AvailabilityReport } from '../../src/store/availability.js';
+import { type Database, openDatabase } from '../../src/store/database.js';
 import { Store } from '../../src/store/store.js';
 import { createSchema, DIALECTS, POSTGRES_URL } from '../support/dialects.js';
 
@@ -23,7 +23,13 @@ describe.skipIf(!DIALECTS.includes('postgres'))('an exhausted connection pool (p
     const schema = await createSchema();
     cleanup.push(() => schema.drop());
     const reports: AvailabilityReport[] = [];
-    const database: Database = openDatabase({ url: POSTGRES_URL, dataDir: os.tmpdir(), schema: schema.name, poolSize: 1, report: (r) => reports.push(r) });
+    const database: Database = openDatabase({
+      url: POSTGRES_URL,
+      dataDir: os.tmpdir(),
+      schema: schema.name,
+      poolSize: 1,
+      report: (r) => reports.push(r),
+    });
     cleanup.push(() => database.close());
     const store = new Store(database);
 

@@ -1,8 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteCheckpointer } from '../../src/store/sqlite-checkpointer.js';
@@ -23,9 +23,14 @@ describe('SQLite log checkpoints in a worker thread', () => {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.exec('create table if not exists rows (id integer primary key, body text not null)');
-    checkpointer = new SqliteCheckpointer(db, file, (message) => {
-      throw new Error(message);
-    }, { watchMs: 20, checkpointMs: 10 });
+    checkpointer = new SqliteCheckpointer(
+      db,
+      file,
+      (message) => {
+        throw new Error(message);
+      },
+      { watchMs: 20, checkpointMs: 10 },
+    );
   };
   /** Roughly `pages` pages of new rows, in transactions of about 40 pages each. */
   const write = (pages: number) => {
@@ -86,6 +91,10 @@ describe('SQLite log checkpoints in a worker thread', () => {
        console.log('closed');`,
     );
     const child = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: path.resolve('.'), encoding: 'utf8' });
-    expect({ status: child.status, stdout: child.stdout.trim(), stderr: child.stderr }).toEqual({ status: 0, stdout: 'closed', stderr: '' });
+    expect({ status: child.status, stdout: child.stdout.trim(), stderr: child.stderr }).toEqual({
+      status: 0,
+      stdout: 'closed',
+      stderr: '',
+    });
   });
 });

@@ -29,7 +29,11 @@ export interface TestLaurel {
   /** A request with an application key. */
   api<T = any>(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>>;
   /** A request with exactly the headers given. */
-  raw<T = any>(method: string, url: string, options?: { body?: unknown; payload?: string; headers?: Record<string, string> }): Promise<Reply<T>>;
+  raw<T = any>(
+    method: string,
+    url: string,
+    options?: { body?: unknown; payload?: string; headers?: Record<string, string> },
+  ): Promise<Reply<T>>;
   close(): Promise<void>;
 }
 
@@ -46,7 +50,13 @@ export async function startLaurel(options: StartOptions = {}): Promise<TestLaure
   const schema = options.dialect === 'postgres' ? await createSchema() : null;
   const settings = loadSettings(
     {},
-    { dataDir, masterKey: ADMIN_KEY, logLevel: 'silent', ...(schema ? { databaseUrl: POSTGRES_URL, databasePoolSize: 4 } : {}), ...options.settings },
+    {
+      dataDir,
+      masterKey: ADMIN_KEY,
+      logLevel: 'silent',
+      ...(schema ? { databaseUrl: POSTGRES_URL, databasePoolSize: 4 } : {}),
+      ...options.settings,
+    },
   );
   const laurel = await createLaurel(settings, {
     clock,
@@ -67,14 +77,19 @@ export async function startLaurel(options: StartOptions = {}): Promise<TestLaure
     const response = await laurel.app.inject({
       method: method as 'GET',
       url,
-      headers: { ...(opts.body !== undefined || opts.payload !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
+      headers: {
+        ...(opts.body !== undefined || opts.payload !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...opts.headers,
+      },
       ...(opts.payload !== undefined ? { payload: opts.payload } : opts.body !== undefined ? { payload: JSON.stringify(opts.body) } : {}),
     });
     const text = response.body;
     return { status: response.statusCode, body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
   };
-  const withKey = (key: string) => <T>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) =>
-    raw<T>(method, url, { body, headers: { 'x-api-key': key, ...headers } });
+  const withKey =
+    (key: string) =>
+    <T>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) =>
+      raw<T>(method, url, { body, headers: { 'x-api-key': key, ...headers } });
   const admin = withKey(ADMIN_KEY);
   const created = await admin<{ key: string }>('POST', '/admin/v1/api-keys', { name: 'tests' });
   return {

@@ -1,5 +1,5 @@
 /** Runs the real `laurel` command line as a child process, from source. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -20,7 +20,10 @@ export function laurelCommand(args: string[], env: Record<string, string>): Chil
   });
 }
 
-export async function runLaurel(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runLaurel(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = laurelCommand(args, env);
   let stdout = '';
   let stderr = '';

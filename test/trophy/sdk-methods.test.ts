@@ -20,8 +20,8 @@ function sdkMethods(): string[] {
   return out.sort();
 }
 
-describe("the compatibility table", () => {
-  it("lists every method of the installed SDK, none of them missing", () => {
+describe('the compatibility table', () => {
+  it('lists every method of the installed SDK, none of them missing', () => {
     const doc = fs.readFileSync(path.resolve(import.meta.dirname, '../../docs/trophy-compat.md'), 'utf8');
     const rows = [...doc.matchAll(/^\| `([a-zA-Z.]+)` \| [^|]+ \| ([^|]+) \|$/gm)];
     const documented = rows.map((r) => r[1] as string).sort();

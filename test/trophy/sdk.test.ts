@@ -38,20 +38,75 @@ describe.each(DIALECTS)("Trophy's SDK against Laurel (%s)", (dialect) => {
     admin = new TrophyApiClient({ apiKey: ADMIN_KEY, environment });
 
     await setup('POST', '/admin/v1/metrics', { key: 'words', name: 'Words written', unit: 'words', unitSingular: 'word', verb: 'Write' });
-    await setup('POST', '/admin/v1/streaks', { key: 'daily', name: 'Daily writing', frequency: 'daily', metrics: [{ metric: 'words' }], freezes: { initial: 0, autoEarnEveryDays: 0, max: 2 } });
-    await setup('POST', '/admin/v1/points-systems', { key: 'xp', name: 'XP', levels: [{ key: 'rookie', name: 'Rookie', points: 0 }, { key: 'writer', name: 'Writer', points: 100 }] });
-    await setup('POST', '/admin/v1/achievements', { key: 'first-words', name: 'First words', status: 'active', criteria: { type: 'metric', metric: 'words', threshold: 1 }, rewards: [{ type: 'points', system: 'xp', amount: 15 }] });
-    await setup('POST', '/admin/v1/achievements', { key: 'thousand', name: 'A thousand words', status: 'active', criteria: { type: 'metric', metric: 'words', threshold: 1000 } });
-    await setup('POST', '/admin/v1/achievements', { key: 'streak-3', name: 'Three days', status: 'active', criteria: { type: 'streak', length: 3 } });
+    await setup('POST', '/admin/v1/streaks', {
+      key: 'daily',
+      name: 'Daily writing',
+      frequency: 'daily',
+      metrics: [{ metric: 'words' }],
+      freezes: { initial: 0, autoEarnEveryDays: 0, max: 2 },
+    });
+    await setup('POST', '/admin/v1/points-systems', {
+      key: 'xp',
+      name: 'XP',
+      levels: [
+        { key: 'rookie', name: 'Rookie', points: 0 },
+        { key: 'writer', name: 'Writer', points: 100 },
+      ],
+    });
+    await setup('POST', '/admin/v1/achievements', {
+      key: 'first-words',
+      name: 'First words',
+      status: 'active',
+      criteria: { type: 'metric', metric: 'words', threshold: 1 },
+      rewards: [{ type: 'points', system: 'xp', amount: 15 }],
+    });
+    await setup('POST', '/admin/v1/achievements', {
+      key: 'thousand',
+      name: 'A thousand words',
+      status: 'active',
+      criteria: { type: 'metric', metric: 'words', threshold: 1000 },
+    });
+    await setup('POST', '/admin/v1/achievements', {
+      key: 'streak-3',
+      name: 'Three days',
+      status: 'active',
+      criteria: { type: 'streak', length: 3 },
+    });
     await setup('POST', '/admin/v1/achievements', { key: 'onboarded', name: 'Onboarded', status: 'active', criteria: { type: 'api' } });
-    await setup('POST', '/admin/v1/achievements', { key: 'all-rounder', name: 'All-rounder', status: 'active', criteria: { type: 'composite', requires: ['first-words', 'onboarded'] } });
+    await setup('POST', '/admin/v1/achievements', {
+      key: 'all-rounder',
+      name: 'All-rounder',
+      status: 'active',
+      criteria: { type: 'composite', requires: ['first-words', 'onboarded'] },
+    });
     await setup('POST', '/admin/v1/points-systems/xp/triggers', { type: 'metric', metric: 'words', metricThreshold: 100, points: 5 });
     await setup('POST', '/admin/v1/points-systems/xp/triggers', { type: 'user_creation', points: 10 });
     await setup('POST', '/admin/v1/points-systems/xp/triggers', { type: 'achievement', achievement: 'first-words', points: 20 });
     await setup('POST', '/admin/v1/points-systems/xp/triggers', { type: 'streak', streakLength: 3, points: 30 });
-    await setup('POST', '/admin/v1/leaderboards', { key: 'top-writers', name: 'Top writers', rankBy: 'metric', metric: 'words', maxParticipants: 10, status: 'active', start: isoDate(10) });
-    await setup('POST', '/admin/v1/leaderboards', { key: 'xp-board', name: 'XP', rankBy: 'points', pointsSystem: 'xp', status: 'active', start: isoDate(10) });
-    await setup('POST', '/admin/v1/leaderboards', { key: 'streaks', name: 'Streaks', rankBy: 'streak', status: 'active', start: isoDate(10) });
+    await setup('POST', '/admin/v1/leaderboards', {
+      key: 'top-writers',
+      name: 'Top writers',
+      rankBy: 'metric',
+      metric: 'words',
+      maxParticipants: 10,
+      status: 'active',
+      start: isoDate(10),
+    });
+    await setup('POST', '/admin/v1/leaderboards', {
+      key: 'xp-board',
+      name: 'XP',
+      rankBy: 'points',
+      pointsSystem: 'xp',
+      status: 'active',
+      start: isoDate(10),
+    });
+    await setup('POST', '/admin/v1/leaderboards', {
+      key: 'streaks',
+      name: 'Streaks',
+      rankBy: 'streak',
+      status: 'active',
+      start: isoDate(10),
+    });
   }, 120_000);
 
   afterAll(() => t.close());
@@ -75,7 +130,7 @@ describe.each(DIALECTS)("Trophy's SDK against Laurel (%s)", (dialect) => {
     // 20 for 700 → 1200 (5 hundreds), 30 for the 3-day streak.
     expect(a3.points.xp).toMatchObject({ total: 135, added: 55, level: { key: 'writer' } });
     expect(a3.leaderboards['top-writers']).toMatchObject({ rank: 1, previousRank: 1, threshold: 0, rankBy: 'metric' });
-    expect(a3.leaderboards['streaks']).toMatchObject({ rank: 1 });
+    expect(a3.leaderboards.streaks).toMatchObject({ rank: 1 });
     const replay = await trophy.metrics.event('words', { user: { id: 'alice' }, value: 500, idempotencyKey: 'alice-day-3' });
     expect(replay).toMatchObject({ eventId: a3.eventId, total: 1200, idempotentReplayed: true });
 
@@ -109,7 +164,12 @@ describe.each(DIALECTS)("Trophy's SDK against Laurel (%s)", (dialect) => {
     });
 
     const mine = await trophy.users.achievements('alice', { includeIncomplete: 'true' });
-    expect(mine.filter((a) => a.achievedAt).map((a) => a.key).sort()).toEqual(['all-rounder', 'first-words', 'onboarded', 'streak-3', 'thousand']);
+    expect(
+      mine
+        .filter((a) => a.achievedAt)
+        .map((a) => a.key)
+        .sort(),
+    ).toEqual(['all-rounder', 'first-words', 'onboarded', 'streak-3', 'thousand']);
     expect((await trophy.users.achievements('bob')).map((a) => a.key)).toEqual(['first-words']);
 
     // Metrics and their summaries.
@@ -119,7 +179,11 @@ describe.each(DIALECTS)("Trophy's SDK against Laurel (%s)", (dialect) => {
       ['first-words', true],
       ['thousand', true],
     ]);
-    const summary = await trophy.users.metricEventSummary('alice', 'words', { aggregation: 'daily', startDate: isoDate(2), endDate: isoDate(0) });
+    const summary = await trophy.users.metricEventSummary('alice', 'words', {
+      aggregation: 'daily',
+      startDate: isoDate(2),
+      endDate: isoDate(0),
+    });
     expect(summary).toEqual([
       { date: isoDate(2), total: 300, change: 300 },
       { date: isoDate(1), total: 700, change: 400 },
@@ -128,7 +192,15 @@ describe.each(DIALECTS)("Trophy's SDK against Laurel (%s)", (dialect) => {
 
     // Streaks.
     const streak = await trophy.users.streak('alice', { historyPeriods: 3 });
-    expect(streak).toMatchObject({ length: 3, frequency: 'daily', started: isoDate(2), periodStart: isoDate(0), expires: isoDate(-1), freezes: 0, maxFreezes: 2 });
+    expect(streak).toMatchObject({
+      length: 3,
+      frequency: 'daily',
+      started: isoDate(2),
+      periodStart: isoDate(0),
+      expires: isoDate(-1),
+      freezes: 0,
+      maxFreezes: 2,
+    });
     expect(streak.streakHistory?.map((p) => p.length)).toEqual([1, 2, 3]);
     expect(await trophy.streaks.list({ userIds: ['bob', 'alice', 'carol', 'dave'] })).toEqual([
       expect.objectContaining({ userId: 'alice', streakLength: 3 }),
@@ -161,7 +233,11 @@ describe.each(DIALECTS)("Trophy's SDK against Laurel (%s)", (dialect) => {
     expect(points).toMatchObject({ key: 'xp', total: 135, level: { key: 'writer' } });
     expect(points.awards.length).toBe(3);
     expect((await trophy.users.points('carol', 'xp')).total).toBe(10);
-    const pointsSummary = await trophy.users.pointsEventSummary('alice', 'xp', { aggregation: 'daily', startDate: isoDate(2), endDate: isoDate(0) });
+    const pointsSummary = await trophy.users.pointsEventSummary('alice', 'xp', {
+      aggregation: 'daily',
+      startDate: isoDate(2),
+      endDate: isoDate(0),
+    });
     // Day −2: 10 joining + 15 per-100 + 15 reward + 20 trigger; day −1: 20 per-100; today: 25 per-100 + 30 streak.
     expect(pointsSummary.map((p) => [p.total, p.change])).toEqual([
       [60, 60],
@@ -170,7 +246,11 @@ describe.each(DIALECTS)("Trophy's SDK against Laurel (%s)", (dialect) => {
     ]);
     const system = await trophy.points.system('xp');
     expect(system.triggers.map((t) => t.type).sort()).toEqual(['achievement', 'metric', 'streak', 'user_creation']);
-    expect(system.triggers.find((t) => t.type === 'metric')).toMatchObject({ points: 5, metricThreshold: 100, metricName: 'Words written' });
+    expect(system.triggers.find((t) => t.type === 'metric')).toMatchObject({
+      points: 5,
+      metricThreshold: 100,
+      metricName: 'Words written',
+    });
     // alice 135, bob 55, dave 45 (10 joining + 15 + 20 for first-words, under 100 words), carol 10: ranges of 20.
     const distribution = await trophy.points.summary('xp');
     expect(distribution.filter((r) => r.users > 0)).toEqual([
@@ -198,7 +278,12 @@ describe.each(DIALECTS)("Trophy's SDK against Laurel (%s)", (dialect) => {
 
     // Preferences.
     expect(await trophy.users.getPreferences('alice')).toEqual({
-      notifications: { achievementCompleted: ['email', 'push'], recap: ['email', 'push'], reactivation: ['email', 'push'], streakReminder: ['email', 'push'] },
+      notifications: {
+        achievementCompleted: ['email', 'push'],
+        recap: ['email', 'push'],
+        reactivation: ['email', 'push'],
+        streakReminder: ['email', 'push'],
+      },
     });
     const prefs = await trophy.users.updatePreferences('alice', { notifications: { recap: [], streakReminder: ['push'] } });
     expect(prefs.notifications).toMatchObject({ recap: [], streakReminder: ['push'], achievementCompleted: ['email', 'push'] });
@@ -218,6 +303,8 @@ describe.each(DIALECTS)("Trophy's SDK against Laurel (%s)", (dialect) => {
     await expect(bad.achievements.all()).rejects.toMatchObject({ statusCode: 401 });
     await expect(trophy.users.get('ghost')).rejects.toMatchObject({ statusCode: 404 });
     await expect(trophy.achievements.complete('missing', { user: { id: 'alice' } })).rejects.toMatchObject({ statusCode: 404 });
-    await expect(trophy.metrics.event('words', { user: { id: 'x', tz: 'Not/AZone' }, value: 1 })).rejects.toMatchObject({ statusCode: 422 });
+    await expect(trophy.metrics.event('words', { user: { id: 'x', tz: 'Not/AZone' }, value: 1 })).rejects.toMatchObject({
+      statusCode: 422,
+    });
   });
 });

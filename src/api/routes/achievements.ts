@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { parseAttributes } from '../attributes-query.js';
 import { completeAchievement } from '../../engine/complete-achievement.js';
 import type { EngineContext } from '../../engine/context.js';
 import { listCommunityAchievements } from '../../engine/read-achievements.js';
+import { parseAttributes } from '../attributes-query.js';
 import { localeOf } from '../locale.js';
 import { CommunityAchievementsQuery, CompleteBody } from '../schemas/achievements.js';
 import { ErrorBody, KeyParams, Loose } from '../schemas/common.js';
@@ -19,8 +19,7 @@ export const achievementRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }
         response: { 200: Type.Array(Loose('Trophy AchievementWithStatsResponse')) },
       },
     },
-    async (request) =>
-      listCommunityAchievements(ctx, request.principal, localeOf(request), parseAttributes(request.query.userAttributes)),
+    async (request) => listCommunityAchievements(ctx, request.principal, localeOf(request), parseAttributes(request.query.userAttributes)),
   );
 
   app.post(
@@ -32,7 +31,12 @@ export const achievementRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }
         description: 'Answers 201 with the new completion, or 200 with the original one if the user already holds it.',
         params: KeyParams,
         body: CompleteBody,
-        response: { 200: Loose('AchievementCompletionResponse'), 201: Loose('AchievementCompletionResponse'), 404: ErrorBody, 422: ErrorBody },
+        response: {
+          200: Loose('AchievementCompletionResponse'),
+          201: Loose('AchievementCompletionResponse'),
+          404: ErrorBody,
+          422: ErrorBody,
+        },
       },
     },
     async (request, reply) => {

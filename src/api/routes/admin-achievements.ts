@@ -9,7 +9,7 @@ import { ErrorBody, KeyParams, Loose } from '../schemas/common.js';
 
 export const adminAchievementRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
   const Achievement = Loose('Achievement with status, health, completions and rarity');
-  const Change = Loose('{ achievement, warnings, backfilled }');
+  const Change = Loose('{ achievement, warnings, backfill }');
 
   app.post(
     '/achievements',
@@ -41,7 +41,12 @@ export const adminAchievementRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineCont
   app.get(
     '/achievements/:key',
     {
-      schema: { tags: ['Admin: achievements'], summary: 'One achievement', params: KeyParams, response: { 200: Achievement, 404: ErrorBody } },
+      schema: {
+        tags: ['Admin: achievements'],
+        summary: 'One achievement',
+        params: KeyParams,
+        response: { 200: Achievement, 404: ErrorBody },
+      },
     },
     async (request) => getAchievement(ctx, request.principal, request.params.key, localeOf(request)),
   );
@@ -65,7 +70,14 @@ export const adminAchievementRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineCont
 
   app.delete(
     '/achievements/:key',
-    { schema: { tags: ['Admin: achievements'], summary: 'Refused: achievements are archived, never deleted', params: KeyParams, response: { 405: ErrorBody } } },
+    {
+      schema: {
+        tags: ['Admin: achievements'],
+        summary: 'Refused: achievements are archived, never deleted',
+        params: KeyParams,
+        response: { 405: ErrorBody },
+      },
+    },
     async (_request, reply) => {
       void reply.header('allow', 'GET, PATCH');
       throw new LaurelError(

@@ -1,7 +1,13 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { BADGE_MAX_BYTES, SVG_MAX_ATTRIBUTES, SVG_MAX_ATTRIBUTES_PER_ELEMENT, SVG_MAX_DEPTH, SVG_MAX_ELEMENTS } from '../../domain/badge-image.js';
+import {
+  BADGE_MAX_BYTES,
+  SVG_MAX_ATTRIBUTES,
+  SVG_MAX_ATTRIBUTES_PER_ELEMENT,
+  SVG_MAX_DEPTH,
+  SVG_MAX_ELEMENTS,
+} from '../../domain/badge-image.js';
 import { invalid, LaurelError } from '../../domain/errors.js';
 import type { EngineContext } from '../../engine/context.js';
 import { uploadBadge } from '../../engine/upload-badge.js';
@@ -32,7 +38,7 @@ export const adminBadgeRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }>
           'and CSS properties (scripts, event handlers, external references and styles that load anything are dropped; ' +
           `nesting deeper than ${SVG_MAX_DEPTH}, more than ${SVG_MAX_ELEMENTS} elements, ${SVG_MAX_ATTRIBUTES} attributes or ` +
           `${SVG_MAX_ATTRIBUTES_PER_ELEMENT} attributes on one element, and DTD entities, are refused). ` +
-          'The answer holds the URL the image is served at, in the community\'s own folder, for an achievement\'s badgeUrl.',
+          "The answer holds the URL the image is served at, in the community's own folder, for an achievement's badgeUrl.",
         consumes: ['multipart/form-data'],
         response: { 201: Uploaded, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody },
       },

@@ -12,9 +12,12 @@ import { validatorCompiler } from '../validation.js';
 /** The dashboard's questions about achievements: a draft's condition, what activation would grant, analytics. */
 export const adminInsightRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
   // A draft is checked against the same schema as a create, but its problems are answered, not thrown.
-  const checkDraft = validatorCompiler({ schema: CreateAchievementBody, httpPart: 'body', method: 'POST', url: '/admin/v1/achievements' }) as (
-    data: unknown,
-  ) => { value?: unknown; error?: LaurelError };
+  const checkDraft = validatorCompiler({
+    schema: CreateAchievementBody,
+    httpPart: 'body',
+    method: 'POST',
+    url: '/admin/v1/achievements',
+  }) as (data: unknown) => { value?: unknown; error?: LaurelError };
 
   app.post(
     '/achievements/preview',
@@ -35,7 +38,12 @@ export const adminInsightRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext 
       const checked = checkDraft(named);
       if (checked.error) {
         const e = checked.error;
-        return { condition: null, tiers: [], problems: [{ code: e.code, error: e.message, ...(e.field ? { field: e.field } : {}) }], warnings: [] };
+        return {
+          condition: null,
+          tiers: [],
+          problems: [{ code: e.code, error: e.message, ...(e.field ? { field: e.field } : {}) }],
+          warnings: [],
+        };
       }
       return previewAchievement(ctx, request.principal, draft as AchievementInput, localeOf(request));
     },
@@ -51,7 +59,10 @@ export const adminInsightRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext 
           'Counted in SQL from running totals: users who meet a tier (or the single step) and do not hold it yet. ' +
           'supported is false (and users null) where Laurel cannot count in advance (rolling windows, period goals).',
         params: KeyParams,
-        response: { 200: Loose('{ key, status, onActivation, backfills, supported, users, tiers: [{ key, name, users }], reason }'), 404: ErrorBody },
+        response: {
+          200: Loose('{ key, status, onActivation, backfills, supported, users, tiers: [{ key, name, users }], reason }'),
+          404: ErrorBody,
+        },
       },
     },
     async (request) => backfillPreview(ctx, request.principal, request.params.key),
@@ -65,11 +76,17 @@ export const adminInsightRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext 
         summary: 'Users per stage of progress, unlocks per day and the latest unlocks of one achievement',
         params: KeyParams,
         querystring: Type.Object(
-          { days: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, default: 30, description: 'Days of unlocks per day, up to today (UTC)' })) },
+          {
+            days: Type.Optional(
+              Type.Integer({ minimum: 1, maximum: 365, default: 30, description: 'Days of unlocks per day, up to today (UTC)' }),
+            ),
+          },
           { additionalProperties: false },
         ),
         response: {
-          200: Loose('{ key, users, completions, rarity, stagesKind, stages: [{ stage, label, users }], days, unlocksPerDay: [{ date, unlocks }], latest }'),
+          200: Loose(
+            '{ key, users, completions, rarity, stagesKind, stages: [{ stage, label, users }], days, unlocksPerDay: [{ date, unlocks }], latest }',
+          ),
           404: ErrorBody,
           422: ErrorBody,
         },

@@ -55,7 +55,10 @@ export const adminLeaderboardRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineCont
         tags,
         summary: 'Edit a leaderboard (name, description, status, size, end)',
         params: KeyParams,
-        body: Type.Object({ ...fields, key: Type.Optional(fields.key), name: Type.Optional(fields.name), rankBy: Type.Optional(fields.rankBy) }, { additionalProperties: false }),
+        body: Type.Object(
+          { ...fields, key: Type.Optional(fields.key), name: Type.Optional(fields.name), rankBy: Type.Optional(fields.rankBy) },
+          { additionalProperties: false },
+        ),
         response: { 200: Board, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
       },
     },

@@ -28,7 +28,13 @@ export const adminMetricRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }
   app.patch(
     '/metrics/:key',
     {
-      schema: { tags, summary: 'Edit a metric', params: KeyParams, body: UpdateMetricBody, response: { 200: Metric, 404: ErrorBody, 422: ErrorBody } },
+      schema: {
+        tags,
+        summary: 'Edit a metric',
+        params: KeyParams,
+        body: UpdateMetricBody,
+        response: { 200: Metric, 404: ErrorBody, 422: ErrorBody },
+      },
     },
     async (request) => updateMetric(ctx, request.principal, request.params.key, request.body),
   );

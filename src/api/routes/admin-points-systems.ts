@@ -1,12 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { EngineContext } from '../../engine/context.js';
-import {
-  createPointsSystem,
-  getPointsSystem,
-  listPointsSystems,
-  updatePointsSystem,
-} from '../../engine/manage-points-systems.js';
+import { createPointsSystem, getPointsSystem, listPointsSystems, updatePointsSystem } from '../../engine/manage-points-systems.js';
 import { createTrigger, listTriggers, updateTrigger } from '../../engine/manage-points-triggers.js';
 import { localeOf } from '../locale.js';
 import { CreatePointsSystemBody, UpdatePointsSystemBody } from '../schemas/admin.js';
@@ -19,7 +14,12 @@ export const adminPointsSystemRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineCon
   app.post(
     '/points-systems',
     {
-      schema: { tags, summary: 'Create a points system', body: CreatePointsSystemBody, response: { 201: System, 409: ErrorBody, 422: ErrorBody } },
+      schema: {
+        tags,
+        summary: 'Create a points system',
+        body: CreatePointsSystemBody,
+        response: { 201: System, 409: ErrorBody, 422: ErrorBody },
+      },
     },
     async (request, reply) => reply.status(201).send(await createPointsSystem(ctx, request.principal, request.body)),
   );
@@ -89,7 +89,10 @@ export const adminPointsSystemRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineCon
         tags,
         summary: 'Edit a points trigger (archive it with status "archived")',
         params: TriggerParams,
-        body: Type.Object({ ...triggerFields, type: Type.Optional(triggerFields.type), points: Type.Optional(triggerFields.points) }, { additionalProperties: false }),
+        body: Type.Object(
+          { ...triggerFields, type: Type.Optional(triggerFields.type), points: Type.Optional(triggerFields.points) },
+          { additionalProperties: false },
+        ),
         response: { 200: Trigger, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
       },
     },

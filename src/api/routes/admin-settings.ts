@@ -23,12 +23,19 @@ export const adminSettingsRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext
       reply
         .status(201)
         .send(
-          await createApiKey(ctx.store.read, request.principal, { name: request.body.name, kind: request.body.kind ?? 'application' }, ctx.clock.now()),
+          await createApiKey(
+            ctx.store.read,
+            request.principal,
+            { name: request.body.name, kind: request.body.kind ?? 'application' },
+            ctx.clock.now(),
+          ),
         ),
   );
 
-  app.get('/api-keys', { schema: { tags: ['Admin: keys'], summary: 'List API keys', response: { 200: Type.Array(Key) } } }, async (request) =>
-    listApiKeys(ctx, request.principal),
+  app.get(
+    '/api-keys',
+    { schema: { tags: ['Admin: keys'], summary: 'List API keys', response: { 200: Type.Array(Key) } } },
+    async (request) => listApiKeys(ctx, request.principal),
   );
 
   app.delete(
@@ -37,8 +44,10 @@ export const adminSettingsRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext
     async (request) => revokeApiKey(ctx, request.principal, request.params.id),
   );
 
-  app.get('/settings', { schema: { tags: ['Admin: settings'], summary: 'Community settings', response: { 200: Loose('Settings') } } }, async (request) =>
-    getSettings(ctx, request.principal),
+  app.get(
+    '/settings',
+    { schema: { tags: ['Admin: settings'], summary: 'Community settings', response: { 200: Loose('Settings') } } },
+    async (request) => getSettings(ctx, request.principal),
   );
 
   app.patch(

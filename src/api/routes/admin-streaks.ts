@@ -16,7 +16,8 @@ export const adminStreakRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }
       schema: {
         tags,
         summary: 'Define a streak',
-        description: 'Which metrics count (and the minimum per period), daily, weekly or monthly, in each user\'s own calendar; with optional freezes.',
+        description:
+          "Which metrics count (and the minimum per period), daily, weekly or monthly, in each user's own calendar; with optional freezes.",
         body: CreateStreakBody,
         response: { 201: Streak, 409: ErrorBody, 422: ErrorBody },
       },
@@ -53,12 +54,17 @@ export const adminStreakRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }
     {
       schema: {
         tags,
-        summary: "Give users one more freeze on the primary streak",
+        summary: 'Give users one more freeze on the primary streak',
         body: Type.Object({ freezes: Type.Array(Type.Object({ userId: UserId() }), { minItems: 1, maxItems: 1000 }) }),
         response: { 200: Loose('{ issues }'), 422: ErrorBody },
       },
     },
-    async (request) => grantFreezes(ctx, request.principal, request.body.freezes.map((f) => f.userId)),
+    async (request) =>
+      grantFreezes(
+        ctx,
+        request.principal,
+        request.body.freezes.map((f) => f.userId),
+      ),
   );
 
   app.post(
@@ -71,6 +77,11 @@ export const adminStreakRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }
         response: { 200: Loose('{ restoredUsers, issues }'), 422: ErrorBody },
       },
     },
-    async (request) => restoreStreaks(ctx, request.principal, request.body.users.map((u) => u.id)),
+    async (request) =>
+      restoreStreaks(
+        ctx,
+        request.principal,
+        request.body.users.map((u) => u.id),
+      ),
   );
 };

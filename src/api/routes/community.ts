@@ -16,7 +16,9 @@ export const communityRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> 
       schema: {
         tags: ['Streaks'],
         summary: 'The primary streak of up to 100 users, longest first',
-        querystring: Type.Object({ userIds: Type.Optional(Type.Array(Type.String(), { description: 'Repeat the parameter or separate ids with commas' })) }),
+        querystring: Type.Object({
+          userIds: Type.Optional(Type.Array(Type.String(), { description: 'Repeat the parameter or separate ids with commas' })),
+        }),
         response: { 200: Type.Array(Loose('{ userId, streakLength, extended }')), 422: ErrorBody },
       },
     },
@@ -41,7 +43,14 @@ export const communityRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> 
 
   app.get(
     '/points/:key',
-    { schema: { tags: ['Points'], summary: 'A points system with its active triggers and levels', params: KeyParams, response: { 200: Loose('Trophy PointsSystemResponse'), 404: ErrorBody } } },
+    {
+      schema: {
+        tags: ['Points'],
+        summary: 'A points system with its active triggers and levels',
+        params: KeyParams,
+        response: { 200: Loose('Trophy PointsSystemResponse'), 404: ErrorBody },
+      },
+    },
     async (request) => publicPointsSystem(ctx, request.principal, request.params.key, localeOf(request)),
   );
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { EngineContext } from '../../engine/context.js';
-import { ingestEvents, type EventOutcome } from '../../engine/ingest-events.js';
+import { type EventOutcome, ingestEvents } from '../../engine/ingest-events.js';
 import { localeOf } from '../locale.js';
 import { ErrorBody, Key, Loose } from '../schemas/common.js';
 import { BatchBody, EventBody, IdempotencyHeaders } from '../schemas/events.js';
@@ -14,7 +14,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = as
         tags: ['Events'],
         summary: 'Send one event for a user',
         description:
-          'Adds `value` to the user\'s metric, upserts the user, and answers with the achievements the event unlocked and the new total. ' +
+          "Adds `value` to the user's metric, upserts the user, and answers with the achievements the event unlocked and the new total. " +
           'A repeated Idempotency-Key (per user and metric) answers 202 with the original result and changes nothing.',
         params: Type.Object({ key: Key('Metric key') }),
         headers: IdempotencyHeaders,
@@ -40,7 +40,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = as
         tags: ['Events'],
         summary: 'Send up to 1,000 events in one request',
         description:
-          'Applies every event in one transaction, in order, and answers each one\'s result in the same order. ' +
+          "Applies every event in one transaction, in order, and answers each one's result in the same order. " +
           'One invalid event rejects the whole batch, naming its index.',
         body: BatchBody,
         response: {

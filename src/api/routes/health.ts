@@ -9,11 +9,16 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext; isClo
 ) => {
   const Status = Type.Object({ status: Type.String(), database: Type.Optional(Type.String()), code: Type.Optional(Type.String()) });
 
-  app.get('/healthz', { schema: { tags: ['Health'], summary: 'The process is up and its database answers', response: { 200: Status, 503: Status } } }, async (_request, reply) => {
-    const outage = await ctx.store.outage();
-    if (outage === 'database') return reply.status(503).send({ status: 'unavailable', database: ctx.store.dialect, code: 'database_unavailable' });
-    return { status: 'ok', database: ctx.store.dialect };
-  });
+  app.get(
+    '/healthz',
+    { schema: { tags: ['Health'], summary: 'The process is up and its database answers', response: { 200: Status, 503: Status } } },
+    async (_request, reply) => {
+      const outage = await ctx.store.outage();
+      if (outage === 'database')
+        return reply.status(503).send({ status: 'unavailable', database: ctx.store.dialect, code: 'database_unavailable' });
+      return { status: 'ok', database: ctx.store.dialect };
+    },
+  );
 
   app.get(
     '/readyz',

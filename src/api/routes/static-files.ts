@@ -47,10 +47,18 @@ export const staticFileRoutes: FastifyPluginAsync<{ ctx: EngineContext; dashboar
   const root = dashboardDir ?? DASHBOARD_DIR;
   const built = fs.existsSync(path.join(root, 'index.html'));
   if (built) {
-    await app.register(fastifyStatic, { root, prefix: '/dashboard/', wildcard: false, index: false, decorateReply: true, cacheControl: false, setHeaders: (res, file) => {
-      // Hashed assets never change; index.html must always be fetched afresh.
-      res.setHeader('Cache-Control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
-    } });
+    await app.register(fastifyStatic, {
+      root,
+      prefix: '/dashboard/',
+      wildcard: false,
+      index: false,
+      decorateReply: true,
+      cacheControl: false,
+      setHeaders: (res, file) => {
+        // Hashed assets never change; index.html must always be fetched afresh.
+        res.setHeader('Cache-Control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
   }
   const page = async (_request: unknown, reply: import('fastify').FastifyReply) => {
     if (!built) {

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { EngineContext } from '../../engine/context.js';
-import { getUser, saveUser } from '../../engine/manage-users.js';
-import { userActivity } from '../../engine/read-activity.js';
-import { userAchievements } from '../../engine/read-achievements.js';
-import { deleteTarget, listTargets, setTarget } from '../../engine/manage-targets.js';
-import { userPoints } from '../../engine/read-points.js';
 import { getPreferences, updatePreferences } from '../../engine/manage-preferences.js';
+import { deleteTarget, listTargets, setTarget } from '../../engine/manage-targets.js';
+import { getUser, saveUser } from '../../engine/manage-users.js';
+import { userAchievements } from '../../engine/read-achievements.js';
+import { userActivity } from '../../engine/read-activity.js';
 import { userLeaderboard } from '../../engine/read-leaderboards.js';
+import { userPoints } from '../../engine/read-points.js';
 import { userStreak } from '../../engine/read-streak.js';
 import { metricEventSummary, pointsEventSummary, userMetrics } from '../../engine/read-user-metrics.js';
 import { userWrapped } from '../../engine/read-wrapped.js';
@@ -161,13 +161,22 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
 
   app.get(
     '/users/:id/targets',
-    { schema: { tags: ['Users'], summary: "A user's targets", params: IdParams, response: { 200: Type.Array(Loose('Target')), 404: ErrorBody } } },
+    {
+      schema: {
+        tags: ['Users'],
+        summary: "A user's targets",
+        params: IdParams,
+        response: { 200: Type.Array(Loose('Target')), 404: ErrorBody },
+      },
+    },
     async (request) => listTargets(ctx, request.principal, request.params.id),
   );
 
   app.delete(
     '/users/:id/targets/:metric',
-    { schema: { tags: ['Users'], summary: "Remove a user's target", params: TargetParams, response: { 204: Type.Null(), 404: ErrorBody } } },
+    {
+      schema: { tags: ['Users'], summary: "Remove a user's target", params: TargetParams, response: { 204: Type.Null(), 404: ErrorBody } },
+    },
     async (request, reply) => {
       await deleteTarget(ctx, request.principal, request.params.id, request.params.metric);
       return reply.status(204).send(null);
@@ -182,13 +191,27 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
 
   app.get(
     '/users/:id/metrics',
-    { schema: { tags: ['Users'], summary: "A user's total of every active metric, with the metric's achievements", params: IdParams, response: { 200: Type.Array(Loose('Trophy MetricResponse')), 404: ErrorBody } } },
+    {
+      schema: {
+        tags: ['Users'],
+        summary: "A user's total of every active metric, with the metric's achievements",
+        params: IdParams,
+        response: { 200: Type.Array(Loose('Trophy MetricResponse')), 404: ErrorBody },
+      },
+    },
     async (request) => userMetrics(ctx, request.principal, request.params.id, localeOf(request)),
   );
 
   app.get(
     '/users/:id/metrics/:key',
-    { schema: { tags: ['Users'], summary: "A user's total of one metric", params: UserPointsParams, response: { 200: Loose('Trophy MetricResponse'), 404: ErrorBody } } },
+    {
+      schema: {
+        tags: ['Users'],
+        summary: "A user's total of one metric",
+        params: UserPointsParams,
+        response: { 200: Loose('Trophy MetricResponse'), 404: ErrorBody },
+      },
+    },
     async (request) => (await userMetrics(ctx, request.principal, request.params.id, localeOf(request), request.params.key))[0],
   );
 
@@ -224,7 +247,14 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
 
   app.get(
     '/users/:id/preferences',
-    { schema: { tags: ['Users'], summary: "A user's notification preferences", params: IdParams, response: { 200: Loose('{ notifications }'), 404: ErrorBody } } },
+    {
+      schema: {
+        tags: ['Users'],
+        summary: "A user's notification preferences",
+        params: IdParams,
+        response: { 200: Loose('{ notifications }'), 404: ErrorBody },
+      },
+    },
     async (request) => getPreferences(ctx, request.principal, request.params.id),
   );
 
@@ -269,7 +299,10 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
       },
     },
     async (request) =>
-      userLeaderboard(ctx, request.principal, request.params.id, request.params.key, { run: request.query.run, numEvents: request.query.numEvents ?? 10 }),
+      userLeaderboard(ctx, request.principal, request.params.id, request.params.key, {
+        run: request.query.run,
+        numEvents: request.query.numEvents ?? 10,
+      }),
   );
 
   app.get(

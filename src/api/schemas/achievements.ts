@@ -29,7 +29,9 @@ export const Criterion = TaggedUnion(
       {
         type: Type.Literal('metric'),
         metric: Key('Metric key'),
-        measure: Type.Optional(Type.Union([Type.Literal('sum'), Type.Literal('count')], { description: 'sum of values (default) or count of events' })),
+        measure: Type.Optional(
+          Type.Union([Type.Literal('sum'), Type.Literal('count')], { description: 'sum of values (default) or count of events' }),
+        ),
         threshold: Type.Optional(Value('The goal as a fixed value (greater than 0); or give tiers')),
         targetPercent: Type.Optional(Value("The goal as a percentage of the user's own target, prorated to the period")),
         beatPrevious: Type.Optional(Type.Boolean({ description: 'The goal is more than the user did in the previous period' })),
@@ -85,7 +87,7 @@ const Tier = Type.Object(
   {
     key: Key('Tier key'),
     name: Type.String({ minLength: 1, maxLength: 200 }),
-    threshold: Value('The tier\'s goal'),
+    threshold: Value("The tier's goal"),
     rewards: Type.Optional(Type.Array(Reward)),
     badgeUrl: Type.Optional(Nullable(Type.String())),
     translations: Type.Optional(Type.Record(Type.String(), Type.Object({ name: Type.Optional(Type.String()) }, strict))),
@@ -112,9 +114,7 @@ const fields = {
   tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 50 }))),
   featured: Type.Optional(Type.Boolean()),
   scope: Type.Optional(Type.Union([Type.Literal('community'), Type.Literal('org')])),
-  status: Type.Optional(
-    Type.Union([Type.Literal('draft'), Type.Literal('active'), Type.Literal('locked'), Type.Literal('archived')]),
-  ),
+  status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('active'), Type.Literal('locked'), Type.Literal('archived')])),
   criteria: Criterion,
   tiers: Type.Optional(Type.Array(Tier)),
   rewards: Type.Optional(Type.Array(Reward)),
@@ -163,7 +163,11 @@ export const AchievementListQuery = Type.Object(
     tag: Type.Optional(Type.String()),
     category: Type.Optional(Type.String()),
     q: Type.Optional(Type.String({ description: 'Search in name, key and description' })),
-    sort: Type.Optional(Type.String({ description: 'name, key, status, scope, category, completions, rarity, createdAt, updatedAt; prefix - for descending' })),
+    sort: Type.Optional(
+      Type.String({
+        description: 'name, key, status, scope, category, completions, rarity, createdAt, updatedAt; prefix - for descending',
+      }),
+    ),
   },
   strict,
 );

@@ -53,7 +53,9 @@ const pointsFields = {
   description: Type.Optional(Nullable(Type.String())),
   badgeUrl: Type.Optional(Nullable(Type.String())),
   maxPoints: Type.Optional(Nullable(Value('The most points a user can hold'))),
-  kind: Type.Optional(Type.Union([Type.Literal('xp'), Type.Literal('spendable')], { description: 'xp never goes down; spendable can be spent' })),
+  kind: Type.Optional(
+    Type.Union([Type.Literal('xp'), Type.Literal('spendable')], { description: 'xp never goes down; spendable can be spent' }),
+  ),
   status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('archived')])),
   levels: Type.Optional(Type.Array(Level)),
 };
@@ -82,7 +84,9 @@ export const SettingsBody = Type.Object(
       Nullable(
         Type.Object(
           {
-            eventsPerSecond: Type.Optional(Nullable(perSecond('Events per second and API key; each event of a batch counts (null: no limit)'))),
+            eventsPerSecond: Type.Optional(
+              Nullable(perSecond('Events per second and API key; each event of a batch counts (null: no limit)')),
+            ),
             readsPerSecond: Type.Optional(Nullable(perSecond('GET requests under /v1 per second and API key (null: no limit)'))),
           },
           { ...strict, description: 'Per-key rate limits; null lifts both' },
@@ -107,8 +111,10 @@ const streakFields = {
     ),
     { minItems: 1 },
   ),
-  mode: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('any')], { description: 'Every metric must pass (default), or any one' })),
-  primary: Type.Optional(Type.Boolean({ description: 'The streak Trophy\'s API reports (the first one created is primary)' })),
+  mode: Type.Optional(
+    Type.Union([Type.Literal('all'), Type.Literal('any')], { description: 'Every metric must pass (default), or any one' }),
+  ),
+  primary: Type.Optional(Type.Boolean({ description: "The streak Trophy's API reports (the first one created is primary)" })),
   freezes: Type.Optional(
     Nullable(
       Type.Object(

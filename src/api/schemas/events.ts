@@ -4,7 +4,7 @@ import { UserRef } from './users.js';
 
 const eventFields = {
   user: UserRef,
-  value: Value('Added to the user\'s total; may be negative or decimal'),
+  value: Value("Added to the user's total; may be negative or decimal"),
   attributes: Type.Optional(Attributes),
   timestamp: Type.Optional(Type.String({ description: 'ISO 8601 time the event happened (default: now)' })),
 };

@@ -15,9 +15,12 @@ export const de: Messages = {
   withinDays: '{text} innerhalb von {days, plural, one {# Tag} other {# Tagen}}',
   between: '{text} zwischen {start} und {end}',
   inPeriod: '{text} {unit, select, day {an einem Tag} week {in einer Woche} month {in einem Monat} other {im Zeitraum}}',
-  targetPercent: 'Erreiche {percent, number} % deines {unit, select, day {Tages} week {Wochen} month {Monats} other {Zeitraum}}ziels bei „{metric}“',
-  beatPrevious: 'Übertriff dein Ergebnis {unit, select, day {des Vortags} week {der Vorwoche} month {des Vormonats} other {des vorigen Zeitraums}} bei „{metric}“',
-  streak: '{unit, select, week {{n, plural, one {Halte „{streak}“ # Woche lang} other {Halte „{streak}“ # Wochen lang}}} month {{n, plural, one {Halte „{streak}“ # Monat lang} other {Halte „{streak}“ # Monate lang}}} other {{n, plural, one {Halte „{streak}“ # Tag lang} other {Halte „{streak}“ # Tage lang}}}}',
+  targetPercent:
+    'Erreiche {percent, number} % deines {unit, select, day {Tages} week {Wochen} month {Monats} other {Zeitraum}}ziels bei „{metric}“',
+  beatPrevious:
+    'Übertriff dein Ergebnis {unit, select, day {des Vortags} week {der Vorwoche} month {des Vormonats} other {des vorigen Zeitraums}} bei „{metric}“',
+  streak:
+    '{unit, select, week {{n, plural, one {Halte „{streak}“ # Woche lang} other {Halte „{streak}“ # Wochen lang}}} month {{n, plural, one {Halte „{streak}“ # Monat lang} other {Halte „{streak}“ # Monate lang}}} other {{n, plural, one {Halte „{streak}“ # Tag lang} other {Halte „{streak}“ # Tage lang}}}}',
   anniversary: '{n, plural, one {Sei seit # Jahr dabei} other {Sei seit # Jahren dabei}}',
   orgScope: '{text} in allen Communities',
   eventFilter: '{text} ({filters})',

@@ -15,9 +15,11 @@ export const en: Messages = {
   withinDays: '{text} within {days, plural, one {# day} other {# days}}',
   between: '{text} between {start} and {end}',
   inPeriod: '{text} in {unit, select, day {a day} week {a week} month {a month} other {the period}}',
-  targetPercent: 'Reach {percent, number}% of your {unit, select, day {daily} week {weekly} month {monthly} other {period}} target in “{metric}”',
+  targetPercent:
+    'Reach {percent, number}% of your {unit, select, day {daily} week {weekly} month {monthly} other {period}} target in “{metric}”',
   beatPrevious: 'Beat your total of the previous {unit, select, day {day} week {week} month {month} other {period}} in “{metric}”',
-  streak: '{unit, select, week {{n, plural, one {Keep “{streak}” going for # week} other {Keep “{streak}” going for # weeks}}} month {{n, plural, one {Keep “{streak}” going for # month} other {Keep “{streak}” going for # months}}} other {{n, plural, one {Keep “{streak}” going for # day} other {Keep “{streak}” going for # days}}}}',
+  streak:
+    '{unit, select, week {{n, plural, one {Keep “{streak}” going for # week} other {Keep “{streak}” going for # weeks}}} month {{n, plural, one {Keep “{streak}” going for # month} other {Keep “{streak}” going for # months}}} other {{n, plural, one {Keep “{streak}” going for # day} other {Keep “{streak}” going for # days}}}}',
   anniversary: '{n, plural, one {Be a member for # year} other {Be a member for # years}}',
   orgScope: '{text} across all communities',
   eventFilter: '{text} ({filters})',

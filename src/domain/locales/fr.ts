@@ -15,9 +15,12 @@ export const fr: Messages = {
   withinDays: '{text} en {days, plural, one {# jour} other {# jours}}',
   between: '{text} entre le {start} et le {end}',
   inPeriod: '{text} {unit, select, day {en une journée} week {en une semaine} month {en un mois} other {sur la période}}',
-  targetPercent: 'Atteignez {percent, number} % de votre objectif {unit, select, day {quotidien} week {hebdomadaire} month {mensuel} other {de la période}} en « {metric} »',
-  beatPrevious: 'Battez votre total {unit, select, day {de la veille} week {de la semaine précédente} month {du mois précédent} other {de la période précédente}} en « {metric} »',
-  streak: '{unit, select, week {{n, plural, one {Maintenez « {streak} » pendant # semaine} other {Maintenez « {streak} » pendant # semaines}}} month {{n, plural, one {Maintenez « {streak} » pendant # mois} other {Maintenez « {streak} » pendant # mois}}} other {{n, plural, one {Maintenez « {streak} » pendant # jour} other {Maintenez « {streak} » pendant # jours}}}}',
+  targetPercent:
+    'Atteignez {percent, number} % de votre objectif {unit, select, day {quotidien} week {hebdomadaire} month {mensuel} other {de la période}} en « {metric} »',
+  beatPrevious:
+    'Battez votre total {unit, select, day {de la veille} week {de la semaine précédente} month {du mois précédent} other {de la période précédente}} en « {metric} »',
+  streak:
+    '{unit, select, week {{n, plural, one {Maintenez « {streak} » pendant # semaine} other {Maintenez « {streak} » pendant # semaines}}} month {{n, plural, one {Maintenez « {streak} » pendant # mois} other {Maintenez « {streak} » pendant # mois}}} other {{n, plural, one {Maintenez « {streak} » pendant # jour} other {Maintenez « {streak} » pendant # jours}}}}',
   anniversary: '{n, plural, one {Soyez membre depuis # an} other {Soyez membre depuis # ans}}',
   orgScope: '{text} dans toutes les communautés',
   eventFilter: '{text} ({filters})',

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { columnTypes, type Dialect } from '../dialect.js';
 
 /**
@@ -121,9 +121,7 @@ export function initialSchema(dialect: Dialect) {
         .addColumn('category', 'text')
         .addColumn('tags', 'text', (c) => c.notNull().defaultTo('[]'))
         .addColumn('featured', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('status', 'text', (c) =>
-          c.notNull().check(sql`status in ('draft', 'active', 'locked', 'archived')`),
-        )
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('draft', 'active', 'locked', 'archived')`))
         .addColumn('scope', 'text', (c) => c.notNull().check(sql`scope in ('community', 'org')`))
         .addColumn('criteria', 'text', (c) => c.notNull())
         .addColumn('tiers', 'text', (c) => c.notNull().defaultTo('[]'))
@@ -162,11 +160,7 @@ export function initialSchema(dialect: Dialect) {
         .modifyEnd(compact)
         .execute();
       // Backfill of an unfiltered metric achievement selects users by metric and total.
-      await db.schema
-        .createIndex('user_metrics_by_metric')
-        .on('user_metrics')
-        .columns(['community_id', 'metric_id', 'total'])
-        .execute();
+      await db.schema.createIndex('user_metrics_by_metric').on('user_metrics').columns(['community_id', 'metric_id', 'total']).execute();
 
       await db.schema
         .createTable('achievement_counters')
@@ -199,11 +193,7 @@ export function initialSchema(dialect: Dialect) {
         .addColumn('received_at', t.millis, (c) => c.notNull())
         .execute();
       // Backfill of a filtered achievement aggregates one metric's events, and retention prunes by time.
-      await db.schema
-        .createIndex('events_by_metric_time')
-        .on('events')
-        .columns(['community_id', 'metric_id', 'occurred_at'])
-        .execute();
+      await db.schema.createIndex('events_by_metric_time').on('events').columns(['community_id', 'metric_id', 'occurred_at']).execute();
 
       await db.schema
         .createTable('idempotency_keys')
@@ -230,34 +220,18 @@ export function initialSchema(dialect: Dialect) {
         .addColumn('period_key', 'text', (c) => c.notNull())
         .addColumn('achieved_at', t.millis, (c) => c.notNull())
         .addColumn('event_id', 'text')
-        .addColumn('source', 'text', (c) =>
-          c.notNull().check(sql`source in ('event', 'api', 'backfill', 'composite', 'sweep')`),
-        )
+        .addColumn('source', 'text', (c) => c.notNull().check(sql`source in ('event', 'api', 'backfill', 'composite', 'sweep')`))
         .addColumn('backfilled', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('rewards', 'text', (c) => c.notNull().defaultTo('[]'))
         // Which backfill run wrote the row, so that run can pay rewards for exactly its own rows.
         .addColumn('backfill_run', 'text')
         // The guarantee that a tier is never awarded twice for the same period lives here.
-        .addUniqueConstraint('awards_once', [
-          'community_id',
-          'user_id',
-          'achievement_id',
-          'tier_key',
-          'period_key',
-        ])
+        .addUniqueConstraint('awards_once', ['community_id', 'user_id', 'achievement_id', 'tier_key', 'period_key'])
         .execute();
       // A user's activity feed, newest first.
-      await db.schema
-        .createIndex('awards_by_user_time')
-        .on('awards')
-        .columns(['community_id', 'user_id', 'achieved_at'])
-        .execute();
+      await db.schema.createIndex('awards_by_user_time').on('awards').columns(['community_id', 'user_id', 'achieved_at']).execute();
       // An achievement's latest unlocks and backfill's set-based reads.
-      await db.schema
-        .createIndex('awards_by_achievement_time')
-        .on('awards')
-        .columns(['achievement_id', 'achieved_at'])
-        .execute();
+      await db.schema.createIndex('awards_by_achievement_time').on('awards').columns(['achievement_id', 'achieved_at']).execute();
 
       // Paying rewards for the rows one backfill run wrote; rows written by events have no run.
       await db.schema

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { columnTypes, type Dialect } from '../dialect.js';
 
 /**
@@ -29,11 +29,7 @@ export function timeSchema(dialect: Dialect) {
         .modifyEnd(compact)
         .execute();
       // Backfill of windowed and period achievements works per series.
-      await db.schema
-        .createIndex('user_day_totals_by_series')
-        .on('user_day_totals')
-        .columns(['series_id', 'user_id', 'day'])
-        .execute();
+      await db.schema.createIndex('user_day_totals_by_series').on('user_day_totals').columns(['series_id', 'user_id', 'day']).execute();
 
       await db.schema
         .createTable('streaks')
@@ -70,11 +66,7 @@ export function timeSchema(dialect: Dialect) {
         .modifyEnd(compact)
         .execute();
       // Backfill of streak achievements: the longest streak per user.
-      await db.schema
-        .createIndex('user_streak_points_by_streak')
-        .on('user_streak_points')
-        .columns(['streak_id', 'length'])
-        .execute();
+      await db.schema.createIndex('user_streak_points_by_streak').on('user_streak_points').columns(['streak_id', 'length']).execute();
 
       await db.schema
         .createTable('user_targets')

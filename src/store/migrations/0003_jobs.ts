@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { columnTypes, type Dialect } from '../dialect.js';
 
 /** Background work that must happen exactly once across processes: backfills, daily sweeps. */

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { columnTypes, type Dialect } from '../dialect.js';
 
 /** Points triggers, leaderboards (entries per run and group, daily history) and notification preferences. */

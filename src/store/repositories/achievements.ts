@@ -54,12 +54,7 @@ export class AchievementsRepository {
 
   async update(tenant: Tenant, achievement: Achievement): Promise<void> {
     const { id, created_at: _created, key: _key, ...columns } = achievementColumns(achievement);
-    await this.db
-      .updateTable('achievements')
-      .set(columns)
-      .where('community_id', '=', tenant.communityId)
-      .where('id', '=', id)
-      .execute();
+    await this.db.updateTable('achievements').set(columns).where('community_id', '=', tenant.communityId).where('id', '=', id).execute();
   }
 
   async stats(tenant: Tenant): Promise<Map<string, AchievementStats>> {

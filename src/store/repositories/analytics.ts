@@ -4,7 +4,7 @@
  * would grant now, how many users stand at each stage of progress, unlocks per day, the latest
  * unlocks.
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Dialect } from '../dialect.js';
 import { jsonField, userAttributesMatch } from '../json-sql.js';
 import type { DB } from '../schema.js';
@@ -102,9 +102,13 @@ export class AnalyticsRepository {
     steps: readonly Step[],
     userFilter: Record<string, string> | null,
   ): Promise<StageCount[]> {
-    const stepIndex = steps.length > 0
-      ? sql`case a.tier_key ${sql.join(steps.map((s, i) => sql`when ${s.tierKey} then ${sql.lit(i)}`), sql` `)} else 0 end`
-      : sql`0`;
+    const stepIndex =
+      steps.length > 0
+        ? sql`case a.tier_key ${sql.join(
+            steps.map((s, i) => sql`when ${s.tierKey} then ${sql.lit(i)}`),
+            sql` `,
+          )} else 0 end`
+        : sql`0`;
     const held = sql`select a.user_id, max(${stepIndex}) as top from awards a
       where a.community_id = ${tenant.communityId} and a.achievement_id = ${achievementId} group by a.user_id`;
     const first = steps[0]?.threshold;
@@ -133,7 +137,8 @@ export class AnalyticsRepository {
 
   /** Award rows per UTC day (day number since the epoch) from `from` on. */
   async unlocksPerDay(tenant: Tenant, achievementId: string, from: number): Promise<{ day: number; unlocks: number }[]> {
-    const day = this.dialect === 'postgres' ? sql`cast(floor(achieved_at / 86400000.0) as integer)` : sql`cast(achieved_at / 86400000 as integer)`;
+    const day =
+      this.dialect === 'postgres' ? sql`cast(floor(achieved_at / 86400000.0) as integer)` : sql`cast(achieved_at / 86400000 as integer)`;
     const result = await sql<{ day: number | string; unlocks: number | string }>`
       select ${day} as day, count(*) as unlocks from awards
       where achievement_id = ${achievementId} and community_id = ${tenant.communityId} and achieved_at >= ${from}
@@ -213,5 +218,4 @@ export class AnalyticsRepository {
   private jsonField(column: RawBuilder<unknown> | ReturnType<typeof sql.ref>, key: string) {
     return jsonField(this.dialect, column, key);
   }
-
 }

@@ -22,12 +22,7 @@ export class ApiKeysRepository {
   }
 
   async list(tenant: Tenant): Promise<ApiKeyRow[]> {
-    return this.db
-      .selectFrom('api_keys')
-      .selectAll()
-      .where('community_id', '=', tenant.communityId)
-      .orderBy('created_at', 'asc')
-      .execute();
+    return this.db.selectFrom('api_keys').selectAll().where('community_id', '=', tenant.communityId).orderBy('created_at', 'asc').execute();
   }
 
   async get(tenant: Tenant, id: string): Promise<ApiKeyRow | undefined> {

@@ -1,6 +1,5 @@
-import type { AwardSource } from '../../domain/achievement.js';
 import type { Kysely } from 'kysely';
-import type { Reward } from '../../domain/achievement.js';
+import type { AwardSource, Reward } from '../../domain/achievement.js';
 import { parseJson } from '../mappers.js';
 import type { DB } from '../schema.js';
 import type { Tenant } from '../tenant.js';
@@ -82,17 +81,10 @@ export class AwardsRepository {
 
   /** One user's awards, newest first, one page after the cursor. */
   async activity(tenant: Tenant, userId: string, limit: number, after: ActivityCursor | null): Promise<AwardRecord[]> {
-    let query = this.db
-      .selectFrom('awards')
-      .select(COLUMNS)
-      .where('community_id', '=', tenant.communityId)
-      .where('user_id', '=', userId);
+    let query = this.db.selectFrom('awards').select(COLUMNS).where('community_id', '=', tenant.communityId).where('user_id', '=', userId);
     if (after) {
       query = query.where((eb) =>
-        eb.or([
-          eb('achieved_at', '<', after.achievedAt),
-          eb.and([eb('achieved_at', '=', after.achievedAt), eb('id', '<', after.id)]),
-        ]),
+        eb.or([eb('achieved_at', '<', after.achievedAt), eb.and([eb('achieved_at', '=', after.achievedAt), eb('id', '<', after.id)])]),
       );
     }
     const rows = await query.orderBy('achieved_at', 'desc').orderBy('id', 'desc').limit(limit).execute();

@@ -3,7 +3,7 @@
  * one run wrote. No loop over users ever runs in JavaScript, so a million users cost a handful
  * of statements.
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Dialect } from '../dialect.js';
 import { jsonField, userAttributesMatch } from '../json-sql.js';
 import type { DB } from '../schema.js';
@@ -171,7 +171,11 @@ export class BackfillRepository {
     await this.insertAwards(
       tenant,
       target,
-      this.withUserFilter(tenant, sql`select distinct x.user_id from (${windows}) x where x.w >= ${condition.threshold}`, condition.userFilter),
+      this.withUserFilter(
+        tenant,
+        sql`select distinct x.user_id from (${windows}) x where x.w >= ${condition.threshold}`,
+        condition.userFilter,
+      ),
     );
   }
 
@@ -225,7 +229,11 @@ export class BackfillRepository {
     await this.insertAwards(
       tenant,
       target,
-      this.withUserFilter(tenant, sql`select id as user_id from users where community_id = ${tenant.communityId} and created_at <= ${joinedBy}`, userFilter),
+      this.withUserFilter(
+        tenant,
+        sql`select id as user_id from users where community_id = ${tenant.communityId} and created_at <= ${joinedBy}`,
+        userFilter,
+      ),
     );
   }
 
@@ -311,10 +319,7 @@ export class BackfillRepository {
   private measureFrom(tenant: Tenant, condition: MeasureCondition) {
     const filter = this.userFilterSql(condition.userFilter);
     const userJoin = filter ? sql`join users u on u.community_id = m.community_id and u.id = m.user_id` : sql``;
-    const from =
-      condition.source.kind === 'total'
-        ? sql`user_metrics m ${userJoin}`
-        : sql`achievement_counters m ${userJoin}`;
+    const from = condition.source.kind === 'total' ? sql`user_metrics m ${userJoin}` : sql`achievement_counters m ${userJoin}`;
     const own =
       condition.source.kind === 'total'
         ? sql`m.community_id = ${tenant.communityId} and m.metric_id = ${condition.source.metricId}`
@@ -338,15 +343,11 @@ export class BackfillRepository {
   }
 
   private roundedSum(value: RawBuilder<unknown>) {
-    return this.dialect === 'postgres'
-      ? sql`round(sum(${value})::numeric, 8)::double precision`
-      : sql`round(sum(${value}), 8)`;
+    return this.dialect === 'postgres' ? sql`round(sum(${value})::numeric, 8)::double precision` : sql`round(sum(${value}), 8)`;
   }
 
   private roundedPair(a: ReturnType<typeof sql.ref>, b: ReturnType<typeof sql.ref>) {
-    return this.dialect === 'postgres'
-      ? sql`round((${a} + ${b})::numeric, 8)::double precision`
-      : sql`round(${a} + ${b}, 8)`;
+    return this.dialect === 'postgres' ? sql`round((${a} + ${b})::numeric, 8)::double precision` : sql`round(${a} + ${b}, 8)`;
   }
 
   /** Parameters in a SELECT list have no type for PostgreSQL to infer; times are bigint. */

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Community, CommunitySettings } from '../../domain/community.js';
 import { DEFAULT_SETTINGS } from '../../domain/community.js';
 import { parseJson } from '../mappers.js';
@@ -19,11 +19,7 @@ export class CommunitiesRepository {
   }
 
   /** Creates the organisation and community unless they exist. */
-  async ensure(
-    org: { id: string; name: string },
-    community: { id: string; key: string; name: string },
-    now: number,
-  ): Promise<void> {
+  async ensure(org: { id: string; name: string }, community: { id: string; key: string; name: string }, now: number): Promise<void> {
     await this.db
       .insertInto('organisations')
       .values({ id: org.id, name: org.name, created_at: now })
@@ -44,11 +40,7 @@ export class CommunitiesRepository {
   }
 
   async get(communityId: string): Promise<Community | undefined> {
-    const row = await this.db
-      .selectFrom('communities')
-      .selectAll()
-      .where('id', '=', communityId)
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('communities').selectAll().where('id', '=', communityId).executeTakeFirst();
     if (!row) return undefined;
     return {
       id: row.id,
@@ -67,21 +59,13 @@ export class CommunitiesRepository {
   }
 
   async configVersion(communityId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('communities')
-      .select('config_version')
-      .where('id', '=', communityId)
-      .executeTakeFirstOrThrow();
+    const row = await this.db.selectFrom('communities').select('config_version').where('id', '=', communityId).executeTakeFirstOrThrow();
     return row.config_version;
   }
 
   /** Every process caching this community's rules reloads them on its next request. */
   async bumpConfigVersion(communityId: string): Promise<void> {
-    await this.db
-      .updateTable('communities')
-      .set({ config_version: sql`config_version + 1` })
-      .where('id', '=', communityId)
-      .execute();
+    await this.db.updateTable('communities').set({ config_version: sql`config_version + 1` }).where('id', '=', communityId).execute();
   }
 
   async saveSettings(communityId: string, settings: CommunitySettings): Promise<void> {

@@ -9,8 +9,8 @@ import type { StreakPoint } from '../../domain/streaks.js';
 import { toStreakPoint } from '../mappers.js';
 import type { DB } from '../schema.js';
 import type { Tenant } from '../tenant.js';
+import { AwardRaceError, type HeldAwardRow, type IngestChanges, IngestRepository, type StoredIdempotency } from './ingest.js';
 import type { SqliteStatements } from './sqlite-statements.js';
-import { AwardRaceError, IngestRepository, type HeldAwardRow, type IngestChanges, type StoredIdempotency } from './ingest.js';
 
 export class SqliteIngestRepository extends IngestRepository {
   constructor(
@@ -32,7 +32,10 @@ export class SqliteIngestRepository extends IngestRepository {
     // One writer at a time already.
   }
 
-  override async findIdempotent(tenant: Tenant, keys: readonly { userId: string; metricId: string; key: string }[]): Promise<Map<string, StoredIdempotency>> {
+  override async findIdempotent(
+    tenant: Tenant,
+    keys: readonly { userId: string; metricId: string; key: string }[],
+  ): Promise<Map<string, StoredIdempotency>> {
     const found = new Map<string, StoredIdempotency>();
     for (const k of keys) {
       const [row] = this.all<StoredIdempotency>(
@@ -157,7 +160,20 @@ export class SqliteIngestRepository extends IngestRepository {
         `insert into awards (id, org_id, community_id, user_id, achievement_id, tier_key, period_key, achieved_at, event_id, source, backfilled, rewards)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          on conflict (community_id, user_id, achievement_id, tier_key, period_key) do nothing`,
-        [a.id, org, community, a.user_id, a.achievement_id, a.tier_key, a.period_key, a.achieved_at, a.event_id ?? null, a.source, a.backfilled ?? 0, a.rewards ?? '[]'],
+        [
+          a.id,
+          org,
+          community,
+          a.user_id,
+          a.achievement_id,
+          a.tier_key,
+          a.period_key,
+          a.achieved_at,
+          a.event_id ?? null,
+          a.source,
+          a.backfilled ?? 0,
+          a.rewards ?? '[]',
+        ],
       );
       if (inserted !== 1) throw new AwardRaceError();
     }
@@ -226,7 +242,20 @@ export class SqliteIngestRepository extends IngestRepository {
       this.run(
         `insert into points_awards (id, org_id, community_id, user_id, system_id, amount, total_after, trigger_type, trigger_id, award_id, event_id, created_at)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [p.id, org, community, p.user_id, p.system_id, p.amount, p.total_after, p.trigger_type, p.trigger_id ?? null, p.award_id ?? null, p.event_id ?? null, p.created_at],
+        [
+          p.id,
+          org,
+          community,
+          p.user_id,
+          p.system_id,
+          p.amount,
+          p.total_after,
+          p.trigger_type,
+          p.trigger_id ?? null,
+          p.award_id ?? null,
+          p.event_id ?? null,
+          p.created_at,
+        ],
       );
     }
     for (const r of changes.idempotency) {

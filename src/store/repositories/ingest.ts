@@ -2,14 +2,14 @@
  * The reads and writes of event ingestion and API completion, shaped for batches: a handful of
  * set-based statements per batch, whatever its size, and every accumulator written as a delta.
  */
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DayTally, Tally } from '../../domain/evaluate.js';
 import type { Target } from '../../domain/goals.js';
 import type { StreakPoint } from '../../domain/streaks.js';
 import { chunks } from '../chunks.js';
+import type { Dialect } from '../dialect.js';
 import { toStreakPoint } from '../mappers.js';
 import { oneOf } from '../one-of.js';
-import type { Dialect } from '../dialect.js';
 import type { DB, NewAward, NewEvent, NewPointsAward } from '../schema.js';
 import type { Tenant } from '../tenant.js';
 
@@ -136,25 +136,18 @@ export class IngestRepository {
         .select(['user_id', 'metric_id', 'key', 'response', 'fingerprint'])
         .where('community_id', '=', tenant.communityId)
         .where((eb) =>
-          eb.or(
-            part.map((k) =>
-              eb.and([eb('user_id', '=', k.userId), eb('metric_id', '=', k.metricId), eb('key', '=', k.key)]),
-            ),
-          ),
+          eb.or(part.map((k) => eb.and([eb('user_id', '=', k.userId), eb('metric_id', '=', k.metricId), eb('key', '=', k.key)]))),
         )
         .execute();
-      for (const r of rows) found.set(idempotencyKeyOf(r.user_id, r.metric_id, r.key), { response: r.response, fingerprint: r.fingerprint });
+      for (const r of rows)
+        found.set(idempotencyKeyOf(r.user_id, r.metric_id, r.key), { response: r.response, fingerprint: r.fingerprint });
     }
     return found;
   }
 
   static idempotencyKey = idempotencyKeyOf;
 
-  async loadTotals(
-    tenant: Tenant,
-    userIds: readonly string[],
-    metricIds: readonly string[],
-  ): Promise<Map<string, Map<string, Tally>>> {
+  async loadTotals(tenant: Tenant, userIds: readonly string[], metricIds: readonly string[]): Promise<Map<string, Map<string, Tally>>> {
     const out = new Map<string, Map<string, Tally>>();
     if (userIds.length === 0 || metricIds.length === 0) return out;
     for (const part of chunks(userIds)) {
@@ -190,11 +183,7 @@ export class IngestRepository {
     return out;
   }
 
-  async loadHeld(
-    tenant: Tenant,
-    userIds: readonly string[],
-    achievementIds: readonly string[],
-  ): Promise<HeldAwardRow[]> {
+  async loadHeld(tenant: Tenant, userIds: readonly string[], achievementIds: readonly string[]): Promise<HeldAwardRow[]> {
     if (userIds.length === 0 || achievementIds.length === 0) return [];
     const out: HeldAwardRow[] = [];
     for (const part of chunks(userIds)) {
@@ -304,7 +293,12 @@ export class IngestRepository {
     const rows = [];
     for (const userId of userIds) {
       for (const streakId of streakIds) {
-        const row = await base.where('user_id', '=', userId).where('streak_id', '=', streakId).orderBy('period', 'desc').limit(1).executeTakeFirst();
+        const row = await base
+          .where('user_id', '=', userId)
+          .where('streak_id', '=', streakId)
+          .orderBy('period', 'desc')
+          .limit(1)
+          .executeTakeFirst();
         if (row) rows.push(row);
       }
     }
@@ -346,9 +340,7 @@ export class IngestRepository {
       const inserted = await this.db
         .insertInto('awards')
         .values(part.map((a) => ({ ...scope, ...a })))
-        .onConflict((oc) =>
-          oc.columns(['community_id', 'user_id', 'achievement_id', 'tier_key', 'period_key']).doNothing(),
-        )
+        .onConflict((oc) => oc.columns(['community_id', 'user_id', 'achievement_id', 'tier_key', 'period_key']).doNothing())
         .returning('id')
         .execute();
       if (inserted.length !== part.length) throw new AwardRaceError();
@@ -375,7 +367,9 @@ export class IngestRepository {
           as x(user_id, metric_id, total, count, first_at, last_at)
         on conflict (community_id, user_id, metric_id) do update set
           total = round((user_metrics.total + excluded.total)::numeric, 8)::double precision, count = user_metrics.count + excluded.count,
-          first_at = least(user_metrics.first_at, excluded.first_at), last_at = greatest(user_metrics.last_at, excluded.last_at)`.execute(this.db);
+          first_at = least(user_metrics.first_at, excluded.first_at), last_at = greatest(user_metrics.last_at, excluded.last_at)`.execute(
+        this.db,
+      );
     }
     if (changes.counters.length > 0) {
       const c = changes.counters;

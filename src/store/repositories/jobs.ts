@@ -4,7 +4,7 @@
  * renews while the job runs: if the process dies, the lease runs out and another process (or the
  * same one restarted) takes the job again.
  */
-import { sql, type Kysely, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
+import { type Kysely, sql, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type { Dialect } from '../dialect.js';
 import type { DB, JobRow } from '../schema.js';
 import type { Tenant } from '../tenant.js';
@@ -71,7 +71,10 @@ export class JobsRepository {
 
   /** Extends the lease of a claim still held; false when the job finished or another claim took it over. */
   async renew(lease: JobLease, lockedUntil: number, now: number): Promise<boolean> {
-    const result = await this.held(this.db.updateTable('jobs').set({ locked_until: lockedUntil, updated_at: now }), lease).executeTakeFirst();
+    const result = await this.held(
+      this.db.updateTable('jobs').set({ locked_until: lockedUntil, updated_at: now }),
+      lease,
+    ).executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
 

@@ -3,12 +3,12 @@
  * (maxParticipants): "how many are above me" stops counting there, so its cost does not grow with
  * the number of users.
  */
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Leaderboard } from '../../domain/leaderboards.js';
 import type { Dialect } from '../dialect.js';
+import { jsonField } from '../json-sql.js';
 import type { DB, LeaderboardRow } from '../schema.js';
 import type { Tenant } from '../tenant.js';
-import { jsonField } from '../json-sql.js';
 
 function toLeaderboard(r: LeaderboardRow): Leaderboard {
   return {
@@ -90,7 +90,12 @@ export class LeaderboardsRepository {
   }
 
   async update(tenant: Tenant, lb: Leaderboard): Promise<void> {
-    await this.db.updateTable('leaderboards').set(columns(lb)).where('community_id', '=', tenant.communityId).where('id', '=', lb.id).execute();
+    await this.db
+      .updateTable('leaderboards')
+      .set(columns(lb))
+      .where('community_id', '=', tenant.communityId)
+      .where('id', '=', lb.id)
+      .execute();
   }
 
   /** Current values of the given entries. */
@@ -181,7 +186,16 @@ export class LeaderboardsRepository {
   /** Records today's movement of a user on a leaderboard (the day's first previous state, its latest state). */
   async recordHistory(
     tenant: Tenant,
-    entry: { leaderboardId: string; run: number; userId: string; day: number; previousRank: number | null; rank: number | null; previousValue: number | null; value: number },
+    entry: {
+      leaderboardId: string;
+      run: number;
+      userId: string;
+      day: number;
+      previousRank: number | null;
+      rank: number | null;
+      previousValue: number | null;
+      value: number;
+    },
   ): Promise<void> {
     await this.db
       .insertInto('leaderboard_history')
@@ -197,9 +211,7 @@ export class LeaderboardsRepository {
         previous_value: entry.previousValue,
         value: entry.value,
       })
-      .onConflict((oc) =>
-        oc.columns(['leaderboard_id', 'run', 'user_id', 'day']).doUpdateSet({ rank: entry.rank, value: entry.value }),
-      )
+      .onConflict((oc) => oc.columns(['leaderboard_id', 'run', 'user_id', 'day']).doUpdateSet({ rank: entry.rank, value: entry.value }))
       .execute();
   }
 
@@ -224,7 +236,10 @@ export class LeaderboardsRepository {
     now: number,
   ): Promise<void> {
     await this.db.deleteFrom('leaderboard_entries').where('leaderboard_id', '=', lb.id).where('run', '=', run.start).execute();
-    const group = lb.breakdownAttribute === null ? sql`''` : sql`coalesce(${jsonField(this.dialect, sql.ref('u.attributes'), lb.breakdownAttribute)}, '')`;
+    const group =
+      lb.breakdownAttribute === null
+        ? sql`''`
+        : sql`coalesce(${jsonField(this.dialect, sql.ref('u.attributes'), lb.breakdownAttribute)}, '')`;
     const values =
       source.kind === 'metric'
         ? sql`select d.user_id, sum(d.total) as value from user_day_totals d
@@ -243,7 +258,12 @@ export class LeaderboardsRepository {
   }
 
   /** Replaces a streak leaderboard's entries (one perpetual run). */
-  async replaceEntries(tenant: Tenant, lb: Leaderboard, entries: readonly { userId: string; group: string; value: number }[], now: number): Promise<void> {
+  async replaceEntries(
+    tenant: Tenant,
+    lb: Leaderboard,
+    entries: readonly { userId: string; group: string; value: number }[],
+    now: number,
+  ): Promise<void> {
     await this.db.deleteFrom('leaderboard_entries').where('leaderboard_id', '=', lb.id).execute();
     await this.apply(
       tenant,

@@ -61,11 +61,6 @@ export class MetricsRepository {
 
   async update(tenant: Tenant, metric: Metric): Promise<void> {
     const { id, created_at: _created, ...columns } = metricColumns(metric);
-    await this.db
-      .updateTable('metrics')
-      .set(columns)
-      .where('community_id', '=', tenant.communityId)
-      .where('id', '=', id)
-      .execute();
+    await this.db.updateTable('metrics').set(columns).where('community_id', '=', tenant.communityId).where('id', '=', id).execute();
   }
 }

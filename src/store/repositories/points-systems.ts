@@ -17,12 +17,7 @@ export class PointsSystemsRepository {
         .execute(),
       this.db.selectFrom('points_levels').selectAll().where('community_id', '=', tenant.communityId).execute(),
     ]);
-    return systems.map((s) =>
-      toPointsSystem(
-        s,
-        levels.filter((l) => l.system_id === s.id).map(toLevel),
-      ),
-    );
+    return systems.map((s) => toPointsSystem(s, levels.filter((l) => l.system_id === s.id).map(toLevel)));
   }
 
   async insert(tenant: Tenant, system: PointsSystem, now: number): Promise<void> {

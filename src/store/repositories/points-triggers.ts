@@ -55,7 +55,13 @@ export class PointsTriggersRepository {
   async insert(tenant: Tenant, trigger: PointsTrigger): Promise<void> {
     await this.db
       .insertInto('points_triggers')
-      .values({ id: trigger.id, org_id: tenant.orgId, community_id: tenant.communityId, created_at: trigger.createdAt, ...columns(trigger) })
+      .values({
+        id: trigger.id,
+        org_id: tenant.orgId,
+        community_id: tenant.communityId,
+        created_at: trigger.createdAt,
+        ...columns(trigger),
+      })
       .execute();
   }
 

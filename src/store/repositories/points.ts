@@ -1,7 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { userAttributesMatch } from '../json-sql.js';
 import type { DB } from '../schema.js';
 import type { Tenant } from '../tenant.js';
-import { userAttributesMatch } from '../json-sql.js';
 
 export interface PointsAwardRecord {
   id: string;
@@ -30,7 +30,9 @@ export class PointsRepository {
   }
 
   async highestTotal(tenant: Tenant, systemId: string, attributes: Record<string, string>): Promise<number> {
-    const result = await sql<{ highest: number | null }>`select max(total) as highest from (${this.usersWithTotals(tenant, systemId, attributes)}) t`.execute(this.db);
+    const result = await sql<{
+      highest: number | null;
+    }>`select max(total) as highest from (${this.usersWithTotals(tenant, systemId, attributes)}) t`.execute(this.db);
     return Number(result.rows[0]?.highest ?? 0);
   }
 
@@ -38,7 +40,9 @@ export class PointsRepository {
   async countByRange(tenant: Tenant, systemId: string, width: number, attributes: Record<string, string>): Promise<Map<number, number>> {
     const bucket = this.dialect === 'postgres' ? sql`floor(total / ${width})::int` : sql`cast(total / ${width} as integer)`;
     const result = await sql<{ bucket: number; users: number }>`
-      select ${bucket} as bucket, count(*) as users from (${this.usersWithTotals(tenant, systemId, attributes)}) t group by 1`.execute(this.db);
+      select ${bucket} as bucket, count(*) as users from (${this.usersWithTotals(tenant, systemId, attributes)}) t group by 1`.execute(
+      this.db,
+    );
     return new Map(result.rows.map((r) => [Number(r.bucket), Number(r.users)]));
   }
 

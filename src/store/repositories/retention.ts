@@ -2,7 +2,7 @@
  * Pruning raw history by age. Totals, day totals, streaks and awards are kept: they are the state
  * Laurel works from. Deletes go in chunks so no single statement holds locks for long.
  */
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DB } from '../schema.js';
 import type { Tenant } from '../tenant.js';
 

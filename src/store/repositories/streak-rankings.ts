@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { StreakPoint } from '../../domain/streaks.js';
+import { toStreakPoint } from '../mappers.js';
 import type { DB } from '../schema.js';
 import type { Tenant } from '../tenant.js';
-import { toStreakPoint } from '../mappers.js';
 
 export class StreakRankingsRepository {
   constructor(private readonly db: Kysely<DB>) {}
@@ -23,7 +23,12 @@ export class StreakRankingsRepository {
   }
 
   /** Each user's latest point, longest first, one page. */
-  async latestByLength(tenant: Tenant, streakId: string, limit: number, offset: number): Promise<{ point: StreakPoint & { userId: string } }[]> {
+  async latestByLength(
+    tenant: Tenant,
+    streakId: string,
+    limit: number,
+    offset: number,
+  ): Promise<{ point: StreakPoint & { userId: string } }[]> {
     const rows = await this.db
       .selectFrom('user_streak_points as p')
       .innerJoin(

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { streakColumns, toStreak, type StoredStreak } from '../mappers.js';
+import { type StoredStreak, streakColumns, toStreak } from '../mappers.js';
 import type { DB } from '../schema.js';
 import type { Tenant } from '../tenant.js';
 
@@ -26,12 +26,7 @@ export class StreaksRepository {
 
   async update(tenant: Tenant, streak: StoredStreak): Promise<void> {
     const { id, created_at: _created, key: _key, ...columns } = streakColumns(streak);
-    await this.db
-      .updateTable('streaks')
-      .set(columns)
-      .where('community_id', '=', tenant.communityId)
-      .where('id', '=', id)
-      .execute();
+    await this.db.updateTable('streaks').set(columns).where('community_id', '=', tenant.communityId).where('id', '=', id).execute();
   }
 
   /** Makes one streak the community's primary one (there is at most one). */

@@ -30,7 +30,19 @@ export class SqliteUsersRepository extends UsersRepository {
       this.statements.run(
         `insert into users (org_id, community_id, id, name, email, tz, attributes, subscribe_to_emails, device_tokens, created_at, updated_at)
          values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [tenant.orgId, tenant.communityId, c.id, c.name, c.email, c.tz, c.attributes, c.subscribe_to_emails, c.device_tokens, c.created_at, c.updated_at],
+        [
+          tenant.orgId,
+          tenant.communityId,
+          c.id,
+          c.name,
+          c.email,
+          c.tz,
+          c.attributes,
+          c.subscribe_to_emails,
+          c.device_tokens,
+          c.created_at,
+          c.updated_at,
+        ],
       );
     }
     if (created.length > 0) {

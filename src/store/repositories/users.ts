@@ -1,7 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { User } from '../../domain/user.js';
-import { toUser, userColumns } from '../mappers.js';
 import type { Dialect } from '../dialect.js';
+import { toUser, userColumns } from '../mappers.js';
 import { oneOf } from '../one-of.js';
 import type { DB } from '../schema.js';
 import type { Tenant } from '../tenant.js';
@@ -48,12 +48,7 @@ export class UsersRepository {
     }
     for (const u of updated) {
       const { id, created_at: _created, ...columns } = userColumns(u);
-      await this.db
-        .updateTable('users')
-        .set(columns)
-        .where('community_id', '=', tenant.communityId)
-        .where('id', '=', id)
-        .execute();
+      await this.db.updateTable('users').set(columns).where('community_id', '=', tenant.communityId).where('id', '=', id).execute();
     }
   }
 

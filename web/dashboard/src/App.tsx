@@ -93,7 +93,8 @@ function Route({ path }: { path: string }) {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0 || (parts[0] === 'achievements' && parts.length === 1)) return <AchievementList />;
   if (parts[0] === 'achievements' && parts[1] === 'new') return <AchievementForm key="new" />;
-  if (parts[0] === 'achievements' && parts[1] && parts[2] === 'edit') return <AchievementForm key={`edit-${parts[1]}`} editKey={parts[1]} />;
+  if (parts[0] === 'achievements' && parts[1] && parts[2] === 'edit')
+    return <AchievementForm key={`edit-${parts[1]}`} editKey={parts[1]} />;
   if (parts[0] === 'achievements' && parts[1]) return <AchievementPage key={parts[1]} achievementKey={parts[1]} />;
   if (parts[0] === 'users') return <UsersPage key={parts[1] ?? ''} userId={parts[1] ?? null} />;
   if (parts[0] === 'settings') return <SettingsPage tab={parts[1] ?? 'keys'} />;

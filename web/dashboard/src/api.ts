@@ -46,7 +46,7 @@ export async function request<T>(method: string, path: string, body?: unknown, k
     throw new ApiError(0, 'network_error', 'Laurel cannot be reached. Check that the server is running.');
   }
   const text = await response.text();
-  let data: unknown = undefined;
+  let data: unknown;
   if (text) {
     try {
       data = JSON.parse(text);
@@ -57,7 +57,7 @@ export async function request<T>(method: string, path: string, body?: unknown, k
   if (!response.ok) {
     const e = (data ?? {}) as { error?: string; code?: string; field?: string };
     const error = new ApiError(response.status, e.code ?? 'http_error', e.error ?? `Request failed (${response.status})`, e.field);
-    if (response.status === 401 && key === storedKey()) unauthorizedListeners.forEach((l) => l());
+    if (response.status === 401 && key === storedKey()) for (const l of unauthorizedListeners) l();
     throw error;
   }
   return data as T;

@@ -1,7 +1,7 @@
 /** Small shared pieces: routing, loading data, page states. */
 import { Alert, Button, Center, Group, Loader, Stack, Text, ThemeIcon, Title } from '@mantine/core';
 import { IconAlertTriangle, IconMoodEmpty } from '@tabler/icons-react';
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { type ReactNode, useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { ApiError } from './api';
 
 // ---- Routing: the dashboard lives under /dashboard; paths here are relative to it. ----
@@ -28,7 +28,7 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   const url = BASE + (to.startsWith('/') ? to : `/${to}`);
   if (options.replace) window.history.replaceState(null, '', url);
   else window.history.pushState(null, '', url);
-  listeners.forEach((l) => l());
+  for (const l of listeners) l();
   if (!options.replace) window.scrollTo(0, 0);
 }
 
@@ -117,7 +117,11 @@ export function EmptyState({ title, children, action }: { title: string; childre
           <IconMoodEmpty size={26} />
         </ThemeIcon>
         <Title order={4}>{title}</Title>
-        {children && <Text c="dimmed" size="sm">{children}</Text>}
+        {children && (
+          <Text c="dimmed" size="sm">
+            {children}
+          </Text>
+        )}
         {action}
       </Stack>
     </Center>

@@ -28,9 +28,21 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconArrowLeft, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError, api, enc, type Achievement, type AchievementChange, type Metric, type PointsSystem, type Streak } from '../api';
+import { type Achievement, type AchievementChange, ApiError, api, enc, type Metric, type PointsSystem, type Streak } from '../api';
 import { ErrorState, linkProps, navigate, PageLoader, useApiData } from '../lib';
-import { draftFrom, DraftProblem, emptyDraft, LANGS, newTier, slug, toBody, type Draft, type Lang, type Num, type TierDraft } from './form-model';
+import {
+  type Draft,
+  DraftProblem,
+  draftFrom,
+  emptyDraft,
+  LANGS,
+  type Lang,
+  type Num,
+  newTier,
+  slug,
+  type TierDraft,
+  toBody,
+} from './form-model';
 import { BadgeUpload, PairsEditor, RewardsEditor, Section } from './form-parts';
 
 interface Preview {
@@ -43,7 +55,10 @@ interface Preview {
 const numberValue = (v: string | number): Num => (v === '' ? '' : Number(v));
 
 export function AchievementForm({ editKey }: { editKey?: string }) {
-  const existing = useApiData(() => (editKey ? api.get<Achievement>(`/admin/v1/achievements/${enc(editKey)}`) : Promise.resolve(null)), [editKey]);
+  const existing = useApiData(
+    () => (editKey ? api.get<Achievement>(`/admin/v1/achievements/${enc(editKey)}`) : Promise.resolve(null)),
+    [editKey],
+  );
   if (existing.error) return <ErrorState error={existing.error} onRetry={existing.reload} />;
   if (existing.loading && !existing.data) return <PageLoader label="Loading the achievement…" />;
   return <FormBody initial={existing.data ? draftFrom(existing.data) : emptyDraft()} editing={existing.data ?? null} />;
@@ -65,7 +80,8 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
 
   const set = <K extends keyof Draft>(field: K, value: Draft[K]) => setDraft((d) => ({ ...d, [field]: value }));
   const err = (field: string) => errors[field];
-  const clearError = (field: string) => setErrors((e) => (e[field] ? Object.fromEntries(Object.entries(e).filter(([k]) => k !== field)) : e));
+  const clearError = (field: string) =>
+    setErrors((e) => (e[field] ? Object.fromEntries(Object.entries(e).filter(([k]) => k !== field)) : e));
 
   // The condition, worded by the server as users will read it, follows every change.
   const incomplete =
@@ -97,10 +113,16 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
 
   const systemOptions = (systems.data ?? []).filter((s) => s.status === 'active').map((s) => ({ value: s.key, label: s.name }));
   const metricOptions = (metrics.data ?? []).filter((m) => m.status === 'active').map((m) => m.key);
-  const streakOptions = [{ value: '', label: 'The primary streak' }, ...(streaks.data ?? []).filter((s) => s.status === 'active').map((s) => ({ value: s.key, label: s.name }))];
-  const achievementOptions = (others.data ?? []).filter((a) => a.key !== editing?.key && a.status !== 'archived').map((a) => ({ value: a.key, label: a.name }));
+  const streakOptions = [
+    { value: '', label: 'The primary streak' },
+    ...(streaks.data ?? []).filter((s) => s.status === 'active').map((s) => ({ value: s.key, label: s.name })),
+  ];
+  const achievementOptions = (others.data ?? [])
+    .filter((a) => a.key !== editing?.key && a.status !== 'archived')
+    .map((a) => ({ value: a.key, label: a.name }));
 
-  const tiered = (draft.criteriaType === 'metric' && draft.goal === 'tiers') || (draft.criteriaType === 'streak' && draft.streakGoal === 'tiers');
+  const tiered =
+    (draft.criteriaType === 'metric' && draft.goal === 'tiers') || (draft.criteriaType === 'streak' && draft.streakGoal === 'tiers');
 
   const save = async (status: 'draft' | 'active' | 'save') => {
     if (saving.current) return;
@@ -138,7 +160,9 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
       notifications.show({
         color: 'teal',
         title: editing ? 'Changes saved' : status === 'active' ? 'Achievement published' : 'Draft saved',
-        message: change.backfill?.granted ? `${change.backfill.granted} unlocks were granted silently to users who already qualified.` : change.achievement.name,
+        message: change.backfill?.granted
+          ? `${change.backfill.granted} unlocks were granted silently to users who already qualified.`
+          : change.achievement.name,
       });
       navigate(`/achievements/${enc(change.achievement.key)}`);
     } catch (e) {
@@ -165,7 +189,9 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
       }),
     );
 
-  const unplacedError = Object.entries(errors).find(([f]) => !f.includes('rewards') && !document.querySelector(`[data-field="${CSS.escape(f)}"]`));
+  const unplacedError = Object.entries(errors).find(
+    ([f]) => !f.includes('rewards') && !document.querySelector(`[data-field="${CSS.escape(f)}"]`),
+  );
 
   return (
     <form
@@ -232,10 +258,22 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                 </div>
                 <Group grow align="flex-start">
                   <div data-field="category">
-                    <TextInput label="Category" placeholder="e.g. Writing" value={draft.category} onChange={(e) => set('category', e.currentTarget.value)} error={err('category')} />
+                    <TextInput
+                      label="Category"
+                      placeholder="e.g. Writing"
+                      value={draft.category}
+                      onChange={(e) => set('category', e.currentTarget.value)}
+                      error={err('category')}
+                    />
                   </div>
                   <div data-field="tags">
-                    <TagsInput label="Tags" placeholder="Type and press Enter" value={draft.tags} onChange={(v) => set('tags', v)} error={err('tags')} />
+                    <TagsInput
+                      label="Tags"
+                      placeholder="Type and press Enter"
+                      value={draft.tags}
+                      onChange={(v) => set('tags', v)}
+                      error={err('tags')}
+                    />
                   </div>
                 </Group>
                 <Group grow align="flex-start">
@@ -269,7 +307,11 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                     </Stack>
                   </div>
                 </Group>
-                <Switch label="Featured: show it prominently to users" checked={draft.featured} onChange={(e) => set('featured', e.currentTarget.checked)} />
+                <Switch
+                  label="Featured: show it prominently to users"
+                  checked={draft.featured}
+                  onChange={(e) => set('featured', e.currentTarget.checked)}
+                />
               </Section>
 
               <Section title="Condition" description="What a user has to do to unlock it." id="criteria">
@@ -341,7 +383,11 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                         value={draft.goal}
                         onChange={(v) => {
                           const goal = (v as Draft['goal']) ?? 'threshold';
-                          setDraft((d) => ({ ...d, goal, tiers: goal === 'tiers' && d.tiers.length === 0 ? [newTier(0), newTier(1), newTier(2)] : d.tiers }));
+                          setDraft((d) => ({
+                            ...d,
+                            goal,
+                            tiers: goal === 'tiers' && d.tiers.length === 0 ? [newTier(0), newTier(1), newTier(2)] : d.tiers,
+                          }));
                         }}
                       />
                       {draft.goal === 'threshold' && (
@@ -361,7 +407,13 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                       )}
                       {draft.goal === 'targetPercent' && (
                         <div data-field="criteria.targetPercent">
-                          <NumberInput label="Percent of target" suffix=" %" value={draft.targetPercent} onChange={(v) => set('targetPercent', numberValue(v))} error={err('criteria.targetPercent')} />
+                          <NumberInput
+                            label="Percent of target"
+                            suffix=" %"
+                            value={draft.targetPercent}
+                            onChange={(v) => set('targetPercent', numberValue(v))}
+                            error={err('criteria.targetPercent')}
+                          />
                         </div>
                       )}
                     </Group>
@@ -383,7 +435,14 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                       </div>
                       {draft.time === 'rolling' && (
                         <div data-field="criteria.window.days">
-                          <NumberInput label="Days" min={1} allowDecimal={false} value={draft.windowDays} onChange={(v) => set('windowDays', numberValue(v))} error={err('criteria.window.days')} />
+                          <NumberInput
+                            label="Days"
+                            min={1}
+                            allowDecimal={false}
+                            value={draft.windowDays}
+                            onChange={(v) => set('windowDays', numberValue(v))}
+                            error={err('criteria.window.days')}
+                          />
                         </div>
                       )}
                       {draft.time === 'period' && (
@@ -407,22 +466,51 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                     {draft.time === 'fixed' && (
                       <Group grow align="flex-start">
                         <div data-field="criteria.window.start">
-                          <TextInput type="datetime-local" label="Opens (your local time)" value={draft.windowStart} onChange={(e) => set('windowStart', e.currentTarget.value)} error={err('criteria.window.start')} />
+                          <TextInput
+                            type="datetime-local"
+                            label="Opens (your local time)"
+                            value={draft.windowStart}
+                            onChange={(e) => set('windowStart', e.currentTarget.value)}
+                            error={err('criteria.window.start')}
+                          />
                         </div>
                         <div data-field="criteria.window.end">
-                          <TextInput type="datetime-local" label="Closes" value={draft.windowEnd} onChange={(e) => set('windowEnd', e.currentTarget.value)} error={err('criteria.window.end')} />
+                          <TextInput
+                            type="datetime-local"
+                            label="Closes"
+                            value={draft.windowEnd}
+                            onChange={(e) => set('windowEnd', e.currentTarget.value)}
+                            error={err('criteria.window.end')}
+                          />
                         </div>
                       </Group>
                     )}
                     {draft.time === 'period' && draft.periodUnit === 'custom' && (
                       <Group grow align="flex-end">
                         <div data-field="criteria.period.start">
-                          <TextInput type="date" label="First day" value={draft.periodStart} onChange={(e) => set('periodStart', e.currentTarget.value)} error={err('criteria.period.start')} />
+                          <TextInput
+                            type="date"
+                            label="First day"
+                            value={draft.periodStart}
+                            onChange={(e) => set('periodStart', e.currentTarget.value)}
+                            error={err('criteria.period.start')}
+                          />
                         </div>
                         <div data-field="criteria.period.end">
-                          <TextInput type="date" label="Last day" value={draft.periodEnd} onChange={(e) => set('periodEnd', e.currentTarget.value)} error={err('criteria.period.end')} />
+                          <TextInput
+                            type="date"
+                            label="Last day"
+                            value={draft.periodEnd}
+                            onChange={(e) => set('periodEnd', e.currentTarget.value)}
+                            error={err('criteria.period.end')}
+                          />
                         </div>
-                        <Checkbox label="Repeat back to back" checked={draft.periodRepeat} onChange={(e) => set('periodRepeat', e.currentTarget.checked)} mb={8} />
+                        <Checkbox
+                          label="Repeat back to back"
+                          checked={draft.periodRepeat}
+                          onChange={(e) => set('periodRepeat', e.currentTarget.checked)}
+                          mb={8}
+                        />
                       </Group>
                     )}
                   </Stack>
@@ -431,7 +519,14 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                 {draft.criteriaType === 'streak' && (
                   <Group grow align="flex-start">
                     <div data-field="criteria.streak">
-                      <Select label="Streak" data={streakOptions} value={draft.streak} onChange={(v) => set('streak', v ?? '')} error={err('criteria.streak')} allowDeselect={false} />
+                      <Select
+                        label="Streak"
+                        data={streakOptions}
+                        value={draft.streak}
+                        onChange={(v) => set('streak', v ?? '')}
+                        error={err('criteria.streak')}
+                        allowDeselect={false}
+                      />
                     </div>
                     <Select
                       label="Goal"
@@ -443,12 +538,23 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                       value={draft.streakGoal}
                       onChange={(v) => {
                         const goal = (v as Draft['streakGoal']) ?? 'length';
-                        setDraft((d) => ({ ...d, streakGoal: goal, tiers: goal === 'tiers' && d.tiers.length === 0 ? [newTier(0), newTier(1), newTier(2)] : d.tiers }));
+                        setDraft((d) => ({
+                          ...d,
+                          streakGoal: goal,
+                          tiers: goal === 'tiers' && d.tiers.length === 0 ? [newTier(0), newTier(1), newTier(2)] : d.tiers,
+                        }));
                       }}
                     />
                     {draft.streakGoal === 'length' && (
                       <div data-field="criteria.length">
-                        <NumberInput label="Length" min={1} allowDecimal={false} value={draft.length} onChange={(v) => set('length', numberValue(v))} error={err('criteria.length')} />
+                        <NumberInput
+                          label="Length"
+                          min={1}
+                          allowDecimal={false}
+                          value={draft.length}
+                          onChange={(v) => set('length', numberValue(v))}
+                          error={err('criteria.length')}
+                        />
                       </div>
                     )}
                   </Group>
@@ -456,7 +562,15 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
 
                 {draft.criteriaType === 'anniversary' && (
                   <div data-field="criteria.years">
-                    <NumberInput label="Years since the user joined" min={1} allowDecimal={false} value={draft.years} onChange={(v) => set('years', numberValue(v))} error={err('criteria.years')} w={240} />
+                    <NumberInput
+                      label="Years since the user joined"
+                      min={1}
+                      allowDecimal={false}
+                      value={draft.years}
+                      onChange={(v) => set('years', numberValue(v))}
+                      error={err('criteria.years')}
+                      w={240}
+                    />
                   </div>
                 )}
 
@@ -474,7 +588,15 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                       />
                     </div>
                     <div data-field="criteria.min">
-                      <NumberInput label="How many of them" description="Leave empty for all" min={1} allowDecimal={false} value={draft.min} onChange={(v) => set('min', numberValue(v))} error={err('criteria.min')} />
+                      <NumberInput
+                        label="How many of them"
+                        description="Leave empty for all"
+                        min={1}
+                        allowDecimal={false}
+                        value={draft.min}
+                        onChange={(v) => set('min', numberValue(v))}
+                        error={err('criteria.min')}
+                      />
                     </div>
                   </Group>
                 )}
@@ -493,10 +615,23 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                       <Stack gap="sm">
                         <Group align="flex-start" gap="sm" wrap="wrap">
                           <div data-field={`tiers[${i}].name`}>
-                            <TextInput label={`Tier ${i + 1} name`} value={t.name} onChange={(e) => updateTier(i, { name: e.currentTarget.value })} error={err(`tiers[${i}].name`)} w={170} />
+                            <TextInput
+                              label={`Tier ${i + 1} name`}
+                              value={t.name}
+                              onChange={(e) => updateTier(i, { name: e.currentTarget.value })}
+                              error={err(`tiers[${i}].name`)}
+                              w={170}
+                            />
                           </div>
                           <div data-field={`tiers[${i}].key`}>
-                            <TextInput label="Key" value={t.key} onChange={(e) => updateTier(i, { key: e.currentTarget.value, keyTouched: true })} error={err(`tiers[${i}].key`)} w={150} styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }} />
+                            <TextInput
+                              label="Key"
+                              value={t.key}
+                              onChange={(e) => updateTier(i, { key: e.currentTarget.value, keyTouched: true })}
+                              error={err(`tiers[${i}].key`)}
+                              w={150}
+                              styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+                            />
                           </div>
                           <div data-field={`tiers[${i}].threshold`}>
                             <NumberInput
@@ -511,7 +646,18 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                               thousandSeparator=","
                             />
                           </div>
-                          <ActionIcon variant="subtle" color="red" mt={28} onClick={() => set('tiers', draft.tiers.filter((_, j) => j !== i))} aria-label={`Remove tier ${i + 1}`}>
+                          <ActionIcon
+                            variant="subtle"
+                            color="red"
+                            mt={28}
+                            onClick={() =>
+                              set(
+                                'tiers',
+                                draft.tiers.filter((_, j) => j !== i),
+                              )
+                            }
+                            aria-label={`Remove tier ${i + 1}`}
+                          >
                             <IconTrash size={16} />
                           </ActionIcon>
                         </Group>
@@ -537,7 +683,11 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                     </Text>
                   )}
                   <Group>
-                    <Button variant="light" leftSection={<IconPlus size={14} />} onClick={() => set('tiers', [...draft.tiers, newTier(draft.tiers.length)])}>
+                    <Button
+                      variant="light"
+                      leftSection={<IconPlus size={14} />}
+                      onClick={() => set('tiers', [...draft.tiers, newTier(draft.tiers.length)])}
+                    >
                       Add tier
                     </Button>
                   </Group>
@@ -546,7 +696,14 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
 
               {!tiered && (
                 <Section title="Rewards" description="What an unlock pays." id="rewards">
-                  <RewardsEditor label="Reward" rewards={draft.rewards} onChange={(r) => set('rewards', r)} systems={systemOptions} field="rewards" errors={errors} />
+                  <RewardsEditor
+                    label="Reward"
+                    rewards={draft.rewards}
+                    onChange={(r) => set('rewards', r)}
+                    systems={systemOptions}
+                    field="rewards"
+                    errors={errors}
+                  />
                 </Section>
               )}
 
@@ -598,18 +755,34 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                     <Text size="sm" fw={500}>
                       Only count events whose attributes match
                     </Text>
-                    <PairsEditor pairs={draft.eventFilters} onChange={(p) => set('eventFilters', p)} noun="Event" field="filters.event" errors={errors} />
+                    <PairsEditor
+                      pairs={draft.eventFilters}
+                      onChange={(p) => set('eventFilters', p)}
+                      noun="Event"
+                      field="filters.event"
+                      errors={errors}
+                    />
                   </div>
                 )}
                 <div data-field="filters.user">
                   <Text size="sm" fw={500}>
                     Only users whose attributes match can unlock it
                   </Text>
-                  <PairsEditor pairs={draft.userFilters} onChange={(p) => set('userFilters', p)} noun="User" field="filters.user" errors={errors} />
+                  <PairsEditor
+                    pairs={draft.userFilters}
+                    onChange={(p) => set('userFilters', p)}
+                    noun="User"
+                    field="filters.user"
+                    errors={errors}
+                  />
                 </div>
               </Section>
 
-              <Section title="Translations" description="Shown to users whose app asks for that language; empty fields fall back to the basics." id="translations">
+              <Section
+                title="Translations"
+                description="Shown to users whose app asks for that language; empty fields fall back to the basics."
+                id="translations"
+              >
                 <Tabs defaultValue="de" keepMounted={false}>
                   <Tabs.List>
                     {LANGS.map((l) => (
@@ -624,11 +797,14 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                         {(['name', 'description', 'unlockMessage'] as const).map((f) => (
                           <TextInput
                             key={f}
-                            label={`${f === 'unlockMessage' ? 'Unlock message' : f[0]!.toUpperCase() + f.slice(1)} (${l.label})`}
+                            label={`${f === 'unlockMessage' ? 'Unlock message' : f.charAt(0).toUpperCase() + f.slice(1)} (${l.label})`}
                             value={draft.translations[l.value][f]}
                             onChange={(e) => {
                               const value = e.currentTarget.value;
-                              setDraft((d) => ({ ...d, translations: { ...d.translations, [l.value]: { ...d.translations[l.value as Lang], [f]: value } } }));
+                              setDraft((d) => ({
+                                ...d,
+                                translations: { ...d.translations, [l.value]: { ...d.translations[l.value as Lang], [f]: value } },
+                              }));
                             }}
                             error={err(`translations.${l.value}.${f}`)}
                           />
@@ -640,9 +816,20 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
               </Section>
 
               <Section title="Celebration" description="The pop-up users see when they unlock it." id="celebration">
-                <Switch label="Show a celebration pop-up" checked={draft.celebrationEnabled} onChange={(e) => set('celebrationEnabled', e.currentTarget.checked)} />
+                <Switch
+                  label="Show a celebration pop-up"
+                  checked={draft.celebrationEnabled}
+                  onChange={(e) => set('celebrationEnabled', e.currentTarget.checked)}
+                />
                 <div data-field="celebration.message">
-                  <TextInput label="Unlock message" placeholder="e.g. You did it!" value={draft.message} onChange={(e) => set('message', e.currentTarget.value)} error={err('celebration.message')} maxLength={500} />
+                  <TextInput
+                    label="Unlock message"
+                    placeholder="e.g. You did it!"
+                    value={draft.message}
+                    onChange={(e) => set('message', e.currentTarget.value)}
+                    error={err('celebration.message')}
+                    maxLength={500}
+                  />
                 </div>
                 <Group grow align="flex-start">
                   <div data-field="celebration.animation">
@@ -657,13 +844,31 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                     />
                   </div>
                   <div data-field="celebration.sound">
-                    <TextInput label="Sound (URL)" placeholder="https://…/fanfare.mp3" value={draft.sound} onChange={(e) => set('sound', e.currentTarget.value)} error={err('celebration.sound')} />
+                    <TextInput
+                      label="Sound (URL)"
+                      placeholder="https://…/fanfare.mp3"
+                      value={draft.sound}
+                      onChange={(e) => set('sound', e.currentTarget.value)}
+                      error={err('celebration.sound')}
+                    />
                   </div>
                   <div data-field="celebration.durationSeconds">
-                    <NumberInput label="Pop-up duration" suffix=" s" min={1} max={60} value={draft.durationSeconds} onChange={(v) => set('durationSeconds', numberValue(v))} error={err('celebration.durationSeconds')} />
+                    <NumberInput
+                      label="Pop-up duration"
+                      suffix=" s"
+                      min={1}
+                      max={60}
+                      value={draft.durationSeconds}
+                      onChange={(v) => set('durationSeconds', numberValue(v))}
+                      error={err('celebration.durationSeconds')}
+                    />
                   </div>
                 </Group>
-                <Switch label="Email the user when they unlock it" checked={draft.emailOnUnlock} onChange={(e) => set('emailOnUnlock', e.currentTarget.checked)} />
+                <Switch
+                  label="Email the user when they unlock it"
+                  checked={draft.emailOnUnlock}
+                  onChange={(e) => set('emailOnUnlock', e.currentTarget.checked)}
+                />
               </Section>
             </Stack>
           </Grid.Col>
@@ -696,11 +901,12 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                       ))}
                     </List>
                   )}
-                  {!incomplete && preview?.problems?.map((p, i) => (
-                    <Alert key={i} color="orange" variant="light" p="xs" data-testid="preview-problem">
-                      <Text size="sm">{p.error}</Text>
-                    </Alert>
-                  ))}
+                  {!incomplete &&
+                    preview?.problems?.map((p, i) => (
+                      <Alert key={i} color="orange" variant="light" p="xs" data-testid="preview-problem">
+                        <Text size="sm">{p.error}</Text>
+                      </Alert>
+                    ))}
                   {preview?.warnings.map((w, i) => (
                     <Badge key={i} color="yellow" variant="light" size="lg" style={{ whiteSpace: 'normal', height: 'auto' }}>
                       {w.message}
@@ -716,10 +922,22 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
                     </Button>
                   ) : (
                     <>
-                      <Button type="submit" variant="default" loading={pending === 'draft'} disabled={pending !== null} data-testid="save-draft">
+                      <Button
+                        type="submit"
+                        variant="default"
+                        loading={pending === 'draft'}
+                        disabled={pending !== null}
+                        data-testid="save-draft"
+                      >
                         Save as draft
                       </Button>
-                      <Button type="button" onClick={() => void save('active')} loading={pending === 'active'} disabled={pending !== null} data-testid="save-publish">
+                      <Button
+                        type="button"
+                        onClick={() => void save('active')}
+                        loading={pending === 'active'}
+                        disabled={pending !== null}
+                        data-testid="save-publish"
+                      >
                         Save and publish
                       </Button>
                       <Text size="xs" c="dimmed">

@@ -1,9 +1,35 @@
-import { Anchor, Badge, Button, Group, Image, Paper, ScrollArea, Select, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Image,
+  Paper,
+  ScrollArea,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconAlertTriangle, IconArrowDown, IconArrowUp, IconArrowsSort, IconPlus, IconSearch } from '@tabler/icons-react';
+import { IconAlertTriangle, IconArrowDown, IconArrowsSort, IconArrowUp, IconPlus, IconSearch } from '@tabler/icons-react';
 import { useEffect, useMemo, useState } from 'react';
-import { api, type Achievement, type Reward } from '../api';
-import { EmptyState, ErrorState, formatDate, formatNumber, linkProps, navigate, PageLoader, STATUS_COLORS, useApiData, useLocation } from '../lib';
+import { type Achievement, api, type Reward } from '../api';
+import {
+  EmptyState,
+  ErrorState,
+  formatDate,
+  formatNumber,
+  linkProps,
+  navigate,
+  PageLoader,
+  STATUS_COLORS,
+  useApiData,
+  useLocation,
+} from '../lib';
 
 const FILTERS = ['status', 'scope', 'tag', 'category', 'q', 'sort'] as const;
 type Query = Partial<Record<(typeof FILTERS)[number], string>>;
@@ -136,7 +162,7 @@ export function AchievementList() {
             label="Status"
             placeholder="Any status"
             clearable
-            data={['draft', 'active', 'locked', 'archived'].map((s) => ({ value: s, label: s[0]!.toUpperCase() + s.slice(1) }))}
+            data={['draft', 'active', 'locked', 'archived'].map((s) => ({ value: s, label: s.charAt(0).toUpperCase() + s.slice(1) }))}
             value={query.status ?? null}
             onChange={(v) => set('status', v)}
             w={150}
@@ -153,7 +179,16 @@ export function AchievementList() {
             onChange={(v) => set('scope', v)}
             w={150}
           />
-          <Select label="Tag" placeholder="Any tag" clearable searchable data={options.tags} value={query.tag ?? null} onChange={(v) => set('tag', v)} w={150} />
+          <Select
+            label="Tag"
+            placeholder="Any tag"
+            clearable
+            searchable
+            data={options.tags}
+            value={query.tag ?? null}
+            onChange={(v) => set('tag', v)}
+            w={150}
+          />
           <Select
             label="Category"
             placeholder="Any category"
@@ -196,7 +231,9 @@ export function AchievementList() {
               Create one, publish it, and users who meet its condition unlock it as their app sends events.
             </EmptyState>
           ) : (
-            <EmptyState title="Nothing matches these filters">Try another search, or clear the filters to see all {total} achievements.</EmptyState>
+            <EmptyState title="Nothing matches these filters">
+              Try another search, or clear the filters to see all {total} achievements.
+            </EmptyState>
           )}
         </Paper>
       ) : (
@@ -219,9 +256,22 @@ export function AchievementList() {
                       aria-sort={c.sort && sortField === c.sort ? (descending ? 'descending' : 'ascending') : undefined}
                     >
                       {c.sort ? (
-                        <button type="button" className="sort-button" onClick={() => toggleSort(c.sort as string)} aria-label={`Sort by ${c.label}`}>
+                        <button
+                          type="button"
+                          className="sort-button"
+                          onClick={() => toggleSort(c.sort as string)}
+                          aria-label={`Sort by ${c.label}`}
+                        >
                           {c.label}
-                          {sortField === c.sort ? (descending ? <IconArrowDown size={14} /> : <IconArrowUp size={14} />) : <IconArrowsSort size={14} opacity={0.4} />}
+                          {sortField === c.sort ? (
+                            descending ? (
+                              <IconArrowDown size={14} />
+                            ) : (
+                              <IconArrowUp size={14} />
+                            )
+                          ) : (
+                            <IconArrowsSort size={14} opacity={0.4} />
+                          )}
                         </button>
                       ) : (
                         c.label
@@ -271,7 +321,14 @@ function Row({ a }: { a: Achievement }) {
               </Anchor>
               {a.health === 'dangling' && (
                 <Tooltip label={a.healthIssues.map((i) => i.message).join('; ')} multiline w={260}>
-                  <Badge color="red" variant="light" size="sm" leftSection={<IconAlertTriangle size={12} />} tabIndex={0} data-testid="health-flag">
+                  <Badge
+                    color="red"
+                    variant="light"
+                    size="sm"
+                    leftSection={<IconAlertTriangle size={12} />}
+                    tabIndex={0}
+                    data-testid="health-flag"
+                  >
                     Dangling
                   </Badge>
                 </Tooltip>
@@ -293,17 +350,47 @@ function Row({ a }: { a: Achievement }) {
       )}
       {cell(2, <Text size="sm">{a.scope === 'org' ? 'Organisation' : 'Community'}</Text>)}
       {cell(3, <Text size="sm">{rewardSummary(a)}</Text>)}
-      {cell(4, <Text size="sm" lineClamp={2}>{a.condition}</Text>)}
-      {cell(5, <Text size="sm" data-testid="completions">{formatNumber(a.completions)}</Text>)}
-      {cell(6, <Text size="sm" data-testid="rarity">{a.rarity}%</Text>)}
+      {cell(
+        4,
+        <Text size="sm" lineClamp={2}>
+          {a.condition}
+        </Text>,
+      )}
+      {cell(
+        5,
+        <Text size="sm" data-testid="completions">
+          {formatNumber(a.completions)}
+        </Text>,
+      )}
+      {cell(
+        6,
+        <Text size="sm" data-testid="rarity">
+          {a.rarity}%
+        </Text>,
+      )}
       {cell(7, <Text size="sm">{a.category ?? '—'}</Text>)}
       {cell(
         8,
         <Group gap={4}>
-          {a.tags.length === 0 ? <Text size="sm" c="dimmed">—</Text> : a.tags.map((t) => <Badge key={t} size="sm" variant="outline" color="gray">{t}</Badge>)}
+          {a.tags.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              —
+            </Text>
+          ) : (
+            a.tags.map((t) => (
+              <Badge key={t} size="sm" variant="outline" color="gray">
+                {t}
+              </Badge>
+            ))
+          )}
         </Group>,
       )}
-      {cell(9, <Text size="sm" ff="monospace" truncate>{a.key}</Text>)}
+      {cell(
+        9,
+        <Text size="sm" ff="monospace" truncate>
+          {a.key}
+        </Text>,
+      )}
       {cell(10, <Text size="sm">{formatDate(a.createdAt)}</Text>)}
       {cell(11, <Text size="sm">{formatDate(a.updatedAt)}</Text>)}
     </Table.Tr>

@@ -1,9 +1,9 @@
-import { Alert, Anchor, Badge, Button, Card, Grid, Group, Image, Modal, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { BarChart } from '@mantine/charts';
+import { Alert, Anchor, Badge, Button, Card, Grid, Group, Image, Modal, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconArchive, IconArrowLeft, IconEdit, IconLock, IconPlayerPlay } from '@tabler/icons-react';
 import { useState } from 'react';
-import { ApiError, api, enc, type Achievement, type AchievementChange, type Status } from '../api';
+import { type Achievement, type AchievementChange, ApiError, api, enc, type Status } from '../api';
 import { EmptyState, ErrorState, formatDate, formatNumber, linkProps, PageLoader, STATUS_COLORS, useApiData } from '../lib';
 import { rewardSummary } from './AchievementList';
 
@@ -15,7 +15,14 @@ interface Analytics {
   stages: { stage: string; label: string; users: number }[];
   days: number;
   unlocksPerDay: { date: string; unlocks: number }[];
-  latest: { userId: string; userName: string | null; tier: { key: string; name: string } | null; achievedAt: string; source: string; backfilled: boolean }[];
+  latest: {
+    userId: string;
+    userName: string | null;
+    tier: { key: string; name: string } | null;
+    achievedAt: string;
+    source: string;
+    backfilled: boolean;
+  }[];
 }
 
 interface BackfillPreview {
@@ -32,12 +39,22 @@ const NEXT: Record<Status, Action[]> = { draft: ['active', 'archived'], active: 
 
 export function AchievementPage({ achievementKey }: { achievementKey: string }) {
   const achievement = useApiData(() => api.get<Achievement>(`/admin/v1/achievements/${enc(achievementKey)}`), [achievementKey]);
-  const analytics = useApiData(() => api.get<Analytics>(`/admin/v1/achievements/${enc(achievementKey)}/analytics?days=30`), [achievementKey]);
+  const analytics = useApiData(
+    () => api.get<Analytics>(`/admin/v1/achievements/${enc(achievementKey)}/analytics?days=30`),
+    [achievementKey],
+  );
   const [action, setAction] = useState<Action | null>(null);
 
   if (achievement.error) {
     return achievement.error.status === 404 ? (
-      <EmptyState title="No such achievement" action={<Button {...linkProps('/')} component="a">Back to achievements</Button>}>
+      <EmptyState
+        title="No such achievement"
+        action={
+          <Button {...linkProps('/')} component="a">
+            Back to achievements
+          </Button>
+        }
+      >
         There is no achievement with the key “{achievementKey}”.
       </EmptyState>
     ) : (
@@ -77,7 +94,12 @@ export function AchievementPage({ achievementKey }: { achievementKey: string }) 
           </Group>
           <Group gap="sm">
             {a.status !== 'archived' && (
-              <Button variant="default" leftSection={<IconEdit size={16} />} {...linkProps(`/achievements/${enc(a.key)}/edit`)} component="a">
+              <Button
+                variant="default"
+                leftSection={<IconEdit size={16} />}
+                {...linkProps(`/achievements/${enc(a.key)}/edit`)}
+                component="a"
+              >
                 Edit
               </Button>
             )}
@@ -86,7 +108,9 @@ export function AchievementPage({ achievementKey }: { achievementKey: string }) 
                 key={next}
                 color={next === 'archived' ? 'red' : next === 'locked' ? 'orange' : 'teal'}
                 variant={next === 'archived' ? 'light' : 'filled'}
-                leftSection={next === 'active' ? <IconPlayerPlay size={16} /> : next === 'locked' ? <IconLock size={16} /> : <IconArchive size={16} />}
+                leftSection={
+                  next === 'active' ? <IconPlayerPlay size={16} /> : next === 'locked' ? <IconLock size={16} /> : <IconArchive size={16} />
+                }
                 onClick={() => setAction(next)}
               >
                 {next === 'active' ? (a.status === 'draft' ? 'Publish' : 'Activate') : next === 'locked' ? 'Lock' : 'Archive'}
@@ -153,7 +177,11 @@ export function AchievementPage({ achievementKey }: { achievementKey: string }) 
                 <Badge variant="outline" color="gray">
                   {a.policies.onActivation === 'backfill' ? 'Backfills on activation' : 'Counts from activation'}
                 </Badge>
-                {a.policies.repeat !== 'once' && <Badge variant="outline" color="gray">Repeat: {a.policies.repeat.replace('_', ' ')}</Badge>}
+                {a.policies.repeat !== 'once' && (
+                  <Badge variant="outline" color="gray">
+                    Repeat: {a.policies.repeat.replace('_', ' ')}
+                  </Badge>
+                )}
               </Group>
             </Stack>
           </Paper>
@@ -169,7 +197,8 @@ export function AchievementPage({ achievementKey }: { achievementKey: string }) 
               <PageLoader />
             ) : analytics.data.latest.length === 0 ? (
               <Text c="dimmed" size="sm">
-                Nobody has unlocked it yet. {a.status === 'draft' ? 'Publish it to make it earnable.' : 'Unlocks appear here as users earn it.'}
+                Nobody has unlocked it yet.{' '}
+                {a.status === 'draft' ? 'Publish it to make it earnable.' : 'Unlocks appear here as users earn it.'}
               </Text>
             ) : (
               <Table aria-label="Latest unlocks" data-testid="latest-unlocks">
@@ -221,7 +250,16 @@ export function AchievementPage({ achievementKey }: { achievementKey: string }) 
                 </Text>
               ) : (
                 <div data-testid="progress-chart" data-stages={JSON.stringify(analytics.data.stages.map((s) => [s.label, s.users]))}>
-                  <BarChart h={240} data={analytics.data.stages} dataKey="label" series={[{ name: 'users', label: 'Users', color: 'teal.6' }]} tickLine="y" withTooltip yAxisProps={{ allowDecimals: false }} aria-label="Users per stage of progress" />
+                  <BarChart
+                    h={240}
+                    data={analytics.data.stages}
+                    dataKey="label"
+                    series={[{ name: 'users', label: 'Users', color: 'teal.6' }]}
+                    tickLine="y"
+                    withTooltip
+                    yAxisProps={{ allowDecimals: false }}
+                    aria-label="Users per stage of progress"
+                  />
                 </div>
               )
             ) : (
@@ -275,14 +313,31 @@ function Stat({ label, value, hint, testId }: { label: string; value: string; hi
   );
 }
 
-function StatusDialog({ a, action, onClose, onChanged }: { a: Achievement; action: Action; onClose: () => void; onChanged: (a: Achievement) => void }) {
+function StatusDialog({
+  a,
+  action,
+  onClose,
+  onChanged,
+}: {
+  a: Achievement;
+  action: Action;
+  onClose: () => void;
+  onChanged: (a: Achievement) => void;
+}) {
   const preview = useApiData(
     () => (action === 'active' ? api.get<BackfillPreview>(`/admin/v1/achievements/${enc(a.key)}/backfill-preview`) : Promise.resolve(null)),
     [a.key, action],
   );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const title = action === 'active' ? (a.status === 'draft' ? `Publish “${a.name}”?` : `Activate “${a.name}” again?`) : action === 'locked' ? `Lock “${a.name}”?` : `Archive “${a.name}”?`;
+  const title =
+    action === 'active'
+      ? a.status === 'draft'
+        ? `Publish “${a.name}”?`
+        : `Activate “${a.name}” again?`
+      : action === 'locked'
+        ? `Lock “${a.name}”?`
+        : `Archive “${a.name}”?`;
 
   const confirm = async () => {
     if (busy) return;
@@ -320,11 +375,13 @@ function StatusDialog({ a, action, onClose, onChanged }: { a: Achievement; actio
             Could not count who already qualifies: {preview.error.message}
           </Text>
         ) : p && !p.backfills ? (
-          <Text fw={600} data-testid="backfill-consequence">{p.reason}</Text>
-        ) : p && p.supported ? (
+          <Text fw={600} data-testid="backfill-consequence">
+            {p.reason}
+          </Text>
+        ) : p?.supported ? (
           <Text fw={600} data-testid="backfill-consequence">
             {p.users === 0
-              ? p.reason ?? 'Nobody qualifies yet, so nobody receives it right away.'
+              ? (p.reason ?? 'Nobody qualifies yet, so nobody receives it right away.')
               : `${formatNumber(p.users ?? 0)} ${p.users === 1 ? 'user already qualifies and will' : 'users already qualify and will'} receive it silently (no notification).`}
             {p.tiers.length > 1 && p.users ? ` ${p.tiers.map((t) => `${t.name}: ${formatNumber(t.users)}`).join(', ')}.` : ''}
           </Text>
@@ -338,7 +395,8 @@ function StatusDialog({ a, action, onClose, onChanged }: { a: Achievement; actio
   } else if (action === 'locked') {
     consequence = (
       <Text data-testid="lock-consequence">
-        Nobody can earn it any more. The {formatNumber(a.completions)} {a.completions === 1 ? 'user who holds' : 'users who hold'} it keep it and still see it; others no longer do. You can activate it again later.
+        Nobody can earn it any more. The {formatNumber(a.completions)} {a.completions === 1 ? 'user who holds' : 'users who hold'} it keep
+        it and still see it; others no longer do. You can activate it again later.
       </Text>
     );
   } else {
@@ -362,7 +420,12 @@ function StatusDialog({ a, action, onClose, onChanged }: { a: Achievement; actio
           <Button variant="default" onClick={onClose}>
             Cancel
           </Button>
-          <Button color={action === 'archived' ? 'red' : action === 'locked' ? 'orange' : 'teal'} onClick={confirm} loading={busy} data-testid="confirm-status">
+          <Button
+            color={action === 'archived' ? 'red' : action === 'locked' ? 'orange' : 'teal'}
+            onClick={confirm}
+            loading={busy}
+            data-testid="confirm-status"
+          >
             {action === 'active' ? (a.status === 'draft' ? 'Publish' : 'Activate') : action === 'locked' ? 'Lock it' : 'Archive it'}
           </Button>
         </Group>

@@ -1,7 +1,28 @@
-import { ActionIcon, Alert, Badge, Button, Code, CopyButton, Group, Modal, MultiSelect, NumberInput, Paper, Select, Stack, Switch, Table, Tabs, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import {
+  ActionIcon,
+  Alert,
+  Badge,
+  Button,
+  Code,
+  CopyButton,
+  Group,
+  Modal,
+  MultiSelect,
+  NumberInput,
+  Paper,
+  Select,
+  Stack,
+  Switch,
+  Table,
+  Tabs,
+  Text,
+  TextInput,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconCheck, IconCopy, IconPlus, IconTrash } from '@tabler/icons-react';
-import { useEffect, useState, type ReactNode } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { ApiError, api, enc, type Metric, type PointsSystem, type Streak } from '../api';
 import { EmptyState, ErrorState, formatDate, navigate, PageLoader, useApiData } from '../lib';
 
@@ -167,7 +188,7 @@ function Keys() {
                 <Table.Td>
                   <Code>{k.prefix}…</Code>
                 </Table.Td>
-                <Table.Td>{k.createdAt ?? k.created ? formatDate((k.createdAt ?? k.created) as string) : ''}</Table.Td>
+                <Table.Td>{(k.createdAt ?? k.created) ? formatDate((k.createdAt ?? k.created) as string) : ''}</Table.Td>
                 <Table.Td ta="right">
                   <Button size="xs" variant="subtle" color="red" onClick={() => setRevoking(k)}>
                     Revoke
@@ -183,7 +204,15 @@ function Keys() {
         <form onSubmit={create.submit} noValidate>
           <Stack>
             <FormError error={create.error} placed={['name']} />
-            <TextInput label="Name" description="Where it will be used, e.g. web app" required value={name} onChange={(e) => setName(e.currentTarget.value)} error={create.fieldError('name')} data-autofocus />
+            <TextInput
+              label="Name"
+              description="Where it will be used, e.g. web app"
+              required
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+              error={create.fieldError('name')}
+              data-autofocus
+            />
             <Select
               label="Kind"
               allowDeselect={false}
@@ -206,7 +235,13 @@ function Keys() {
         </form>
       </Modal>
 
-      <Modal opened={shown !== null} onClose={() => setShown(null)} title={<Text fw={700}>Your new key</Text>} centered closeOnClickOutside={false}>
+      <Modal
+        opened={shown !== null}
+        onClose={() => setShown(null)}
+        title={<Text fw={700}>Your new key</Text>}
+        centered
+        closeOnClickOutside={false}
+      >
         <Stack>
           <Alert color="yellow" variant="light">
             Copy it now: this is the only time Laurel shows it.
@@ -279,7 +314,10 @@ function Community() {
     <Panel title="Community" description="How this community's events and achievements behave.">
       <form onSubmit={save.submit} noValidate>
         <Stack maw={560}>
-          <FormError error={save.error} placed={['weekStart', 'lateEventHorizonDays', 'rateLimits.eventsPerSecond', 'rateLimits.readsPerSecond']} />
+          <FormError
+            error={save.error}
+            placed={['weekStart', 'lateEventHorizonDays', 'rateLimits.eventsPerSecond', 'rateLimits.readsPerSecond']}
+          />
           <Switch
             label="Achievements enabled"
             description="When off, events are still recorded but nothing unlocks."
@@ -295,7 +333,10 @@ function Community() {
           <Select
             label="Weeks start on"
             allowDeselect={false}
-            data={['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map((d, i) => ({ value: String(i + 1), label: d }))}
+            data={['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map((d, i) => ({
+              value: String(i + 1),
+              label: d,
+            }))}
             value={String(form.weekStart)}
             onChange={(v) => setForm({ ...form, weekStart: Number(v ?? 1) })}
             error={save.fieldError('weekStart')}
@@ -391,7 +432,9 @@ function Metrics() {
       ) : !metrics.data ? (
         <PageLoader />
       ) : list.length === 0 ? (
-        <EmptyState title="No metrics yet">Create one here, or just send events: a metric is created the first time an event names it.</EmptyState>
+        <EmptyState title="No metrics yet">
+          Create one here, or just send events: a metric is created the first time an event names it.
+        </EmptyState>
       ) : (
         <Table aria-label="Metrics">
           <Table.Thead>
@@ -409,7 +452,15 @@ function Metrics() {
                 <Table.Td>
                   <Code>{m.key}</Code>
                 </Table.Td>
-                <Table.Td>{m.verb && m.unit ? `${m.verb} 10 ${m.unit}` : <Text c="dimmed" size="sm">—</Text>}</Table.Td>
+                <Table.Td>
+                  {m.verb && m.unit ? (
+                    `${m.verb} 10 ${m.unit}`
+                  ) : (
+                    <Text c="dimmed" size="sm">
+                      —
+                    </Text>
+                  )}
+                </Table.Td>
                 <Table.Td ta="right">
                   <ActionIcon variant="subtle" color="red" onClick={() => void archive(m)} aria-label={`Delete metric ${m.name}`}>
                     <IconTrash size={16} />
@@ -424,12 +475,44 @@ function Metrics() {
         <form onSubmit={create.submit} noValidate>
           <Stack>
             <FormError error={create.error} placed={['key', 'name', 'verb', 'unit', 'unitSingular']} />
-            <TextInput label="Key" description="What your app sends, e.g. words" required value={form.key} onChange={(e) => setForm({ ...form, key: e.currentTarget.value })} error={create.fieldError('key')} data-autofocus />
-            <TextInput label="Name" placeholder="Words written" value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} error={create.fieldError('name')} />
+            <TextInput
+              label="Key"
+              description="What your app sends, e.g. words"
+              required
+              value={form.key}
+              onChange={(e) => setForm({ ...form, key: e.currentTarget.value })}
+              error={create.fieldError('key')}
+              data-autofocus
+            />
+            <TextInput
+              label="Name"
+              placeholder="Words written"
+              value={form.name}
+              onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
+              error={create.fieldError('name')}
+            />
             <Group grow>
-              <TextInput label="Verb" placeholder="Write" value={form.verb} onChange={(e) => setForm({ ...form, verb: e.currentTarget.value })} error={create.fieldError('verb')} />
-              <TextInput label="Unit" placeholder="words" value={form.unit} onChange={(e) => setForm({ ...form, unit: e.currentTarget.value })} error={create.fieldError('unit')} />
-              <TextInput label="Singular" placeholder="word" value={form.unitSingular} onChange={(e) => setForm({ ...form, unitSingular: e.currentTarget.value })} error={create.fieldError('unitSingular')} />
+              <TextInput
+                label="Verb"
+                placeholder="Write"
+                value={form.verb}
+                onChange={(e) => setForm({ ...form, verb: e.currentTarget.value })}
+                error={create.fieldError('verb')}
+              />
+              <TextInput
+                label="Unit"
+                placeholder="words"
+                value={form.unit}
+                onChange={(e) => setForm({ ...form, unit: e.currentTarget.value })}
+                error={create.fieldError('unit')}
+              />
+              <TextInput
+                label="Singular"
+                placeholder="word"
+                value={form.unitSingular}
+                onChange={(e) => setForm({ ...form, unitSingular: e.currentTarget.value })}
+                error={create.fieldError('unitSingular')}
+              />
             </Group>
             <Group justify="flex-end">
               <Button variant="default" onClick={() => setOpen(false)}>
@@ -449,7 +532,12 @@ function Metrics() {
 function PointsSystems() {
   const systems = useApiData(() => api.get<PointsSystem[]>('/admin/v1/points-systems'), []);
   const [open, setOpen] = useState(false);
-  const [form, setForm] = useState({ key: '', name: '', kind: 'xp' as 'xp' | 'spendable', levels: [] as { key: string; name: string; points: number | '' }[] });
+  const [form, setForm] = useState({
+    key: '',
+    name: '',
+    kind: 'xp' as 'xp' | 'spendable',
+    levels: [] as { key: string; name: string; points: number | '' }[],
+  });
   const create = useSubmit(
     () =>
       api.post<PointsSystem>('/admin/v1/points-systems', {
@@ -499,7 +587,15 @@ function PointsSystems() {
                   <Code>{s.key}</Code>
                 </Table.Td>
                 <Table.Td>{s.kind}</Table.Td>
-                <Table.Td>{s.levels.length ? s.levels.map((l) => `${l.name} (${l.points})`).join(' · ') : <Text c="dimmed" size="sm">—</Text>}</Table.Td>
+                <Table.Td>
+                  {s.levels.length ? (
+                    s.levels.map((l) => `${l.name} (${l.points})`).join(' · ')
+                  ) : (
+                    <Text c="dimmed" size="sm">
+                      —
+                    </Text>
+                  )}
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -510,8 +606,23 @@ function PointsSystems() {
           <Stack>
             <FormError error={create.error} placed={['key', 'name']} />
             <Group grow align="flex-start">
-              <TextInput label="Key" placeholder="xp" required value={form.key} onChange={(e) => setForm({ ...form, key: e.currentTarget.value })} error={create.fieldError('key')} data-autofocus />
-              <TextInput label="Name" placeholder="XP" required value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} error={create.fieldError('name')} />
+              <TextInput
+                label="Key"
+                placeholder="xp"
+                required
+                value={form.key}
+                onChange={(e) => setForm({ ...form, key: e.currentTarget.value })}
+                error={create.fieldError('key')}
+                data-autofocus
+              />
+              <TextInput
+                label="Name"
+                placeholder="XP"
+                required
+                value={form.name}
+                onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
+                error={create.fieldError('name')}
+              />
               <Select
                 label="Kind"
                 allowDeselect={false}
@@ -528,16 +639,48 @@ function PointsSystems() {
             </Text>
             {form.levels.map((l, i) => (
               <Group key={i} align="flex-end" gap="sm">
-                <TextInput label="Level key" value={l.key} onChange={(e) => setForm({ ...form, levels: form.levels.map((x, j) => (j === i ? { ...x, key: e.currentTarget.value } : x)) })} w={140} />
-                <TextInput label="Level name" value={l.name} onChange={(e) => setForm({ ...form, levels: form.levels.map((x, j) => (j === i ? { ...x, name: e.currentTarget.value } : x)) })} w={160} />
-                <NumberInput label="At points" value={l.points} onChange={(v) => setForm({ ...form, levels: form.levels.map((x, j) => (j === i ? { ...x, points: v === '' ? '' : Number(v) } : x)) })} w={120} />
-                <ActionIcon variant="subtle" color="red" mb={4} onClick={() => setForm({ ...form, levels: form.levels.filter((_, j) => j !== i) })} aria-label={`Remove level ${i + 1}`}>
+                <TextInput
+                  label="Level key"
+                  value={l.key}
+                  onChange={(e) =>
+                    setForm({ ...form, levels: form.levels.map((x, j) => (j === i ? { ...x, key: e.currentTarget.value } : x)) })
+                  }
+                  w={140}
+                />
+                <TextInput
+                  label="Level name"
+                  value={l.name}
+                  onChange={(e) =>
+                    setForm({ ...form, levels: form.levels.map((x, j) => (j === i ? { ...x, name: e.currentTarget.value } : x)) })
+                  }
+                  w={160}
+                />
+                <NumberInput
+                  label="At points"
+                  value={l.points}
+                  onChange={(v) =>
+                    setForm({ ...form, levels: form.levels.map((x, j) => (j === i ? { ...x, points: v === '' ? '' : Number(v) } : x)) })
+                  }
+                  w={120}
+                />
+                <ActionIcon
+                  variant="subtle"
+                  color="red"
+                  mb={4}
+                  onClick={() => setForm({ ...form, levels: form.levels.filter((_, j) => j !== i) })}
+                  aria-label={`Remove level ${i + 1}`}
+                >
                   <IconTrash size={16} />
                 </ActionIcon>
               </Group>
             ))}
             <Group>
-              <Button size="xs" variant="light" leftSection={<IconPlus size={14} />} onClick={() => setForm({ ...form, levels: [...form.levels, { key: '', name: '', points: '' }] })}>
+              <Button
+                size="xs"
+                variant="light"
+                leftSection={<IconPlus size={14} />}
+                onClick={() => setForm({ ...form, levels: [...form.levels, { key: '', name: '', points: '' }] })}
+              >
                 Add level
               </Button>
             </Group>
@@ -560,7 +703,17 @@ function Streaks() {
   const streaks = useApiData(() => api.get<Streak[]>('/admin/v1/streaks'), []);
   const metrics = useApiData(() => api.get<Metric[]>('/admin/v1/metrics'), []);
   const [open, setOpen] = useState(false);
-  const empty = { key: '', name: '', frequency: 'daily' as Streak['frequency'], metrics: [] as string[], mode: 'all' as Streak['mode'], freezes: false, initial: 1 as number | '', every: 7 as number | '', max: 3 as number | '' };
+  const empty = {
+    key: '',
+    name: '',
+    frequency: 'daily' as Streak['frequency'],
+    metrics: [] as string[],
+    mode: 'all' as Streak['mode'],
+    freezes: false,
+    initial: 1 as number | '',
+    every: 7 as number | '',
+    max: 3 as number | '',
+  };
   const [form, setForm] = useState(empty);
   const create = useSubmit(
     () =>
@@ -570,7 +723,9 @@ function Streaks() {
         frequency: form.frequency,
         metrics: form.metrics.map((metric) => ({ metric })),
         mode: form.mode,
-        freezes: form.freezes ? { initial: Number(form.initial || 0), autoEarnEveryDays: Number(form.every || 0), max: Number(form.max || 0) } : null,
+        freezes: form.freezes
+          ? { initial: Number(form.initial || 0), autoEarnEveryDays: Number(form.every || 0), max: Number(form.max || 0) }
+          : null,
       }),
     () => {
       setOpen(false);
@@ -610,15 +765,18 @@ function Streaks() {
             {list.map((s) => (
               <Table.Tr key={s.id}>
                 <Table.Td fw={500}>
-                  {s.name} {s.primary && <Badge size="xs" variant="light">primary</Badge>}
+                  {s.name}{' '}
+                  {s.primary && (
+                    <Badge size="xs" variant="light">
+                      primary
+                    </Badge>
+                  )}
                 </Table.Td>
                 <Table.Td>
                   <Code>{s.key}</Code>
                 </Table.Td>
                 <Table.Td>{s.frequency}</Table.Td>
-                <Table.Td>
-                  {s.metrics.map((m) => m.metric).join(s.mode === 'all' ? ' and ' : ' or ')}
-                </Table.Td>
+                <Table.Td>{s.metrics.map((m) => m.metric).join(s.mode === 'all' ? ' and ' : ' or ')}</Table.Td>
                 <Table.Td>{s.freezes ? `${s.freezes.initial} to start, max ${s.freezes.max}` : '—'}</Table.Td>
               </Table.Tr>
             ))}
@@ -630,8 +788,23 @@ function Streaks() {
           <Stack>
             <FormError error={create.error} placed={['key', 'name', 'metrics']} />
             <Group grow align="flex-start">
-              <TextInput label="Key" placeholder="daily-practice" required value={form.key} onChange={(e) => setForm({ ...form, key: e.currentTarget.value })} error={create.fieldError('key')} data-autofocus />
-              <TextInput label="Name" placeholder="Daily practice" required value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} error={create.fieldError('name')} />
+              <TextInput
+                label="Key"
+                placeholder="daily-practice"
+                required
+                value={form.key}
+                onChange={(e) => setForm({ ...form, key: e.currentTarget.value })}
+                error={create.fieldError('key')}
+                data-autofocus
+              />
+              <TextInput
+                label="Name"
+                placeholder="Daily practice"
+                required
+                value={form.name}
+                onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
+                error={create.fieldError('name')}
+              />
             </Group>
             <Group grow align="flex-start">
               <Select
@@ -664,12 +837,31 @@ function Streaks() {
               onChange={(v) => setForm({ ...form, metrics: v })}
               error={create.error?.field?.startsWith('metrics') ? create.error.message : undefined}
             />
-            <Switch label="Freezes: a missed period can be covered" checked={form.freezes} onChange={(e) => setForm({ ...form, freezes: e.currentTarget.checked })} />
+            <Switch
+              label="Freezes: a missed period can be covered"
+              checked={form.freezes}
+              onChange={(e) => setForm({ ...form, freezes: e.currentTarget.checked })}
+            />
             {form.freezes && (
               <Group grow>
-                <NumberInput label="To start with" min={0} value={form.initial} onChange={(v) => setForm({ ...form, initial: v === '' ? '' : Number(v) })} />
-                <NumberInput label="One more every (days)" min={0} value={form.every} onChange={(v) => setForm({ ...form, every: v === '' ? '' : Number(v) })} />
-                <NumberInput label="At most" min={0} value={form.max} onChange={(v) => setForm({ ...form, max: v === '' ? '' : Number(v) })} />
+                <NumberInput
+                  label="To start with"
+                  min={0}
+                  value={form.initial}
+                  onChange={(v) => setForm({ ...form, initial: v === '' ? '' : Number(v) })}
+                />
+                <NumberInput
+                  label="One more every (days)"
+                  min={0}
+                  value={form.every}
+                  onChange={(v) => setForm({ ...form, every: v === '' ? '' : Number(v) })}
+                />
+                <NumberInput
+                  label="At most"
+                  min={0}
+                  value={form.max}
+                  onChange={(v) => setForm({ ...form, max: v === '' ? '' : Number(v) })}
+                />
               </Group>
             )}
             <Group justify="flex-end">

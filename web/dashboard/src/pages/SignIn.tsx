@@ -22,7 +22,8 @@ export function SignIn({ onSignedIn }: { onSignedIn: (key: string) => void }) {
       await request('GET', '/admin/v1/settings', undefined, trimmed);
       onSignedIn(trimmed);
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) setError('That key is not valid. Check it and try again (it may have been revoked).');
+      if (err instanceof ApiError && err.status === 401)
+        setError('That key is not valid. Check it and try again (it may have been revoked).');
       else if (err instanceof ApiError && err.status === 403) setError('That is an application key. The dashboard needs an admin key.');
       else setError(err instanceof Error ? err.message : String(err));
     } finally {

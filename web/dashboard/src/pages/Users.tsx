@@ -1,7 +1,7 @@
 import { Anchor, Badge, Button, Card, Grid, Group, Paper, Progress, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconFlame, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
-import { ApiError, api, enc, type PointsSystem } from '../api';
+import { type ApiError, api, enc, type PointsSystem } from '../api';
 import { EmptyState, ErrorState, formatDate, formatNumber, linkProps, navigate, PageLoader, useApiData } from '../lib';
 
 interface UserView {
@@ -40,7 +40,13 @@ interface StreakView {
 }
 
 interface Activity {
-  items: { id: string; achievedAt: string; achievement: { key: string; name: string }; tier: { name: string } | null; backfilled: boolean }[];
+  items: {
+    id: string;
+    achievedAt: string;
+    achievement: { key: string; name: string };
+    tier: { name: string } | null;
+    backfilled: boolean;
+  }[];
 }
 
 export function UsersPage({ userId }: { userId: string | null }) {
@@ -61,7 +67,15 @@ export function UsersPage({ userId }: { userId: string | null }) {
           }}
         >
           <Group align="flex-end">
-            <TextInput label="User id" placeholder="e.g. ada" value={id} onChange={(e) => setId(e.currentTarget.value)} leftSection={<IconSearch size={16} />} w={300} autoFocus={!userId} />
+            <TextInput
+              label="User id"
+              placeholder="e.g. ada"
+              value={id}
+              onChange={(e) => setId(e.currentTarget.value)}
+              leftSection={<IconSearch size={16} />}
+              w={300}
+              autoFocus={!userId}
+            />
             <Button type="submit">Look up</Button>
           </Group>
         </form>
@@ -70,7 +84,9 @@ export function UsersPage({ userId }: { userId: string | null }) {
         <UserDetail userId={userId} />
       ) : (
         <Paper withBorder>
-          <EmptyState title="Find a user">Enter a user id to see their achievements, progress, points, streak and recent unlocks.</EmptyState>
+          <EmptyState title="Find a user">
+            Enter a user id to see their achievements, progress, points, streak and recent unlocks.
+          </EmptyState>
         </Paper>
       )}
     </Stack>
@@ -83,15 +99,22 @@ function UserDetail({ userId }: { userId: string }) {
   const achievements = useApiData(() => api.get<UserAchievement[]>(`${base}/achievements?includeIncomplete=true`), [userId]);
   const points = useApiData(async () => {
     const systems = await api.get<PointsSystem[]>('/admin/v1/points-systems');
-    return Promise.all(systems.filter((s) => s.status === 'active').map((s) => api.get<Points>(`${base}/points/${enc(s.key)}`).catch(() => null)));
+    return Promise.all(
+      systems.filter((s) => s.status === 'active').map((s) => api.get<Points>(`${base}/points/${enc(s.key)}`).catch(() => null)),
+    );
   }, [userId]);
-  const streak = useApiData(() => api.get<StreakView>(`${base}/streak`).catch((e: ApiError) => (e.status === 404 ? null : Promise.reject(e))), [userId]);
+  const streak = useApiData(
+    () => api.get<StreakView>(`${base}/streak`).catch((e: ApiError) => (e.status === 404 ? null : Promise.reject(e))),
+    [userId],
+  );
   const activity = useApiData(() => api.get<Activity>(`${base}/activity?limit=10`), [userId]);
 
   if (user.error) {
     return user.error.status === 404 ? (
       <Paper withBorder>
-        <EmptyState title={`No user “${userId}”`}>Users appear once your app sends an event for them or creates them. Check the id.</EmptyState>
+        <EmptyState title={`No user “${userId}”`}>
+          Users appear once your app sends an event for them or creates them. Check the id.
+        </EmptyState>
       </Paper>
     ) : (
       <ErrorState error={user.error} onRetry={user.reload} />
@@ -100,7 +123,9 @@ function UserDetail({ userId }: { userId: string }) {
   if (!user.data) return <PageLoader label="Loading the user…" />;
   const u = user.data;
   const unlocked = (achievements.data ?? []).filter((a) => a.completionCount > 0);
-  const inProgress = (achievements.data ?? []).filter((a) => a.completionCount === 0 || (a.progress && a.progress.percent < 100 && a.progress.tier));
+  const inProgress = (achievements.data ?? []).filter(
+    (a) => a.completionCount === 0 || (a.progress && a.progress.percent < 100 && a.progress.tier),
+  );
 
   return (
     <Stack gap="lg">
@@ -137,18 +162,29 @@ function UserDetail({ userId }: { userId: string }) {
             Points
           </Text>
           {points.error ? (
-            <Text c="red" size="sm">{points.error.message}</Text>
+            <Text c="red" size="sm">
+              {points.error.message}
+            </Text>
           ) : !points.data ? (
             <Text>…</Text>
           ) : points.data.filter(Boolean).length === 0 ? (
-            <Text c="dimmed" size="sm">No points systems yet</Text>
+            <Text c="dimmed" size="sm">
+              No points systems yet
+            </Text>
           ) : (
-            points.data.filter((p): p is Points => p !== null).map((p) => (
-              <Text key={p.key} fw={600} data-testid={`points-${p.key}`}>
-                {formatNumber(p.total)} {p.name}
-                {p.level ? <Text span c="dimmed" size="sm"> · {p.level.name}</Text> : null}
-              </Text>
-            ))
+            points.data
+              .filter((p): p is Points => p !== null)
+              .map((p) => (
+                <Text key={p.key} fw={600} data-testid={`points-${p.key}`}>
+                  {formatNumber(p.total)} {p.name}
+                  {p.level ? (
+                    <Text span c="dimmed" size="sm">
+                      {' '}
+                      · {p.level.name}
+                    </Text>
+                  ) : null}
+                </Text>
+              ))
           )}
         </Card>
         <Card withBorder>
@@ -167,7 +203,9 @@ function UserDetail({ userId }: { userId: string }) {
               </Text>
             </Group>
           ) : (
-            <Text c="dimmed" size="sm">{streak.loading ? '…' : 'No streak'}</Text>
+            <Text c="dimmed" size="sm">
+              {streak.loading ? '…' : 'No streak'}
+            </Text>
           )}
         </Card>
       </SimpleGrid>

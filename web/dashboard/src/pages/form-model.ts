@@ -209,7 +209,13 @@ export function draftFrom(a: Achievement): Draft {
     years: c.years ?? 1,
     requires: c.requires ?? [],
     min: c.min ?? '',
-    tiers: a.tiers.map((t) => ({ key: t.key, name: t.name, threshold: t.threshold, rewards: t.rewards.map(rewardDraft), keyTouched: true })),
+    tiers: a.tiers.map((t) => ({
+      key: t.key,
+      name: t.name,
+      threshold: t.threshold,
+      rewards: t.rewards.map(rewardDraft),
+      keyTouched: true,
+    })),
     rewards: a.rewards.map(rewardDraft),
     match: a.policies.match,
     onActivation: a.policies.onActivation,
@@ -244,7 +250,8 @@ function rewardBody(r: RewardDraft, field: string): Record<string, unknown> {
   } catch {
     throw new DraftProblem(`${field}.data`, 'This is not valid JSON');
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new DraftProblem(`${field}.data`, 'Custom data must be a JSON object');
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new DraftProblem(`${field}.data`, 'Custom data must be a JSON object');
   return { type: 'custom', data };
 }
 
@@ -271,7 +278,11 @@ export function toBody(d: Draft, options: { forPreview?: boolean } = {}): Record
       break;
     }
     case 'streak':
-      criteria = { type: 'streak', ...(d.streak ? { streak: d.streak } : {}), ...(d.streakGoal === 'length' && d.length !== '' ? { length: d.length } : {}) };
+      criteria = {
+        type: 'streak',
+        ...(d.streak ? { streak: d.streak } : {}),
+        ...(d.streakGoal === 'length' && d.length !== '' ? { length: d.length } : {}),
+      };
       break;
     case 'anniversary':
       criteria = { type: 'anniversary', ...(d.years === '' ? {} : { years: d.years }) };

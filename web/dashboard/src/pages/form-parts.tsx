@@ -2,7 +2,7 @@
 import { ActionIcon, Button, Group, Image, JsonInput, NumberInput, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { Dropzone } from '@mantine/dropzone';
 import { IconPhoto, IconPlus, IconTrash, IconUpload } from '@tabler/icons-react';
-import { useState, type ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import { ApiError, api } from '../api';
 import { emptyReward, type Pair, type RewardDraft } from './form-model';
 
@@ -77,7 +77,14 @@ export function RewardsEditor({
                   error={errors[`${f}.system`]}
                   w={180}
                 />
-                <NumberInput label="Amount" value={r.amount} onChange={(v) => update(i, { amount: v === '' ? '' : Number(v) })} error={errors[`${f}.amount`]} w={120} allowDecimal={false} />
+                <NumberInput
+                  label="Amount"
+                  value={r.amount}
+                  onChange={(v) => update(i, { amount: v === '' ? '' : Number(v) })}
+                  error={errors[`${f}.amount`]}
+                  w={120}
+                  allowDecimal={false}
+                />
               </>
             )}
             {r.type === 'badge' && (
@@ -98,7 +105,13 @@ export function RewardsEditor({
                 validationError="Not valid JSON"
               />
             )}
-            <ActionIcon variant="subtle" color="red" mt={28} onClick={() => onChange(rewards.filter((_, j) => j !== i))} aria-label={`Remove ${label.toLowerCase()} ${i + 1}`}>
+            <ActionIcon
+              variant="subtle"
+              color="red"
+              mt={28}
+              onClick={() => onChange(rewards.filter((_, j) => j !== i))}
+              aria-label={`Remove ${label.toLowerCase()} ${i + 1}`}
+            >
               <IconTrash size={16} />
             </ActionIcon>
           </Group>
@@ -113,15 +126,46 @@ export function RewardsEditor({
   );
 }
 
-export function PairsEditor({ pairs, onChange, noun, field, errors }: { pairs: Pair[]; onChange: (p: Pair[]) => void; noun: string; field: string; errors: Record<string, string> }) {
+export function PairsEditor({
+  pairs,
+  onChange,
+  noun,
+  field,
+  errors,
+}: {
+  pairs: Pair[];
+  onChange: (p: Pair[]) => void;
+  noun: string;
+  field: string;
+  errors: Record<string, string>;
+}) {
   const update = (i: number, patch: Partial<Pair>) => onChange(pairs.map((p, j) => (j === i ? { ...p, ...patch } : p)));
   return (
     <Stack gap="xs">
       {pairs.map((p, i) => (
         <Group key={i} gap="sm" align="flex-end">
-          <TextInput label={`${noun} attribute`} placeholder="e.g. plan" value={p.key} onChange={(e) => update(i, { key: e.currentTarget.value })} w={180} error={errors[`${field}.${p.key}`]} />
-          <TextInput label="must equal" placeholder="e.g. premium" value={p.value} onChange={(e) => update(i, { value: e.currentTarget.value })} w={180} />
-          <ActionIcon variant="subtle" color="red" mb={4} onClick={() => onChange(pairs.filter((_, j) => j !== i))} aria-label={`Remove ${noun.toLowerCase()} filter ${i + 1}`}>
+          <TextInput
+            label={`${noun} attribute`}
+            placeholder="e.g. plan"
+            value={p.key}
+            onChange={(e) => update(i, { key: e.currentTarget.value })}
+            w={180}
+            error={errors[`${field}.${p.key}`]}
+          />
+          <TextInput
+            label="must equal"
+            placeholder="e.g. premium"
+            value={p.value}
+            onChange={(e) => update(i, { value: e.currentTarget.value })}
+            w={180}
+          />
+          <ActionIcon
+            variant="subtle"
+            color="red"
+            mb={4}
+            onClick={() => onChange(pairs.filter((_, j) => j !== i))}
+            aria-label={`Remove ${noun.toLowerCase()} filter ${i + 1}`}
+          >
             <IconTrash size={16} />
           </ActionIcon>
         </Group>
