@@ -24,7 +24,7 @@ export async function bootstrap(
   const now = clock.now();
   const file = path.join(options.dataDir, MASTER_KEY_FILE);
   return store.transaction(async (tx) => {
-    await tx.communities.lockBootstrap(store.dialect);
+    await tx.communities.lockBootstrap();
     await tx.communities.ensure(
       { id: DEFAULT_TENANT.orgId, name: 'Default organisation' },
       { id: DEFAULT_TENANT.communityId, key: 'default', name: 'Default community' },

@@ -104,13 +104,6 @@ interface IngestRequest {
   locale: Locale;
 }
 
-/**
- * Groups of one lane committing at once on PostgreSQL (SQLite has one writer): overlapping the
- * network and log-flush waits took single events at 32 connections from 881 to 1,070 per second
- * (20,000 users). Four of the pool's ten connections, leaving the rest to reads.
- */
-const POSTGRES_GROUPS_IN_FLIGHT = 4;
-
 const queues = new WeakMap<EngineContext, GroupCommit<IngestRequest, EventOutcome[]>>();
 
 /** The engine's group-commit queue: requests on one lane share the tenant and the locale. */
@@ -119,7 +112,7 @@ function queueOf(ctx: EngineContext): GroupCommit<IngestRequest, EventOutcome[]>
   if (!queue) {
     queue = new GroupCommit<IngestRequest, EventOutcome[]>({
       maxSize: MAX_BATCH,
-      concurrency: ctx.store.dialect === 'postgres' ? POSTGRES_GROUPS_IN_FLIGHT : 1,
+      concurrency: ctx.store.writersAtOnce,
       ...bounds(ctx),
       commit: (requests) => withRetry(() => ctx.store.transaction((tx) => applyRequests(ctx, tx, requests))),
     });

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Community, CommunitySettings } from '../../domain/community.js';
 import { DEFAULT_SETTINGS } from '../../domain/community.js';
+import type { Dialect } from '../dialect.js';
 import { parseJson } from '../mappers.js';
 import type { DB } from '../schema.js';
 
@@ -8,14 +9,17 @@ import type { DB } from '../schema.js';
 const BOOTSTRAP_LOCK = 7_362_001;
 
 export class CommunitiesRepository {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly dialect: Dialect,
+  ) {}
 
   /**
    * Serialises first-start work (default tenant, master key) between processes starting together
    * on one PostgreSQL database; SQLite has a single writer anyway.
    */
-  async lockBootstrap(dialect: 'sqlite' | 'postgres'): Promise<void> {
-    if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`.execute(this.db);
+  async lockBootstrap(): Promise<void> {
+    if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`.execute(this.db);
   }
 
   /** Creates the organisation and community unless they exist. */
