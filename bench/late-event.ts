@@ -13,7 +13,7 @@ import { createLaurel } from '../src/app.js';
 import { loadSettings } from '../src/config.js';
 import { DEFAULT_TENANT } from '../src/engine/bootstrap.js';
 import { ManualClock } from '../src/engine/clock.js';
-import { ingestEvents } from '../src/engine/ingest-events.js';
+import { ingestEvents } from '../src/engine/ingest/ingest-events.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-06-30T12:00:00Z');

@@ -26,7 +26,7 @@ const { createLaurel } = await fromDist<typeof import('../src/app.js')>('app.js'
 const { loadSettings } = await fromDist<typeof import('../src/config.js')>('config.js');
 const { DEFAULT_TENANT } = await fromDist<typeof import('../src/engine/bootstrap.js')>('engine/bootstrap.js');
 const { systemClock } = await fromDist<typeof import('../src/engine/clock.js')>('engine/clock.js');
-const { ingestEvents } = await fromDist<typeof import('../src/engine/ingest-events.js')>('engine/ingest-events.js');
+const { ingestEvents } = await fromDist<typeof import('../src/engine/ingest/ingest-events.js')>('engine/ingest/ingest-events.js');
 const { userAchievements } = await fromDist<typeof import('../src/engine/read-achievements.js')>('engine/read-achievements.js');
 
 interface Args {

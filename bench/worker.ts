@@ -15,7 +15,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import type { Laurel } from '../src/app.js';
 import type { Clock } from '../src/engine/clock.js';
-import type { EventInput } from '../src/engine/ingest-events.js';
+import type { EventInput } from '../src/engine/ingest/ingest-events.js';
 import type { Dialect } from '../src/store/dialect.js';
 import { memoryOf } from './lib/children.js';
 import { type BenchEvent, communityRequests, eventSource, random, timeZoneOf, userId } from './lib/community.js';
@@ -32,7 +32,7 @@ const { loadSettings } = await fromDist<typeof import('../src/config.js')>('conf
 const { DEFAULT_TENANT } = await fromDist<typeof import('../src/engine/bootstrap.js')>('engine/bootstrap.js');
 const { ManualClock, systemClock } = await fromDist<typeof import('../src/engine/clock.js')>('engine/clock.js');
 const { timeOrderedId } = await fromDist<typeof import('../src/engine/ids.js')>('engine/ids.js');
-const { ingestEvents } = await fromDist<typeof import('../src/engine/ingest-events.js')>('engine/ingest-events.js');
+const { ingestEvents } = await fromDist<typeof import('../src/engine/ingest/ingest-events.js')>('engine/ingest/ingest-events.js');
 
 const DAY = 86_400_000;
 const BATCH = 1000;

@@ -58,7 +58,7 @@ export async function completeAchievement(
         throw invalid('user_not_eligible', `User "${userInput.id}" does not match the achievement's user filters`, 'user.attributes');
       }
       if (merged.changed) {
-        await tx.users.save(tenant, existing ? [] : [merged.user], existing ? [merged.user] : []);
+        await tx.ingest.write(tenant, existing ? { updatedUsers: [merged.user] } : { createdUsers: [merged.user] });
       }
 
       const rules = config.rules;
@@ -103,15 +103,7 @@ export async function completeAchievement(
         ...achievementFirings(rules, state, decisions),
       ];
       for (const firing of firings) recorder.recordFiring(userInput.id, firing, null, userPoints, points);
-      await tx.ingest.write(tenant, {
-        events: [],
-        totals: [],
-        counters: [],
-        days: [],
-        streaks: [],
-        idempotency: [],
-        ...recorder.changes(),
-      });
+      await tx.ingest.write(tenant, recorder.changes());
       const own = views[0] as UnlockView;
       return { completionId: own.completionId, achievement: own, points, achievements: views, alreadyCompleted: false };
     }),

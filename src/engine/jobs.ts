@@ -3,7 +3,7 @@
  * commit in one transaction, so a crash either leaves the job to be retried whole or finished.
  */
 import { LaurelError } from '../domain/errors.js';
-import type { JobRow } from '../store/schema.js';
+import type { Job } from '../store/repositories/jobs.js';
 import type { Repositories, Store } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
 import type { Clock } from './clock.js';
@@ -13,7 +13,7 @@ export type JobHandler = (tx: Repositories, tenant: Tenant, payload: unknown, no
 
 export interface JobOutcome {
   jobId: string;
-  status: JobRow['status'];
+  status: Job['status'];
   result: unknown;
   error: string | null;
 }
@@ -135,12 +135,11 @@ export class JobRunner {
     const job = await this.store.read.jobs.claim(now, this.options.leaseMs);
     if (!job) return false;
     const handler = this.handlers.get(job.kind);
-    const tenant = { orgId: job.org_id, communityId: job.community_id };
     const heartbeat = this.heartbeat(job);
     try {
       if (!handler) throw new Error(`No handler for jobs of kind "${job.kind}"`);
       await this.store.transaction(async (tx) => {
-        const result = await handler(tx, tenant, JSON.parse(job.payload), now);
+        const result = await handler(tx, job.tenant, job.payload, now);
         // Another process took the job over: its run counts, this one's work rolls back.
         if (!(await tx.jobs.finish(job, result ?? null, this.clock.now()))) throw new LeaseLost();
       });
@@ -169,7 +168,7 @@ export class JobRunner {
    * process has taken the job over. A renewal failing (the database away) is logged once until one
    * succeeds again, not every beat.
    */
-  private heartbeat(job: JobRow): { readonly lost: boolean; stop(): void } {
+  private heartbeat(job: Job): { readonly lost: boolean; stop(): void } {
     let failing = false;
     let lost = false;
     const timer = setInterval(() => {
@@ -200,6 +199,6 @@ export class JobRunner {
 /** The job's claim was taken over by another process before this run could finish it. */
 class LeaseLost extends Error {}
 
-function outcome(job: JobRow): JobOutcome {
-  return { jobId: job.id, status: job.status, result: job.result === null ? null : JSON.parse(job.result), error: job.last_error };
+function outcome(job: Job): JobOutcome {
+  return { jobId: job.id, status: job.status, result: job.result, error: job.lastError };
 }

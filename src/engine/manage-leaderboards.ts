@@ -169,7 +169,7 @@ async function seed(ctx: EngineContext, tx: Repositories, tenant: Tenant, lb: Le
     const entries = [];
     for (let offset = 0, page = 1000; ; offset += page) {
       const rows = await tx.streakRankings.latestByLength(tenant, streak.id, page, offset);
-      const users = await tx.users.findMany(
+      const users = await tx.userState.findUsers(
         tenant,
         rows.map((r) => r.point.userId),
       );

@@ -32,7 +32,7 @@ export async function saveUser(
     if (existing && mode === 'create') throw conflict('user_exists', `User "${input.id}" already exists`, 'id');
     if (!existing && mode === 'update') throw notFound('user_not_found', `There is no user "${input.id}"`, 'id');
     const { user, changed } = mergeUser(existing ?? null, input, now);
-    if (changed) await tx.users.save(tenant, existing ? [] : [user], existing ? [user] : []);
+    if (changed) await tx.ingest.write(tenant, existing ? { updatedUsers: [user] } : { createdUsers: [user] });
     if (!existing) await payJoiningPoints(ctx, tx, tenant, user, now);
     return { user: userView(user as User), created: !existing };
   });
@@ -46,5 +46,5 @@ async function payJoiningPoints(ctx: EngineContext, tx: Repositories, tenant: Te
   const recorder = new UnlockRecorder(config, 'en', ctx.log, now);
   const userPoints = new Map<string, number>();
   for (const firing of firings) recorder.recordFiring(user.id, firing, null, userPoints, {});
-  await tx.ingest.write(tenant, { events: [], totals: [], counters: [], days: [], streaks: [], idempotency: [], ...recorder.changes() });
+  await tx.ingest.write(tenant, recorder.changes());
 }

@@ -76,7 +76,7 @@ export async function leaderboardRankings(
     offset = Math.max(0, rank - 1 + query.offset);
   }
   const rows = await repos.leaderboards.rankings(k, lb.maxParticipants, { offset, limit: Math.min(query.limit, lb.maxParticipants) });
-  const users = await repos.users.findMany(
+  const users = await repos.userState.findUsers(
     tenant,
     rows.map((r) => r.userId),
   );

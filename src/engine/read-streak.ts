@@ -24,7 +24,7 @@ export async function userStreak(
   // The history needs the points of its periods and the one point before them.
   let historyStart = streakPeriod(def.frequency, today, weekStart);
   for (let i = 1; i < options.historyPeriods; i++) historyStart = streakPeriod(def.frequency, historyStart.start - 1, weekStart);
-  const loaded = await repos.ingest.loadStreakPoints(tenant, new Map([[userId, [def.id]]]), historyStart.start);
+  const loaded = await repos.userState.loadStreakPoints(tenant, new Map([[userId, [def.id]]]), historyStart.start);
   const points = loaded.get(userId)?.get(def.id) ?? [];
   const base = points[0] && points[0].period < historyStart.start ? points[0] : null;
   const last = points.at(-1) ?? null;

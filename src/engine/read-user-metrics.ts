@@ -24,7 +24,7 @@ export async function userMetrics(ctx: EngineContext, tenant: Tenant, userId: st
   );
   if (metricKey !== undefined && metrics.length === 0) throw notFound('metric_not_found', `There is no metric "${metricKey}"`, 'key');
   const [totals, awards] = await Promise.all([
-    repos.ingest.loadTotals(
+    repos.userState.loadTotals(
       tenant,
       [userId],
       metrics.map((m) => m.id),
@@ -63,8 +63,8 @@ export async function metricEventSummary(ctx: EngineContext, tenant: Tenant, use
   const metric = config.rules.metricsByKey.get(metricKey);
   if (!metric) throw notFound('metric_not_found', `There is no metric "${metricKey}"`, 'key');
   const [days, totals] = await Promise.all([
-    repos.ingest.loadDays(tenant, new Map([[userId, [metric.id]]]), range.start),
-    repos.ingest.loadTotals(tenant, [userId], [metric.id]),
+    repos.userState.loadDays(tenant, new Map([[userId, [metric.id]]]), range.start),
+    repos.userState.loadTotals(tenant, [userId], [metric.id]),
   ]);
   const changes = new Map([...(days.get(userId)?.get(metric.id) ?? new Map()).entries()].map(([d, t]) => [d, t.total]));
   return summarize(changes, totals.get(userId)?.get(metric.id)?.total ?? 0, range, query.aggregation, config.community.settings.weekStart);

@@ -35,15 +35,15 @@ export async function userWrapped(
   const systems = [...config.pointsSystemsById.values()];
   const primary = config.rules.primaryStreak;
   const [days, totals, pointTotals, awards, streaks, ...pointsAwards] = await Promise.all([
-    repos.ingest.loadDays(tenant, new Map([[userId, metrics.map((m) => m.id)]]), yearSpan.first),
-    repos.ingest.loadTotals(
+    repos.userState.loadDays(tenant, new Map([[userId, metrics.map((m) => m.id)]]), yearSpan.first),
+    repos.userState.loadTotals(
       tenant,
       [userId],
       metrics.map((m) => m.id),
     ),
     repos.points.totals(tenant, userId),
     repos.awards.forUser(tenant, userId),
-    primary ? repos.ingest.loadStreakPoints(tenant, new Map([[userId, [primary.id]]]), yearSpan.first) : Promise.resolve(new Map()),
+    primary ? repos.userState.loadStreakPoints(tenant, new Map([[userId, [primary.id]]]), yearSpan.first) : Promise.resolve(new Map()),
     ...systems.map((s) => repos.points.awardsSince(tenant, userId, s.id, (yearSpan.first - 1) * 86_400_000)),
   ]);
   const byMetric = days.get(userId) ?? new Map();

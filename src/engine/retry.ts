@@ -1,9 +1,4 @@
-import { isConflict } from '../store/failures.js';
-import { AwardRaceError } from '../store/repositories/ingest.js';
-
-function isRetryable(error: unknown): boolean {
-  return error instanceof AwardRaceError || isConflict(error);
-}
+import { isRetryable } from '../store/failures.js';
 
 /** Runs a transaction again when the database says a concurrent writer got in the way. */
 export async function withRetry<T>(work: () => Promise<T>, attempts = 5): Promise<T> {

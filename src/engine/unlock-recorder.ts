@@ -6,7 +6,7 @@
 import type { TriggerFiring, UnlockDecision } from '../domain/evaluate.js';
 import { type Locale, translated } from '../domain/locale.js';
 import { addPoints, levelFor, pointsBySystem } from '../domain/points.js';
-import type { IngestChanges, PointsDelta, StatsDelta } from '../store/repositories/ingest.js';
+import type { AwardRecord, PointsAwardRecord, PointsDelta, StatsDelta } from '../store/ingest/ingest-store.js';
 import type { CommunityConfig } from './community-config.js';
 import type { Logger } from './context.js';
 import { timeOrderedId } from './ids.js';
@@ -40,11 +40,17 @@ export interface PointsChangeView extends ReturnType<typeof pointsSystemHeader> 
   awards: PointsAwardView[];
 }
 
-type Writes = Pick<IngestChanges, 'awards' | 'pointsAwards' | 'points' | 'stats'>;
+/** What the recorded unlocks and firings write. */
+export interface UnlockWrites {
+  awards: AwardRecord[];
+  pointsAwards: PointsAwardRecord[];
+  points: PointsDelta[];
+  stats: StatsDelta[];
+}
 
 export class UnlockRecorder {
-  private readonly awards: Writes['awards'] = [];
-  private readonly pointsAwards: Writes['pointsAwards'] = [];
+  private readonly awards: AwardRecord[] = [];
+  private readonly pointsAwards: PointsAwardRecord[] = [];
   private readonly pointsDeltas = new Map<string, PointsDelta>();
   private readonly statsDeltas = new Map<string, StatsDelta>();
 
@@ -94,15 +100,14 @@ export class UnlockRecorder {
 
     this.awards.push({
       id: awardId,
-      user_id: userId,
-      achievement_id: a.id,
-      tier_key: decision.tierKey,
-      period_key: decision.periodKey,
-      achieved_at: at,
-      event_id: eventId,
+      userId,
+      achievementId: a.id,
+      tierKey: decision.tierKey,
+      periodKey: decision.periodKey,
+      achievedAt: at,
+      eventId,
       source: decision.source,
-      backfilled: 0,
-      rewards: JSON.stringify(paid),
+      rewards: paid,
     });
     const stats = this.statsDeltas.get(a.id) ?? { achievementId: a.id, completions: 0, unlocks: 0 };
     stats.unlocks += 1;
@@ -166,15 +171,15 @@ export class UnlockRecorder {
     const pointsAwardId = timeOrderedId(this.now);
     this.pointsAwards.push({
       id: pointsAwardId,
-      user_id: userId,
-      system_id: system.id,
+      userId,
+      systemId: system.id,
       amount: added,
-      total_after: total,
-      trigger_type: source.triggerType,
-      trigger_id: source.triggerId,
-      award_id: source.awardId,
-      event_id: eventId,
-      created_at: at,
+      totalAfter: total,
+      triggerType: source.triggerType,
+      triggerId: source.triggerId,
+      awardId: source.awardId,
+      eventId,
+      createdAt: at,
     });
     const deltaKey = `${userId}\u0000${system.id}`;
     const delta = this.pointsDeltas.get(deltaKey);
@@ -196,7 +201,7 @@ export class UnlockRecorder {
     return added;
   }
 
-  changes(): Writes {
+  changes(): UnlockWrites {
     return {
       awards: this.awards,
       pointsAwards: this.pointsAwards,

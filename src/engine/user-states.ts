@@ -37,12 +37,12 @@ export async function loadUserStates(
   needs: StateNeeds,
 ): Promise<Map<string, UserWorkingState>> {
   const [totals, counters, held, days, streaks, targets] = await Promise.all([
-    repos.ingest.loadTotals(tenant, needs.userIds, needs.metricIds),
-    repos.ingest.loadCounters(tenant, needs.userIds, needs.counterIds),
-    repos.ingest.loadHeld(tenant, needs.userIds, needs.heldIds),
-    repos.ingest.loadDays(tenant, needs.series, needs.fromDay),
-    repos.ingest.loadStreakPoints(tenant, needs.streaks, needs.fromPeriod),
-    needs.targets ? repos.ingest.loadTargets(tenant, needs.userIds) : Promise.resolve(new Map()),
+    repos.userState.loadTotals(tenant, needs.userIds, needs.metricIds),
+    repos.userState.loadCounters(tenant, needs.userIds, needs.counterIds),
+    repos.userState.loadHeld(tenant, needs.userIds, needs.heldIds),
+    repos.userState.loadDays(tenant, needs.series, needs.fromDay),
+    repos.userState.loadStreakPoints(tenant, needs.streaks, needs.fromPeriod),
+    needs.targets ? repos.userState.loadTargets(tenant, needs.userIds) : Promise.resolve(new Map()),
   ]);
   const states = new Map<string, UserWorkingState>();
   for (const userId of needs.userIds) {
@@ -60,20 +60,20 @@ export async function loadUserStates(
     });
   }
   for (const row of held) {
-    const state = states.get(row.user_id);
-    const achievement = needs.achievementsById.get(row.achievement_id);
+    const state = states.get(row.userId);
+    const achievement = needs.achievementsById.get(row.achievementId);
     if (!state || !achievement) continue;
-    let h: HeldAwards | undefined = state.held.get(row.achievement_id);
+    let h: HeldAwards | undefined = state.held.get(row.achievementId);
     if (!h) {
       h = { tiers: new Set(), completions: 0, periods: new Map() };
-      state.held.set(row.achievement_id, h);
+      state.held.set(row.achievementId, h);
     }
     h.completions += 1;
-    const index = row.tier_key === NO_TIER ? 0 : achievement.tiers.findIndex((t) => t.key === row.tier_key);
+    const index = row.tierKey === NO_TIER ? 0 : achievement.tiers.findIndex((t) => t.key === row.tierKey);
     if (index < 0) continue;
     h.tiers.add(index);
-    let inPeriod = h.periods.get(row.period_key);
-    if (!inPeriod) h.periods.set(row.period_key, (inPeriod = new Set()));
+    let inPeriod = h.periods.get(row.periodKey);
+    if (!inPeriod) h.periods.set(row.periodKey, (inPeriod = new Set()));
     inPeriod.add(index);
   }
   return states;

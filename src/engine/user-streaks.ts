@@ -21,7 +21,7 @@ async function latestPoints(
   userIds: string[],
   streak: StreakDefinition,
 ): Promise<Map<string, StreakPoint>> {
-  const loaded = await repos.ingest.loadStreakPoints(tenant, new Map(userIds.map((u) => [u, [streak.id]])), AFTER_EVERY_PERIOD);
+  const loaded = await repos.userState.loadStreakPoints(tenant, new Map(userIds.map((u) => [u, [streak.id]])), AFTER_EVERY_PERIOD);
   const out = new Map<string, StreakPoint>();
   for (const userId of userIds) {
     const last = loaded.get(userId)?.get(streak.id)?.at(-1);
@@ -36,7 +36,7 @@ export async function streaksOf(ctx: EngineContext, tenant: Tenant, userIds: str
   const repos = ctx.store.read;
   const config = await ctx.config.get(repos, tenant);
   const primary = config.rules.primaryStreak;
-  const users = await repos.users.findMany(tenant, userIds);
+  const users = await repos.userState.findUsers(tenant, userIds);
   const points = primary ? await latestPoints(repos, tenant, [...users.keys()], primary) : new Map<string, StreakPoint>();
   const weekStart = config.community.settings.weekStart;
   return userIds
@@ -59,7 +59,7 @@ export async function streakRankings(ctx: EngineContext, tenant: Tenant, options
   const weekStart = config.community.settings.weekStart;
   if (options.type === 'longest') {
     const rows = await repos.streakRankings.longest(tenant, primary.id, options.limit);
-    const users = await repos.users.findMany(
+    const users = await repos.userState.findUsers(
       tenant,
       rows.map((r) => r.userId),
     );
@@ -69,7 +69,7 @@ export async function streakRankings(ctx: EngineContext, tenant: Tenant, options
   const out: { userId: string; name: string | null; streakLength: number }[] = [];
   for (let offset = 0, page = Math.max(50, options.limit * 2); out.length < options.limit; offset += page) {
     const rows = await repos.streakRankings.latestByLength(tenant, primary.id, page, offset);
-    const users = await repos.users.findMany(
+    const users = await repos.userState.findUsers(
       tenant,
       rows.map((r) => r.point.userId),
     );
@@ -141,7 +141,7 @@ async function correct(ctx: EngineContext, tenant: Tenant, userIds: string[], ch
     const streak = config.rules.primaryStreak;
     if (!streak) throw invalid('no_primary_streak', 'This community has no primary streak', 'users');
     await tx.ingest.lockUsers(tenant, userIds);
-    const users = await tx.users.findMany(tenant, userIds);
+    const users = await tx.userState.findUsers(tenant, userIds);
     const last = await latestPoints(tx, tenant, [...users.keys()], streak);
     const issues: Issue[] = [];
     const changed: string[] = [];
@@ -157,18 +157,7 @@ async function correct(ctx: EngineContext, tenant: Tenant, userIds: string[], ch
       changed.push(userId);
       rewrites.push({ userId, streakId: streak.id, ...rewrite });
     }
-    await tx.ingest.write(tenant, {
-      events: [],
-      totals: [],
-      counters: [],
-      days: [],
-      streaks: rewrites,
-      idempotency: [],
-      awards: [],
-      pointsAwards: [],
-      points: [],
-      stats: [],
-    });
+    await tx.ingest.write(tenant, { streaks: rewrites });
     return { restoredUsers: changed, issues };
   });
 }

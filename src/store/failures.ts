@@ -2,6 +2,7 @@
  * What a database error means for the caller, decided here so that nothing above the store knows
  * SQLSTATEs, driver messages or SQLite result codes.
  */
+import { AwardRaceError } from './ingest/ingest-store.js';
 
 /** Why the store cannot serve: the database is out of reach, or its storage refuses writes. */
 export type Outage = 'database' | 'storage';
@@ -79,4 +80,9 @@ export function isPoolExhausted(error: unknown): boolean {
 export function isConflict(error: unknown): boolean {
   const code = codeOf(error);
   return code !== undefined && CONFLICT_SQLSTATES.has(code);
+}
+
+/** Whether running the transaction again may succeed: a concurrent writer got in its way. */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof AwardRaceError || isConflict(error);
 }

@@ -3,6 +3,9 @@ import { LaurelError } from '../domain/errors.js';
 import type { Database } from './database.js';
 import type { Dialect } from './dialect.js';
 import { isPoolExhausted, type Outage } from './failures.js';
+import type { IngestStore, UserStateReads } from './ingest/ingest-store.js';
+import { PostgresIngestStore } from './ingest/postgres.js';
+import { type Exclusive, SqliteIngestStore } from './ingest/sqlite.js';
 import type { Subscriber } from './notifications.js';
 import { AchievementsRepository } from './repositories/achievements.js';
 import { AnalyticsRepository } from './repositories/analytics.js';
@@ -10,8 +13,6 @@ import { ApiKeysRepository, REVOKED_KEYS_CHANNEL } from './repositories/api-keys
 import { AwardsRepository } from './repositories/awards.js';
 import { BackfillRepository } from './repositories/backfill.js';
 import { CommunitiesRepository } from './repositories/communities.js';
-import { IngestRepository } from './repositories/ingest.js';
-import { SqliteIngestRepository } from './repositories/ingest-sqlite.js';
 import { JobsRepository } from './repositories/jobs.js';
 import { LeaderboardsRepository } from './repositories/leaderboards.js';
 import { MetricsRepository } from './repositories/metrics.js';
@@ -20,13 +21,12 @@ import { PointsSystemsRepository } from './repositories/points-systems.js';
 import { PointsTriggersRepository } from './repositories/points-triggers.js';
 import { PreferencesRepository } from './repositories/preferences.js';
 import { RetentionRepository } from './repositories/retention.js';
-import { SqliteStatements } from './repositories/sqlite-statements.js';
 import { StreakRankingsRepository } from './repositories/streak-rankings.js';
 import { StreaksRepository } from './repositories/streaks.js';
 import { TargetsRepository } from './repositories/targets.js';
 import { UsersRepository } from './repositories/users.js';
-import { SqliteUsersRepository } from './repositories/users-sqlite.js';
 import type { DB } from './schema.js';
+import { SqliteStatements } from './sqlite-statements.js';
 
 /** Every repository, bound to one connection or one transaction. */
 export class Repositories {
@@ -36,7 +36,10 @@ export class Repositories {
   readonly metrics: MetricsRepository;
   readonly pointsSystems: PointsSystemsRepository;
   readonly achievements: AchievementsRepository;
-  readonly ingest: IngestRepository;
+  /** Ingest's reads and writes (within a transaction). */
+  readonly ingest: IngestStore;
+  /** Users' running state, for the read use cases. */
+  readonly userState: UserStateReads;
   readonly awards: AwardsRepository;
   readonly points: PointsRepository;
   readonly backfill: BackfillRepository;
@@ -50,15 +53,16 @@ export class Repositories {
   readonly leaderboards: LeaderboardsRepository;
   readonly analytics: AnalyticsRepository;
 
-  /** `statements`: the raw SQLite connection's, given only to repositories bound to a transaction (which holds it). */
-  constructor(db: Kysely<DB>, dialect: Dialect, statements?: SqliteStatements) {
+  /** `sqlite`: the raw SQLite connection's statements, and how a read gets the connection to itself. */
+  constructor(db: Kysely<DB>, dialect: Dialect, sqlite?: { statements: SqliteStatements; exclusive: Exclusive }) {
     this.communities = new CommunitiesRepository(db, dialect);
     this.apiKeys = new ApiKeysRepository(db, dialect);
-    this.users = statements ? new SqliteUsersRepository(db, statements) : new UsersRepository(db, dialect);
+    this.users = new UsersRepository(db);
     this.metrics = new MetricsRepository(db);
     this.pointsSystems = new PointsSystemsRepository(db);
     this.achievements = new AchievementsRepository(db);
-    this.ingest = statements ? new SqliteIngestRepository(db, statements) : new IngestRepository(db, dialect);
+    this.ingest = sqlite ? new SqliteIngestStore(sqlite.statements, sqlite.exclusive) : new PostgresIngestStore(db);
+    this.userState = this.ingest;
     this.awards = new AwardsRepository(db);
     this.points = new PointsRepository(db, dialect);
     this.backfill = new BackfillRepository(db, dialect);
@@ -82,8 +86,17 @@ export class Store {
   private readonly statements: SqliteStatements | undefined;
 
   constructor(readonly database: Database) {
-    this.read = new Repositories(database.db, database.dialect);
     this.statements = database.sqlite ? new SqliteStatements(database.sqlite, database.onQuery) : undefined;
+    // Outside a transaction, a read waits for the connection: Kysely may be inside a transaction on
+    // it, between two awaits, and the read must not see that transaction's uncommitted rows.
+    const exclusive: Exclusive = async (read) => {
+      try {
+        return await database.db.connection().execute(async () => read());
+      } catch (error) {
+        throw database.availability.translate(error);
+      }
+    };
+    this.read = new Repositories(database.db, database.dialect, this.statements && { statements: this.statements, exclusive });
   }
 
   /**
@@ -102,7 +115,8 @@ export class Store {
   /** Runs `work` in one transaction: everything it writes commits together or not at all. */
   async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
     try {
-      return await this.database.db.transaction().execute((trx) => work(new Repositories(trx, this.database.dialect, this.statements)));
+      const sqlite = this.statements && { statements: this.statements, exclusive: inTransaction };
+      return await this.database.db.transaction().execute((trx) => work(new Repositories(trx, this.database.dialect, sqlite)));
     } catch (error) {
       // SQLite's prepared statements run outside Kysely's connection: their failures are classified here.
       throw this.database.availability.translate(error);
@@ -134,3 +148,6 @@ export class Store {
     return this.database.close();
   }
 }
+
+/** Inside a transaction, which holds the connection already. */
+const inTransaction: Exclusive = async (read) => read();

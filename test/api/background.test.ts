@@ -104,7 +104,7 @@ describe.each(DIALECTS)('background work (%s)', (dialect) => {
       clock.now(),
     );
     await ctx.jobs.drain();
-    expect((await ctx.store.read.jobs.get('again'))?.result).toBe(JSON.stringify({ granted: 0 }));
+    expect((await ctx.store.read.jobs.get('again'))?.result).toEqual({ granted: 0 });
     for (const user of ['a', 'b', 'c']) expect((await t.api('GET', `/v1/users/${user}/points/xp`)).body.total).toBe(7);
 
     let attempts = 0;
@@ -115,7 +115,7 @@ describe.each(DIALECTS)('background work (%s)', (dialect) => {
     });
     await ctx.store.read.jobs.enqueue(DEFAULT_TENANT, { id: 'flaky-1', kind: 'flaky', payload: {}, runAt: clock.now() }, clock.now());
     await ctx.jobs.drain();
-    expect(await ctx.store.read.jobs.get('flaky-1')).toMatchObject({ status: 'queued', attempts: 1, last_error: 'not yet' });
+    expect(await ctx.store.read.jobs.get('flaky-1')).toMatchObject({ status: 'queued', attempts: 1, lastError: 'not yet' });
     clock.advance(60_000); // past the backoff
     await ctx.jobs.drain();
     clock.advance(60_000);

@@ -64,7 +64,7 @@ describe.each(DIALECTS)('job leases (%s)', (dialect) => {
     const runner = new JobRunner(store, clock, silent);
     runner.register('held', async () => ({ finished: true }));
     await runner.drain();
-    expect(await store.read.jobs.get('held-1')).toMatchObject({ status: 'done', result: JSON.stringify({ finished: true }) });
+    expect(await store.read.jobs.get('held-1')).toMatchObject({ status: 'done', result: { finished: true } });
   }, 30_000);
 
   // On SQLite a job's transaction holds the one connection: nothing else can claim it meanwhile.
@@ -87,7 +87,7 @@ describe.each(DIALECTS)('job leases (%s)', (dialect) => {
       // Time passes well beyond one lease; the owner's heartbeat renews it from the new now.
       clock.advance(60_000);
       const renewed = clock.now();
-      while (((await store.read.jobs.get('long-1'))?.locked_until ?? 0) <= renewed) await new Promise((r) => setTimeout(r, 10));
+      while (((await store.read.jobs.get('long-1'))?.lockedUntil ?? 0) <= renewed) await new Promise((r) => setTimeout(r, 10));
       const other = new JobRunner(store, clock, silent);
       other.register('long', async () => ({ by: 'other' }));
       await other.drain();
@@ -112,14 +112,14 @@ describe.each(DIALECTS)('job leases (%s)', (dialect) => {
     expect(await store.read.jobs.finish(stale, { by: 'stale' }, t + 2_000)).toBe(false);
     expect(await store.read.jobs.get('taken-1')).toMatchObject({
       status: 'running',
-      locked_until: t + 3_000,
-      last_error: null,
+      lockedUntil: t + 3_000,
+      lastError: null,
       result: null,
     });
 
     expect(await store.read.jobs.renew(current, t + 4_000, t + 2_000)).toBe(true);
     expect(await store.read.jobs.finish(current, { by: 'current' }, t + 2_000)).toBe(true);
-    expect(await store.read.jobs.get('taken-1')).toMatchObject({ status: 'done', result: JSON.stringify({ by: 'current' }) });
+    expect(await store.read.jobs.get('taken-1')).toMatchObject({ status: 'done', result: { by: 'current' } });
   });
 
   it.skipIf(dialect === 'sqlite')(
@@ -148,7 +148,7 @@ describe.each(DIALECTS)('job leases (%s)', (dialect) => {
 
       release();
       await running;
-      expect(await store.read.jobs.get('lost-1')).toMatchObject({ status: 'done', result: JSON.stringify({ by: 'other' }) });
+      expect(await store.read.jobs.get('lost-1')).toMatchObject({ status: 'done', result: { by: 'other' } });
       expect(lines.filter((l) => l.includes('Lost a job lease'))).toHaveLength(1);
     },
     30_000,

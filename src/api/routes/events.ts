@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { EngineContext } from '../../engine/context.js';
-import { type EventOutcome, ingestEvents } from '../../engine/ingest-events.js';
+import { type EventOutcome, ingestEvents } from '../../engine/ingest/ingest-events.js';
 import { localeOf } from '../locale.js';
 import { ErrorBody, Key, Loose } from '../schemas/common.js';
 import { BatchBody, EventBody, IdempotencyHeaders } from '../schemas/events.js';

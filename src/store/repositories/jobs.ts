@@ -17,6 +17,34 @@ export interface NewJob {
   dedupeKey?: string;
 }
 
+/** A job as the runner sees it: its payload and result parsed, its lease token (`attempts`). */
+export interface Job {
+  id: string;
+  tenant: Tenant;
+  kind: string;
+  payload: unknown;
+  status: JobRow['status'];
+  attempts: number;
+  /** Until when the current claim holds the job (null when nobody holds it). */
+  lockedUntil: number | null;
+  result: unknown;
+  lastError: string | null;
+}
+
+function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    tenant: { orgId: row.org_id, communityId: row.community_id },
+    kind: row.kind,
+    payload: JSON.parse(row.payload),
+    status: row.status,
+    attempts: row.attempts,
+    lockedUntil: row.locked_until,
+    result: row.result === null ? null : JSON.parse(row.result),
+    lastError: row.last_error,
+  };
+}
+
 /** A claim on a job: the job and the `attempts` value its claim set. */
 export interface JobLease {
   id: string;
@@ -54,7 +82,7 @@ export class JobsRepository {
    * claim's `attempts` is its lease token: every claim raises it, so a process whose lease ran out
    * and was taken over holds a stale token, and renew, finish and fail ignore it.
    */
-  async claim(now: number, leaseMs: number): Promise<JobRow | undefined> {
+  async claim(now: number, leaseMs: number): Promise<Job | undefined> {
     const lock = this.dialect === 'postgres' ? sql`for update skip locked` : sql``;
     const result = await sql<JobRow>`
       update jobs set status = 'running', attempts = attempts + 1, locked_until = ${now + leaseMs}, updated_at = ${now}
@@ -66,7 +94,8 @@ export class JobsRepository {
         ${lock}
       )
       returning *`.execute(this.db);
-    return result.rows[0];
+    const row = result.rows[0];
+    return row && toJob(row);
   }
 
   /** Extends the lease of a claim still held; false when the job finished or another claim took it over. */
@@ -100,7 +129,8 @@ export class JobsRepository {
     return update.where('id', '=', lease.id).where('attempts', '=', lease.attempts).where('status', '=', 'running');
   }
 
-  async get(id: string): Promise<JobRow | undefined> {
-    return this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(id: string): Promise<Job | undefined> {
+    const row = await this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toJob(row);
   }
 }

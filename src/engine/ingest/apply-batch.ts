@@ -1,0 +1,77 @@
+/**
+ * One group of events, inside its transaction, in the steps a reader can follow:
+ * plan (which state the batch needs) → load → evaluate (pure, in event order) → pay → rank →
+ * respond (answers from what was decided) → persist (everything in one write, answers included).
+ */
+import { localDay } from '../../domain/calendar.js';
+import type { Locale } from '../../domain/locale.js';
+import type { Metric } from '../../domain/metric.js';
+import type { Repositories } from '../../store/store.js';
+import type { Tenant } from '../../store/tenant.js';
+import type { CommunityConfig } from '../community-config.js';
+import type { EngineContext } from '../context.js';
+import { resolveMetrics } from '../resolve-metrics.js';
+import { UnlockRecorder } from '../unlock-recorder.js';
+import { loadUserStates } from '../user-states.js';
+import { type AppliedEvent, evaluateBatch } from './evaluate-batch.js';
+import { pay, payees } from './pay.js';
+import { planBatch } from './plan.js';
+import { fieldOf, type PreparedEvent } from './prepare.js';
+import { rank } from './rank.js';
+import { type EventOutcome, respond } from './respond.js';
+
+/** How an event names its metric, and where in the request that name is (for errors). */
+export const metricReference = (e: PreparedEvent) => ({ key: e.metric, field: fieldOf(e, e.at ? 'metric' : 'key') });
+
+export async function applyBatch(
+  ctx: EngineContext,
+  tx: Repositories,
+  tenant: Tenant,
+  config: CommunityConfig,
+  events: readonly PreparedEvent[],
+  now: number,
+  locale: Locale,
+): Promise<EventOutcome[]> {
+  const settings = config.community.settings;
+  const rules = settings.achievementsEnabled ? config.rules : config.inactiveRules;
+  const userIds = [...new Set(events.map((e) => e.user.id))];
+  // Users first: creating a metric below locks the community row, and every transaction must take
+  // its locks in the same order (users, then community) or two could wait on each other.
+  await tx.ingest.lockUsers(tenant, userIds);
+  const metrics = await resolveMetrics(tx, tenant, config, events.map(metricReference), now);
+  const metricIdOf = (e: PreparedEvent) => (metrics.get(e.metric) as Metric).id;
+
+  const needs = planBatch(
+    rules,
+    settings.weekStart,
+    events.map((e) => ({ userId: e.user.id, metricId: metricIdOf(e), occurredAt: e.occurredAt })),
+  );
+  const keyed = events.flatMap((e) =>
+    e.idempotencyKey === undefined ? [] : [{ userId: e.user.id, metricId: metricIdOf(e), key: e.idempotencyKey }],
+  );
+  const [users, stored] = await Promise.all([tx.ingest.findUsers(tenant, userIds), tx.ingest.findIdempotent(tenant, keyed)]);
+  const states = await loadUserStates(tx, tenant, users, needs);
+
+  const evaluation = evaluateBatch({ rules, context: { now, weekStart: settings.weekStart }, events, metrics, users, states, stored });
+  const applied = evaluation.events.filter((e): e is AppliedEvent => e.kind === 'applied');
+
+  const recorder = new UnlockRecorder(config, locale, ctx.log, now);
+  const toPay = payees(applied);
+  const balances = toPay.length === 0 ? new Map() : await tx.ingest.loadPoints(tenant, toPay);
+  const paid = pay(recorder, applied, balances);
+  const standings = await rank(tx, tenant, config, applied, paid, now, localDay(now, null));
+  const { outcomes, idempotency } = respond(evaluation.events, paid, standings, now);
+
+  await tx.ingest.write(tenant, {
+    createdUsers: evaluation.createdUsers,
+    updatedUsers: evaluation.updatedUsers,
+    events: evaluation.records,
+    totals: evaluation.totals,
+    counters: evaluation.counters,
+    days: evaluation.days,
+    streaks: evaluation.streaks,
+    idempotency,
+    ...recorder.changes(),
+  });
+  return outcomes;
+}

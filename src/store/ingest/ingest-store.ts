@@ -1,0 +1,193 @@
+/**
+ * What ingest asks of the database, in the engine's words (camelCase records, no rows): lock a
+ * batch's users, load the state its rules need, and write everything the batch caused as deltas.
+ * Two sibling implementations, one per database (`postgres.ts`, `sqlite.ts`); the contract suite
+ * (test/store/ingest-store.test.ts) holds both to the same behaviour.
+ */
+import type { AwardSource } from '../../domain/achievement.js';
+import type { DayTally, Tally } from '../../domain/evaluate.js';
+import type { Target } from '../../domain/goals.js';
+import type { StreakPoint } from '../../domain/streaks.js';
+import type { User } from '../../domain/user.js';
+import type { Tenant } from '../tenant.js';
+
+export interface EventRecord {
+  id: string;
+  userId: string;
+  metricId: string;
+  value: number;
+  attributes: Record<string, string> | null;
+  occurredAt: number;
+  receivedAt: number;
+  /** The event's day in its user's time zone. */
+  localDay: number;
+}
+
+/** Added to a user's running total of a metric. */
+export interface TotalDelta {
+  userId: string;
+  metricId: string;
+  value: number;
+  count: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+/** Added to an achievement's own counter for a user (achievements with filters or a start date). */
+export interface CounterDelta {
+  userId: string;
+  achievementId: string;
+  value: number;
+  count: number;
+}
+
+/** Added to a user's total of one day of a series (a metric, or an achievement's own). */
+export interface DayDelta {
+  userId: string;
+  seriesId: string;
+  day: number;
+  value: number;
+  count: number;
+  firstAt: number;
+}
+
+/** A user's points of one streak from `from` on, replacing what was stored there. */
+export interface StreakRewrite {
+  userId: string;
+  streakId: string;
+  from: number;
+  points: StreakPoint[];
+}
+
+export interface AwardRecord {
+  id: string;
+  userId: string;
+  achievementId: string;
+  tierKey: string;
+  periodKey: string;
+  achievedAt: number;
+  eventId: string | null;
+  source: AwardSource;
+  /** The rewards paid, as shown to the user. */
+  rewards: readonly unknown[];
+}
+
+/** Added to an achievement's completion counts. */
+export interface StatsDelta {
+  achievementId: string;
+  completions: number;
+  unlocks: number;
+}
+
+/** Added to a user's balance of one points system. */
+export interface PointsDelta {
+  userId: string;
+  systemId: string;
+  amount: number;
+}
+
+export interface PointsAwardRecord {
+  id: string;
+  userId: string;
+  systemId: string;
+  amount: number;
+  totalAfter: number;
+  /** reward: an achievement's points reward; the others are points triggers. */
+  triggerType: 'reward' | 'metric' | 'achievement' | 'streak' | 'user_creation';
+  triggerId: string | null;
+  awardId: string | null;
+  eventId: string | null;
+  createdAt: number;
+}
+
+export interface IdempotencyRecord {
+  userId: string;
+  metricId: string;
+  key: string;
+  eventId: string;
+  /** The answer given, to give again to a retry. */
+  response: unknown;
+  createdAt: number;
+  /** What the request said, hashed: a key may only be reused with the same content. */
+  fingerprint: string;
+}
+
+/** An idempotency key's stored answer, and what the request that stored it said (null: not known). */
+export interface StoredAnswer {
+  response: unknown;
+  fingerprint: string | null;
+}
+
+export interface IdempotencyLookup {
+  userId: string;
+  metricId: string;
+  key: string;
+}
+
+/** Everything one transaction of ingest (or completion) changes; absent parts change nothing. */
+export interface IngestChanges {
+  /** Users new to the community (inserted and counted) and users whose profile changed. */
+  createdUsers?: readonly User[];
+  updatedUsers?: readonly User[];
+  events?: readonly EventRecord[];
+  totals?: readonly TotalDelta[];
+  counters?: readonly CounterDelta[];
+  days?: readonly DayDelta[];
+  streaks?: readonly StreakRewrite[];
+  awards?: readonly AwardRecord[];
+  stats?: readonly StatsDelta[];
+  points?: readonly PointsDelta[];
+  pointsAwards?: readonly PointsAwardRecord[];
+  idempotency?: readonly IdempotencyRecord[];
+}
+
+/** An award a user holds: which achievement, tier and period. */
+export interface HeldAward {
+  userId: string;
+  achievementId: string;
+  tierKey: string;
+  periodKey: string;
+}
+
+/** User id → the ids (series, streaks) wanted for that user. */
+export type Wanted = ReadonlyMap<string, readonly string[]>;
+
+/** The running state of users, as rules and reads need it. Maps are keyed by user id, then by id. */
+export interface UserStateReads {
+  findUsers(tenant: Tenant, ids: readonly string[]): Promise<Map<string, User>>;
+  loadTotals(tenant: Tenant, userIds: readonly string[], metricIds: readonly string[]): Promise<Map<string, Map<string, Tally>>>;
+  loadCounters(tenant: Tenant, userIds: readonly string[], achievementIds: readonly string[]): Promise<Map<string, Map<string, Tally>>>;
+  loadHeld(tenant: Tenant, userIds: readonly string[], achievementIds: readonly string[]): Promise<HeldAward[]>;
+  /** Day totals from `fromDay` on of each user's series. */
+  loadDays(tenant: Tenant, wanted: Wanted, fromDay: number): Promise<Map<string, Map<string, Map<number, DayTally>>>>;
+  /** Streak points from `fromPeriod` on, with the latest one before it, in period order. */
+  loadStreakPoints(tenant: Tenant, wanted: Wanted, fromPeriod: number): Promise<Map<string, Map<string, StreakPoint[]>>>;
+  loadTargets(tenant: Tenant, userIds: readonly string[]): Promise<Map<string, Map<string, Target>>>;
+  /** Points balances by system id. */
+  loadPoints(tenant: Tenant, userIds: readonly string[]): Promise<Map<string, Map<string, number>>>;
+}
+
+export interface IngestStore extends UserStateReads {
+  /**
+   * Serialises work on the same users across processes, without a global lock. Locks are taken in
+   * sorted order so two transactions cannot deadlock; they are held until the transaction ends.
+   */
+  lockUsers(tenant: Tenant, userIds: readonly string[]): Promise<void>;
+  /** Stored answers by `idempotencyKeyOf(userId, metricId, key)`. */
+  findIdempotent(tenant: Tenant, keys: readonly IdempotencyLookup[]): Promise<Map<string, StoredAnswer>>;
+  /**
+   * Writes the changes, every accumulator as a delta. Awards go first: one that already exists
+   * means another writer decided it concurrently, and `AwardRaceError` is thrown before anything
+   * else is written (the transaction is retried).
+   */
+  write(tenant: Tenant, changes: IngestChanges): Promise<void>;
+}
+
+export const idempotencyKeyOf = (userId: string, metricId: string, key: string) => `${userId}\u0000${metricId}\u0000${key}`;
+
+/** Thrown when an award the engine decided on already exists: another writer got there first. */
+export class AwardRaceError extends Error {
+  constructor() {
+    super('An award was written concurrently; the transaction must be retried');
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * The contract of the ingest store, held against both implementations (SQLite and PostgreSQL):
+ * what a write stores, how deltas merge into what is there, what the reads give back, and that
+ * nothing of a refused write remains.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '../../src/domain/user.js';
+import { type Database, migrateToLatest, openDatabase } from '../../src/store/database.js';
+import { AwardRaceError, type AwardRecord, idempotencyKeyOf } from '../../src/store/ingest/ingest-store.js';
+import { Store } from '../../src/store/store.js';
+import type { Tenant } from '../../src/store/tenant.js';
+import { createSchema, DIALECTS, POSTGRES_URL } from '../support/dialects.js';
+
+const tenant: Tenant = { orgId: 'org', communityId: 'c1' };
+const other: Tenant = { orgId: 'org', communityId: 'c2' };
+
+const user = (id: string, name: string | null = null): User => ({
+  id,
+  name,
+  email: null,
+  tz: 'Europe/Paris',
+  attributes: { plan: 'pro' },
+  subscribeToEmails: true,
+  deviceTokens: null,
+  createdAt: 1_000,
+  updatedAt: 1_000,
+});
+
+const award = (id: string, userId: string, tierKey = 't1'): AwardRecord => ({
+  id,
+  userId,
+  achievementId: 'a1',
+  tierKey,
+  periodKey: '',
+  achievedAt: 5_000,
+  eventId: null,
+  source: 'event',
+  rewards: [{ type: 'badge', badgeUrl: null }],
+});
+
+describe.each(DIALECTS)('the ingest store (%s)', (dialect) => {
+  let database: Database;
+  let store: Store;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    if (dialect === 'postgres') {
+      const schema = await createSchema();
+      database = openDatabase({ url: POSTGRES_URL, dataDir: '', schema: schema.name });
+      cleanup = schema.drop;
+    } else {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'laurel-ingest-store-'));
+      database = openDatabase({ dataDir: dir });
+      cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
+    }
+    await migrateToLatest(database);
+    store = new Store(database);
+    await store.transaction(async (tx) => {
+      await tx.communities.ensure({ id: 'org', name: 'Org' }, { id: 'c1', key: 'c1', name: 'One' }, 0);
+      await tx.communities.ensure({ id: 'org', name: 'Org' }, { id: 'c2', key: 'c2', name: 'Two' }, 0);
+    });
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await cleanup();
+  });
+
+  it('creates users, counts them, and updates their profile', async () => {
+    await store.transaction((tx) => tx.ingest.write(tenant, { createdUsers: [user('u1'), user('u2')] }));
+    await store.transaction((tx) => tx.ingest.write(tenant, { updatedUsers: [{ ...user('u1', 'Ada'), tz: null, updatedAt: 2_000 }] }));
+    const found = await store.read.userState.findUsers(tenant, ['u1', 'u2', 'nobody']);
+    expect([...found.keys()].sort()).toEqual(['u1', 'u2']);
+    expect(found.get('u1')).toMatchObject({ name: 'Ada', tz: null, attributes: { plan: 'pro' }, createdAt: 1_000, updatedAt: 2_000 });
+    expect(await store.read.users.count(tenant)).toBe(2);
+    expect((await store.read.userState.findUsers(other, ['u1'])).size).toBe(0);
+  });
+
+  it('adds totals as deltas: sums rounded to 8 decimals, counts added, earliest first and latest last time kept', async () => {
+    const delta = { userId: 'u1', metricId: 'm1', count: 1 };
+    await store.transaction((tx) => tx.ingest.write(tenant, { totals: [{ ...delta, value: 0.1, firstAt: 200, lastAt: 300 }] }));
+    await store.transaction((tx) => tx.ingest.write(tenant, { totals: [{ ...delta, value: 0.2, firstAt: 100, lastAt: 250 }] }));
+    const totals = await store.read.userState.loadTotals(tenant, ['u1', 'u2'], ['m1', 'm2']);
+    expect(totals.get('u1')?.get('m1')).toEqual({ total: 0.3, count: 2 });
+    expect(totals.has('u2')).toBe(false);
+    expect((await store.read.userState.loadTotals(tenant, ['u1'], ['m2'])).size).toBe(0);
+    expect((await store.read.userState.loadTotals(other, ['u1'], ['m1'])).size).toBe(0);
+  });
+
+  it("adds an achievement's own counter as deltas", async () => {
+    for (const value of [1.5, 2.25]) {
+      await store.transaction((tx) => tx.ingest.write(tenant, { counters: [{ userId: 'u1', achievementId: 'a1', value, count: 1 }] }));
+    }
+    const counters = await store.read.userState.loadCounters(tenant, ['u1'], ['a1', 'a2']);
+    expect(counters.get('u1')).toEqual(new Map([['a1', { total: 3.75, count: 2 }]]));
+  });
+
+  it('adds day totals as deltas and loads the days from a given one on, per user and series', async () => {
+    const d = { userId: 'u1', seriesId: 'm1', count: 1 };
+    await store.transaction((tx) =>
+      tx.ingest.write(tenant, {
+        days: [
+          { ...d, day: 10, value: 1, firstAt: 500 },
+          { ...d, day: 11, value: 2, firstAt: 600 },
+          { ...d, seriesId: 'm2', day: 11, value: 7, firstAt: 600 },
+          { ...d, userId: 'u2', day: 11, value: 9, firstAt: 600 },
+        ],
+      }),
+    );
+    await store.transaction((tx) => tx.ingest.write(tenant, { days: [{ ...d, day: 11, value: 3, firstAt: 550 }] }));
+    const days = await store.read.userState.loadDays(tenant, new Map([['u1', ['m1']]]), 11);
+    expect(days).toEqual(new Map([['u1', new Map([['m1', new Map([[11, { total: 5, count: 2, firstAt: 550 }]])]])]]));
+  });
+
+  it('rewrites a streak from a period on, and loads the latest point before a period with those after it, in order', async () => {
+    const point = (period: number, length: number) => ({ period, length, started: 1, freezes: 0, earnAnchor: 1, extendedAt: period * 10 });
+    await store.transaction((tx) =>
+      tx.ingest.write(tenant, {
+        streaks: [
+          { userId: 'u1', streakId: 's1', from: 0, points: [point(1, 1), point(2, 2), point(3, 3)] },
+          { userId: 'u2', streakId: 's1', from: 0, points: [point(1, 1)] },
+        ],
+      }),
+    );
+    await store.transaction((tx) =>
+      tx.ingest.write(tenant, { streaks: [{ userId: 'u1', streakId: 's1', from: 3, points: [point(3, 1), point(4, 2)] }] }),
+    );
+    const loaded = await store.read.userState.loadStreakPoints(
+      tenant,
+      new Map([
+        ['u1', ['s1']],
+        ['u2', ['s1', 's2']],
+      ]),
+      3,
+    );
+    expect(loaded.get('u1')?.get('s1')).toEqual([point(2, 2), point(3, 1), point(4, 2)]);
+    expect(loaded.get('u2')?.get('s1')).toEqual([point(1, 1)]);
+    expect(loaded.get('u2')?.has('s2')).toBe(false);
+  });
+
+  it('records awards and gives them back as held; a second award of the same tier and period refuses the whole write', async () => {
+    await store.transaction((tx) =>
+      tx.ingest.write(tenant, { awards: [award('aw1', 'u1'), { ...award('aw2', 'u1', 't2'), periodKey: '2026-W1' }] }),
+    );
+    const held = await store.read.userState.loadHeld(tenant, ['u1', 'u2'], ['a1']);
+    expect(held.sort((a, b) => a.tierKey.localeCompare(b.tierKey))).toEqual([
+      { userId: 'u1', achievementId: 'a1', tierKey: 't1', periodKey: '' },
+      { userId: 'u1', achievementId: 'a1', tierKey: 't2', periodKey: '2026-W1' },
+    ]);
+    const refused = store.transaction((tx) =>
+      tx.ingest.write(tenant, {
+        awards: [award('aw3', 'u2'), award('aw4', 'u1')],
+        totals: [{ userId: 'u9', metricId: 'm1', value: 1, count: 1, firstAt: 1, lastAt: 1 }],
+      }),
+    );
+    await expect(refused).rejects.toBeInstanceOf(AwardRaceError);
+    expect(await store.read.userState.loadHeld(tenant, ['u2'], ['a1'])).toEqual([]);
+    expect((await store.read.userState.loadTotals(tenant, ['u9'], ['m1'])).size).toBe(0);
+  });
+
+  it('adds points to balances as deltas, rounded', async () => {
+    const pointsAward = {
+      userId: 'u1',
+      systemId: 'p1',
+      triggerType: 'metric' as const,
+      triggerId: 't',
+      awardId: null,
+      eventId: null,
+      createdAt: 1,
+    };
+    await store.transaction((tx) =>
+      tx.ingest.write(tenant, {
+        points: [{ userId: 'u1', systemId: 'p1', amount: 0.1 }],
+        pointsAwards: [{ ...pointsAward, id: 'pa1', amount: 0.1, totalAfter: 0.1 }],
+      }),
+    );
+    await store.transaction((tx) =>
+      tx.ingest.write(tenant, {
+        points: [{ userId: 'u1', systemId: 'p1', amount: 0.2 }],
+        pointsAwards: [{ ...pointsAward, id: 'pa2', amount: 0.2, totalAfter: 0.3 }],
+      }),
+    );
+    expect(await store.read.userState.loadPoints(tenant, ['u1', 'u2'])).toEqual(new Map([['u1', new Map([['p1', 0.3]])]]));
+  });
+
+  it("stores an idempotency key's answer and fingerprint, found again by user, metric and key", async () => {
+    const response = { eventId: 'e1', total: 3, achievements: [{ key: 'first' }] };
+    await store.transaction((tx) =>
+      tx.ingest.write(tenant, {
+        events: [
+          { id: 'e1', userId: 'u1', metricId: 'm1', value: 3, attributes: { via: 'app' }, occurredAt: 10, receivedAt: 11, localDay: 0 },
+        ],
+        idempotency: [{ userId: 'u1', metricId: 'm1', key: 'k1', eventId: 'e1', response, createdAt: 11, fingerprint: 'f1' }],
+      }),
+    );
+    const found = await store.read.ingest.findIdempotent(tenant, [
+      { userId: 'u1', metricId: 'm1', key: 'k1' },
+      { userId: 'u1', metricId: 'm2', key: 'k1' },
+      { userId: 'u2', metricId: 'm1', key: 'k1' },
+    ]);
+    expect(found).toEqual(new Map([[idempotencyKeyOf('u1', 'm1', 'k1'), { response, fingerprint: 'f1' }]]));
+  });
+
+  it('loads nothing for nothing asked, and writes nothing for no changes', async () => {
+    await store.transaction((tx) => tx.ingest.write(tenant, {}));
+    const reads = store.read.userState;
+    expect((await reads.loadTotals(tenant, [], ['m1'])).size).toBe(0);
+    expect((await reads.loadCounters(tenant, ['u1'], [])).size).toBe(0);
+    expect(await reads.loadHeld(tenant, ['u1'], [])).toEqual([]);
+    expect((await reads.loadDays(tenant, new Map(), 0)).size).toBe(0);
+    expect((await reads.loadStreakPoints(tenant, new Map(), 0)).size).toBe(0);
+    expect((await reads.loadPoints(tenant, [])).size).toBe(0);
+    expect((await reads.findUsers(tenant, [])).size).toBe(0);
+    expect((await store.read.ingest.findIdempotent(tenant, [])).size).toBe(0);
+  });
+
+  it('never shows a read what a transaction still running has written, nor what it rolled back', async () => {
+    const before = (await store.read.userState.loadTotals(tenant, ['u1'], ['m1'])).get('u1')?.get('m1');
+    let reading: Promise<unknown> | undefined;
+    const rolledBack = store.transaction(async (tx) => {
+      await tx.ingest.write(tenant, { totals: [{ userId: 'u1', metricId: 'm1', value: 100, count: 1, firstAt: 1, lastAt: 1 }] });
+      reading = store.read.userState.loadTotals(tenant, ['u1'], ['m1']);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      throw new Error('changed my mind');
+    });
+    await expect(rolledBack).rejects.toThrow('changed my mind');
+    const seen = (await reading) as Map<string, Map<string, unknown>>;
+    expect(seen.get('u1')?.get('m1')).toEqual(before);
+  });
+});
