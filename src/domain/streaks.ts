@@ -149,9 +149,8 @@ export interface StreakStatus {
 /** The streak as it stands on `today`, from the latest point. */
 export function streakStatus(def: StreakDefinition, last: StreakPoint | null, today: DayNumber, weekStart: number): StreakStatus {
   const period = streakPeriod(def.frequency, today, weekStart);
-  if (!last) {
-    return { length: 0, started: null, period, expires: null, freezes: def.freezes?.initial ?? 0, extendedAt: null };
-  }
+  // The policy's initial freezes come with a user's first qualifying period: until then they hold none.
+  if (!last) return { length: 0, started: null, period, expires: null, freezes: 0, extendedAt: null };
   const now = walk(def, last, new Map(), today, weekStart).periods.at(-1);
   const length = now ? now.length : last.length;
   const freezes = now ? now.freezes : last.freezes;

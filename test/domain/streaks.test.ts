@@ -75,6 +75,13 @@ describe('streaks', () => {
     expect(reference(def, [d('2026-03-01'), d('2026-03-04')], d('2026-03-04')).at(-1)!.length).toBe(1);
   });
 
+  it('shows no freezes to a user who never started a streak, and the initial ones from their first day', () => {
+    const def = { ...daily, freezes: { initial: 2, autoEarnEveryDays: 0, max: 3 } };
+    expect(streakStatus(def, null, d('2026-03-04'), 1)).toMatchObject({ length: 0, freezes: 0 });
+    const [first] = reference(def, [d('2026-03-04')], d('2026-03-04'));
+    expect(streakStatus(def, first!, d('2026-03-04'), 1)).toMatchObject({ length: 1, freezes: 2 });
+  });
+
   it('earns freezes every N days up to the maximum', () => {
     const def = { ...daily, freezes: { initial: 0, autoEarnEveryDays: 3, max: 1 } };
     const days = [1, 2, 3, 4, 5, 6, 7].map((n) => d(`2026-03-0${n}`));
