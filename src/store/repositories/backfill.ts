@@ -5,6 +5,9 @@
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Dialect } from '../dialect.js';
+import { merged as postgresMerged } from '../ingest/postgres.js';
+import { merged as sqliteMerged } from '../ingest/sqlite.js';
+import { AWARDS, VALUE_DECIMALS } from '../ingest/write-rules.js';
 import { jsonField, userAttributesMatch } from '../json-sql.js';
 import type { DB } from '../schema.js';
 import type { Tenant } from '../tenant.js';
@@ -106,7 +109,7 @@ export class BackfillRepository {
              ${this.asText(sql.ref('n.k'))}, ${this.millis(target.now)}, null, 'backfill', 1, ${target.rewardsJson}, ${target.runId}
       from ${from} join n on n.k * ${condition.threshold} <= ${measure} + 0.000000001
       where ${where}
-      on conflict (community_id, user_id, achievement_id, tier_key, period_key) do nothing`.execute(this.db);
+      on conflict (${AWARD_KEY}) do nothing`.execute(this.db);
   }
 
   /** Grants a composite to every user holding at least `min` of its requirements. */
@@ -246,7 +249,7 @@ export class BackfillRepository {
              ${target.periodKey ?? ''}, ${this.millis(target.now)}, null, ${sql.lit(source)}, ${sql.lit(source === 'backfill' ? 1 : 0)}, ${target.rewardsJson}, ${target.runId}
       from (${users}) q
       where 1 = 1
-      on conflict (community_id, user_id, achievement_id, tier_key, period_key) do nothing`.execute(this.db);
+      on conflict (${AWARD_KEY}) do nothing`.execute(this.db);
   }
 
   /** Keeps the users of a query (`user_id`) whose attributes match the filter. */
@@ -293,7 +296,7 @@ export class BackfillRepository {
       where a.backfill_run = ${runId} and a.tier_key = ${tierKey} and pa.system_id = ${system.id} and pa.created_at = ${now}
         and a.community_id = ${tenant.communityId}
       group by pa.org_id, pa.community_id, pa.user_id, pa.system_id
-      on conflict (community_id, user_id, system_id) do update set total = ${this.roundedPair(sql.ref('user_points.total'), sql.ref('excluded.total'))}`.execute(
+      on conflict (community_id, user_id, system_id) do update set total = ${this.roundedPair('user_points.total', 'excluded.total')}`.execute(
       this.db,
     );
   }
@@ -342,12 +345,19 @@ export class BackfillRepository {
       : sql`${prefix} || printf('%08x', row_number() over ())`;
   }
 
+  /** A sum rounded the way running totals are (see write-rules.ts). */
   private roundedSum(value: RawBuilder<unknown>) {
-    return this.dialect === 'postgres' ? sql`round(sum(${value})::numeric, 8)::double precision` : sql`round(sum(${value}), 8)`;
+    const decimals = sql.lit(VALUE_DECIMALS);
+    return this.dialect === 'postgres'
+      ? sql`round(sum(${value})::numeric, ${decimals})::double precision`
+      : sql`round(sum(${value}), ${decimals})`;
   }
 
-  private roundedPair(a: ReturnType<typeof sql.ref>, b: ReturnType<typeof sql.ref>) {
-    return this.dialect === 'postgres' ? sql`round((${a} + ${b})::numeric, 8)::double precision` : sql`round(${a} + ${b}, 8)`;
+  /** A stored total and an added amount, merged by ingest's rule for running totals. */
+  private roundedPair(stored: string, added: string) {
+    return this.dialect === 'postgres'
+      ? postgresMerged('roundedSum', sql.ref(stored), sql.ref(added))
+      : sql.raw(sqliteMerged('roundedSum', stored, added));
   }
 
   /** Parameters in a SELECT list have no type for PostgreSQL to infer; times are bigint. */
@@ -372,6 +382,10 @@ export class BackfillRepository {
   }
 }
 
+/** Ingest's award columns (write-rules.ts), in the order the grants select them, with the run that granted. */
 const AWARD_COLUMNS = sql.raw(
-  'id, org_id, community_id, user_id, achievement_id, tier_key, period_key, achieved_at, event_id, source, backfilled, rewards, backfill_run',
+  ['id', 'org_id', 'community_id', ...AWARDS.columns.slice(1).map(([name]) => name), 'backfill_run'].join(', '),
 );
+
+/** An award exists once per user, achievement, tier and period: a grant skips those already there. */
+const AWARD_KEY = sql.raw((AWARDS.unique ?? []).join(', '));
