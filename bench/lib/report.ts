@@ -45,6 +45,10 @@ export interface DialectResults {
   ingest?: IngestResult;
   rawIngest?: IngestResult;
   httpSingle?: LoadResult;
+  /** The two-row route (the driver limit's writes with Laurel's group commit) under the single-event load. */
+  twoRowSingle?: LoadResult;
+  /** Peak RSS of the two-row route's server through its run. */
+  twoRowPeakRssBytes?: number;
   constantSingle?: LoadResult;
   httpBatch?: LoadResult & { eventsPerSecond: number };
   reads?: LoadResult;
@@ -169,6 +173,39 @@ export function rowsOf(r: DialectResults): Row[] {
       limitValue: c?.latencyMs.p99 ?? null,
       ratio: 'times',
       target: atMost(h.latencyMs.p99, max, `≤ ${max} ms`),
+      ratioTarget: null,
+    });
+    const t = r.twoRowSingle;
+    row({
+      id: 'http-single-route-rps',
+      scenario: '2. HTTP single event vs a route doing the same two-row writes: throughput',
+      laurel: `${n0(h.rps)} req/s`,
+      value: h.rps,
+      limit: t ? `${n0(t.rps)} req/s (two-row route, group commit)` : null,
+      limitValue: t?.rps ?? null,
+      target: null,
+      ratioTarget: null,
+    });
+    row({
+      id: 'http-single-route-p50',
+      scenario: '2. HTTP single event vs the two-row route: p50 latency',
+      laurel: ms(h.latencyMs.p50),
+      value: h.latencyMs.p50,
+      limit: t ? ms(t.latencyMs.p50) : null,
+      limitValue: t?.latencyMs.p50 ?? null,
+      ratio: 'times',
+      target: null,
+      ratioTarget: null,
+    });
+    row({
+      id: 'http-single-route-p99',
+      scenario: '2. HTTP single event vs the two-row route: p99 latency',
+      laurel: ms(h.latencyMs.p99),
+      value: h.latencyMs.p99,
+      limit: t ? ms(t.latencyMs.p99) : null,
+      limitValue: t?.latencyMs.p99 ?? null,
+      ratio: 'times',
+      target: null,
       ratioTarget: null,
     });
   }
@@ -308,6 +345,7 @@ export function notes(results: readonly DialectResults[]): string {
     }
     for (const [label, l] of [
       ['single event', r.httpSingle],
+      ['two-row route (single event)', r.twoRowSingle],
       ['constant JSON (single event)', r.constantSingle],
       ['batch', r.httpBatch],
       ['reads', r.reads],
@@ -336,6 +374,7 @@ export function notes(results: readonly DialectResults[]): string {
       const steps = Object.entries(after).map(([scenario, bytes]) => `${mb(bytes)} after ${scenario}`);
       out.push(`- ${name}, server peak RSS so far: ${[...steps, `${mb(r.memory.serverPeakRssBytes)} after backfill`].join(', ')}.`);
     }
+    if (r.twoRowPeakRssBytes) out.push(`- ${name}, two-row route: peak RSS ${mb(r.twoRowPeakRssBytes)}.`);
     if (r.bodies) {
       out.push(
         `- ${name}: response sizes: event ${n0(r.bodies.eventResponseBytes)} bytes, user achievements ${n0(r.bodies.readsResponseBytes)} bytes.`,
