@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../bench/lib/report.js';
 import { DIALECTS, POSTGRES_URL } from '../support/dialects.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -46,6 +45,22 @@ const WITH_LIMIT = [
   'rss-engine',
 ];
 const DB_NAME = { sqlite: 'SQLite', postgres: 'PostgreSQL' } as const;
+
+/** What this test reads of the run's JSON (bench/results/latest.json). */
+interface Report {
+  mode: string;
+  sizes: { backfillUsers: number };
+  machine: { nproc: number };
+  dialects: { dialect: string; error?: string; skipped?: string; backfill?: { awardsWritten: number } }[];
+  rows: {
+    id: string;
+    dialect: string;
+    scenario: string;
+    laurel: string;
+    value: number;
+    limitValue: number | null;
+  }[];
+}
 
 describe('npm run bench -- --quick', () => {
   const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'laurel-bench-test-'));
