@@ -13,7 +13,10 @@
  *   3. backfill of an achievement a million more users already qualify for, next to a bare
  *      INSERT … SELECT of the same awards (after the reads: it adds those users),
  *   5. the server's peak RSS through 2–4,
- *   6. the HTTP limit: Fastify answering the same bodies as constant JSON under the same loads.
+ *   6. the HTTP limits: a Fastify route doing the driver limit's two-row write per event with
+ *      Laurel's group commit, under the single-event load (after the server has stopped, so that
+ *      Laurel's own figures see the data they saw before it existed); and Fastify answering the
+ *      same bodies as constant JSON under the same loads.
  * Prints a Markdown table (progress goes to stderr) and writes bench/results/<timestamp>.json and
  * bench/results/latest.json (profiles under bench/results/profiles/<timestamp>/).
  */
@@ -25,10 +28,19 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import type { Dialect } from '../src/store/dialect.js';
+import { postgresProblem } from '../src/store/postgres-probe.js';
 import { renderHeapSummary, summariseHeap } from './heap-summary.js';
-import { MASTER_KEY, runScript, runWorker, type Server, startConstantServer, startLaurelServer } from './lib/children.js';
+import {
+  MASTER_KEY,
+  runScript,
+  runWorker,
+  type Server,
+  startConstantServer,
+  startLaurelServer,
+  startTwoRowServer,
+} from './lib/children.js';
 import { eventSource, random, userId } from './lib/community.js';
-import { type BenchDatabase, createBenchDatabase, openRaw, postgresProblem, type RawConnection } from './lib/databases.js';
+import { type BenchDatabase, createBenchDatabase, openRaw, type RawConnection } from './lib/databases.js';
 import { type LoadResult, load, request } from './lib/load.js';
 import { type Options, parseOptions, ROOT } from './lib/options.js';
 import { type DialectResults, type IngestResult, markdownTable, notes, type Report, rowsOf } from './lib/report.js';
@@ -364,16 +376,9 @@ async function profile(
 type ConstantLimits = Pick<DialectResults, 'constantSingle' | 'constantReads' | 'constantReadsSerial' | 'constantPeakRssBytes'>;
 
 /** Scenario 6's HTTP limit: Fastify answering the captured bodies as constants, under the same loads. */
-async function constantLimits(
-  options: Options,
-  db: BenchDatabase,
-  bodies: { event: unknown; batch: unknown; reads: unknown },
-  headers: Record<string, string>,
-): Promise<ConstantLimits> {
+async function constantLimits(options: Options, bodiesFile: string, headers: Record<string, string>): Promise<ConstantLimits> {
   const s = options.sizes;
   log('Scenario 6: constant-JSON Fastify server under the same load');
-  const bodiesFile = path.join(db.dataDir, 'constant-bodies.json');
-  fs.writeFileSync(bodiesFile, JSON.stringify(bodies));
   const constant = await startConstantServer(bodiesFile);
   const readHeaders = { 'x-api-key': headers['x-api-key'] as string };
   try {
@@ -418,6 +423,41 @@ async function constantLimits(
     return { ...limits, constantPeakRssBytes: constant.peakRss() };
   } finally {
     await constant.stop();
+  }
+}
+
+/**
+ * Scenario 6's limit of single events over HTTP: the two-row route (bench/two-row-server.ts) on
+ * this run's database, under the single-event load Laurel had (same events, same connections).
+ */
+async function twoRowLimit(
+  options: Options,
+  db: BenchDatabase,
+  raw: RawConnection,
+  bodiesFile: string,
+  headers: Record<string, string>,
+): Promise<Pick<DialectResults, 'twoRowSingle' | 'twoRowPeakRssBytes'>> {
+  const s = options.sizes;
+  log(`Scenario 6: the two-row route with group commit, single event, ${s.connections} connections`);
+  // The backfill left its awards in SQLite's log; the route should not pay for copying them back.
+  if (raw.dialect === 'sqlite') await raw.run('pragma wal_checkpoint(TRUNCATE)');
+  const route = await startTwoRowServer(db, bodiesFile);
+  try {
+    const twoRowSingle = await measuredLoad(
+      options,
+      {
+        url: route.url,
+        connections: s.connections,
+        seconds: s.loadSeconds,
+        method: 'POST',
+        headers,
+        next: singleEventRequests(400, s.users),
+      },
+      'two-row route, single event',
+    );
+    return { twoRowSingle, twoRowPeakRssBytes: route.peakRss() };
+  } finally {
+    await route.stop();
   }
 }
 
@@ -470,7 +510,7 @@ async function runDialect(
     const server = await startLaurelServer(db.env);
     // The server's peak RSS so far after each scenario, to tell which one sets it.
     const peakAfter: Record<string, number> = {};
-    let bodies: { event: unknown; batch: unknown; reads: unknown };
+    const bodiesFile = path.join(db.dataDir, 'bodies.json');
     try {
       const one = singleEventRequests(300, s.users)();
       const event = await request(server.url, 'POST', one.path, headers, JSON.parse(one.body as string));
@@ -483,7 +523,7 @@ async function runDialect(
       ] as const) {
         if (r.status >= 300) throw new Error(`Sample ${what} request answered ${r.status}: ${r.text.slice(0, 500)}`);
       }
-      bodies = { event: event.body, batch: batch.body, reads: reads.body };
+      fs.writeFileSync(bodiesFile, JSON.stringify({ event: event.body, batch: batch.body, reads: reads.body }));
       results.bodies = { eventResponseBytes: Buffer.byteLength(event.text), readsResponseBytes: Buffer.byteLength(reads.text) };
 
       log(`Scenario 2: HTTP single event, ${s.connections} connections`);
@@ -553,12 +593,13 @@ async function runDialect(
       log(`Scenario 5: server peak RSS ${Math.round(peak / 1024 / 1024)} MB (server exited with ${code})`);
     }
 
+    Object.assign(results, await twoRowLimit(options, db, raw, bodiesFile, headers));
     // Full runs measure the constant-JSON limit right after each database's run; quick runs, which
     // do both databases at once, measure it once.
     const limits =
       options.mode === 'quick'
-        ? await (shared.constant ??= constantLimits(options, db, bodies, headers))
-        : await constantLimits(options, db, bodies, headers);
+        ? await (shared.constant ??= constantLimits(options, bodiesFile, headers))
+        : await constantLimits(options, bodiesFile, headers);
     Object.assign(results, limits);
   } catch (error) {
     results.error = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -11,7 +11,6 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
-import pg from 'pg';
 import { pino } from 'pino';
 import type { Laurel } from '../src/app.js';
 import type { Clock } from '../src/engine/clock.js';
@@ -20,9 +19,9 @@ import type { Dialect } from '../src/store/dialect.js';
 import { memoryOf } from './lib/children.js';
 import { type BenchEvent, communityRequests, eventSource, random, timeZoneOf, userId } from './lib/community.js';
 import { startCpuProfile } from './lib/cpu-profiler.js';
-import { openSqlite } from './lib/databases.js';
 import { percentile } from './lib/load.js';
 import { ROOT } from './lib/options.js';
+import { openTwoRowWriter } from './lib/two-row-write.js';
 
 // The engine is loaded from the compiled dist/ (as the server runs it), not through tsx: the
 // same code as in production, and CPU profiles whose positions map back to src/ via source maps.
@@ -31,7 +30,6 @@ const { createLaurel } = await fromDist<typeof import('../src/app.js')>('app.js'
 const { loadSettings } = await fromDist<typeof import('../src/config.js')>('config.js');
 const { DEFAULT_TENANT } = await fromDist<typeof import('../src/engine/bootstrap.js')>('engine/bootstrap.js');
 const { ManualClock, systemClock } = await fromDist<typeof import('../src/engine/clock.js')>('engine/clock.js');
-const { timeOrderedId } = await fromDist<typeof import('../src/engine/ids.js')>('engine/ids.js');
 const { ingestEvents } = await fromDist<typeof import('../src/engine/ingest/ingest-events.js')>('engine/ingest/ingest-events.js');
 
 const DAY = 86_400_000;
@@ -179,120 +177,21 @@ async function ingest(args: IngestArgs) {
   return { ...summary(times, total), unlocks, memory };
 }
 
-/**
- * Scenario 1's limit: the same writes per event with the bare driver and no engine. Each batch of
- * 1,000 is one transaction inserting the event rows and upserting the user_metrics totals.
- * SQLite: prepared statements, one row each (the fastest way with better-sqlite3). PostgreSQL:
- * one multi-row statement per table from arrays (unnest), totals summed per user and metric first
- * because one INSERT … ON CONFLICT cannot update a row twice.
- */
+/** Scenario 1's limit: the same writes per event with the bare driver and no engine, one transaction per batch. */
 async function rawIngest(args: IngestArgs) {
   const warm = makeBatches(args.seed, args.users, args.warmupBatches);
   const measured = makeBatches(args.seed + 7, args.users, Math.ceil(args.events / BATCH));
-  const scope = DEFAULT_TENANT;
-  let write: (batch: BenchEvent[]) => Promise<void> | void;
-  let close: () => Promise<void>;
-  let metricIds: Map<string, string>;
-
-  if (args.dialect === 'sqlite') {
-    const db = openSqlite(args.dataDir);
-    metricIds = new Map(
-      (db.prepare('select key, id from metrics where community_id = ?').all(scope.communityId) as { key: string; id: string }[]).map(
-        (r) => [r.key, r.id],
-      ),
-    );
-    const insertEvent = db.prepare(
-      `insert into events (id, org_id, community_id, user_id, metric_id, value, attributes, occurred_at, received_at, local_day)
-       values (?, ?, ?, ?, ?, ?, null, ?, ?, ?)`,
-    );
-    const upsertTotal = db.prepare(
-      `insert into user_metrics (org_id, community_id, user_id, metric_id, total, count, first_at, last_at)
-       values (?, ?, ?, ?, ?, 1, ?, ?)
-       on conflict (community_id, user_id, metric_id) do update set
-         total = round(user_metrics.total + excluded.total, 8), count = user_metrics.count + excluded.count,
-         first_at = min(user_metrics.first_at, excluded.first_at), last_at = max(user_metrics.last_at, excluded.last_at)`,
-    );
-    const writeBatch = db.transaction((batch: BenchEvent[]) => {
-      const now = Date.now();
-      const day = Math.floor(now / DAY);
-      for (const e of batch) {
-        const metricId = metricIds.get(e.metric) as string;
-        insertEvent.run(timeOrderedId(now), scope.orgId, scope.communityId, e.user.id, metricId, e.value, now, now, day);
-        upsertTotal.run(scope.orgId, scope.communityId, e.user.id, metricId, e.value, now, now);
-      }
-    });
-    write = (batch) => {
-      writeBatch(batch);
-    };
-    close = async () => {
-      db.close();
-    };
-  } else {
-    const client = new pg.Client({ connectionString: args.url });
-    await client.connect();
-    metricIds = new Map(
-      (
-        await client.query<{ key: string; id: string }>('select key, id from metrics where community_id = $1', [scope.communityId])
-      ).rows.map((r) => [r.key, r.id]),
-    );
-    write = async (batch) => {
-      const now = Date.now();
-      const day = Math.floor(now / DAY);
-      const ids: string[] = [];
-      const users: string[] = [];
-      const metrics: string[] = [];
-      const values: number[] = [];
-      const totals = new Map<string, { user: string; metric: string; total: number; count: number }>();
-      for (const e of batch) {
-        const metricId = metricIds.get(e.metric) as string;
-        ids.push(timeOrderedId(now));
-        users.push(e.user.id);
-        metrics.push(metricId);
-        values.push(e.value);
-        const key = `${e.user.id}\u0000${metricId}`;
-        const t = totals.get(key);
-        if (t) {
-          t.total += e.value;
-          t.count += 1;
-        } else totals.set(key, { user: e.user.id, metric: metricId, total: e.value, count: 1 });
-      }
-      const t = [...totals.values()];
-      await client.query('begin');
-      try {
-        await client.query(
-          `insert into events (id, org_id, community_id, user_id, metric_id, value, attributes, occurred_at, received_at, local_day)
-           select id, $5, $6, user_id, metric_id, value, null, $7, $7, $8
-           from unnest($1::text[], $2::text[], $3::text[], $4::float8[]) as x(id, user_id, metric_id, value)`,
-          [ids, users, metrics, values, scope.orgId, scope.communityId, now, day],
-        );
-        await client.query(
-          `insert into user_metrics (org_id, community_id, user_id, metric_id, total, count, first_at, last_at)
-           select $5, $6, user_id, metric_id, total, count, $7, $7
-           from unnest($1::text[], $2::text[], $3::float8[], $4::int[]) as x(user_id, metric_id, total, count)
-           on conflict (community_id, user_id, metric_id) do update set
-             total = round((user_metrics.total + excluded.total)::numeric, 8)::double precision,
-             count = user_metrics.count + excluded.count,
-             first_at = least(user_metrics.first_at, excluded.first_at), last_at = greatest(user_metrics.last_at, excluded.last_at)`,
-          [t.map((x) => x.user), t.map((x) => x.metric), t.map((x) => x.total), t.map((x) => x.count), scope.orgId, scope.communityId, now],
-        );
-        await client.query('commit');
-      } catch (error) {
-        await client.query('rollback');
-        throw error;
-      }
-    };
-    close = () => client.end();
-  }
-  for (const batch of warm) await write(batch);
+  const writer = await openTwoRowWriter(args);
+  for (const batch of warm) await writer.write(batch);
   const times: number[] = [];
   const start = process.hrtime.bigint();
   for (const batch of measured) {
     const t = process.hrtime.bigint();
-    await write(batch);
+    await writer.write(batch);
     times.push(seconds(t));
   }
   const total = seconds(start);
-  await close();
+  await writer.close();
   return summary(times, total);
 }
 

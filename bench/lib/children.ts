@@ -1,7 +1,7 @@
 /**
  * Child processes of the benchmark: engine workers (bench/worker.ts), the real Laurel server
- * (dist/src/cli/laurel.js serve) and the constant-JSON Fastify server, each sampled for memory
- * through /proc/<pid>/status.
+ * (dist/src/cli/laurel.js serve), the constant-JSON Fastify server and the two-row route, each
+ * sampled for memory through /proc/<pid>/status.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -167,4 +167,13 @@ export async function startLaurelServer(env: Record<string, string>, profiling =
 export async function startConstantServer(bodiesFile: string): Promise<Server> {
   const child = start(['--import', 'tsx', path.join(ROOT, 'bench/constant-server.ts'), bodiesFile], {});
   return { ...child, url: await listening(child, 'The constant-JSON server') };
+}
+
+/** The two-row route (bench/two-row-server.ts) on the run's database, the limit of single events over HTTP. */
+export async function startTwoRowServer(
+  db: { dialect: string; dataDir: string; url: string | undefined },
+  bodiesFile: string,
+): Promise<Server> {
+  const child = start(['--import', 'tsx', path.join(ROOT, 'bench/two-row-server.ts'), JSON.stringify(db), bodiesFile], {});
+  return { ...child, url: await listening(child, 'The two-row route') };
 }

@@ -23,20 +23,6 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-/** Whether PostgreSQL answers at `url`; null when it does, else why not. */
-export async function postgresProblem(url: string): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 export async function createBenchDatabase(dialect: Dialect, postgresUrl: string): Promise<BenchDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `laurel-bench-${dialect}-`));
   if (dialect === 'sqlite') {

@@ -1,4 +1,8 @@
-/** The results: targets from issue 7, one row per measure, rendered as a Markdown table. */
+/**
+ * The results: one row per measure, each beside its limit and its targets, rendered as a Markdown
+ * table. The targets are the performance issue's table; issue 7's remain (so labelled) on the
+ * measures that table does not cover.
+ */
 import type { Dialect } from '../../src/store/dialect.js';
 import type { HeapSummary } from '../heap-summary.js';
 import type { ProfileSummary } from '../profile-summary.js';
@@ -45,6 +49,10 @@ export interface DialectResults {
   ingest?: IngestResult;
   rawIngest?: IngestResult;
   httpSingle?: LoadResult;
+  /** The two-row route (the driver limit's writes with Laurel's group commit) under the single-event load. */
+  twoRowSingle?: LoadResult;
+  /** Peak RSS of the two-row route's server through its run. */
+  twoRowPeakRssBytes?: number;
   constantSingle?: LoadResult;
   httpBatch?: LoadResult & { eventsPerSecond: number };
   reads?: LoadResult;
@@ -122,7 +130,7 @@ export function rowsOf(r: DialectResults): Row[] {
   if (r.ingest) {
     const v = r.ingest.eventsPerSecond;
     const limit = r.rawIngest?.eventsPerSecond ?? null;
-    const min = sqlite ? 50_000 : 15_000;
+    const share = sqlite ? 0.4 : 0.25;
     row({
       id: 'ingest',
       scenario: '1. Engine ingest, batches of 1,000',
@@ -130,8 +138,8 @@ export function rowsOf(r: DialectResults): Row[] {
       value: v,
       limit: limit === null ? null : `${n0(limit)} events/s (driver, no engine)`,
       limitValue: limit,
-      target: atLeast(v, min, `≥ ${n0(min)} events/s`),
-      ratioTarget: limit === null ? null : atLeast(v / limit, 0.35, '≥ 35 % of limit'),
+      target: sqlite ? null : atLeast(v, 10_000, '≥ 10,000 events/s'),
+      ratioTarget: limit === null ? null : atLeast(v / limit, share, `≥ ${100 * share} % of limit`),
     });
   }
   if (r.httpSingle) {
@@ -146,7 +154,7 @@ export function rowsOf(r: DialectResults): Row[] {
       limit: c ? `${n0(c.rps)} req/s (constant JSON)` : null,
       limitValue: c?.rps ?? null,
       target: atLeast(h.rps, min, `≥ ${n0(min)} req/s`),
-      ratioTarget: sqlite && c ? atLeast(h.rps / c.rps, 0.4, '≥ 40 % of limit') : null,
+      ratioTarget: null,
     });
     row({
       id: 'http-single-p50',
@@ -159,7 +167,7 @@ export function rowsOf(r: DialectResults): Row[] {
       target: null,
       ratioTarget: null,
     });
-    const max = sqlite ? 10 : 20;
+    const max = sqlite ? 15 : 25;
     row({
       id: 'http-single-p99',
       scenario: '2. HTTP single event: p99 latency',
@@ -169,6 +177,39 @@ export function rowsOf(r: DialectResults): Row[] {
       limitValue: c?.latencyMs.p99 ?? null,
       ratio: 'times',
       target: atMost(h.latencyMs.p99, max, `≤ ${max} ms`),
+      ratioTarget: null,
+    });
+    const t = r.twoRowSingle;
+    row({
+      id: 'http-single-route-rps',
+      scenario: '2. HTTP single event vs a route doing the same two-row writes: throughput',
+      laurel: `${n0(h.rps)} req/s`,
+      value: h.rps,
+      limit: t ? `${n0(t.rps)} req/s (two-row route, group commit)` : null,
+      limitValue: t?.rps ?? null,
+      target: null,
+      ratioTarget: sqlite && t ? atLeast(h.rps / t.rps, 0.5, '≥ 50 % of limit') : null,
+    });
+    row({
+      id: 'http-single-route-p50',
+      scenario: '2. HTTP single event vs the two-row route: p50 latency',
+      laurel: ms(h.latencyMs.p50),
+      value: h.latencyMs.p50,
+      limit: t ? ms(t.latencyMs.p50) : null,
+      limitValue: t?.latencyMs.p50 ?? null,
+      ratio: 'times',
+      target: null,
+      ratioTarget: null,
+    });
+    row({
+      id: 'http-single-route-p99',
+      scenario: '2. HTTP single event vs the two-row route: p99 latency',
+      laurel: ms(h.latencyMs.p99),
+      value: h.latencyMs.p99,
+      limit: t ? ms(t.latencyMs.p99) : null,
+      limitValue: t?.latencyMs.p99 ?? null,
+      ratio: 'times',
+      target: null,
       ratioTarget: null,
     });
   }
@@ -196,8 +237,8 @@ export function rowsOf(r: DialectResults): Row[] {
       limit: limit === null ? null : `${s1(limit)} (bare INSERT … SELECT)`,
       limitValue: limit,
       ratio: 'times',
-      target: atMost(b.seconds, 10, b.users === 1_000_000 ? '≤ 10 s' : `≤ 10 s (target for 1,000,000)`),
-      ratioTarget: limit === null ? null : atMost(b.seconds / limit, 2, '≤ 2× limit'),
+      target: atMost(b.seconds, 10, b.users === 1_000_000 ? '≤ 10 s (issue 7)' : '≤ 10 s (issue 7, for 1,000,000)'),
+      ratioTarget: limit === null ? null : atMost(b.seconds / limit, 2, '≤ 2× limit (issue 7)'),
     });
   }
   if (r.reads) {
@@ -212,7 +253,6 @@ export function rowsOf(r: DialectResults): Row[] {
       target: null,
       ratioTarget: null,
     });
-    const max = sqlite ? 5 : 10;
     row({
       id: 'reads-p99',
       scenario: `4. GET user achievements, ${r.reads.connections} connections: p99 latency`,
@@ -221,8 +261,8 @@ export function rowsOf(r: DialectResults): Row[] {
       limit: c ? ms(c.latencyMs.p99) : null,
       limitValue: c?.latencyMs.p99 ?? null,
       ratio: 'times',
-      target: atMost(r.reads.latencyMs.p99, max, `≤ ${max} ms`),
-      ratioTarget: null,
+      target: null,
+      ratioTarget: c ? atMost(r.reads.latencyMs.p99 / c.latencyMs.p99, 1.5, '≤ 1.5× limit') : null,
     });
   }
   if (r.readsSerial) {
@@ -235,7 +275,7 @@ export function rowsOf(r: DialectResults): Row[] {
       limit: r.constantReadsSerial ? ms(r.constantReadsSerial.latencyMs.p99) : null,
       limitValue: r.constantReadsSerial?.latencyMs.p99 ?? null,
       ratio: 'times',
-      target: atMost(r.readsSerial.latencyMs.p99, max, `≤ ${max} ms`),
+      target: atMost(r.readsSerial.latencyMs.p99, max, `≤ ${max} ms (issue 7)`),
       ratioTarget: null,
     });
   }
@@ -248,7 +288,7 @@ export function rowsOf(r: DialectResults): Row[] {
       limit: r.constantPeakRssBytes ? `${mb(r.constantPeakRssBytes)} (constant-JSON server)` : null,
       limitValue: r.constantPeakRssBytes ? r.constantPeakRssBytes / 1024 / 1024 : null,
       ratio: 'times',
-      target: atMost(r.memory.serverPeakRssBytes / 1024 / 1024, 300, '≤ 300 MB'),
+      target: atMost(r.memory.serverPeakRssBytes / 1024 / 1024, 250, '≤ 250 MB'),
       ratioTarget: null,
     });
     row({
@@ -259,18 +299,18 @@ export function rowsOf(r: DialectResults): Row[] {
       limit: `${mb(r.memory.rawWorkerPeakRssBytes)} (driver, no engine)`,
       limitValue: r.memory.rawWorkerPeakRssBytes / 1024 / 1024,
       ratio: 'times',
-      target: atMost(r.memory.engineWorkerPeakRssBytes / 1024 / 1024, 300, '≤ 300 MB'),
+      target: atMost(r.memory.engineWorkerPeakRssBytes / 1024 / 1024, 300, '≤ 300 MB (issue 7)'),
       ratioTarget: null,
     });
   }
   return rows;
 }
 
-const mark = (c: Check | null) => (c === null ? '' : c.pass ? 'pass' : '**FAIL**');
+const mark = (c: Check | null) => (c === null ? '' : c.pass ? 'met' : '**missed**');
 
 export function markdownTable(rows: readonly Row[]): string {
   const lines = [
-    '| Scenario | DB | Laurel | Limit (same run) | Laurel vs limit | Target | Pass | Target vs limit | Pass |',
+    '| Scenario | DB | Laurel | Limit (same run) | Laurel vs limit | Target | Met | Target vs limit | Met |',
     '|---|---|---:|---:|---:|---|---|---|---|',
   ];
   for (const r of rows) {
@@ -308,6 +348,7 @@ export function notes(results: readonly DialectResults[]): string {
     }
     for (const [label, l] of [
       ['single event', r.httpSingle],
+      ['two-row route (single event)', r.twoRowSingle],
       ['constant JSON (single event)', r.constantSingle],
       ['batch', r.httpBatch],
       ['reads', r.reads],
@@ -336,6 +377,7 @@ export function notes(results: readonly DialectResults[]): string {
       const steps = Object.entries(after).map(([scenario, bytes]) => `${mb(bytes)} after ${scenario}`);
       out.push(`- ${name}, server peak RSS so far: ${[...steps, `${mb(r.memory.serverPeakRssBytes)} after backfill`].join(', ')}.`);
     }
+    if (r.twoRowPeakRssBytes) out.push(`- ${name}, two-row route: peak RSS ${mb(r.twoRowPeakRssBytes)}.`);
     if (r.bodies) {
       out.push(
         `- ${name}: response sizes: event ${n0(r.bodies.eventResponseBytes)} bytes, user achievements ${n0(r.bodies.readsResponseBytes)} bytes.`,

@@ -1,4 +1,4 @@
-/** The two SQL engines Laurel runs on, and the column types that differ between them. */
+/** The two SQL engines Laurel runs on, and what differs between them: column types, concurrent writers. */
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface ColumnTypes {
@@ -10,4 +10,13 @@ export interface ColumnTypes {
 
 export function columnTypes(dialect: Dialect): ColumnTypes {
   return dialect === 'postgres' ? { millis: 'bigint', real: 'double precision' } : { millis: 'integer', real: 'real' };
+}
+
+/**
+ * Write transactions worth running at once. SQLite has one writer. On PostgreSQL, four groups in
+ * flight overlap the network and log-flush waits (single events at 32 connections went from 881 to
+ * 1,070 per second, 20,000 users), leaving six of the pool's ten connections to reads.
+ */
+export function writersAtOnce(dialect: Dialect): number {
+  return dialect === 'postgres' ? 4 : 1;
 }

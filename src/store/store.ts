@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { LaurelError } from '../domain/errors.js';
 import type { Database } from './database.js';
-import type { Dialect } from './dialect.js';
+import { type Dialect, writersAtOnce } from './dialect.js';
 import { isPoolExhausted, type Outage } from './failures.js';
 import type { IngestStore, UserStateReads } from './ingest/ingest-store.js';
 import { PostgresIngestStore } from './ingest/postgres.js';
@@ -99,13 +99,9 @@ export class Store {
     this.read = new Repositories(database.db, database.dialect, this.statements && { statements: this.statements, exclusive });
   }
 
-  /**
-   * Write transactions worth running at once. SQLite has one writer. On PostgreSQL, four groups in
-   * flight overlap the network and log-flush waits (single events at 32 connections went from 881 to
-   * 1,070 per second, 20,000 users), leaving six of the pool's ten connections to reads.
-   */
+  /** Write transactions worth running at once (see `writersAtOnce`). */
   get writersAtOnce(): number {
-    return this.database.dialect === 'postgres' ? 4 : 1;
+    return writersAtOnce(this.database.dialect);
   }
 
   get dialect(): Dialect {

@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../bench/lib/report.js';
 import { DIALECTS, POSTGRES_URL } from '../support/dialects.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -18,6 +17,9 @@ const MEASURES = [
   'http-single-rps',
   'http-single-p50',
   'http-single-p99',
+  'http-single-route-rps',
+  'http-single-route-p50',
+  'http-single-route-p99',
   'http-batch',
   'backfill',
   'reads-rps',
@@ -31,6 +33,9 @@ const WITH_LIMIT = [
   'ingest',
   'http-single-rps',
   'http-single-p99',
+  'http-single-route-rps',
+  'http-single-route-p50',
+  'http-single-route-p99',
   'http-batch',
   'backfill',
   'reads-rps',
@@ -40,6 +45,24 @@ const WITH_LIMIT = [
   'rss-engine',
 ];
 const DB_NAME = { sqlite: 'SQLite', postgres: 'PostgreSQL' } as const;
+
+/** What this test reads of the run's JSON (bench/results/latest.json). */
+interface Report {
+  mode: string;
+  sizes: { backfillUsers: number };
+  machine: { nproc: number };
+  dialects: { dialect: string; error?: string; skipped?: string; backfill?: { awardsWritten: number } }[];
+  rows: {
+    id: string;
+    dialect: string;
+    scenario: string;
+    laurel: string;
+    value: number;
+    limitValue: number | null;
+    target: { text: string; pass: boolean } | null;
+    ratioTarget: { text: string; pass: boolean } | null;
+  }[];
+}
 
 describe('npm run bench -- --quick', () => {
   const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'laurel-bench-test-'));
@@ -58,7 +81,7 @@ describe('npm run bench -- --quick', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code, `${stdout}\n${stderr}`).toBe(0);
 
-    expect(stdout).toContain('| Scenario | DB | Laurel | Limit (same run) | Laurel vs limit | Target | Pass | Target vs limit | Pass |');
+    expect(stdout).toContain('| Scenario | DB | Laurel | Limit (same run) | Laurel vs limit | Target | Met | Target vs limit | Met |');
     const files = fs.readdirSync(resultsDir).filter((f) => f.endsWith('.json'));
     expect(files).toContain('latest.json');
     expect(files.filter((f) => f !== 'latest.json')).toHaveLength(1);
@@ -81,6 +104,20 @@ describe('npm run bench -- --quick', () => {
         expect(Number.isFinite(row.value) && row.value > 0, `${dialect} ${row.id} = ${row.value}`).toBe(true);
         if (WITH_LIMIT.includes(row.id)) expect(row.limitValue, `${dialect} ${row.id} limit`).toBeGreaterThan(0);
         expect(stdout).toContain(`| ${row.scenario} | ${DB_NAME[dialect]} | ${row.laurel} |`);
+      }
+      // The issue's targets, each judged in the table.
+      const targets = Object.fromEntries(rows.map((r) => [r.id, [r.target?.text, r.ratioTarget?.text]]));
+      const sqlite = dialect === 'sqlite';
+      expect(targets.ingest).toEqual(sqlite ? [undefined, '≥ 40 % of limit'] : ['≥ 10,000 events/s', '≥ 25 % of limit']);
+      expect(targets['http-single-rps']?.[0]).toBe(sqlite ? '≥ 5,000 req/s' : '≥ 2,000 req/s');
+      expect(targets['http-single-p99']?.[0]).toBe(sqlite ? '≤ 15 ms' : '≤ 25 ms');
+      expect(targets['http-single-route-rps']?.[1]).toBe(sqlite ? '≥ 50 % of limit' : undefined);
+      expect(targets['reads-p99']?.[1]).toBe('≤ 1.5× limit');
+      expect(targets['rss-server']?.[0]).toBe('≤ 250 MB');
+      for (const row of rows) {
+        for (const check of [row.target, row.ratioTarget]) {
+          if (check) expect(stdout).toContain(`| ${check.text} | ${check.pass ? 'met' : '**missed**'} |`);
+        }
       }
       expect(results?.backfill?.awardsWritten).toBe(report.sizes.backfillUsers);
     }

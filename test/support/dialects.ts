@@ -4,8 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { postgresProblem } from '../../bench/lib/databases.js';
 import type { Dialect } from '../../src/store/dialect.js';
+import { postgresProblem } from '../../src/store/postgres-probe.js';
 
 export const POSTGRES_URL = process.env.LAUREL_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
