@@ -4,6 +4,7 @@
  * and its analytics (users per stage of progress, unlocks per day, latest unlocks).
  */
 import { DateTime } from 'luxon';
+import type { AchievementAnalytics, AchievementPreview, BackfillPreview, Problem } from '../api/schemas/insights.js';
 import type { Achievement, AchievementDefinition } from '../domain/achievement.js';
 import { NO_TIER, thresholdsOf, tierKeyAt } from '../domain/achievement.js';
 import { validateAchievement } from '../domain/achievement-validation.js';
@@ -16,30 +17,8 @@ import { HELD_STAGE, type Step, type UserValueSource } from '../store/repositori
 import type { Tenant } from '../store/tenant.js';
 import type { CommunityConfig } from './community-config.js';
 import type { EngineContext } from './context.js';
-import {
-  type AchievementInput,
-  definitionFrom,
-  duplicateNameWarnings,
-  rarity,
-  validationContextOf,
-  type Warning,
-} from './manage-achievements.js';
+import { type AchievementInput, definitionFrom, duplicateNameWarnings, rarity, validationContextOf } from './manage-achievements.js';
 import { iso } from './presenters.js';
-
-export interface Problem {
-  code: string;
-  error: string;
-  field?: string;
-}
-
-export interface AchievementPreview {
-  /** The condition as users will read it; null when the draft is too incomplete to say. */
-  condition: string | null;
-  tiers: { key: string; name: string; condition: string }[];
-  /** What saving would refuse, each naming its field; absent when it would save. */
-  problems?: Problem[];
-  warnings: Warning[];
-}
 
 /** Validates a draft as saving would, and words its condition, without saving anything. */
 export async function previewAchievement(
@@ -102,21 +81,6 @@ function wording(def: AchievementDefinition, config: CommunityConfig, locale: Lo
     // A half-written draft (an unreadable date, say) has no condition yet; its problems say why.
     return { condition: null, tiers: [] };
   }
-}
-
-export interface BackfillPreview {
-  key: string;
-  status: Achievement['status'];
-  onActivation: Achievement['policies']['onActivation'];
-  /** Whether activating it (or editing its rules while active) runs a backfill at all. */
-  backfills: boolean;
-  /** Whether Laurel can count the users in advance. */
-  supported: boolean;
-  /** Users who would receive it (at least one tier) silently right now; null when not counted. */
-  users: number | null;
-  tiers: { key: string; name: string; users: number }[];
-  /** Why nobody, or why not counted, in words. */
-  reason: string | null;
 }
 
 /** How many users already qualify and would be granted the achievement silently if it went live now. */
@@ -215,26 +179,6 @@ function qualificationPlan(a: Achievement, config: CommunityConfig, now: number)
 
 function userFilterOf(a: Achievement): Record<string, string> | null {
   return isEmptyFilter(a.filters.user) ? null : a.filters.user;
-}
-
-export interface AchievementAnalytics {
-  key: string;
-  users: number;
-  completions: number;
-  rarity: number;
-  /** "progress": users without it are placed by how far they are towards the first step; "held": only whether they hold it. */
-  stagesKind: 'progress' | 'held';
-  stages: { stage: string; label: string; users: number }[];
-  days: number;
-  unlocksPerDay: { date: string; unlocks: number }[];
-  latest: {
-    userId: string;
-    userName: string | null;
-    tier: { key: string; name: string } | null;
-    achievedAt: string;
-    source: string;
-    backfilled: boolean;
-  }[];
 }
 
 const DAY_MS = 86_400_000;

@@ -3,6 +3,7 @@
  * Only a key's SHA-256 is stored (keys are 192 random bits, so a slow hash adds nothing).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ApiKeyView, CreatedApiKey } from '../api/schemas/api-key.js';
 import { notFound } from '../domain/errors.js';
 import type { ApiKeyRow } from '../store/schema.js';
 import type { Repositories, Store } from '../store/store.js';
@@ -26,7 +27,7 @@ export function generateKey(kind: KeyKind): string {
   return `laurel_${kind === 'admin' ? 'admin' : 'app'}_${randomBytes(24).toString('base64url')}`;
 }
 
-export function apiKeyView(row: ApiKeyRow) {
+export function apiKeyView(row: ApiKeyRow): ApiKeyView {
   return {
     id: row.id,
     name: row.name,
@@ -43,7 +44,7 @@ export async function createApiKey(
   tenant: Tenant,
   input: { name: string; kind: KeyKind },
   now: number,
-): Promise<ReturnType<typeof apiKeyView> & { key: string }> {
+): Promise<CreatedApiKey> {
   const key = generateKey(input.kind);
   const row: ApiKeyRow = {
     id: randomId(),

@@ -1,4 +1,5 @@
 /** Leaderboards for admins: define, activate (seeding the current run from history), edit. */
+import type { AdminLeaderboard } from '../api/schemas/leaderboard.js';
 import { attributeOf } from '../domain/attribute-filter.js';
 import { dayNumber, localDay } from '../domain/calendar.js';
 import { conflict, invalid, LaurelError, notFound } from '../domain/errors.js';
@@ -29,7 +30,7 @@ export interface LeaderboardInput {
   runInterval?: number | null;
 }
 
-export function adminLeaderboardView(lb: Leaderboard, config: CommunityConfig, today: number) {
+export function adminLeaderboardView(lb: Leaderboard, config: CommunityConfig, today: number): AdminLeaderboard {
   return {
     ...leaderboardView(lb, config, { start: lb.startDay, end: lb.endDay }, today),
     state: lb.status,

@@ -1,11 +1,11 @@
 /** Points systems and their levels, for admins. */
+import type { PointsSystemView } from '../api/schemas/points-system.js';
 import { assertBadgeUrls } from '../domain/badge-url.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import type { Level, PointsSystem } from '../domain/points.js';
 import type { Tenant } from '../store/tenant.js';
 import type { EngineContext } from './context.js';
 import { randomId } from './ids.js';
-import { levelView } from './presenters.js';
 import { badgeOwnerOf } from './upload-badge.js';
 
 export interface LevelInput {
@@ -27,7 +27,7 @@ export interface PointsSystemInput {
   levels?: LevelInput[];
 }
 
-export function pointsSystemView(p: PointsSystem) {
+export function pointsSystemView(p: PointsSystem): PointsSystemView {
   return {
     id: p.id,
     key: p.key,
@@ -37,7 +37,7 @@ export function pointsSystemView(p: PointsSystem) {
     maxPoints: p.maxPoints,
     kind: p.kind,
     status: p.status,
-    levels: p.levels.map((l) => levelView(l)),
+    levels: p.levels.map((l) => ({ ...l, description: l.description ?? '' })),
   };
 }
 

@@ -1,4 +1,5 @@
 /** Points triggers of a points system, for admins; and their Trophy-shaped view. */
+import type { PointsTriggerView } from '../api/schemas/points-trigger.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import { type Locale, translated } from '../domain/locale.js';
 import type { PointsTrigger, TriggerType } from '../domain/points-triggers.js';
@@ -24,7 +25,7 @@ export interface TriggerInput {
 const pairs = (record: Record<string, string>) => Object.entries(record).map(([key, value]) => ({ key, value }));
 
 /** Trophy's PointsTriggerResponse. */
-export function triggerView(t: PointsTrigger, config: CommunityConfig, locale: Locale) {
+export function triggerView(t: PointsTrigger, config: CommunityConfig, locale: Locale): PointsTriggerView {
   const metric = t.metricId ? config.rules.metricsById.get(t.metricId) : undefined;
   const achievement = t.achievementId ? config.rules.achievementsById.get(t.achievementId) : undefined;
   const events = pairs(t.eventFilter);

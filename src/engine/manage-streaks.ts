@@ -1,4 +1,5 @@
 /** Streak definitions, for admins: which metrics count, how often, and freezes. */
+import type { StreakDefinitionView } from '../api/schemas/streak-definition.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import { type FreezePolicy, MAX_FREEZES, type StreakFrequency } from '../domain/streaks.js';
 import type { StoredStreak } from '../store/mappers.js';
@@ -20,7 +21,7 @@ export interface StreakInput {
   status?: 'active' | 'archived';
 }
 
-export function streakDefinitionView(s: StoredStreak, config: CommunityConfig) {
+export function streakDefinitionView(s: StoredStreak, config: CommunityConfig): StreakDefinitionView {
   return {
     id: s.id,
     key: s.key,

@@ -2,6 +2,7 @@
  * Streaks across users: the primary streak of a list of users, rankings, and the admin's two
  * corrections: giving users a freeze, and restoring a streak that was lost.
  */
+import type { FreezeGrant, StreakIssue, StreakRestore } from '../api/schemas/streak-correction.js';
 import { localDay } from '../domain/calendar.js';
 import { invalid } from '../domain/errors.js';
 import { type StreakDefinition, type StreakPoint, streakPeriod, streakStatus } from '../domain/streaks.js';
@@ -83,14 +84,8 @@ export async function streakRankings(ctx: EngineContext, tenant: Tenant, options
   return out.sort((a, b) => b.streakLength - a.streakLength).slice(0, options.limit);
 }
 
-export interface Issue {
-  userId: string;
-  level: 'error' | 'warning';
-  reason: string;
-}
-
 /** Gives each user one more freeze on the primary streak (up to its maximum). */
-export async function grantFreezes(ctx: EngineContext, tenant: Tenant, userIds: string[]): Promise<{ issues: Issue[] }> {
+export async function grantFreezes(ctx: EngineContext, tenant: Tenant, userIds: string[]): Promise<FreezeGrant> {
   return correct(ctx, tenant, userIds, (streak, last, user, issues) => {
     if (!last) {
       issues.push({ userId: user.id, level: 'warning', reason: 'The user has no streak yet' });
@@ -106,11 +101,7 @@ export async function grantFreezes(ctx: EngineContext, tenant: Tenant, userIds: 
 }
 
 /** Brings back a streak that was lost, at the length it had, as if the missed periods had been frozen. */
-export async function restoreStreaks(
-  ctx: EngineContext,
-  tenant: Tenant,
-  userIds: string[],
-): Promise<{ restoredUsers: string[]; issues: Issue[] }> {
+export async function restoreStreaks(ctx: EngineContext, tenant: Tenant, userIds: string[]): Promise<StreakRestore> {
   const now = ctx.clock.now();
   return correct(ctx, tenant, userIds, (streak, last, user, issues, weekStart) => {
     const today = localDay(now, user.tz);
@@ -131,7 +122,7 @@ type Correction = (
   streak: StreakDefinition,
   last: StreakPoint | null,
   user: User,
-  issues: Issue[],
+  issues: StreakIssue[],
   weekStart: number,
 ) => { from: number; points: StreakPoint[] } | null;
 
@@ -143,7 +134,7 @@ async function correct(ctx: EngineContext, tenant: Tenant, userIds: string[], ch
     await tx.ingest.lockUsers(tenant, userIds);
     const users = await tx.userState.findUsers(tenant, userIds);
     const last = await latestPoints(tx, tenant, [...users.keys()], streak);
-    const issues: Issue[] = [];
+    const issues: StreakIssue[] = [];
     const changed: string[] = [];
     const rewrites = [];
     for (const userId of userIds) {

@@ -6,7 +6,8 @@ import type { EngineContext } from '../../engine/context.js';
 import type { AchievementInput } from '../../engine/manage-achievements.js';
 import { localeOf } from '../locale.js';
 import { CreateAchievementBody } from '../schemas/achievements.js';
-import { ErrorBody, KeyParams, Loose } from '../schemas/common.js';
+import { ErrorBody, KeyParams } from '../schemas/common.js';
+import { AchievementAnalyticsSchema, AchievementPreviewSchema, BackfillPreviewSchema } from '../schemas/insights.js';
 import { validatorCompiler } from '../validation.js';
 
 /** The dashboard's questions about achievements: a draft's condition, what activation would grant, analytics. */
@@ -29,7 +30,7 @@ export const adminInsightRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext 
           'Takes the body of a create (name may be left empty; send the key to preview an edit of an existing achievement). ' +
           'Answers the condition as users would read it, per tier too, and what saving would refuse (problems, each naming its field).',
         body: Type.Object({}, { additionalProperties: true }),
-        response: { 200: Loose('{ condition, tiers: [{ key, name, condition }], problems?: [{ code, error, field }], warnings }') },
+        response: { 200: AchievementPreviewSchema },
       },
     },
     async (request) => {
@@ -60,7 +61,7 @@ export const adminInsightRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext 
           'supported is false (and users null) where Laurel cannot count in advance (rolling windows, period goals).',
         params: KeyParams,
         response: {
-          200: Loose('{ key, status, onActivation, backfills, supported, users, tiers: [{ key, name, users }], reason }'),
+          200: BackfillPreviewSchema,
           404: ErrorBody,
         },
       },
@@ -84,9 +85,7 @@ export const adminInsightRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext 
           { additionalProperties: false },
         ),
         response: {
-          200: Loose(
-            '{ key, users, completions, rarity, stagesKind, stages: [{ stage, label, users }], days, unlocksPerDay: [{ date, unlocks }], latest }',
-          ),
+          200: AchievementAnalyticsSchema,
           404: ErrorBody,
           422: ErrorBody,
         },

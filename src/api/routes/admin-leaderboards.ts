@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { EngineContext } from '../../engine/context.js';
 import { createLeaderboard, getLeaderboard, listLeaderboards, updateLeaderboard } from '../../engine/manage-leaderboards.js';
-import { ErrorBody, Int, Key, KeyParams, Loose, Nullable } from '../schemas/common.js';
+import { ErrorBody, Int, Key, KeyParams, Nullable } from '../schemas/common.js';
+import { AdminLeaderboardSchema as Board } from '../schemas/leaderboard.js';
 
 const fields = {
   key: Key('Leaderboard key'),
@@ -22,7 +23,6 @@ const fields = {
 };
 
 export const adminLeaderboardRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
-  const Board = Loose('Leaderboard');
   const tags = ['Admin: leaderboards'];
 
   app.post(

@@ -3,10 +3,10 @@ import Type from 'typebox';
 import type { EngineContext } from '../../engine/context.js';
 import { createMetric, getMetric, listMetrics, updateMetric } from '../../engine/manage-metrics.js';
 import { CreateMetricBody, UpdateMetricBody } from '../schemas/admin.js';
-import { ErrorBody, KeyParams, Loose } from '../schemas/common.js';
+import { ErrorBody, KeyParams } from '../schemas/common.js';
+import { MetricSchema as Metric } from '../schemas/metric.js';
 
 export const adminMetricRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
-  const Metric = Loose('Metric');
   const tags = ['Admin: metrics'];
 
   app.post(

@@ -5,10 +5,11 @@ import { createPointsSystem, getPointsSystem, listPointsSystems, updatePointsSys
 import { createTrigger, listTriggers, updateTrigger } from '../../engine/manage-points-triggers.js';
 import { localeOf } from '../locale.js';
 import { CreatePointsSystemBody, UpdatePointsSystemBody } from '../schemas/admin.js';
-import { Attributes, ErrorBody, Int, Key, KeyParams, Loose, Value } from '../schemas/common.js';
+import { Attributes, ErrorBody, Int, Key, KeyParams, Value } from '../schemas/common.js';
+import { PointsSystemSchema as System } from '../schemas/points-system.js';
+import { PointsTriggerSchema as Trigger } from '../schemas/points-trigger.js';
 
 export const adminPointsSystemRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
-  const System = Loose('Points system with levels');
   const tags = ['Admin: points systems'];
 
   app.post(
@@ -59,7 +60,6 @@ export const adminPointsSystemRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineCon
     userAttributes: Type.Optional(Attributes),
     status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('inactive'), Type.Literal('archived')])),
   };
-  const Trigger = Loose('Points trigger');
   const TriggerParams = Type.Object({ key: Type.String({ minLength: 1 }), id: Type.String({ minLength: 1 }) });
 
   app.post(

@@ -4,11 +4,11 @@ import { createApiKey, listApiKeys, revokeApiKey } from '../../engine/api-keys.j
 import type { EngineContext } from '../../engine/context.js';
 import { getSettings, updateSettings } from '../../engine/manage-settings.js';
 import { CreateApiKeyBody, SettingsBody } from '../schemas/admin.js';
-import { ErrorBody, IdParams, Loose } from '../schemas/common.js';
+import { SettingsSchema } from '../schemas/admin-settings.js';
+import { ApiKeySchema, CreatedApiKeySchema } from '../schemas/api-key.js';
+import { ErrorBody, IdParams } from '../schemas/common.js';
 
 export const adminSettingsRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
-  const Key = Loose('API key (the key itself only in the creation response)');
-
   app.post(
     '/api-keys',
     {
@@ -16,7 +16,7 @@ export const adminSettingsRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext
         tags: ['Admin: keys'],
         summary: 'Create an API key (application by default); the key is shown once',
         body: CreateApiKeyBody,
-        response: { 201: Key, 422: ErrorBody },
+        response: { 201: CreatedApiKeySchema, 422: ErrorBody },
       },
     },
     async (request, reply) =>
@@ -34,19 +34,19 @@ export const adminSettingsRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext
 
   app.get(
     '/api-keys',
-    { schema: { tags: ['Admin: keys'], summary: 'List API keys', response: { 200: Type.Array(Key) } } },
+    { schema: { tags: ['Admin: keys'], summary: 'List API keys', response: { 200: Type.Array(ApiKeySchema) } } },
     async (request) => listApiKeys(ctx, request.principal),
   );
 
   app.delete(
     '/api-keys/:id',
-    { schema: { tags: ['Admin: keys'], summary: 'Revoke an API key', params: IdParams, response: { 200: Key, 404: ErrorBody } } },
+    { schema: { tags: ['Admin: keys'], summary: 'Revoke an API key', params: IdParams, response: { 200: ApiKeySchema, 404: ErrorBody } } },
     async (request) => revokeApiKey(ctx, request.principal, request.params.id),
   );
 
   app.get(
     '/settings',
-    { schema: { tags: ['Admin: settings'], summary: 'Community settings', response: { 200: Loose('Settings') } } },
+    { schema: { tags: ['Admin: settings'], summary: 'Community settings', response: { 200: SettingsSchema } } },
     async (request) => getSettings(ctx, request.principal),
   );
 
@@ -57,7 +57,7 @@ export const adminSettingsRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext
         tags: ['Admin: settings'],
         summary: 'Change community settings',
         body: SettingsBody,
-        response: { 200: Loose('Settings'), 422: ErrorBody },
+        response: { 200: SettingsSchema, 422: ErrorBody },
       },
     },
     async (request) => updateSettings(ctx, request.principal, request.body),

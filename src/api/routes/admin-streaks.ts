@@ -4,10 +4,11 @@ import type { EngineContext } from '../../engine/context.js';
 import { createStreak, getStreak, listStreaks, updateStreak } from '../../engine/manage-streaks.js';
 import { grantFreezes, restoreStreaks } from '../../engine/user-streaks.js';
 import { CreateStreakBody, UpdateStreakBody } from '../schemas/admin.js';
-import { ErrorBody, KeyParams, Loose, UserId } from '../schemas/common.js';
+import { ErrorBody, KeyParams, UserId } from '../schemas/common.js';
+import { FreezeGrantSchema, StreakRestoreSchema } from '../schemas/streak-correction.js';
+import { StreakDefinitionSchema as Streak } from '../schemas/streak-definition.js';
 
 export const adminStreakRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
-  const Streak = Loose('Streak definition');
   const tags = ['Admin: streaks'];
 
   app.post(
@@ -56,7 +57,7 @@ export const adminStreakRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }
         tags,
         summary: 'Give users one more freeze on the primary streak',
         body: Type.Object({ freezes: Type.Array(Type.Object({ userId: UserId() }), { minItems: 1, maxItems: 1000 }) }),
-        response: { 200: Loose('{ issues }'), 422: ErrorBody },
+        response: { 200: FreezeGrantSchema, 422: ErrorBody },
       },
     },
     async (request) =>
@@ -74,7 +75,7 @@ export const adminStreakRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }
         tags,
         summary: 'Restore lost primary streaks at the length they had',
         body: Type.Object({ users: Type.Array(Type.Object({ id: UserId() }), { minItems: 1, maxItems: 1000 }) }),
-        response: { 200: Loose('{ restoredUsers, issues }'), 422: ErrorBody },
+        response: { 200: StreakRestoreSchema, 422: ErrorBody },
       },
     },
     async (request) =>

@@ -75,6 +75,14 @@ export const enc = encodeURIComponent;
 
 // ---- Shapes the dashboard reads ----
 
+// The server's response schemas, as types only: nothing of the server is bundled.
+export type { Settings } from '../../../src/api/schemas/admin-settings';
+export type { ApiKeyView as ApiKey, CreatedApiKey } from '../../../src/api/schemas/api-key';
+export type { AchievementAnalytics, AchievementPreview, BackfillPreview } from '../../../src/api/schemas/insights';
+export type { MetricView as Metric } from '../../../src/api/schemas/metric';
+export type { PointsSystemView as PointsSystem } from '../../../src/api/schemas/points-system';
+export type { StreakDefinitionView as Streak } from '../../../src/api/schemas/streak-definition';
+
 export type Status = 'draft' | 'active' | 'locked' | 'archived';
 
 export interface Reward {
@@ -144,38 +152,4 @@ export interface AchievementChange {
   achievement: Achievement;
   warnings: { code: string; message: string }[];
   backfill: { jobId: string; status: string; granted: number | null } | null;
-}
-
-export interface Metric {
-  id: string;
-  key: string;
-  name: string;
-  unit: string | null;
-  unitSingular: string | null;
-  verb: string | null;
-  description: string | null;
-  status: 'active' | 'archived';
-}
-
-export interface PointsSystem {
-  id: string;
-  key: string;
-  name: string;
-  description: string | null;
-  kind: 'xp' | 'spendable';
-  maxPoints: number | null;
-  status: 'active' | 'archived';
-  levels: { key: string; name: string; points: number }[];
-}
-
-export interface Streak {
-  id: string;
-  key: string;
-  name: string;
-  frequency: 'daily' | 'weekly' | 'monthly';
-  metrics: { metric: string; min: number | null }[];
-  mode: 'all' | 'any';
-  primary: boolean;
-  status: 'active' | 'archived';
-  freezes: { initial: number; autoEarnEveryDays: number; max: number } | null;
 }

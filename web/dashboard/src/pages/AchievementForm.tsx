@@ -28,7 +28,17 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconArrowLeft, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { type Achievement, type AchievementChange, ApiError, api, enc, type Metric, type PointsSystem, type Streak } from '../api';
+import {
+  type Achievement,
+  type AchievementChange,
+  type AchievementPreview,
+  ApiError,
+  api,
+  enc,
+  type Metric,
+  type PointsSystem,
+  type Streak,
+} from '../api';
 import { ErrorState, linkProps, navigate, PageLoader, useApiData } from '../lib';
 import {
   type Draft,
@@ -44,13 +54,6 @@ import {
   toBody,
 } from './form-model';
 import { BadgeUpload, PairsEditor, RewardsEditor, Section } from './form-parts';
-
-interface Preview {
-  condition: string | null;
-  tiers: { key: string; name: string; condition: string }[];
-  problems?: { code: string; error: string; field?: string }[];
-  warnings: { code: string; message: string }[];
-}
 
 const numberValue = (v: string | number): Num => (v === '' ? '' : Number(v));
 
@@ -70,7 +73,7 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
   const [formError, setFormError] = useState<string | null>(null);
   const [pending, setPending] = useState<null | 'draft' | 'active' | 'save'>(null);
   const saving = useRef(false);
-  const [preview, setPreview] = useState<Preview | null>(null);
+  const [preview, setPreview] = useState<AchievementPreview | null>(null);
   const [previewing, setPreviewing] = useState(false);
 
   const metrics = useApiData(() => api.get<Metric[]>('/admin/v1/metrics'), []);
@@ -105,7 +108,7 @@ function FormBody({ initial, editing }: { initial: Draft; editing: Achievement |
     const mine = ++generation.current;
     setPreviewing(true);
     api
-      .post<Preview>('/admin/v1/achievements/preview', JSON.parse(debouncedBody))
+      .post<AchievementPreview>('/admin/v1/achievements/preview', JSON.parse(debouncedBody))
       .then((p) => mine === generation.current && setPreview(p))
       .catch(() => undefined)
       .finally(() => mine === generation.current && setPreviewing(false));

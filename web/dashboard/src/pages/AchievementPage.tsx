@@ -3,35 +3,18 @@ import { Alert, Anchor, Badge, Button, Card, Grid, Group, Image, Modal, Paper, S
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconArchive, IconArrowLeft, IconEdit, IconLock, IconPlayerPlay } from '@tabler/icons-react';
 import { useState } from 'react';
-import { type Achievement, type AchievementChange, ApiError, api, enc, type Status } from '../api';
+import {
+  type Achievement,
+  type AchievementAnalytics,
+  type AchievementChange,
+  ApiError,
+  api,
+  type BackfillPreview,
+  enc,
+  type Status,
+} from '../api';
 import { EmptyState, ErrorState, formatDate, formatNumber, linkProps, PageLoader, STATUS_COLORS, useApiData } from '../lib';
 import { rewardSummary } from './AchievementList';
-
-interface Analytics {
-  users: number;
-  completions: number;
-  rarity: number;
-  stagesKind: 'progress' | 'held';
-  stages: { stage: string; label: string; users: number }[];
-  days: number;
-  unlocksPerDay: { date: string; unlocks: number }[];
-  latest: {
-    userId: string;
-    userName: string | null;
-    tier: { key: string; name: string } | null;
-    achievedAt: string;
-    source: string;
-    backfilled: boolean;
-  }[];
-}
-
-interface BackfillPreview {
-  backfills: boolean;
-  supported: boolean;
-  users: number | null;
-  tiers: { key: string; name: string; users: number }[];
-  reason: string | null;
-}
 
 type Action = 'active' | 'locked' | 'archived';
 
@@ -40,7 +23,7 @@ const NEXT: Record<Status, Action[]> = { draft: ['active', 'archived'], active: 
 export function AchievementPage({ achievementKey }: { achievementKey: string }) {
   const achievement = useApiData(() => api.get<Achievement>(`/admin/v1/achievements/${enc(achievementKey)}`), [achievementKey]);
   const analytics = useApiData(
-    () => api.get<Analytics>(`/admin/v1/achievements/${enc(achievementKey)}/analytics?days=30`),
+    () => api.get<AchievementAnalytics>(`/admin/v1/achievements/${enc(achievementKey)}/analytics?days=30`),
     [achievementKey],
   );
   const [action, setAction] = useState<Action | null>(null);

@@ -23,7 +23,7 @@ import {
 import { notifications } from '@mantine/notifications';
 import { IconCheck, IconCopy, IconPlus, IconTrash } from '@tabler/icons-react';
 import { type ReactNode, useEffect, useState } from 'react';
-import { ApiError, api, enc, type Metric, type PointsSystem, type Streak } from '../api';
+import { ApiError, type ApiKey, api, type CreatedApiKey, enc, type Metric, type PointsSystem, type Settings, type Streak } from '../api';
 import { EmptyState, ErrorState, formatDate, navigate, PageLoader, useApiData } from '../lib';
 
 export function SettingsPage({ tab }: { tab: string }) {
@@ -110,27 +110,15 @@ function Panel({ title, description, action, children }: { title: string; descri
   );
 }
 
-interface ApiKey {
-  id: string;
-  name: string;
-  kind: 'admin' | 'application';
-  prefix: string;
-  createdAt?: string;
-  created?: string;
-  revokedAt?: string | null;
-  revoked?: string | null;
-  key?: string;
-}
-
 function Keys() {
   const keys = useApiData(() => api.get<ApiKey[]>('/admin/v1/api-keys'), []);
   const [creating, setCreating] = useState(false);
   const [name, setName] = useState('');
   const [kind, setKind] = useState<'application' | 'admin'>('application');
-  const [shown, setShown] = useState<ApiKey | null>(null);
+  const [shown, setShown] = useState<CreatedApiKey | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const create = useSubmit(
-    () => api.post<ApiKey>('/admin/v1/api-keys', { name: name.trim(), kind }),
+    () => api.post<CreatedApiKey>('/admin/v1/api-keys', { name: name.trim(), kind }),
     (k) => {
       setCreating(false);
       setName('');
@@ -146,8 +134,7 @@ function Keys() {
       void keys.reload();
     },
   );
-  const revokedAt = (k: ApiKey) => k.revokedAt ?? k.revoked ?? null;
-  const list = (keys.data ?? []).filter((k) => !revokedAt(k));
+  const list = (keys.data ?? []).filter((k) => k.revoked === null);
 
   return (
     <Panel
@@ -188,7 +175,7 @@ function Keys() {
                 <Table.Td>
                   <Code>{k.prefix}…</Code>
                 </Table.Td>
-                <Table.Td>{(k.createdAt ?? k.created) ? formatDate((k.createdAt ?? k.created) as string) : ''}</Table.Td>
+                <Table.Td>{formatDate(k.created)}</Table.Td>
                 <Table.Td ta="right">
                   <Button size="xs" variant="subtle" color="red" onClick={() => setRevoking(k)}>
                     Revoke
@@ -282,14 +269,6 @@ function Keys() {
       </Modal>
     </Panel>
   );
-}
-
-interface Settings {
-  strictMetrics: boolean;
-  achievementsEnabled: boolean;
-  weekStart: number;
-  lateEventHorizonDays: number;
-  rateLimits: { eventsPerSecond: number | null; readsPerSecond: number | null };
 }
 
 /** A rate limit as typed: empty is no limit. */
