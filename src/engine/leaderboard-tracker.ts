@@ -94,47 +94,48 @@ export class LeaderboardTracker {
     this.pending.set(id, { lb, change: { ...key, value, absolute }, runEnd: run.end, day, targets: [out] });
   }
 
+  /** Writes the batch's changes and fills the responses: a fixed number of statements, whatever their number. */
   async flush(tx: Repositories, tenant: Tenant, now: number, today: DayNumber): Promise<void> {
     if (this.pending.size === 0) return;
     const all = [...this.pending.values()];
-    const before = await tx.leaderboards.values(all.map((p) => p.change));
-    const valueAfter = (p: Pending) => (p.change.absolute ? p.change.value : (before.get(entryId(p.change)) ?? 0) + p.change.value);
+    const keys = all.map((p) => ({ ...p.change, maxParticipants: p.lb.maxParticipants }));
+    const before = await tx.leaderboards.standings(keys);
+    const valueAfter = (p: Pending) => (p.change.absolute ? p.change.value : (before.get(entryId(p.change))?.value ?? 0) + p.change.value);
     for (const p of all) checkedTotal(valueAfter(p), `user "${p.change.userId}"'s value on leaderboard ${p.lb.key}`);
-    const previousRanks = new Map<string, number | null>();
-    for (const p of all) {
-      const previous = before.get(entryId(p.change));
-      previousRanks.set(
-        entryId(p.change),
-        previous === undefined ? null : await tx.leaderboards.rankOf(p.change, previous, p.lb.maxParticipants),
-      );
-    }
     await tx.leaderboards.apply(
       tenant,
       all.map((p) => p.change),
       now,
     );
+    const after = await tx.leaderboards.standings(keys);
+    // One threshold per leaderboard group the batch touched, at its position in `groups`.
+    const groups = new Map<string, number>();
+    const groupOf = (p: Pending) => entryId({ ...p.change, userId: '' });
+    const distinct: Pending[] = [];
+    for (const p of all) if (!groups.has(groupOf(p))) groups.set(groupOf(p), distinct.push(p) - 1);
+    const thresholds = await tx.leaderboards.thresholds(distinct.map((p) => ({ ...p.change, maxParticipants: p.lb.maxParticipants })));
+    await tx.leaderboards.recordHistory(
+      tenant,
+      all.map((p) => {
+        const previous = before.get(entryId(p.change));
+        return {
+          leaderboardId: p.lb.id,
+          run: p.change.run,
+          userId: p.change.userId,
+          day: today,
+          previousRank: previous?.rank ?? null,
+          rank: after.get(entryId(p.change))?.rank ?? null,
+          previousValue: previous?.value ?? null,
+          value: valueAfter(p),
+        };
+      }),
+    );
     for (const p of all) {
-      const id = entryId(p.change);
-      const previousValue = before.get(id) ?? null;
-      const value = valueAfter(p);
-      const rank = await tx.leaderboards.rankOf(p.change, value, p.lb.maxParticipants);
-      const previousRank = previousRanks.get(id) ?? null;
-      const threshold = await tx.leaderboards.threshold(p.change, p.lb.maxParticipants);
-      await tx.leaderboards.recordHistory(tenant, {
-        leaderboardId: p.lb.id,
-        run: p.change.run,
-        userId: p.change.userId,
-        day: today,
-        previousRank,
-        rank,
-        previousValue,
-        value,
-      });
       const view: EventLeaderboardView = {
         ...leaderboardView(p.lb, this.config, { start: p.change.run, end: p.runEnd }, today),
-        rank,
-        previousRank,
-        threshold,
+        rank: after.get(entryId(p.change))?.rank ?? null,
+        previousRank: before.get(entryId(p.change))?.rank ?? null,
+        threshold: thresholds[groups.get(groupOf(p)) ?? -1] ?? 0,
         ...(p.lb.breakdownAttribute
           ? { breakdownAttributeValue: p.change.group, breakdownAttributeValues: [{ key: p.lb.breakdownAttribute, value: p.change.group }] }
           : {}),
