@@ -98,16 +98,22 @@ export class LeaderboardTracker {
   async flush(tx: Repositories, tenant: Tenant, now: number, today: DayNumber): Promise<void> {
     if (this.pending.size === 0) return;
     const all = [...this.pending.values()];
-    const keys = all.map((p) => ({ ...p.change, maxParticipants: p.lb.maxParticipants }));
-    const before = await tx.leaderboards.standings(keys);
-    const valueAfter = (p: Pending) => (p.change.absolute ? p.change.value : (before.get(entryId(p.change))?.value ?? 0) + p.change.value);
+    const before = await tx.leaderboards.values(all.map((p) => p.change));
+    const valueAfter = (p: Pending) => (p.change.absolute ? p.change.value : (before.get(entryId(p.change)) ?? 0) + p.change.value);
     for (const p of all) checkedTotal(valueAfter(p), `user "${p.change.userId}"'s value on leaderboard ${p.lb.key}`);
+    const existing = all.filter((p) => before.has(entryId(p.change)));
+    const ranksBefore = await tx.leaderboards.ranks(
+      existing.map((p) => ({ ...p.change, value: before.get(entryId(p.change)) ?? 0, maxParticipants: p.lb.maxParticipants })),
+    );
+    const previousRanks = new Map(existing.map((p, i) => [entryId(p.change), ranksBefore[i] ?? null]));
     await tx.leaderboards.apply(
       tenant,
       all.map((p) => p.change),
       now,
     );
-    const after = await tx.leaderboards.standings(keys);
+    const ranks = await tx.leaderboards.ranks(
+      all.map((p) => ({ ...p.change, value: valueAfter(p), maxParticipants: p.lb.maxParticipants })),
+    );
     // One threshold per leaderboard group the batch touched, at its position in `groups`.
     const groups = new Map<string, number>();
     const groupOf = (p: Pending) => entryId({ ...p.change, userId: '' });
@@ -116,31 +122,28 @@ export class LeaderboardTracker {
     const thresholds = await tx.leaderboards.thresholds(distinct.map((p) => ({ ...p.change, maxParticipants: p.lb.maxParticipants })));
     await tx.leaderboards.recordHistory(
       tenant,
-      all.map((p) => {
-        const previous = before.get(entryId(p.change));
-        return {
-          leaderboardId: p.lb.id,
-          run: p.change.run,
-          userId: p.change.userId,
-          day: today,
-          previousRank: previous?.rank ?? null,
-          rank: after.get(entryId(p.change))?.rank ?? null,
-          previousValue: previous?.value ?? null,
-          value: valueAfter(p),
-        };
-      }),
+      all.map((p, i) => ({
+        leaderboardId: p.lb.id,
+        run: p.change.run,
+        userId: p.change.userId,
+        day: today,
+        previousRank: previousRanks.get(entryId(p.change)) ?? null,
+        rank: ranks[i] ?? null,
+        previousValue: before.get(entryId(p.change)) ?? null,
+        value: valueAfter(p),
+      })),
     );
-    for (const p of all) {
+    all.forEach((p, i) => {
       const view: EventLeaderboardView = {
         ...leaderboardView(p.lb, this.config, { start: p.change.run, end: p.runEnd }, today),
-        rank: after.get(entryId(p.change))?.rank ?? null,
-        previousRank: before.get(entryId(p.change))?.rank ?? null,
+        rank: ranks[i] ?? null,
+        previousRank: previousRanks.get(entryId(p.change)) ?? null,
         threshold: thresholds[groups.get(groupOf(p)) ?? -1] ?? 0,
         ...(p.lb.breakdownAttribute
           ? { breakdownAttributeValue: p.change.group, breakdownAttributeValues: [{ key: p.lb.breakdownAttribute, value: p.change.group }] }
           : {}),
       };
       for (const target of p.targets) target[p.lb.key] = view;
-    }
+    });
   }
 }

@@ -157,6 +157,39 @@ describe.each(DIALECTS)('leaderboards in a batch (%s)', (dialect) => {
     }
   });
 
+  it('agrees with the rules over random batches full of ties, both before and after each batch', async () => {
+    const t = await startLaurel({ dialect });
+    try {
+      await createBoards(t);
+      const model = new Model();
+      let seed = 7;
+      const random = (n: number) => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+        return seed % n;
+      };
+      for (let round = 0; round < 4; round++) {
+        const events = Array.from({ length: 60 }, () => {
+          const u = random(40);
+          return { user: `u${u}`, team: `t${u % 3}`, value: random(4) + 1 };
+        });
+        const results = await send(t, events);
+        const previous = events.map((e) => boards.map((b) => model.rank(b, e)));
+        for (const e of events) model.add(e);
+        expect(
+          results.map((r) =>
+            boards.map((b) => [
+              r.leaderboards[b.key]?.rank ?? null,
+              r.leaderboards[b.key]?.previousRank ?? null,
+              r.leaderboards[b.key]?.threshold,
+            ]),
+          ),
+        ).toEqual(events.map((e, i) => boards.map((b, j) => [model.rank(b, e), previous[i]?.[j] ?? null, model.threshold(b, e)])));
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
   it("records one day of history for a user whose group changes within a batch: the first group's past, the last's present", async () => {
     const t = await startLaurel({ dialect });
     try {
@@ -203,6 +236,6 @@ describe.each(DIALECTS)('leaderboards in a batch (%s)', (dialect) => {
     const small = await trace(3);
     const large = await trace(400);
     expect(large).toEqual(small);
-    expect(small.length).toBeLessThanOrEqual(6);
+    expect(small.length).toBeLessThanOrEqual(7);
   });
 });
