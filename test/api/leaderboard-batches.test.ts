@@ -212,6 +212,35 @@ describe.each(DIALECTS)('leaderboards in a batch (%s)', (dialect) => {
     }
   });
 
+  it('fills a streak leaderboard from the streaks users already have when it is activated', async () => {
+    const t = await startLaurel({ dialect });
+    try {
+      expect(
+        (await t.admin('POST', '/admin/v1/streaks', { key: 'daily', name: 'Daily', frequency: 'daily', metrics: [{ metric: 'words' }] }))
+          .status,
+      ).toBe(201);
+      const days = { ann: 3, bob: 1, cat: 3, dan: 2 };
+      for (let back = 2; back >= 0; back--) {
+        const writers = Object.entries(days).filter(([, n]) => n > back);
+        const at = new Date(t.clock.now() - back * DAY).toISOString();
+        await t.api('POST', '/v1/events', {
+          events: writers.map(([user]) => ({ metric: 'words', user: { id: user, tz: 'UTC' }, value: 1, timestamp: at })),
+        });
+      }
+      const created = await t.admin('POST', '/admin/v1/leaderboards', { key: 's', name: 'S', rankBy: 'streak', status: 'active' });
+      expect(created.status).toBe(201);
+      const board = await t.api('GET', '/v1/leaderboards/s');
+      expect(board.body.rankings.map((r: { userId: string; rank: number; value: number }) => [r.userId, r.rank, r.value])).toEqual([
+        ['ann', 1, 3],
+        ['cat', 1, 3],
+        ['dan', 3, 2],
+        ['bob', 4, 1],
+      ]);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('runs the same leaderboard statements for a batch of 3 users as for one of 400 users with 2 events each', async () => {
     async function trace(users: number): Promise<string[]> {
       const statements: string[] = [];
