@@ -94,52 +94,56 @@ export class LeaderboardTracker {
     this.pending.set(id, { lb, change: { ...key, value, absolute }, runEnd: run.end, day, targets: [out] });
   }
 
+  /** Writes the batch's changes and fills the responses: a fixed number of statements, whatever their number. */
   async flush(tx: Repositories, tenant: Tenant, now: number, today: DayNumber): Promise<void> {
     if (this.pending.size === 0) return;
     const all = [...this.pending.values()];
     const before = await tx.leaderboards.values(all.map((p) => p.change));
     const valueAfter = (p: Pending) => (p.change.absolute ? p.change.value : (before.get(entryId(p.change)) ?? 0) + p.change.value);
     for (const p of all) checkedTotal(valueAfter(p), `user "${p.change.userId}"'s value on leaderboard ${p.lb.key}`);
-    const previousRanks = new Map<string, number | null>();
-    for (const p of all) {
-      const previous = before.get(entryId(p.change));
-      previousRanks.set(
-        entryId(p.change),
-        previous === undefined ? null : await tx.leaderboards.rankOf(p.change, previous, p.lb.maxParticipants),
-      );
-    }
+    const existing = all.filter((p) => before.has(entryId(p.change)));
+    const ranksBefore = await tx.leaderboards.ranks(
+      existing.map((p) => ({ ...p.change, value: before.get(entryId(p.change)) ?? 0, maxParticipants: p.lb.maxParticipants })),
+    );
+    const previousRanks = new Map(existing.map((p, i) => [entryId(p.change), ranksBefore[i] ?? null]));
     await tx.leaderboards.apply(
       tenant,
       all.map((p) => p.change),
       now,
     );
-    for (const p of all) {
-      const id = entryId(p.change);
-      const previousValue = before.get(id) ?? null;
-      const value = valueAfter(p);
-      const rank = await tx.leaderboards.rankOf(p.change, value, p.lb.maxParticipants);
-      const previousRank = previousRanks.get(id) ?? null;
-      const threshold = await tx.leaderboards.threshold(p.change, p.lb.maxParticipants);
-      await tx.leaderboards.recordHistory(tenant, {
+    const ranks = await tx.leaderboards.ranks(
+      all.map((p) => ({ ...p.change, value: valueAfter(p), maxParticipants: p.lb.maxParticipants })),
+    );
+    // One threshold per leaderboard group the batch touched, at its position in `groups`.
+    const groups = new Map<string, number>();
+    const groupOf = (p: Pending) => entryId({ ...p.change, userId: '' });
+    const distinct: Pending[] = [];
+    for (const p of all) if (!groups.has(groupOf(p))) groups.set(groupOf(p), distinct.push(p) - 1);
+    const thresholds = await tx.leaderboards.thresholds(distinct.map((p) => ({ ...p.change, maxParticipants: p.lb.maxParticipants })));
+    await tx.leaderboards.recordHistory(
+      tenant,
+      all.map((p, i) => ({
         leaderboardId: p.lb.id,
         run: p.change.run,
         userId: p.change.userId,
         day: today,
-        previousRank,
-        rank,
-        previousValue,
-        value,
-      });
+        previousRank: previousRanks.get(entryId(p.change)) ?? null,
+        rank: ranks[i] ?? null,
+        previousValue: before.get(entryId(p.change)) ?? null,
+        value: valueAfter(p),
+      })),
+    );
+    all.forEach((p, i) => {
       const view: EventLeaderboardView = {
         ...leaderboardView(p.lb, this.config, { start: p.change.run, end: p.runEnd }, today),
-        rank,
-        previousRank,
-        threshold,
+        rank: ranks[i] ?? null,
+        previousRank: previousRanks.get(entryId(p.change)) ?? null,
+        threshold: thresholds[groups.get(groupOf(p)) ?? -1] ?? 0,
         ...(p.lb.breakdownAttribute
           ? { breakdownAttributeValue: p.change.group, breakdownAttributeValues: [{ key: p.lb.breakdownAttribute, value: p.change.group }] }
           : {}),
       };
       for (const target of p.targets) target[p.lb.key] = view;
-    }
+    });
   }
 }
