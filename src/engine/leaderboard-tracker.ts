@@ -19,8 +19,8 @@ interface Pending {
   change: EntryChange;
   runEnd: number | null;
   day: DayNumber;
-  /** Response maps (by leaderboard key) to fill once ranks are known. */
-  targets: Record<string, EventLeaderboardView>[];
+  /** The events that moved this entry: each is told the entry's standing after the batch. */
+  eventIds: string[];
 }
 
 export class LeaderboardTracker {
@@ -33,41 +33,20 @@ export class LeaderboardTracker {
     return this.config.leaderboards.length > 0;
   }
 
-  onMetric(
-    userId: string,
-    attributes: Record<string, string>,
-    metricId: string,
-    day: DayNumber,
-    value: number,
-    out: Record<string, EventLeaderboardView>,
-  ): void {
+  onMetric(userId: string, attributes: Record<string, string>, metricId: string, day: DayNumber, value: number, eventId: string): void {
     for (const lb of this.config.leaderboards)
-      if (lb.rankBy === 'metric' && lb.metricId === metricId) this.add(lb, userId, attributes, day, value, false, out);
+      if (lb.rankBy === 'metric' && lb.metricId === metricId) this.add(lb, userId, attributes, day, value, false, eventId);
   }
 
-  onPoints(
-    userId: string,
-    attributes: Record<string, string>,
-    systemId: string,
-    day: DayNumber,
-    added: number,
-    out: Record<string, EventLeaderboardView>,
-  ): void {
+  onPoints(userId: string, attributes: Record<string, string>, systemId: string, day: DayNumber, added: number, eventId: string): void {
     for (const lb of this.config.leaderboards)
-      if (lb.rankBy === 'points' && lb.pointsSystemId === systemId) this.add(lb, userId, attributes, day, added, false, out);
+      if (lb.rankBy === 'points' && lb.pointsSystemId === systemId) this.add(lb, userId, attributes, day, added, false, eventId);
   }
 
-  onStreak(
-    userId: string,
-    attributes: Record<string, string>,
-    streakId: string,
-    day: DayNumber,
-    length: number,
-    out: Record<string, EventLeaderboardView>,
-  ): void {
+  onStreak(userId: string, attributes: Record<string, string>, streakId: string, day: DayNumber, length: number, eventId: string): void {
     for (const lb of this.config.leaderboards) {
       const own = lb.streakId ?? this.config.rules.primaryStreak?.id;
-      if (lb.rankBy === 'streak' && own === streakId) this.add(lb, userId, attributes, day, length, true, out);
+      if (lb.rankBy === 'streak' && own === streakId) this.add(lb, userId, attributes, day, length, true, eventId);
     }
   }
 
@@ -78,7 +57,7 @@ export class LeaderboardTracker {
     day: DayNumber,
     value: number,
     absolute: boolean,
-    out: Record<string, EventLeaderboardView>,
+    eventId: string,
   ): void {
     const run = lb.rankBy === 'streak' ? { start: lb.startDay, end: lb.endDay } : runOf(lb, day);
     if (!run) return;
@@ -88,15 +67,19 @@ export class LeaderboardTracker {
     const existing = this.pending.get(id);
     if (existing) {
       existing.change.value = absolute ? value : existing.change.value + value;
-      existing.targets.push(out);
+      existing.eventIds.push(eventId);
       return;
     }
-    this.pending.set(id, { lb, change: { ...key, value, absolute }, runEnd: run.end, day, targets: [out] });
+    this.pending.set(id, { lb, change: { ...key, value, absolute }, runEnd: run.end, day, eventIds: [eventId] });
   }
 
-  /** Writes the batch's changes and fills the responses: a fixed number of statements, whatever their number. */
-  async flush(tx: Repositories, tenant: Tenant, now: number, today: DayNumber): Promise<void> {
-    if (this.pending.size === 0) return;
+  /**
+   * Writes the batch's changes (a fixed number of statements, whatever their number) and returns,
+   * by event id, the standings of the leaderboards each event moved, by leaderboard key.
+   */
+  async flush(tx: Repositories, tenant: Tenant, now: number, today: DayNumber): Promise<Map<string, Record<string, EventLeaderboardView>>> {
+    const standings = new Map<string, Record<string, EventLeaderboardView>>();
+    if (this.pending.size === 0) return standings;
     const all = [...this.pending.values()];
     const before = await tx.leaderboards.values(all.map((p) => p.change));
     const valueAfter = (p: Pending) => (p.change.absolute ? p.change.value : (before.get(entryId(p.change)) ?? 0) + p.change.value);
@@ -143,7 +126,12 @@ export class LeaderboardTracker {
           ? { breakdownAttributeValue: p.change.group, breakdownAttributeValues: [{ key: p.lb.breakdownAttribute, value: p.change.group }] }
           : {}),
       };
-      for (const target of p.targets) target[p.lb.key] = view;
+      for (const eventId of p.eventIds) {
+        let own = standings.get(eventId);
+        if (!own) standings.set(eventId, (own = {}));
+        own[p.lb.key] = view;
+      }
     });
+    return standings;
   }
 }

@@ -1,9 +1,8 @@
 /**
  * Moves a batch's users on the community's leaderboards: by the metric value of each event, the
  * streak lengths it reached and the points it was paid. Returns, by event id, the leaderboards each
- * event moved, with the ranks after the batch.
+ * event moved (by key), with the ranks after the batch.
  */
-
 import type { Repositories } from '../../store/store.js';
 import type { Tenant } from '../../store/tenant.js';
 import type { CommunityConfig } from '../community-config.js';
@@ -23,23 +22,15 @@ export async function rank(
   now: number,
   today: number,
 ): Promise<Map<string, Standings>> {
-  const standings = new Map<string, Standings>();
   const tracker = new LeaderboardTracker(config);
-  if (!tracker.active) return standings;
+  if (!tracker.active) return new Map();
   for (const e of events) {
-    const out: Standings = {};
-    standings.set(e.eventId, out);
-    tracker.onMetric(e.userId, e.attributes, e.metric.id, e.day, e.event.value, out);
-    for (const move of e.streakMoves) tracker.onStreak(e.userId, e.attributes, move.streakId, e.day, move.length, out);
-  }
-  for (const e of events) {
-    const points = paid.get(e.eventId)?.points ?? {};
-    const out = standings.get(e.eventId) as Standings;
-    for (const [key, change] of Object.entries(points)) {
+    tracker.onMetric(e.userId, e.attributes, e.metric.id, e.day, e.event.value, e.eventId);
+    for (const move of e.streakMoves) tracker.onStreak(e.userId, e.attributes, move.streakId, e.day, move.length, e.eventId);
+    for (const [key, change] of Object.entries(paid.get(e.eventId)?.points ?? {})) {
       const system = config.pointsSystemsByKey.get(key) as { id: string };
-      tracker.onPoints(e.userId, e.attributes, system.id, e.day, change.added, out);
+      tracker.onPoints(e.userId, e.attributes, system.id, e.day, change.added, e.eventId);
     }
   }
-  await tracker.flush(tx, tenant, now, today);
-  return standings;
+  return tracker.flush(tx, tenant, now, today);
 }
