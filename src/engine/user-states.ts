@@ -6,22 +6,12 @@ import type { Achievement } from '../domain/achievement.js';
 import { NO_TIER } from '../domain/achievement.js';
 import type { HeldAwards, UserWorkingState } from '../domain/evaluate.js';
 import type { User } from '../domain/user.js';
+import type { LoadedState, StateQuery } from '../store/ingest/ingest-store.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
 
-export interface StateNeeds {
-  userIds: string[];
-  metricIds: string[];
-  counterIds: string[];
-  heldIds: string[];
-  /** Day series per user, and the first day to load of them. */
-  series: ReadonlyMap<string, readonly string[]>;
-  fromDay: number;
-  /** Streaks per user, and the first period to load of them (with the point before it). */
-  streaks: ReadonlyMap<string, readonly string[]>;
-  fromPeriod: number;
-  /** Whether a rule reads users' own targets. */
-  targets: boolean;
+/** What to load, and the achievements (to read held awards' tiers by). */
+export interface StateNeeds extends Omit<StateQuery, 'users'> {
   achievementsById: ReadonlyMap<string, Achievement>;
 }
 
@@ -36,14 +26,12 @@ export async function loadUserStates(
   users: ReadonlyMap<string, User>,
   needs: StateNeeds,
 ): Promise<Map<string, UserWorkingState>> {
-  const [totals, counters, held, days, streaks, targets] = await Promise.all([
-    repos.userState.loadTotals(tenant, needs.userIds, needs.metricIds),
-    repos.userState.loadCounters(tenant, needs.userIds, needs.counterIds),
-    repos.userState.loadHeld(tenant, needs.userIds, needs.heldIds),
-    repos.userState.loadDays(tenant, needs.series, needs.fromDay),
-    repos.userState.loadStreakPoints(tenant, needs.streaks, needs.fromPeriod),
-    needs.targets ? repos.userState.loadTargets(tenant, needs.userIds) : Promise.resolve(new Map()),
-  ]);
+  return workingStates(await repos.userState.loadState(tenant, { ...needs, users: false }), users, needs);
+}
+
+/** Each user's working state from what was loaded for them. */
+export function workingStates(loaded: LoadedState, users: ReadonlyMap<string, User>, needs: StateNeeds): Map<string, UserWorkingState> {
+  const { totals, counters, held, days, streaks, targets } = loaded;
   const states = new Map<string, UserWorkingState>();
   for (const userId of needs.userIds) {
     const user = users.get(userId);

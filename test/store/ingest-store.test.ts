@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../src/domain/user.js';
 import { type Database, migrateToLatest, openDatabase } from '../../src/store/database.js';
-import { AwardRaceError, type AwardRecord, idempotencyKeyOf } from '../../src/store/ingest/ingest-store.js';
+import { AwardRaceError, type AwardRecord, idempotencyKeyOf, type StateQuery } from '../../src/store/ingest/ingest-store.js';
 import { Store } from '../../src/store/store.js';
 import type { Tenant } from '../../src/store/tenant.js';
 import { createSchema, DIALECTS, POSTGRES_URL } from '../support/dialects.js';
@@ -64,6 +64,20 @@ describe.each(DIALECTS)('the ingest store (%s)', (dialect) => {
     });
   });
 
+  const nothing = {
+    userIds: [],
+    users: false,
+    metricIds: [],
+    counterIds: [],
+    heldIds: [],
+    series: new Map(),
+    fromDay: 0,
+    streaks: new Map(),
+    fromPeriod: 0,
+    targets: false,
+  };
+  const state = (query: Partial<StateQuery>) => store.read.userState.loadState(tenant, { ...nothing, ...query });
+
   afterAll(async () => {
     await store.close();
     await cleanup();
@@ -94,7 +108,7 @@ describe.each(DIALECTS)('the ingest store (%s)', (dialect) => {
     for (const value of [1.5, 2.25]) {
       await store.transaction((tx) => tx.ingest.write(tenant, { counters: [{ userId: 'u1', achievementId: 'a1', value, count: 1 }] }));
     }
-    const counters = await store.read.userState.loadCounters(tenant, ['u1'], ['a1', 'a2']);
+    const { counters } = await state({ userIds: ['u1'], counterIds: ['a1', 'a2'] });
     expect(counters.get('u1')).toEqual(new Map([['a1', { total: 3.75, count: 2 }]]));
   });
 
@@ -145,7 +159,7 @@ describe.each(DIALECTS)('the ingest store (%s)', (dialect) => {
     await store.transaction((tx) =>
       tx.ingest.write(tenant, { awards: [award('aw1', 'u1'), { ...award('aw2', 'u1', 't2'), periodKey: '2026-W1' }] }),
     );
-    const held = await store.read.userState.loadHeld(tenant, ['u1', 'u2'], ['a1']);
+    const { held } = await state({ userIds: ['u1', 'u2'], heldIds: ['a1'] });
     expect(held.sort((a, b) => a.tierKey.localeCompare(b.tierKey))).toEqual([
       { userId: 'u1', achievementId: 'a1', tierKey: 't1', periodKey: '' },
       { userId: 'u1', achievementId: 'a1', tierKey: 't2', periodKey: '2026-W1' },
@@ -157,7 +171,7 @@ describe.each(DIALECTS)('the ingest store (%s)', (dialect) => {
       }),
     );
     await expect(refused).rejects.toBeInstanceOf(AwardRaceError);
-    expect(await store.read.userState.loadHeld(tenant, ['u2'], ['a1'])).toEqual([]);
+    expect((await state({ userIds: ['u2'], heldIds: ['a1'] })).held).toEqual([]);
     expect((await store.read.userState.loadTotals(tenant, ['u9'], ['m1'])).size).toBe(0);
   });
 
@@ -208,13 +222,44 @@ describe.each(DIALECTS)('the ingest store (%s)', (dialect) => {
     await store.transaction((tx) => tx.ingest.write(tenant, {}));
     const reads = store.read.userState;
     expect((await reads.loadTotals(tenant, [], ['m1'])).size).toBe(0);
-    expect((await reads.loadCounters(tenant, ['u1'], [])).size).toBe(0);
-    expect(await reads.loadHeld(tenant, ['u1'], [])).toEqual([]);
+    expect(await state({ userIds: ['u1'], users: true })).toEqual({ ...(await state({})), users: expect.any(Map) });
+    expect(await state({ userIds: [], users: true, metricIds: ['m1'], counterIds: ['a1'], heldIds: ['a1'], targets: true })).toEqual(
+      await state({}),
+    );
     expect((await reads.loadDays(tenant, new Map(), 0)).size).toBe(0);
     expect((await reads.loadStreakPoints(tenant, new Map(), 0)).size).toBe(0);
     expect((await reads.loadPoints(tenant, [])).size).toBe(0);
     expect((await reads.findUsers(tenant, [])).size).toBe(0);
     expect((await store.read.ingest.findIdempotent(tenant, [])).size).toBe(0);
+  });
+
+  it('loads in one go what the single reads load, for the users and ids asked', async () => {
+    const query = {
+      userIds: ['u1', 'u2', 'nobody'],
+      users: true,
+      metricIds: ['m1'],
+      counterIds: ['a1'],
+      heldIds: ['a1'],
+      series: new Map([['u1', ['m1', 'm2']]]),
+      fromDay: 0,
+      streaks: new Map([
+        ['u1', ['s1']],
+        ['u2', ['s1']],
+      ]),
+      fromPeriod: 3,
+      targets: true,
+    };
+    await store.transaction((tx) => tx.targets.save(tenant, 'u2', 'm1', { value: 12, per: 'week' }, 1));
+    const reads = store.read.userState;
+    const loaded = await reads.loadState(tenant, query);
+    expect(loaded.users).toEqual(await reads.findUsers(tenant, query.userIds));
+    expect(loaded.totals).toEqual(await reads.loadTotals(tenant, query.userIds, query.metricIds));
+    expect(loaded.days).toEqual(await reads.loadDays(tenant, query.series, query.fromDay));
+    expect(loaded.streaks).toEqual(await reads.loadStreakPoints(tenant, query.streaks, query.fromPeriod));
+    expect(loaded.counters.get('u1')?.get('a1')).toEqual({ total: 3.75, count: 2 });
+    expect(loaded.held.map((h) => h.tierKey).sort()).toEqual(['t1', 't2']);
+    expect(loaded.targets).toEqual(new Map([['u2', new Map([['m1', { value: 12, per: 'week' }]])]]));
+    expect(loaded.days.get('u1')?.get('m2')).toEqual(new Map([[11, { total: 7, count: 1, firstAt: 600 }]]));
   });
 
   it('never shows a read what a transaction still running has written, nor what it rolled back', async () => {

@@ -12,7 +12,7 @@ import type { CommunityConfig } from '../community-config.js';
 import type { EngineContext } from '../context.js';
 import { resolveMetrics } from '../resolve-metrics.js';
 import { UnlockRecorder } from '../unlock-recorder.js';
-import { loadUserStates } from '../user-states.js';
+import { workingStates } from '../user-states.js';
 import { type AppliedEvent, evaluateBatch } from './evaluate-batch.js';
 import { pay, payees } from './pay.js';
 import { planBatch } from './plan.js';
@@ -49,8 +49,12 @@ export async function applyBatch(
   const keyed = events.flatMap((e) =>
     e.idempotencyKey === undefined ? [] : [{ userId: e.user.id, metricId: metricIdOf(e), key: e.idempotencyKey }],
   );
-  const [users, stored] = await Promise.all([tx.ingest.findUsers(tenant, userIds), tx.ingest.findIdempotent(tenant, keyed)]);
-  const states = await loadUserStates(tx, tenant, users, needs);
+  const [loaded, stored] = await Promise.all([
+    tx.ingest.loadState(tenant, { ...needs, users: true }),
+    tx.ingest.findIdempotent(tenant, keyed),
+  ]);
+  const users = loaded.users;
+  const states = workingStates(loaded, users, needs);
 
   const evaluation = evaluateBatch({ rules, context: { now, weekStart: settings.weekStart }, events, metrics, users, states, stored });
   const applied = evaluation.events.filter((e): e is AppliedEvent => e.kind === 'applied');

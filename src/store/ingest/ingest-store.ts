@@ -152,17 +152,45 @@ export interface HeldAward {
 /** User id → the ids (series, streaks) wanted for that user. */
 export type Wanted = ReadonlyMap<string, readonly string[]>;
 
+/** Which state of which users to load: only what the rules an event can touch need. */
+export interface StateQuery {
+  userIds: readonly string[];
+  /** Also load the users themselves. */
+  users: boolean;
+  metricIds: readonly string[];
+  counterIds: readonly string[];
+  heldIds: readonly string[];
+  /** Day series per user, and the first day to load of them. */
+  series: Wanted;
+  fromDay: number;
+  /** Streaks per user, and the first period to load of them (with the point before it). */
+  streaks: Wanted;
+  fromPeriod: number;
+  /** Whether to load users' own targets. */
+  targets: boolean;
+}
+
+/** What a StateQuery loads. Maps are keyed by user id, then by id. */
+export interface LoadedState {
+  users: Map<string, User>;
+  totals: Map<string, Map<string, Tally>>;
+  counters: Map<string, Map<string, Tally>>;
+  held: HeldAward[];
+  days: Map<string, Map<string, Map<number, DayTally>>>;
+  streaks: Map<string, Map<string, StreakPoint[]>>;
+  targets: Map<string, Map<string, Target>>;
+}
+
 /** The running state of users, as rules and reads need it. Maps are keyed by user id, then by id. */
 export interface UserStateReads {
+  /** Everything a query asks for, at once (on PostgreSQL in one round trip). */
+  loadState(tenant: Tenant, query: StateQuery): Promise<LoadedState>;
   findUsers(tenant: Tenant, ids: readonly string[]): Promise<Map<string, User>>;
   loadTotals(tenant: Tenant, userIds: readonly string[], metricIds: readonly string[]): Promise<Map<string, Map<string, Tally>>>;
-  loadCounters(tenant: Tenant, userIds: readonly string[], achievementIds: readonly string[]): Promise<Map<string, Map<string, Tally>>>;
-  loadHeld(tenant: Tenant, userIds: readonly string[], achievementIds: readonly string[]): Promise<HeldAward[]>;
   /** Day totals from `fromDay` on of each user's series. */
   loadDays(tenant: Tenant, wanted: Wanted, fromDay: number): Promise<Map<string, Map<string, Map<number, DayTally>>>>;
   /** Streak points from `fromPeriod` on, with the latest one before it, in period order. */
   loadStreakPoints(tenant: Tenant, wanted: Wanted, fromPeriod: number): Promise<Map<string, Map<string, StreakPoint[]>>>;
-  loadTargets(tenant: Tenant, userIds: readonly string[]): Promise<Map<string, Map<string, Target>>>;
   /** Points balances by system id. */
   loadPoints(tenant: Tenant, userIds: readonly string[]): Promise<Map<string, Map<string, number>>>;
 }

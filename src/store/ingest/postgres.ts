@@ -9,15 +9,16 @@ import type { Target } from '../../domain/goals.js';
 import type { StreakPoint } from '../../domain/streaks.js';
 import type { User } from '../../domain/user.js';
 import { toStreakPoint, toUser, userColumns } from '../mappers.js';
-import type { DB } from '../schema.js';
+import type { DB, UserRow } from '../schema.js';
 import type { Tenant } from '../tenant.js';
 import {
   AwardRaceError,
-  type HeldAward,
   type IdempotencyLookup,
   type IngestChanges,
   type IngestStore,
   idempotencyKeyOf,
+  type LoadedState,
+  type StateQuery,
   type StoredAnswer,
   type Wanted,
 } from './ingest-store.js';
@@ -76,6 +77,93 @@ export class PostgresIngestStore implements IngestStore {
     return found;
   }
 
+  /**
+   * One statement, one round trip: each part is a subquery aggregated into a JSON array (of
+   * arrays, in the column order given), so the parts' different shapes travel in one row.
+   */
+  async loadState(tenant: Tenant, q: StateQuery): Promise<LoadedState> {
+    const c = tenant.communityId;
+    const users = sql`select unnest(${q.userIds}::text[])`;
+    const part = (wanted: boolean, columns: string, from: RawBuilder<unknown>) =>
+      wanted ? sql`(select coalesce(json_agg(json_build_array(${sql.raw(columns)})), '[]') from (${from}) q)` : sql`'[]'::json`;
+    const series = union(q.series);
+    const streaks = union(q.streaks);
+    const has = q.userIds.length > 0;
+    const { rows } = await sql<Record<'users' | 'totals' | 'counters' | 'held' | 'days' | 'streaks' | 'targets', unknown[][]>>`
+      select
+        ${part(has && q.users, USER_ROW.join(', '), sql`select * from users where community_id = ${c} and id in (${users})`)} as users,
+        ${part(
+          has && q.metricIds.length > 0,
+          'user_id, metric_id, total, count',
+          sql`select * from user_metrics where community_id = ${c} and user_id in (${users}) and metric_id in (select unnest(${q.metricIds}::text[]))`,
+        )} as totals,
+        ${part(
+          has && q.counterIds.length > 0,
+          'user_id, achievement_id, total, count',
+          sql`select * from achievement_counters where community_id = ${c} and user_id in (${users})
+              and achievement_id in (select unnest(${q.counterIds}::text[]))`,
+        )} as counters,
+        ${part(
+          has && q.heldIds.length > 0,
+          'user_id, achievement_id, tier_key, period_key',
+          sql`select * from awards where community_id = ${c} and user_id in (${users}) and achievement_id in (select unnest(${q.heldIds}::text[]))`,
+        )} as held,
+        ${part(
+          series.userIds.length > 0 && series.ids.length > 0,
+          'user_id, series_id, day, total, count, first_at',
+          sql`select * from user_day_totals where community_id = ${c} and user_id in (select unnest(${series.userIds}::text[]))
+              and series_id in (select unnest(${series.ids}::text[])) and day >= ${q.fromDay}`,
+        )} as days,
+        ${part(
+          streaks.userIds.length > 0 && streaks.ids.length > 0,
+          POINT_COLUMNS,
+          streakPoints(c, streaks.userIds, streaks.ids, q.fromPeriod, POINT_COLUMNS),
+        )} as streaks,
+        ${part(has && q.targets, 'user_id, metric_id, value, per', sql`select * from user_targets where community_id = ${c} and user_id in (${users})`)} as targets`.execute(
+      this.db,
+    );
+    const r = rows[0] as Record<string, unknown[][]>;
+    const loaded: LoadedState = {
+      users: new Map(),
+      totals: new Map(),
+      counters: new Map(),
+      held: [],
+      days: new Map(),
+      streaks: new Map(),
+      targets: new Map(),
+    };
+    for (const row of r.users ?? []) {
+      const user = toUser(Object.fromEntries(USER_ROW.map((name, i) => [name, row[i]])) as unknown as UserRow);
+      loaded.users.set(user.id, user);
+    }
+    for (const [userId, metricId, total, count] of r.totals as [string, string, number, number][])
+      inner(loaded.totals, userId).set(metricId, { total, count });
+    for (const [userId, achievementId, total, count] of r.counters as [string, string, number, number][])
+      inner(loaded.counters, userId).set(achievementId, { total, count });
+    for (const [userId, achievementId, tierKey, periodKey] of r.held as [string, string, string, string][])
+      loaded.held.push({ userId, achievementId, tierKey, periodKey });
+    for (const [userId, seriesId, day, total, count, firstAt] of r.days as [string, string, number, number, number, number][]) {
+      const byUser = inner(loaded.days, userId);
+      let days = byUser.get(seriesId);
+      if (!days) byUser.set(seriesId, (days = new Map()));
+      days.set(day, { total, count, firstAt });
+    }
+    for (const [userId, streakId, period, length, started, freezes, earnAnchor, extendedAt] of r.streaks as [
+      string,
+      string,
+      ...number[],
+    ][]) {
+      const byStreak = inner(loaded.streaks, userId);
+      const list = byStreak.get(streakId) ?? [];
+      list.push({ period, length, started, freezes, earnAnchor, extendedAt } as StreakPoint);
+      byStreak.set(streakId, list);
+    }
+    for (const byStreak of loaded.streaks.values()) for (const list of byStreak.values()) list.sort((a, b) => a.period - b.period);
+    for (const [userId, metricId, value, per] of r.targets as [string, string, number, Target['per']][])
+      inner(loaded.targets, userId).set(metricId, { value, per });
+    return loaded;
+  }
+
   async loadTotals(tenant: Tenant, userIds: readonly string[], metricIds: readonly string[]) {
     const out = new Map<string, Map<string, Tally>>();
     if (userIds.length === 0 || metricIds.length === 0) return out;
@@ -88,32 +176,6 @@ export class PostgresIngestStore implements IngestStore {
       .execute();
     for (const r of rows) inner(out, r.user_id).set(r.metric_id, { total: r.total, count: r.count });
     return out;
-  }
-
-  async loadCounters(tenant: Tenant, userIds: readonly string[], achievementIds: readonly string[]) {
-    const out = new Map<string, Map<string, Tally>>();
-    if (userIds.length === 0 || achievementIds.length === 0) return out;
-    const rows = await this.db
-      .selectFrom('achievement_counters')
-      .select(['user_id', 'achievement_id', 'total', 'count'])
-      .where('community_id', '=', tenant.communityId)
-      .where(userIn(userIds))
-      .where('achievement_id', 'in', achievementIds)
-      .execute();
-    for (const r of rows) inner(out, r.user_id).set(r.achievement_id, { total: r.total, count: r.count });
-    return out;
-  }
-
-  async loadHeld(tenant: Tenant, userIds: readonly string[], achievementIds: readonly string[]): Promise<HeldAward[]> {
-    if (userIds.length === 0 || achievementIds.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('awards')
-      .select(['user_id', 'achievement_id', 'tier_key', 'period_key'])
-      .where('community_id', '=', tenant.communityId)
-      .where(userIn(userIds))
-      .where('achievement_id', 'in', achievementIds)
-      .execute();
-    return rows.map((r) => ({ userId: r.user_id, achievementId: r.achievement_id, tierKey: r.tier_key, periodKey: r.period_key }));
   }
 
   /** One query asks for every series any of the users wants: a round trip costs more than the few extra rows. */
@@ -148,17 +210,7 @@ export class PostgresIngestStore implements IngestStore {
     const { userIds, ids: streakIds } = union(wanted);
     if (userIds.length === 0 || streakIds.length === 0) return out;
     type Row = Parameters<typeof toStreakPoint>[0] & { user_id: string; streak_id: string };
-    const columns = sql.raw('user_id, streak_id, period, length, started, freezes, earn_anchor, extended_at');
-    const { rows } = await sql<Row>`
-      select p.* from unnest(${userIds}::text[]) u(id) cross join unnest(${streakIds}::text[]) s(id)
-      cross join lateral (
-        select ${columns} from user_streak_points
-        where community_id = ${tenant.communityId} and user_id = u.id and streak_id = s.id and period < ${fromPeriod}
-        order by period desc limit 1) p
-      union all
-      select ${columns} from user_streak_points
-      where community_id = ${tenant.communityId} and user_id in (select unnest(${userIds}::text[]))
-        and streak_id in (select unnest(${streakIds}::text[])) and period >= ${fromPeriod}`.execute(this.db);
+    const { rows } = await sql<Row>`${streakPoints(tenant.communityId, userIds, streakIds, fromPeriod, POINT_COLUMNS)}`.execute(this.db);
     for (const r of rows) {
       const byStreak = inner(out, r.user_id);
       const list = byStreak.get(r.streak_id) ?? [];
@@ -166,19 +218,6 @@ export class PostgresIngestStore implements IngestStore {
       byStreak.set(r.streak_id, list);
     }
     for (const byStreak of out.values()) for (const list of byStreak.values()) list.sort((a, b) => a.period - b.period);
-    return out;
-  }
-
-  async loadTargets(tenant: Tenant, userIds: readonly string[]): Promise<Map<string, Map<string, Target>>> {
-    const out = new Map<string, Map<string, Target>>();
-    if (userIds.length === 0) return out;
-    const rows = await this.db
-      .selectFrom('user_targets')
-      .select(['user_id', 'metric_id', 'value', 'per'])
-      .where('community_id', '=', tenant.communityId)
-      .where(userIn(userIds))
-      .execute();
-    for (const r of rows) inner(out, r.user_id).set(r.metric_id, { value: r.value, per: r.per });
     return out;
   }
 
@@ -195,39 +234,16 @@ export class PostgresIngestStore implements IngestStore {
     return out;
   }
 
+  /**
+   * Everything in one statement, one round trip: each table's write is a data-modifying WITH
+   * query. They share one snapshot and touch different rows, so their order does not matter.
+   */
   async write(tenant: Tenant, changes: IngestChanges): Promise<void> {
-    const awards = changes.awards ?? [];
-    if (awards.length > 0) {
-      const { rows } = await insertSql(tenant, AWARDS, awards, sql` returning 1 as inserted`).execute(this.db);
-      if (rows.length !== awards.length) throw new AwardRaceError();
-    }
-    const created = changes.createdUsers ?? [];
-    if (created.length > 0) {
-      await insertSql(tenant, USERS, created).execute(this.db);
-      await sql`
-        insert into community_user_counts (community_id, shard, users) values (${tenant.communityId}, ${countShard(created)}, ${created.length})
-        on conflict (community_id, shard) do update set users = community_user_counts.users + excluded.users`.execute(this.db);
-    }
-    for (const u of changes.updatedUsers ?? []) {
-      const row = userColumns(u);
-      await sql`update users set ${sql.join(USER_PROFILE_COLUMNS.map((c) => sql`${sql.ref(c)} = ${row[c]}`))}
-                where community_id = ${tenant.communityId} and id = ${u.id}`.execute(this.db);
-    }
-    await this.insertAll(tenant, EVENTS, changes.events);
-    await this.insertAll(tenant, TOTALS, changes.totals);
-    await this.insertAll(tenant, COUNTERS, changes.counters);
-    await this.insertAll(tenant, DAYS, changes.days);
-    // Streaks are rewritten from the earliest period each one moved at: one delete and one insert.
-    const rewrites = changes.streaks ?? [];
-    if (rewrites.length > 0) {
-      await sql`
-        delete from user_streak_points p
-        using unnest(${rewrites.map((w) => w.userId)}::text[], ${rewrites.map((w) => w.streakId)}::text[], ${rewrites.map((w) => w.from)}::int[])
-          as x(user_id, streak_id, from_period)
-        where p.community_id = ${tenant.communityId} and p.user_id = x.user_id and p.streak_id = x.streak_id
-          and p.period >= x.from_period`.execute(this.db);
-      await this.insertAll(tenant, STREAK_POINTS, streakPointRows(rewrites));
-    }
+    const c = tenant.communityId;
+    const writes: RawBuilder<unknown>[] = [];
+    const add = (name: string, statement: RawBuilder<unknown>) => writes.push(sql`${sql.raw(name)} as (${statement})`);
+    const some = <R>(records: readonly R[] | undefined): records is readonly R[] => records !== undefined && records.length > 0;
+
     const stats = changes.stats ?? [];
     if (stats.length > 0) {
       // Locked in id order first, so that two transactions never take the same rows in opposite orders.
@@ -235,20 +251,93 @@ export class PostgresIngestStore implements IngestStore {
       await sql`select 1 from achievement_stats where achievement_id in (select unnest(${ids}::text[])) order by achievement_id for update`.execute(
         this.db,
       );
-      await sql`
-        update achievement_stats s set completions = s.completions + x.completions, unlocks = s.unlocks + x.unlocks
-        from unnest(${stats.map((s) => s.achievementId)}::text[], ${stats.map((s) => s.completions)}::int[], ${stats.map((s) => s.unlocks)}::int[])
-          as x(achievement_id, completions, unlocks)
-        where s.achievement_id = x.achievement_id`.execute(this.db);
+      add(
+        'stats',
+        sql`update achievement_stats s set completions = s.completions + x.completions, unlocks = s.unlocks + x.unlocks
+            from unnest(${stats.map((s) => s.achievementId)}::text[], ${stats.map((s) => s.completions)}::int[], ${stats.map((s) => s.unlocks)}::int[])
+              as x(achievement_id, completions, unlocks)
+            where s.achievement_id = x.achievement_id`,
+      );
     }
-    await this.insertAll(tenant, POINTS, changes.points);
-    await this.insertAll(tenant, POINTS_AWARDS, changes.pointsAwards);
-    await this.insertAll(tenant, IDEMPOTENCY, changes.idempotency);
-  }
+    const awards = changes.awards ?? [];
+    if (awards.length > 0) add('new_awards', insertSql(tenant, AWARDS, awards, sql` returning 1`));
+    const created = changes.createdUsers ?? [];
+    if (created.length > 0) {
+      add('new_users', insertSql(tenant, USERS, created));
+      add(
+        'user_count',
+        sql`insert into community_user_counts (community_id, shard, users) values (${c}, ${countShard(created)}, ${created.length})
+            on conflict (community_id, shard) do update set users = community_user_counts.users + excluded.users`,
+      );
+    }
+    if (some(changes.updatedUsers)) {
+      const rows = changes.updatedUsers.map(userColumns);
+      const columns = ['id', ...USER_PROFILE_COLUMNS] as const;
+      const types = new Map(USERS.columns);
+      add(
+        'changed_users',
+        sql`update users u set ${sql.join(USER_PROFILE_COLUMNS.map((name) => sql`${sql.ref(name)} = ${sql.ref(`x.${name}`)}`))}
+            from unnest(${sql.join(columns.map((name) => sql`${rows.map((r) => r[name])}::${sql.raw(types.get(name) as string)}[]`))})
+              as x(${sql.raw(columns.join(', '))})
+            where u.community_id = ${c} and u.id = x.id`,
+      );
+    }
+    if (some(changes.events)) add('new_events', insertSql(tenant, EVENTS, changes.events));
+    if (some(changes.totals)) add('totals', insertSql(tenant, TOTALS, changes.totals));
+    if (some(changes.counters)) add('counters', insertSql(tenant, COUNTERS, changes.counters));
+    if (some(changes.days)) add('days', insertSql(tenant, DAYS, changes.days));
+    if (some(changes.streaks)) {
+      // Each streak is rewritten from the earliest period it moved at: the points kept are
+      // overwritten, the ones after them that are no longer there deleted.
+      const r = changes.streaks;
+      const points = streakPointRows(r);
+      add(
+        'old_points',
+        sql`delete from user_streak_points p
+            using unnest(${r.map((w) => w.userId)}::text[], ${r.map((w) => w.streakId)}::text[], ${r.map((w) => w.from)}::int[])
+              as x(user_id, streak_id, from_period)
+            where p.community_id = ${c} and p.user_id = x.user_id and p.streak_id = x.streak_id and p.period >= x.from_period
+              and not exists (
+                select 1 from unnest(${points.map((p) => p.userId)}::text[], ${points.map((p) => p.streakId)}::text[], ${points.map((p) => p.period)}::int[])
+                  as n(user_id, streak_id, period)
+                where n.user_id = p.user_id and n.streak_id = p.streak_id and n.period = p.period)`,
+      );
+      if (points.length > 0) add('points', insertSql(tenant, STREAK_POINTS, points));
+    }
+    if (some(changes.points)) add('balances', insertSql(tenant, POINTS, changes.points));
+    if (some(changes.pointsAwards)) add('points_paid', insertSql(tenant, POINTS_AWARDS, changes.pointsAwards));
+    if (some(changes.idempotency)) add('answers', insertSql(tenant, IDEMPOTENCY, changes.idempotency));
+    if (writes.length === 0) return;
 
-  private async insertAll<R>(tenant: Tenant, table: TableWrite<R>, records: readonly R[] | undefined): Promise<void> {
-    if (records && records.length > 0) await insertSql(tenant, table, records).execute(this.db);
+    const counted = awards.length > 0 ? sql`(select count(*) from new_awards)::int` : sql`0`;
+    const { rows } = await sql<{ awards: number }>`with ${sql.join(writes)} select ${counted} as awards`.execute(this.db);
+    // An award already there means another writer decided it concurrently: the whole transaction is retried.
+    if (rows[0]?.awards !== awards.length) throw new AwardRaceError();
   }
+}
+
+const POINT_COLUMNS = 'user_id, streak_id, period, length, started, freezes, earn_anchor, extended_at';
+
+/** The users table's columns a user is read from, in the order `loadState` sends them. */
+const USER_ROW = USERS.columns.map(([name]) => name);
+
+/**
+ * Streak points from `fromPeriod` on, and before them the latest earlier point of each user and
+ * streak: one backward index probe each, however long their history (DISTINCT ON would read
+ * every earlier point).
+ */
+function streakPoints(communityId: string, userIds: readonly string[], streakIds: readonly string[], fromPeriod: number, columns: string) {
+  const list = sql.raw(columns);
+  return sql`
+    select p.* from unnest(${userIds}::text[]) u(id) cross join unnest(${streakIds}::text[]) s(id)
+    cross join lateral (
+      select ${list} from user_streak_points
+      where community_id = ${communityId} and user_id = u.id and streak_id = s.id and period < ${fromPeriod}
+      order by period desc limit 1) p
+    union all
+    select ${list} from user_streak_points
+    where community_id = ${communityId} and user_id in (select unnest(${userIds}::text[]))
+      and streak_id in (select unnest(${streakIds}::text[])) and period >= ${fromPeriod}`;
 }
 
 /**
@@ -290,6 +379,8 @@ export function merged(
       return sql`least(${stored}, ${added})`;
     case 'latest':
       return sql`greatest(${stored}, ${added})`;
+    case 'replace':
+      return sql`${added}`;
   }
 }
 

@@ -19,6 +19,8 @@ import {
   type IngestChanges,
   type IngestStore,
   idempotencyKeyOf,
+  type LoadedState,
+  type StateQuery,
   type StoredAnswer,
   type Wanted,
 } from './ingest-store.js';
@@ -48,6 +50,9 @@ import {
  */
 export type Exclusive = <T>(read: () => T) => Promise<T>;
 
+const TOTALS_OF_USER = 'select metric_id as id, total, count from user_metrics where community_id = ? and user_id = ?';
+const COUNTERS_OF_USER = 'select achievement_id as id, total, count from achievement_counters where community_id = ? and user_id = ?';
+
 export class SqliteIngestStore implements IngestStore {
   constructor(
     private readonly statements: SqliteStatements,
@@ -59,14 +64,16 @@ export class SqliteIngestStore implements IngestStore {
   }
 
   findUsers(tenant: Tenant, ids: readonly string[]): Promise<Map<string, User>> {
-    return this.exclusive(() => {
-      const out = new Map<string, User>();
-      for (const id of ids) {
-        const row = this.statements.get<UserRow>('select * from users where community_id = ? and id = ?', [tenant.communityId, id]);
-        if (row) out.set(id, toUser(row));
-      }
-      return out;
-    });
+    return this.exclusive(() => this.findUsersNow(tenant, ids));
+  }
+
+  private findUsersNow(tenant: Tenant, ids: readonly string[]): Map<string, User> {
+    const out = new Map<string, User>();
+    for (const id of ids) {
+      const row = this.statements.get<UserRow>('select * from users where community_id = ? and id = ?', [tenant.communityId, id]);
+      if (row) out.set(id, toUser(row));
+    }
+    return out;
   }
 
   findIdempotent(tenant: Tenant, keys: readonly IdempotencyLookup[]): Promise<Map<string, StoredAnswer>> {
@@ -85,123 +92,121 @@ export class SqliteIngestStore implements IngestStore {
   }
 
   loadTotals(tenant: Tenant, userIds: readonly string[], metricIds: readonly string[]) {
-    return this.perUser(
-      tenant,
-      userIds,
-      metricIds,
-      'select metric_id as id, total, count from user_metrics where community_id = ? and user_id = ?',
-    );
+    return this.exclusive(() => this.perUser(tenant, userIds, metricIds, TOTALS_OF_USER));
   }
 
-  loadCounters(tenant: Tenant, userIds: readonly string[], achievementIds: readonly string[]) {
-    return this.perUser(
-      tenant,
-      userIds,
-      achievementIds,
-      'select achievement_id as id, total, count from achievement_counters where community_id = ? and user_id = ?',
-    );
+  loadState(tenant: Tenant, q: StateQuery): Promise<LoadedState> {
+    return this.exclusive(() => ({
+      users: q.users ? this.findUsersNow(tenant, q.userIds) : new Map(),
+      totals: this.perUser(tenant, q.userIds, q.metricIds, TOTALS_OF_USER),
+      counters: this.perUser(tenant, q.userIds, q.counterIds, COUNTERS_OF_USER),
+      held: this.loadHeldNow(tenant, q.userIds, q.heldIds),
+      days: this.loadDaysNow(tenant, q.series, q.fromDay),
+      streaks: this.loadStreakPointsNow(tenant, q.streaks, q.fromPeriod),
+      targets: q.targets ? this.loadTargetsNow(tenant, q.userIds) : new Map(),
+    }));
   }
 
   /** A user's rows are few and share the key's prefix: one lookup a user, filtered here. */
   private perUser(tenant: Tenant, userIds: readonly string[], ids: readonly string[], text: string) {
-    return this.exclusive(() => {
-      const wanted = new Set(ids);
-      const out = new Map<string, Map<string, Tally>>();
-      if (wanted.size === 0) return out;
-      for (const userId of userIds) {
-        for (const r of this.statements.all<{ id: string; total: number; count: number }>(text, [tenant.communityId, userId])) {
-          if (wanted.has(r.id)) inner(out, userId).set(r.id, { total: r.total, count: r.count });
-        }
+    const wanted = new Set(ids);
+    const out = new Map<string, Map<string, Tally>>();
+    if (wanted.size === 0) return out;
+    for (const userId of userIds) {
+      for (const r of this.statements.all<{ id: string; total: number; count: number }>(text, [tenant.communityId, userId])) {
+        if (wanted.has(r.id)) inner(out, userId).set(r.id, { total: r.total, count: r.count });
       }
-      return out;
-    });
+    }
+    return out;
   }
 
-  loadHeld(tenant: Tenant, userIds: readonly string[], achievementIds: readonly string[]): Promise<HeldAward[]> {
-    return this.exclusive(() => {
-      const wanted = new Set(achievementIds);
-      const out: HeldAward[] = [];
-      if (wanted.size === 0) return out;
-      for (const userId of userIds) {
-        const rows = this.statements.all<HeldAward>(
-          `select user_id as userId, achievement_id as achievementId, tier_key as tierKey, period_key as periodKey
-           from awards where community_id = ? and user_id = ?`,
-          [tenant.communityId, userId],
-        );
-        for (const r of rows) if (wanted.has(r.achievementId)) out.push(r);
-      }
-      return out;
-    });
+  private loadHeldNow(tenant: Tenant, userIds: readonly string[], achievementIds: readonly string[]): HeldAward[] {
+    const wanted = new Set(achievementIds);
+    const out: HeldAward[] = [];
+    if (wanted.size === 0) return out;
+    for (const userId of userIds) {
+      const rows = this.statements.all<HeldAward>(
+        `select user_id as userId, achievement_id as achievementId, tier_key as tierKey, period_key as periodKey
+         from awards where community_id = ? and user_id = ?`,
+        [tenant.communityId, userId],
+      );
+      for (const r of rows) if (wanted.has(r.achievementId)) out.push(r);
+    }
+    return out;
   }
 
   loadDays(tenant: Tenant, wanted: Wanted, fromDay: number): Promise<Map<string, Map<string, Map<number, DayTally>>>> {
-    return this.exclusive(() => {
-      const out = new Map<string, Map<string, Map<number, DayTally>>>();
-      for (const [userId, seriesIds] of wanted) {
-        for (const seriesId of seriesIds) {
-          const rows = this.statements.all<{ day: number; total: number; count: number; first_at: number }>(
-            'select day, total, count, first_at from user_day_totals where community_id = ? and user_id = ? and series_id = ? and day >= ?',
-            [tenant.communityId, userId, seriesId, fromDay],
-          );
-          if (rows.length === 0) continue;
-          const series = new Map<number, DayTally>();
-          for (const r of rows) series.set(r.day, { total: r.total, count: r.count, firstAt: r.first_at });
-          inner(out, userId).set(seriesId, series);
-        }
+    return this.exclusive(() => this.loadDaysNow(tenant, wanted, fromDay));
+  }
+
+  private loadDaysNow(tenant: Tenant, wanted: Wanted, fromDay: number): Map<string, Map<string, Map<number, DayTally>>> {
+    const out = new Map<string, Map<string, Map<number, DayTally>>>();
+    for (const [userId, seriesIds] of wanted) {
+      for (const seriesId of seriesIds) {
+        const rows = this.statements.all<{ day: number; total: number; count: number; first_at: number }>(
+          'select day, total, count, first_at from user_day_totals where community_id = ? and user_id = ? and series_id = ? and day >= ?',
+          [tenant.communityId, userId, seriesId, fromDay],
+        );
+        if (rows.length === 0) continue;
+        const series = new Map<number, DayTally>();
+        for (const r of rows) series.set(r.day, { total: r.total, count: r.count, firstAt: r.first_at });
+        inner(out, userId).set(seriesId, series);
       }
-      return out;
-    });
+    }
+    return out;
   }
 
   loadStreakPoints(tenant: Tenant, wanted: Wanted, fromPeriod: number): Promise<Map<string, Map<string, StreakPoint[]>>> {
-    return this.exclusive(() => {
-      const out = new Map<string, Map<string, StreakPoint[]>>();
-      const columns = 'period, length, started, freezes, earn_anchor, extended_at';
-      const where = 'community_id = ? and user_id = ? and streak_id = ?';
-      for (const [userId, streakIds] of wanted) {
-        for (const streakId of streakIds) {
-          const params = [tenant.communityId, userId, streakId, fromPeriod];
-          type Row = Parameters<typeof toStreakPoint>[0];
-          const rows = [
-            ...this.statements.all<Row>(
-              `select ${columns} from user_streak_points where ${where} and period < ? order by period desc limit 1`,
-              params,
-            ),
-            ...this.statements.all<Row>(`select ${columns} from user_streak_points where ${where} and period >= ? order by period`, params),
-          ];
-          if (rows.length > 0) inner(out, userId).set(streakId, rows.map(toStreakPoint));
-        }
-      }
-      return out;
-    });
+    return this.exclusive(() => this.loadStreakPointsNow(tenant, wanted, fromPeriod));
   }
 
-  loadTargets(tenant: Tenant, userIds: readonly string[]): Promise<Map<string, Map<string, Target>>> {
-    return this.exclusive(() => {
-      const out = new Map<string, Map<string, Target>>();
-      for (const userId of userIds) {
-        const rows = this.statements.all<{ metric_id: string; value: number; per: Target['per'] }>(
-          'select metric_id, value, per from user_targets where community_id = ? and user_id = ?',
-          [tenant.communityId, userId],
-        );
-        for (const r of rows) inner(out, userId).set(r.metric_id, { value: r.value, per: r.per });
+  private loadStreakPointsNow(tenant: Tenant, wanted: Wanted, fromPeriod: number): Map<string, Map<string, StreakPoint[]>> {
+    const out = new Map<string, Map<string, StreakPoint[]>>();
+    const columns = 'period, length, started, freezes, earn_anchor, extended_at';
+    const where = 'community_id = ? and user_id = ? and streak_id = ?';
+    for (const [userId, streakIds] of wanted) {
+      for (const streakId of streakIds) {
+        const params = [tenant.communityId, userId, streakId, fromPeriod];
+        type Row = Parameters<typeof toStreakPoint>[0];
+        const rows = [
+          ...this.statements.all<Row>(
+            `select ${columns} from user_streak_points where ${where} and period < ? order by period desc limit 1`,
+            params,
+          ),
+          ...this.statements.all<Row>(`select ${columns} from user_streak_points where ${where} and period >= ? order by period`, params),
+        ];
+        if (rows.length > 0) inner(out, userId).set(streakId, rows.map(toStreakPoint));
       }
-      return out;
-    });
+    }
+    return out;
+  }
+
+  private loadTargetsNow(tenant: Tenant, userIds: readonly string[]): Map<string, Map<string, Target>> {
+    const out = new Map<string, Map<string, Target>>();
+    for (const userId of userIds) {
+      const rows = this.statements.all<{ metric_id: string; value: number; per: Target['per'] }>(
+        'select metric_id, value, per from user_targets where community_id = ? and user_id = ?',
+        [tenant.communityId, userId],
+      );
+      for (const r of rows) inner(out, userId).set(r.metric_id, { value: r.value, per: r.per });
+    }
+    return out;
   }
 
   loadPoints(tenant: Tenant, userIds: readonly string[]): Promise<Map<string, Map<string, number>>> {
-    return this.exclusive(() => {
-      const out = new Map<string, Map<string, number>>();
-      for (const userId of userIds) {
-        const rows = this.statements.all<{ system_id: string; total: number }>(
-          'select system_id, total from user_points where community_id = ? and user_id = ?',
-          [tenant.communityId, userId],
-        );
-        for (const r of rows) inner(out, userId).set(r.system_id, r.total);
-      }
-      return out;
-    });
+    return this.exclusive(() => this.loadPointsNow(tenant, userIds));
+  }
+
+  private loadPointsNow(tenant: Tenant, userIds: readonly string[]): Map<string, Map<string, number>> {
+    const out = new Map<string, Map<string, number>>();
+    for (const userId of userIds) {
+      const rows = this.statements.all<{ system_id: string; total: number }>(
+        'select system_id, total from user_points where community_id = ? and user_id = ?',
+        [tenant.communityId, userId],
+      );
+      for (const r of rows) inner(out, userId).set(r.system_id, r.total);
+    }
+    return out;
   }
 
   async write(tenant: Tenant, changes: IngestChanges): Promise<void> {
@@ -289,6 +294,8 @@ export function merged(merge: Merge, stored: string, added: string): string {
       return `min(${stored}, ${added})`;
     case 'latest':
       return `max(${stored}, ${added})`;
+    case 'replace':
+      return added;
   }
 }
 

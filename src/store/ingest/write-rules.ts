@@ -22,7 +22,7 @@ import type {
 export { VALUE_DECIMALS };
 
 /** How a column's new value combines with the stored one when the row exists. */
-export type Merge = 'roundedSum' | 'sum' | 'earliest' | 'latest';
+export type Merge = 'roundedSum' | 'sum' | 'earliest' | 'latest' | 'replace';
 
 /** The array type a column travels as to PostgreSQL (one array per column, whatever the rows). */
 export type ArrayType = 'text' | 'float8' | 'int' | 'int8';
@@ -122,6 +122,11 @@ export const STREAK_POINTS: TableWrite<StreakPointRow> = {
     ['extended_at', 'int8'],
   ],
   values: (p) => [p.userId, p.streakId, p.period, p.length, p.started, p.freezes, p.earnAnchor, p.extendedAt],
+  // A rewrite replaces the points from its first period on: those it keeps are overwritten.
+  upsert: {
+    key: ['community_id', 'user_id', 'streak_id', 'period'],
+    merge: { length: 'replace', started: 'replace', freezes: 'replace', earn_anchor: 'replace', extended_at: 'replace' },
+  },
 };
 
 export const streakPointRows = (rewrites: readonly StreakRewrite[]): StreakPointRow[] =>
