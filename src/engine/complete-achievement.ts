@@ -1,5 +1,6 @@
 /** Completing an API achievement for a user, by its key. */
-
+import type { Static } from 'typebox';
+import type { CompletionResponseSchema } from '../api/schemas/completion-response.js';
 import { matchesAttributes } from '../domain/attribute-filter.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import { achievementFirings, applyCompletion, type UserWorkingState, userCreationFirings } from '../domain/evaluate.js';
@@ -13,14 +14,7 @@ import { withRetry } from './retry.js';
 import { type PointsChangeView, UnlockRecorder, type UnlockView } from './unlock-recorder.js';
 import { loadUserStates } from './user-states.js';
 
-export interface CompletionResponse {
-  completionId: string;
-  achievement: UnlockView | (ReturnType<typeof achievementView> & { achievedAt: string; completionId: string });
-  points: Record<string, PointsChangeView>;
-  /** Everything this completion unlocked, including composites it completed. */
-  achievements: UnlockView[];
-  alreadyCompleted: boolean;
-}
+export type CompletionResponse = Static<typeof CompletionResponseSchema>;
 
 export async function completeAchievement(
   ctx: EngineContext,

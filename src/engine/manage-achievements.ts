@@ -1,4 +1,11 @@
 /** The achievement catalogue: create, edit, change status, list and read, for admins. */
+import type { Static } from 'typebox';
+import type {
+  AchievementChangeSchema,
+  AdminAchievementViewSchema,
+  BackfillStatusSchema,
+  WarningSchema,
+} from '../api/schemas/admin-achievement-view.js';
 import type {
   Achievement,
   AchievementDefinition,
@@ -19,7 +26,7 @@ import { type ValidationContext, validateAchievement } from '../domain/achieveme
 import { assertBadgeUrls } from '../domain/badge-url.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import type { Locale } from '../domain/locale.js';
-import { type HealthIssue, healthOf } from '../domain/rules.js';
+import { healthOf } from '../domain/rules.js';
 import type { AchievementStats } from '../store/repositories/achievements.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
@@ -27,7 +34,7 @@ import { BACKFILL } from './background.js';
 import type { CommunityConfig } from './community-config.js';
 import type { EngineContext } from './context.js';
 import { randomId } from './ids.js';
-import { type AchievementView, achievementView, iso } from './presenters.js';
+import { achievementView, iso } from './presenters.js';
 import { resolveMetrics } from './resolve-metrics.js';
 import { badgeOwnerOf } from './upload-badge.js';
 
@@ -58,41 +65,11 @@ export interface AchievementInput {
   emailOnUnlock?: boolean;
 }
 
-export interface Warning {
-  code: string;
-  message: string;
-  [extra: string]: unknown;
-}
-
-export interface AdminAchievementView extends AchievementView {
-  status: AchievementStatus;
-  health: 'ok' | 'dangling';
-  healthIssues: HealthIssue[];
-  completions: number;
-  rarity: number;
-  filters: Filters;
-  translations: Record<string, Translation>;
-  celebration: Celebration;
-  emailOnUnlock: boolean;
-  activatedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
+export type Warning = Static<typeof WarningSchema>;
+export type AdminAchievementView = Static<typeof AdminAchievementViewSchema>;
 /** Where the backfill a change started stands: done (with how many awards it wrote), or still going. */
-export interface BackfillStatus {
-  jobId: string;
-  status: 'queued' | 'running' | 'done' | 'failed';
-  granted: number | null;
-  error: string | null;
-}
-
-export interface AchievementChange {
-  achievement: AdminAchievementView;
-  warnings: Warning[];
-  /** The backfill this change started, or null when it started none. */
-  backfill: BackfillStatus | null;
-}
+export type BackfillStatus = Static<typeof BackfillStatusSchema>;
+export type AchievementChange = Static<typeof AchievementChangeSchema>;
 
 /** How long a request waits for the backfill it started before answering with the job to follow. */
 const BACKFILL_WAIT_MS = 5000;

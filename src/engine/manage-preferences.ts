@@ -1,4 +1,6 @@
 /** Users' notification preferences: which channels each kind of notification may use. */
+import type { Static } from 'typebox';
+import type { PreferencesViewSchema } from '../api/schemas/user-view.js';
 import { notFound } from '../domain/errors.js';
 import { parseJson } from '../store/mappers.js';
 import type { Tenant } from '../store/tenant.js';
@@ -21,14 +23,21 @@ export const DEFAULT_PREFERENCES: NotificationPreferences = {
   streak_reminder: ['email', 'push'],
 };
 
-export async function getPreferences(ctx: EngineContext, tenant: Tenant, userId: string) {
+type PreferencesView = Static<typeof PreferencesViewSchema>;
+
+export async function getPreferences(ctx: EngineContext, tenant: Tenant, userId: string): Promise<PreferencesView> {
   const repos = ctx.store.read;
   if (!(await repos.users.get(tenant, userId))) throw notFound('user_not_found', `There is no user "${userId}"`, 'id');
   const stored = await repos.preferences.get(tenant, userId);
   return { notifications: { ...DEFAULT_PREFERENCES, ...parseJson<Partial<NotificationPreferences>>(stored, {}) } };
 }
 
-export async function updatePreferences(ctx: EngineContext, tenant: Tenant, userId: string, patch: Partial<NotificationPreferences>) {
+export async function updatePreferences(
+  ctx: EngineContext,
+  tenant: Tenant,
+  userId: string,
+  patch: Partial<NotificationPreferences>,
+): Promise<PreferencesView> {
   const now = ctx.clock.now();
   return ctx.store.transaction(async (tx) => {
     if (!(await tx.users.get(tenant, userId))) throw notFound('user_not_found', `There is no user "${userId}"`, 'id');

@@ -1,4 +1,6 @@
 /** Users' own targets per metric, against which "X % of target" goals are measured. */
+import type { Static } from 'typebox';
+import type { TargetViewSchema } from '../api/schemas/user-view.js';
 import { invalid, notFound } from '../domain/errors.js';
 import type { Target } from '../domain/goals.js';
 import type { Tenant } from '../store/tenant.js';
@@ -6,7 +8,15 @@ import type { EngineContext } from './context.js';
 import { iso } from './presenters.js';
 import { resolveMetrics } from './resolve-metrics.js';
 
-export async function setTarget(ctx: EngineContext, tenant: Tenant, userId: string, metricKey: string, target: Target) {
+type TargetView = Static<typeof TargetViewSchema>;
+
+export async function setTarget(
+  ctx: EngineContext,
+  tenant: Tenant,
+  userId: string,
+  metricKey: string,
+  target: Target,
+): Promise<TargetView> {
   if (!(target.value > 0)) throw invalid('invalid_target', 'A target must be greater than 0', 'value');
   const now = ctx.clock.now();
   return ctx.store.transaction(async (tx) => {
@@ -19,7 +29,7 @@ export async function setTarget(ctx: EngineContext, tenant: Tenant, userId: stri
   });
 }
 
-export async function listTargets(ctx: EngineContext, tenant: Tenant, userId: string) {
+export async function listTargets(ctx: EngineContext, tenant: Tenant, userId: string): Promise<TargetView[]> {
   const repos = ctx.store.read;
   if (!(await repos.users.get(tenant, userId))) throw notFound('user_not_found', `There is no user "${userId}"`, 'id');
   const config = await ctx.config.get(repos, tenant);

@@ -5,10 +5,10 @@ import { mergeUser, type User, type UserInput, validateUserInput } from '../doma
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
 import type { EngineContext } from './context.js';
-import { userView } from './presenters.js';
+import { type UserView, userView } from './presenters.js';
 import { UnlockRecorder } from './unlock-recorder.js';
 
-export async function getUser(ctx: EngineContext, tenant: Tenant, id: string) {
+export async function getUser(ctx: EngineContext, tenant: Tenant, id: string): Promise<UserView> {
   const user = await ctx.store.read.users.get(tenant, id);
   if (!user) throw notFound('user_not_found', `There is no user "${id}"`, 'id');
   return userView(user);
@@ -23,7 +23,7 @@ export async function saveUser(
   tenant: Tenant,
   input: UserInput,
   mode: 'create' | 'update' | 'upsert',
-): Promise<{ user: ReturnType<typeof userView>; created: boolean }> {
+): Promise<{ user: UserView; created: boolean }> {
   validateUserInput(input, '');
   const now = ctx.clock.now();
   return ctx.store.transaction(async (tx) => {

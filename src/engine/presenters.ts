@@ -2,6 +2,12 @@
  * The shapes use cases answer with. Every /v1 shape is Trophy's (same field names and meanings)
  * with Laurel's extra fields added, never renamed.
  */
+import type { Static } from 'typebox';
+import type { AchievementViewSchema, ProgressViewSchema, RewardViewSchema, TierViewSchema } from '../api/schemas/achievement-view.js';
+import type { EventLeaderboardSchema, LeaderboardViewSchema } from '../api/schemas/leaderboard-view.js';
+import type { LevelViewSchema, PointsAwardViewSchema, PointsSystemHeaderSchema } from '../api/schemas/points-view.js';
+import type { StreakPeriodSchema, StreakViewSchema } from '../api/schemas/streak-view.js';
+import type { UserViewSchema } from '../api/schemas/user-view.js';
 import type { Achievement, Reward, Tier } from '../domain/achievement.js';
 import { thresholdsOf, trophyTrigger } from '../domain/achievement.js';
 import { type DayNumber, isoDay } from '../domain/calendar.js';
@@ -16,46 +22,9 @@ import type { CommunityConfig } from './community-config.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export interface TierView {
-  key: string;
-  name: string;
-  threshold: number;
-  condition: string;
-  badgeUrl: string | null;
-  rewards: RewardView[];
-}
-
-export type RewardView =
-  | { type: 'points'; system: string; amount: number }
-  | { type: 'badge'; badgeUrl: string | null }
-  | { type: 'custom'; data: Record<string, unknown> };
-
-export interface AchievementView {
-  id: string;
-  key: string;
-  name: string;
-  description: string | null;
-  badgeUrl: string | null;
-  trigger: 'metric' | 'api' | 'achievement' | 'streak';
-  condition: string;
-  category: string | null;
-  tags: string[];
-  featured: boolean;
-  scope: 'community' | 'org';
-  criteria: Achievement['criteria'];
-  policies: Achievement['policies'];
-  tiers: TierView[];
-  rewards: RewardView[];
-  userAttributes: { key: string; value: string }[];
-  eventAttributes?: { key: string; value: string }[];
-  eventAttribute?: { key: string; value: string };
-  metricId?: string;
-  metricName?: string;
-  metricValue?: number;
-  achievementIds?: string[];
-  streakLength?: number;
-  unlockMessage: string | null;
-}
+export type TierView = Static<typeof TierViewSchema>;
+export type RewardView = Static<typeof RewardViewSchema>;
+export type AchievementView = Static<typeof AchievementViewSchema>;
 
 export function rewardViews(rewards: readonly Reward[], badgeUrl: string | null): RewardView[] {
   return rewards.map((r) => (r.type === 'badge' ? { type: 'badge', badgeUrl } : r));
@@ -135,23 +104,7 @@ function tierView(a: Achievement, t: Tier, index: number, config: CommunityConfi
   };
 }
 
-export interface PointsAwardView {
-  id: string;
-  awarded: number;
-  date: string;
-  total: number;
-  trigger: {
-    id: string;
-    type: 'metric' | 'achievement' | 'streak' | 'user_creation';
-    points: number;
-    achievementId?: string;
-    achievementName?: string;
-    metricId?: string;
-    metricName?: string;
-    metricThreshold?: number;
-    streakLengthThreshold?: number;
-  };
-}
+export type PointsAwardView = Static<typeof PointsAwardViewSchema>;
 
 export interface PointsAwardRecordLike {
   id: string;
@@ -192,20 +145,17 @@ export function pointsAwardView(award: PointsAwardRecordLike, config: CommunityC
   };
 }
 
-export interface LevelView {
-  id: string;
-  key: string;
-  name: string;
-  description: string;
-  badgeUrl: string | null;
-  points: number;
-}
+export type LevelView = Static<typeof LevelViewSchema>;
 
+export function levelView(level: Level): LevelView;
+export function levelView(level: Level | null): LevelView | null;
 export function levelView(level: Level | null): LevelView | null {
   return level && { ...level, description: level.description ?? '' };
 }
 
-export function pointsSystemHeader(system: PointsSystem) {
+export type PointsSystemHeader = Static<typeof PointsSystemHeaderSchema>;
+
+export function pointsSystemHeader(system: PointsSystem): PointsSystemHeader {
   return {
     id: system.id,
     key: system.key,
@@ -216,12 +166,7 @@ export function pointsSystemHeader(system: PointsSystem) {
   };
 }
 
-export interface ProgressView {
-  current: number;
-  target: number;
-  percent: number;
-  tier: { key: string; name: string } | null;
-}
+export type ProgressView = Static<typeof ProgressViewSchema>;
 
 export function progressView(a: Achievement, p: Progress, locale: Locale): ProgressView {
   const tier = p.targetTier === null ? undefined : a.tiers[p.targetTier];
@@ -233,7 +178,9 @@ export function progressView(a: Achievement, p: Progress, locale: Locale): Progr
   };
 }
 
-export function userView(u: User) {
+export type UserView = Static<typeof UserViewSchema>;
+
+export function userView(u: User): UserView {
   return {
     id: u.id,
     email: u.email,
@@ -251,20 +198,7 @@ export function userView(u: User) {
 export { iso };
 
 /** Trophy's streak block: the streak as it stands on `today`. */
-export interface StreakView {
-  key?: string;
-  name?: string;
-  length: number;
-  frequency: 'daily' | 'weekly' | 'monthly';
-  started: string | null;
-  periodStart: string | null;
-  periodEnd: string | null;
-  expires: string | null;
-  freezes?: number;
-  maxFreezes?: number;
-  freezeAutoEarnInterval?: number;
-  freezeAutoEarnAmount?: number;
-}
+export type StreakView = Static<typeof StreakViewSchema>;
 
 /** What Trophy answers when there is no streak to speak of. */
 export const NO_STREAK: StreakView = {
@@ -310,7 +244,7 @@ export function streakHistory(
   today: DayNumber,
   weekStart: number,
   count: number,
-) {
+): Static<typeof StreakPeriodSchema>[] {
   const qualifying = new Map(points.map((p) => [p.period, p.extendedAt]));
   const { periods } = walk(def, base, qualifying, today, weekStart);
   // Periods before the user's first streak are shown as streaks of 0.
@@ -328,13 +262,15 @@ export function streakHistory(
   }));
 }
 
+export type LeaderboardView = Static<typeof LeaderboardViewSchema>;
+
 /** Trophy's LeaderboardResponse, for one run. */
 export function leaderboardView(
   lb: Leaderboard,
   config: CommunityConfig,
   run: { start: DayNumber; end: DayNumber | null },
   today: DayNumber,
-) {
+): LeaderboardView {
   const metric = lb.metricId ? config.rules.metricsById.get(lb.metricId) : undefined;
   const system = lb.pointsSystemId ? config.pointsSystemsById.get(lb.pointsSystemId) : undefined;
   return {
@@ -355,10 +291,4 @@ export function leaderboardView(
   };
 }
 
-export type EventLeaderboardView = ReturnType<typeof leaderboardView> & {
-  rank: number | null;
-  previousRank: number | null;
-  threshold: number;
-  breakdownAttributeValue?: string;
-  breakdownAttributeValues?: { key: string; value: string }[];
-};
+export type EventLeaderboardView = Static<typeof EventLeaderboardSchema>;

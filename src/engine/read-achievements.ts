@@ -1,4 +1,6 @@
 /** Reading achievements back: the community's catalogue with stats, and one user's standing. */
+import type { Static } from 'typebox';
+import type { AchievementWithStatsSchema, UserAchievementSchema } from '../api/schemas/achievement-view.js';
 import type { Achievement } from '../domain/achievement.js';
 import { NO_TIER } from '../domain/achievement.js';
 import { isVisibleTo } from '../domain/achievement-status.js';
@@ -17,27 +19,11 @@ import type { Tenant } from '../store/tenant.js';
 import type { CommunityConfig } from './community-config.js';
 import type { EngineContext } from './context.js';
 import { rarity } from './manage-achievements.js';
-import { type AchievementView, achievementView, iso, type ProgressView, progressView } from './presenters.js';
+import { achievementView, iso, progressView } from './presenters.js';
 import { forEach, loadUserStates } from './user-states.js';
 
-export interface AchievementWithStats extends AchievementView {
-  completions: number;
-  rarity: number;
-  historic: boolean;
-}
-
-export interface UserAchievementView extends AchievementWithStats {
-  achievedAt: string | null;
-  /** The highest tier held, for tiered achievements. */
-  tier: { key: string; name: string; threshold: number; achievedAt: string } | null;
-  tiersAchieved: { key: string; name: string; achievedAt: string }[];
-  completionCount: number;
-  backfilled: boolean;
-  progress: ProgressView | null;
-  /** A fixed-window achievement whose window has closed. */
-  historic: boolean;
-  status: 'active' | 'locked';
-}
+export type AchievementWithStats = Static<typeof AchievementWithStatsSchema>;
+export type UserAchievementView = Static<typeof UserAchievementSchema>;
 
 /** Active achievements with completions and rarity; optionally only those open to given user attributes. */
 export async function listCommunityAchievements(

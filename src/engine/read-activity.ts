@@ -1,5 +1,6 @@
 /** A user's achievement activity, newest first, page by page. */
-import type { AwardSource } from '../domain/achievement.js';
+import type { Static } from 'typebox';
+import type { ActivityItemSchema, ActivityPageSchema } from '../api/schemas/activity-view.js';
 import { invalid, notFound } from '../domain/errors.js';
 import { type Locale, translated } from '../domain/locale.js';
 import type { ActivityCursor } from '../store/repositories/awards.js';
@@ -7,22 +8,8 @@ import type { Tenant } from '../store/tenant.js';
 import type { EngineContext } from './context.js';
 import { iso, type RewardView } from './presenters.js';
 
-export interface ActivityItem {
-  id: string;
-  type: 'achievement_unlocked';
-  achievedAt: string;
-  achievement: { id: string; key: string; name: string; badgeUrl: string | null };
-  tier: { key: string; name: string } | null;
-  rewards: RewardView[];
-  source: AwardSource;
-  backfilled: boolean;
-}
-
-export interface ActivityPage {
-  items: ActivityItem[];
-  /** Pass as `cursor` for the next page; null on the last one. */
-  nextCursor: string | null;
-}
+export type ActivityItem = Static<typeof ActivityItemSchema>;
+export type ActivityPage = Static<typeof ActivityPageSchema>;
 
 export async function userActivity(
   ctx: EngineContext,

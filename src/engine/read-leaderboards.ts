@@ -1,4 +1,6 @@
 /** Leaderboards as apps see them: the list, one run's rankings, one user's standing and history. */
+import type { Static } from 'typebox';
+import type { LeaderboardRankingsSchema, UserLeaderboardSchema } from '../api/schemas/leaderboard-view.js';
 import { attributeOf } from '../domain/attribute-filter.js';
 import { dayNumber, isoDay, localDay } from '../domain/calendar.js';
 import { invalid, LaurelError, notFound } from '../domain/errors.js';
@@ -7,7 +9,7 @@ import { entryId } from '../store/repositories/leaderboards.js';
 import type { Tenant } from '../store/tenant.js';
 import type { CommunityConfig } from './community-config.js';
 import type { EngineContext } from './context.js';
-import { leaderboardView } from './presenters.js';
+import { type LeaderboardView, leaderboardView } from './presenters.js';
 
 function find(config: CommunityConfig, key: string): Leaderboard {
   const lb = config.leaderboardsByKey.get(key);
@@ -29,7 +31,7 @@ function resolveRun(lb: Leaderboard, run: string | undefined, today: number) {
   return runOf(lb, Math.max(lb.startDay, lb.endDay === null ? day : Math.min(day, lb.endDay))) ?? { start: lb.startDay, end: lb.endDay };
 }
 
-export async function listPublicLeaderboards(ctx: EngineContext, tenant: Tenant, includeFinished: boolean) {
+export async function listPublicLeaderboards(ctx: EngineContext, tenant: Tenant, includeFinished: boolean): Promise<LeaderboardView[]> {
   const config = await ctx.config.get(ctx.store.read, tenant);
   const today = localDay(ctx.clock.now(), null);
   return config.leaderboards
@@ -48,7 +50,7 @@ export async function leaderboardRankings(
     userId?: string | undefined;
     userAttributes?: Record<string, string> | undefined;
   },
-) {
+): Promise<Static<typeof LeaderboardRankingsSchema>> {
   const repos = ctx.store.read;
   const config = await ctx.config.get(repos, tenant);
   const lb = find(config, key);
@@ -92,7 +94,7 @@ export async function userLeaderboard(
   userId: string,
   key: string,
   query: { run?: string | undefined; numEvents: number },
-) {
+): Promise<Static<typeof UserLeaderboardSchema>> {
   const repos = ctx.store.read;
   const user = await repos.users.get(tenant, userId);
   if (!user) throw notFound('user_not_found', `There is no user "${userId}"`, 'id');

@@ -1,4 +1,6 @@
 /** A points system as apps see it: its active triggers and levels, and how users are spread over it. */
+import type { Static } from 'typebox';
+import type { PointsRangeSchema, PointsSystemViewSchema } from '../api/schemas/points-view.js';
 import { notFound } from '../domain/errors.js';
 import type { Locale } from '../domain/locale.js';
 import type { Tenant } from '../store/tenant.js';
@@ -6,7 +8,12 @@ import type { EngineContext } from './context.js';
 import { triggerView } from './manage-points-triggers.js';
 import { levelView, pointsSystemHeader } from './presenters.js';
 
-export async function publicPointsSystem(ctx: EngineContext, tenant: Tenant, key: string, locale: Locale) {
+export async function publicPointsSystem(
+  ctx: EngineContext,
+  tenant: Tenant,
+  key: string,
+  locale: Locale,
+): Promise<Static<typeof PointsSystemViewSchema>> {
   const config = await ctx.config.get(ctx.store.read, tenant);
   const system = config.pointsSystemsByKey.get(key);
   if (system?.status !== 'active') throw notFound('points_system_not_found', `There is no points system "${key}"`, 'key');
@@ -20,7 +27,12 @@ export async function publicPointsSystem(ctx: EngineContext, tenant: Tenant, key
 }
 
 /** Users per range of points: ten ranges of equal, round width from 0 to the highest total. */
-export async function pointsSummary(ctx: EngineContext, tenant: Tenant, key: string, userAttributes: Record<string, string> | undefined) {
+export async function pointsSummary(
+  ctx: EngineContext,
+  tenant: Tenant,
+  key: string,
+  userAttributes: Record<string, string> | undefined,
+): Promise<Static<typeof PointsRangeSchema>[]> {
   const repos = ctx.store.read;
   const config = await ctx.config.get(repos, tenant);
   const system = config.pointsSystemsByKey.get(key);

@@ -1,4 +1,6 @@
 /** A user's standing in one points system: total, level and recent awards (Trophy's shape). */
+import type { Static } from 'typebox';
+import type { UserPointsSchema } from '../api/schemas/points-view.js';
 import { notFound } from '../domain/errors.js';
 import type { Locale } from '../domain/locale.js';
 import { levelFor } from '../domain/points.js';
@@ -12,7 +14,7 @@ export async function userPoints(
   userId: string,
   systemKey: string,
   options: { awards: number; locale: Locale },
-) {
+): Promise<Static<typeof UserPointsSchema>> {
   const repos = ctx.store.read;
   if (!(await repos.users.get(tenant, userId))) throw notFound('user_not_found', `There is no user "${userId}"`, 'id');
   const config = await ctx.config.get(repos, tenant);

@@ -1,4 +1,6 @@
 /** A user's streak (the primary one unless named): Trophy's StreakResponse with history. */
+import type { Static } from 'typebox';
+import type { UserStreakSchema } from '../api/schemas/streak-view.js';
 import { localDay } from '../domain/calendar.js';
 import { notFound } from '../domain/errors.js';
 import { streakPeriod } from '../domain/streaks.js';
@@ -11,7 +13,7 @@ export async function userStreak(
   tenant: Tenant,
   userId: string,
   options: { historyPeriods: number; streak?: string | undefined },
-) {
+): Promise<Static<typeof UserStreakSchema>> {
   const repos = ctx.store.read;
   const user = await repos.users.get(tenant, userId);
   if (!user) throw notFound('user_not_found', `There is no user "${userId}"`, 'id');

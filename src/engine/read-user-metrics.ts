@@ -1,4 +1,6 @@
 /** A user's metrics: totals with the metric's achievements, and summaries over time. */
+import type { Static } from 'typebox';
+import type { UserMetricSchema } from '../api/schemas/metric-view.js';
 import { isVisibleTo } from '../domain/achievement-status.js';
 import { localDay } from '../domain/calendar.js';
 import { notFound } from '../domain/errors.js';
@@ -15,7 +17,13 @@ async function userOrThrow(ctx: EngineContext, tenant: Tenant, userId: string) {
 }
 
 /** Trophy's MetricResponse for every active metric (or one): the user's total and the metric's achievements. */
-export async function userMetrics(ctx: EngineContext, tenant: Tenant, userId: string, locale: Locale, metricKey?: string) {
+export async function userMetrics(
+  ctx: EngineContext,
+  tenant: Tenant,
+  userId: string,
+  locale: Locale,
+  metricKey?: string,
+): Promise<Static<typeof UserMetricSchema>[]> {
   await userOrThrow(ctx, tenant, userId);
   const repos = ctx.store.read;
   const config = await ctx.config.get(repos, tenant);

@@ -1,4 +1,6 @@
 /** A user's year in review (Trophy's "wrapped"): activity, busiest day, week and month, longest streak. */
+import type { Static } from 'typebox';
+import type { WrappedSchema } from '../api/schemas/wrapped-view.js';
 import { type DayNumber, isoDay, localDay, periodOf } from '../domain/calendar.js';
 import { invalid, notFound } from '../domain/errors.js';
 import { type Locale, translated } from '../domain/locale.js';
@@ -18,7 +20,7 @@ export async function userWrapped(
   tenant: Tenant,
   userId: string,
   options: { year?: number | undefined; locale: Locale },
-) {
+): Promise<Static<typeof WrappedSchema>> {
   const repos = ctx.store.read;
   const user = await repos.users.get(tenant, userId);
   if (!user) throw notFound('user_not_found', `There is no user "${userId}"`, 'id');

@@ -2,7 +2,9 @@
  * Streaks across users: the primary streak of a list of users, rankings, and the admin's two
  * corrections: giving users a freeze, and restoring a streak that was lost.
  */
+import type { Static } from 'typebox';
 import type { FreezeGrant, StreakIssue, StreakRestore } from '../api/schemas/streak-correction.js';
+import type { StreakRankingSchema, UserStreakLengthSchema } from '../api/schemas/streak-view.js';
 import { localDay } from '../domain/calendar.js';
 import { invalid } from '../domain/errors.js';
 import { type StreakDefinition, type StreakPoint, streakPeriod, streakStatus } from '../domain/streaks.js';
@@ -32,7 +34,7 @@ async function latestPoints(
 }
 
 /** The primary streak of up to 100 users, longest first (Trophy's bulk streak response). */
-export async function streaksOf(ctx: EngineContext, tenant: Tenant, userIds: string[]) {
+export async function streaksOf(ctx: EngineContext, tenant: Tenant, userIds: string[]): Promise<Static<typeof UserStreakLengthSchema>[]> {
   if (userIds.length > 100) throw invalid('too_many_users', 'Ask for at most 100 users at a time', 'userIds');
   const repos = ctx.store.read;
   const config = await ctx.config.get(repos, tenant);
@@ -52,7 +54,11 @@ export async function streaksOf(ctx: EngineContext, tenant: Tenant, userIds: str
 }
 
 /** The users with the longest streaks: running now (active) or ever (longest). */
-export async function streakRankings(ctx: EngineContext, tenant: Tenant, options: { limit: number; type: 'active' | 'longest' }) {
+export async function streakRankings(
+  ctx: EngineContext,
+  tenant: Tenant,
+  options: { limit: number; type: 'active' | 'longest' },
+): Promise<Static<typeof StreakRankingSchema>[]> {
   const repos = ctx.store.read;
   const config = await ctx.config.get(repos, tenant);
   const primary = config.rules.primaryStreak;
@@ -67,7 +73,7 @@ export async function streakRankings(ctx: EngineContext, tenant: Tenant, options
     return rows.map((r) => ({ userId: r.userId, name: users.get(r.userId)?.name ?? null, streakLength: r.length }));
   }
   // Latest points by length; some of those streaks have since broken, so look further until enough are alive.
-  const out: { userId: string; name: string | null; streakLength: number }[] = [];
+  const out: Static<typeof StreakRankingSchema>[] = [];
   for (let offset = 0, page = Math.max(50, options.limit * 2); out.length < options.limit; offset += page) {
     const rows = await repos.streakRankings.latestByLength(tenant, primary.id, page, offset);
     const users = await repos.userState.findUsers(

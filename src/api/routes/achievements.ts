@@ -5,8 +5,10 @@ import type { EngineContext } from '../../engine/context.js';
 import { listCommunityAchievements } from '../../engine/read-achievements.js';
 import { parseAttributes } from '../attributes-query.js';
 import { localeOf } from '../locale.js';
+import { AchievementWithStatsSchema } from '../schemas/achievement-view.js';
 import { CommunityAchievementsQuery, CompleteBody } from '../schemas/achievements.js';
-import { ErrorBody, KeyParams, Loose } from '../schemas/common.js';
+import { ErrorBody, KeyParams } from '../schemas/common.js';
+import { CompletionResponseSchema } from '../schemas/completion-response.js';
 
 export const achievementRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
   app.get(
@@ -16,7 +18,7 @@ export const achievementRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }
         tags: ['Achievements'],
         summary: 'All active achievements with completions and rarity',
         querystring: CommunityAchievementsQuery,
-        response: { 200: Type.Array(Loose('Trophy AchievementWithStatsResponse')) },
+        response: { 200: Type.Array(AchievementWithStatsSchema) },
       },
     },
     async (request) => listCommunityAchievements(ctx, request.principal, localeOf(request), parseAttributes(request.query.userAttributes)),
@@ -32,8 +34,8 @@ export const achievementRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }
         params: KeyParams,
         body: CompleteBody,
         response: {
-          200: Loose('AchievementCompletionResponse'),
-          201: Loose('AchievementCompletionResponse'),
+          200: CompletionResponseSchema,
+          201: CompletionResponseSchema,
           404: ErrorBody,
           422: ErrorBody,
         },

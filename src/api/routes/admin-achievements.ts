@@ -5,12 +5,10 @@ import type { EngineContext } from '../../engine/context.js';
 import { createAchievement, getAchievement, listAchievements, updateAchievement } from '../../engine/manage-achievements.js';
 import { localeOf } from '../locale.js';
 import { AchievementListQuery, CreateAchievementBody, UpdateAchievementBody } from '../schemas/achievements.js';
-import { ErrorBody, KeyParams, Loose } from '../schemas/common.js';
+import { AchievementChangeSchema, AdminAchievementViewSchema } from '../schemas/admin-achievement-view.js';
+import { ErrorBody, KeyParams } from '../schemas/common.js';
 
 export const adminAchievementRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
-  const Achievement = Loose('Achievement with status, health, completions and rarity');
-  const Change = Loose('{ achievement, warnings, backfill }');
-
   app.post(
     '/achievements',
     {
@@ -19,7 +17,7 @@ export const adminAchievementRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineCont
         summary: 'Create an achievement (draft unless status is "active")',
         description: 'A name another achievement already has is saved, with a duplicate_name warning.',
         body: CreateAchievementBody,
-        response: { 201: Change, 409: ErrorBody, 422: ErrorBody },
+        response: { 201: AchievementChangeSchema, 409: ErrorBody, 422: ErrorBody },
       },
     },
     async (request, reply) => reply.status(201).send(await createAchievement(ctx, request.principal, request.body, localeOf(request))),
@@ -32,7 +30,7 @@ export const adminAchievementRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineCont
         tags: ['Admin: achievements'],
         summary: 'List achievements of every status, filtered, searched and sorted',
         querystring: AchievementListQuery,
-        response: { 200: Type.Array(Achievement), 422: ErrorBody },
+        response: { 200: Type.Array(AdminAchievementViewSchema), 422: ErrorBody },
       },
     },
     async (request) => listAchievements(ctx, request.principal, request.query, localeOf(request)),
@@ -45,7 +43,7 @@ export const adminAchievementRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineCont
         tags: ['Admin: achievements'],
         summary: 'One achievement',
         params: KeyParams,
-        response: { 200: Achievement, 404: ErrorBody },
+        response: { 200: AdminAchievementViewSchema, 404: ErrorBody },
       },
     },
     async (request) => getAchievement(ctx, request.principal, request.params.key, localeOf(request)),
@@ -62,7 +60,7 @@ export const adminAchievementRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineCont
           'or editing the rules of an active one, grants it silently to every user who already qualifies.',
         params: KeyParams,
         body: UpdateAchievementBody,
-        response: { 200: Change, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
+        response: { 200: AchievementChangeSchema, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
       },
     },
     async (request) => updateAchievement(ctx, request.principal, request.params.key, request.body, localeOf(request)),

@@ -7,7 +7,10 @@ import { pointsSummary, publicPointsSystem } from '../../engine/read-points-syst
 import { streakRankings, streaksOf } from '../../engine/user-streaks.js';
 import { parseAttributes } from '../attributes-query.js';
 import { localeOf } from '../locale.js';
-import { ErrorBody, Int, KeyParams, Loose } from '../schemas/common.js';
+import { ErrorBody, Int, KeyParams } from '../schemas/common.js';
+import { LeaderboardRankingsSchema, LeaderboardViewSchema } from '../schemas/leaderboard-view.js';
+import { PointsRangeSchema, PointsSystemViewSchema } from '../schemas/points-view.js';
+import { StreakRankingSchema, UserStreakLengthSchema } from '../schemas/streak-view.js';
 
 export const communityRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
   app.get(
@@ -19,7 +22,7 @@ export const communityRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> 
         querystring: Type.Object({
           userIds: Type.Optional(Type.Array(Type.String(), { description: 'Repeat the parameter or separate ids with commas' })),
         }),
-        response: { 200: Type.Array(Loose('{ userId, streakLength, extended }')), 422: ErrorBody },
+        response: { 200: Type.Array(UserStreakLengthSchema), 422: ErrorBody },
       },
     },
     async (request) => streaksOf(ctx, request.principal, (request.query.userIds ?? []).flatMap((ids) => ids.split(',')).filter(Boolean)),
@@ -35,7 +38,7 @@ export const communityRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> 
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })),
           type: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('longest')], { default: 'active' })),
         }),
-        response: { 200: Type.Array(Loose('{ userId, name, streakLength }')) },
+        response: { 200: Type.Array(StreakRankingSchema) },
       },
     },
     async (request) => streakRankings(ctx, request.principal, { limit: request.query.limit ?? 10, type: request.query.type ?? 'active' }),
@@ -48,7 +51,7 @@ export const communityRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> 
         tags: ['Points'],
         summary: 'A points system with its active triggers and levels',
         params: KeyParams,
-        response: { 200: Loose('Trophy PointsSystemResponse'), 404: ErrorBody },
+        response: { 200: PointsSystemViewSchema, 404: ErrorBody },
       },
     },
     async (request) => publicPointsSystem(ctx, request.principal, request.params.key, localeOf(request)),
@@ -62,7 +65,7 @@ export const communityRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> 
         summary: 'How many users hold how many points, in ten ranges',
         params: KeyParams,
         querystring: Type.Object({ userAttributes: Type.Optional(Type.String({ description: 'attribute:value,attribute:value' })) }),
-        response: { 200: Type.Array(Loose('{ from, to, users }')), 404: ErrorBody },
+        response: { 200: Type.Array(PointsRangeSchema), 404: ErrorBody },
       },
     },
     async (request) => pointsSummary(ctx, request.principal, request.params.key, parseAttributes(request.query.userAttributes)),
@@ -75,7 +78,7 @@ export const communityRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> 
         tags: ['Leaderboards'],
         summary: 'Active and scheduled leaderboards (finished ones too with includeFinished)',
         querystring: Type.Object({ includeFinished: Type.Optional(Type.Boolean({ default: false })) }),
-        response: { 200: Type.Array(Loose('Trophy LeaderboardResponse')) },
+        response: { 200: Type.Array(LeaderboardViewSchema) },
       },
     },
     async (request) => listPublicLeaderboards(ctx, request.principal, request.query.includeFinished ?? false),
@@ -95,7 +98,7 @@ export const communityRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> 
           userId: Type.Optional(Type.String({ description: 'Makes offset relative to this user' })),
           userAttributes: Type.Optional(Type.String({ description: 'attribute:value, for leaderboards broken down by an attribute' })),
         }),
-        response: { 200: Loose('Trophy LeaderboardResponseWithRankings'), 404: ErrorBody, 422: ErrorBody },
+        response: { 200: LeaderboardRankingsSchema, 404: ErrorBody, 422: ErrorBody },
       },
     },
     async (request) =>

@@ -3,7 +3,8 @@ import Type from 'typebox';
 import type { EngineContext } from '../../engine/context.js';
 import { type EventOutcome, ingestEvents } from '../../engine/ingest/ingest-events.js';
 import { localeOf } from '../locale.js';
-import { ErrorBody, Key, Loose } from '../schemas/common.js';
+import { ErrorBody, Key } from '../schemas/common.js';
+import { BatchResponseSchema, EventResponseSchema } from '../schemas/event-response.js';
 import { BatchBody, EventBody, IdempotencyHeaders } from '../schemas/events.js';
 
 export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
@@ -19,7 +20,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = as
         params: Type.Object({ key: Key('Metric key') }),
         headers: IdempotencyHeaders,
         body: EventBody,
-        response: { 201: Loose('Trophy EventResponse'), 202: Loose('The original EventResponse, replayed'), 422: ErrorBody },
+        response: { 201: EventResponseSchema, 202: EventResponseSchema, 422: ErrorBody },
       },
     },
     async (request, reply) => {
@@ -44,7 +45,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = as
           'One invalid event rejects the whole batch, naming its index.',
         body: BatchBody,
         response: {
-          200: Type.Object({ results: Type.Array(Loose('EventResponse with status 201 or 202')) }),
+          200: BatchResponseSchema,
           422: ErrorBody,
         },
       },
@@ -55,7 +56,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = as
         batch: true,
       });
       return {
-        results: outcomes.map((o, index) => ({ index, status: o.status === 'replayed' ? 202 : 201, ...o.response })),
+        results: outcomes.map((o, index) => ({ index, status: o.status === 'replayed' ? (202 as const) : (201 as const), ...o.response })),
       };
     },
   );

@@ -12,22 +12,35 @@ import { userStreak } from '../../engine/read-streak.js';
 import { metricEventSummary, pointsEventSummary, userMetrics } from '../../engine/read-user-metrics.js';
 import { userWrapped } from '../../engine/read-wrapped.js';
 import { localeOf } from '../locale.js';
+import { UserAchievementSchema } from '../schemas/achievement-view.js';
 import { ActivityQuery, UserAchievementsQuery } from '../schemas/achievements.js';
-import { ErrorBody, IdParams, Int, Key, Loose, UserId, UserPointsParams, Value } from '../schemas/common.js';
+import { ActivityPageSchema } from '../schemas/activity-view.js';
+import { ErrorBody, IdParams, Int, Key, UserId, UserPointsParams, Value } from '../schemas/common.js';
+import { UserLeaderboardSchema } from '../schemas/leaderboard-view.js';
+import { SummaryPointSchema, UserMetricSchema } from '../schemas/metric-view.js';
+import { UserPointsSchema } from '../schemas/points-view.js';
+import { UserStreakSchema } from '../schemas/streak-view.js';
+import { PreferencesViewSchema, TargetViewSchema, UserViewSchema } from '../schemas/user-view.js';
 import { UserFields, UserRef } from '../schemas/users.js';
+import { WrappedSchema } from '../schemas/wrapped-view.js';
 
 export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
-  const User = Loose('Trophy User');
-
   app.post(
     '/users',
-    { schema: { tags: ['Users'], summary: 'Create a user', body: UserRef, response: { 201: User, 409: ErrorBody, 422: ErrorBody } } },
+    {
+      schema: {
+        tags: ['Users'],
+        summary: 'Create a user',
+        body: UserRef,
+        response: { 201: UserViewSchema, 409: ErrorBody, 422: ErrorBody },
+      },
+    },
     async (request, reply) => reply.status(201).send((await saveUser(ctx, request.principal, request.body, 'create')).user),
   );
 
   app.get(
     '/users/:id',
-    { schema: { tags: ['Users'], summary: 'Get a user', params: IdParams, response: { 200: User, 404: ErrorBody } } },
+    { schema: { tags: ['Users'], summary: 'Get a user', params: IdParams, response: { 200: UserViewSchema, 404: ErrorBody } } },
     async (request) => getUser(ctx, request.principal, request.params.id),
   );
 
@@ -39,7 +52,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
         summary: 'Identify a user (create or update)',
         params: IdParams,
         body: UserFields,
-        response: { 200: User, 422: ErrorBody },
+        response: { 200: UserViewSchema, 422: ErrorBody },
       },
     },
     async (request) => (await saveUser(ctx, request.principal, { ...request.body, id: request.params.id }, 'upsert')).user,
@@ -53,7 +66,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
         summary: 'Update a user',
         params: IdParams,
         body: UserFields,
-        response: { 200: User, 404: ErrorBody, 422: ErrorBody },
+        response: { 200: UserViewSchema, 404: ErrorBody, 422: ErrorBody },
       },
     },
     async (request) => (await saveUser(ctx, request.principal, { ...request.body, id: request.params.id }, 'update')).user,
@@ -68,7 +81,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
         description: 'Unlocked ones with achievedAt and tier; with includeIncomplete=true also the rest, with progress.',
         params: IdParams,
         querystring: UserAchievementsQuery,
-        response: { 200: Type.Array(Loose('Trophy UserAchievementWithStatsResponse')), 404: ErrorBody },
+        response: { 200: Type.Array(UserAchievementSchema), 404: ErrorBody },
       },
     },
     async (request) =>
@@ -86,7 +99,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
         summary: "A user's achievement activity, newest first",
         params: IdParams,
         querystring: ActivityQuery,
-        response: { 200: Loose('{ items, nextCursor }'), 404: ErrorBody },
+        response: { 200: ActivityPageSchema, 404: ErrorBody },
       },
     },
     async (request) =>
@@ -105,7 +118,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
         summary: "A user's points in one points system",
         params: UserPointsParams,
         querystring: Type.Object({ awards: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })) }),
-        response: { 200: Loose('Trophy GetUserPointsResponse'), 404: ErrorBody },
+        response: { 200: UserPointsSchema, 404: ErrorBody },
       },
     },
     async (request) =>
@@ -126,7 +139,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
           historyPeriods: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, default: 7 })),
           streak: Type.Optional(Type.String({ description: 'A streak key (default: the primary streak)' })),
         }),
-        response: { 200: Loose('Trophy StreakResponse'), 404: ErrorBody },
+        response: { 200: UserStreakSchema, 404: ErrorBody },
       },
     },
     async (request) =>
@@ -153,7 +166,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
           },
           { additionalProperties: false },
         ),
-        response: { 200: Loose('Target'), 404: ErrorBody, 422: ErrorBody },
+        response: { 200: TargetViewSchema, 404: ErrorBody, 422: ErrorBody },
       },
     },
     async (request) => setTarget(ctx, request.principal, request.params.id, request.params.metric, request.body),
@@ -166,7 +179,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
         tags: ['Users'],
         summary: "A user's targets",
         params: IdParams,
-        response: { 200: Type.Array(Loose('Target')), 404: ErrorBody },
+        response: { 200: Type.Array(TargetViewSchema), 404: ErrorBody },
       },
     },
     async (request) => listTargets(ctx, request.principal, request.params.id),
@@ -196,7 +209,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
         tags: ['Users'],
         summary: "A user's total of every active metric, with the metric's achievements",
         params: IdParams,
-        response: { 200: Type.Array(Loose('Trophy MetricResponse')), 404: ErrorBody },
+        response: { 200: Type.Array(UserMetricSchema), 404: ErrorBody },
       },
     },
     async (request) => userMetrics(ctx, request.principal, request.params.id, localeOf(request)),
@@ -209,7 +222,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
         tags: ['Users'],
         summary: "A user's total of one metric",
         params: UserPointsParams,
-        response: { 200: Loose('Trophy MetricResponse'), 404: ErrorBody },
+        response: { 200: UserMetricSchema, 404: ErrorBody },
       },
     },
     async (request) => (await userMetrics(ctx, request.principal, request.params.id, localeOf(request), request.params.key))[0],
@@ -223,7 +236,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
         summary: "A user's metric over time, per day, week or month of their calendar",
         params: UserPointsParams,
         querystring: Summary,
-        response: { 200: Type.Array(Loose('{ date, total, change }')), 404: ErrorBody, 422: ErrorBody },
+        response: { 200: Type.Array(SummaryPointSchema), 404: ErrorBody, 422: ErrorBody },
       },
     },
     async (request) => metricEventSummary(ctx, request.principal, request.params.id, request.params.key, request.query),
@@ -237,7 +250,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
         summary: "A user's points over time, per day, week or month of their calendar",
         params: UserPointsParams,
         querystring: Summary,
-        response: { 200: Type.Array(Loose('{ date, total, change }')), 404: ErrorBody, 422: ErrorBody },
+        response: { 200: Type.Array(SummaryPointSchema), 404: ErrorBody, 422: ErrorBody },
       },
     },
     async (request) => pointsEventSummary(ctx, request.principal, request.params.id, request.params.key, request.query),
@@ -252,7 +265,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
         tags: ['Users'],
         summary: "A user's notification preferences",
         params: IdParams,
-        response: { 200: Loose('{ notifications }'), 404: ErrorBody },
+        response: { 200: PreferencesViewSchema, 404: ErrorBody },
       },
     },
     async (request) => getPreferences(ctx, request.principal, request.params.id),
@@ -278,7 +291,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
             ),
           ),
         }),
-        response: { 200: Loose('{ notifications }'), 404: ErrorBody, 422: ErrorBody },
+        response: { 200: PreferencesViewSchema, 404: ErrorBody, 422: ErrorBody },
       },
     },
     async (request) => updatePreferences(ctx, request.principal, request.params.id, request.body.notifications ?? {}),
@@ -295,7 +308,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
           run: Type.Optional(Type.String({ description: 'A date in the run (YYYY-MM-DD); default: the current run' })),
           numEvents: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, default: 10 })),
         }),
-        response: { 200: Loose('Trophy UserLeaderboardResponseWithHistory'), 404: ErrorBody, 422: ErrorBody },
+        response: { 200: UserLeaderboardSchema, 404: ErrorBody, 422: ErrorBody },
       },
     },
     async (request) =>
@@ -313,7 +326,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
         summary: "A user's year in review",
         params: IdParams,
         querystring: Type.Object({ year: Type.Optional(Int('Calendar year', { minimum: 1 })) }),
-        response: { 200: Loose('Trophy WrappedResponse'), 404: ErrorBody, 422: ErrorBody },
+        response: { 200: WrappedSchema, 404: ErrorBody, 422: ErrorBody },
       },
     },
     async (request) => userWrapped(ctx, request.principal, request.params.id, { year: request.query.year, locale: localeOf(request) }),

@@ -8,15 +8,18 @@ export const Reward = TaggedUnion(
   [
     Type.Object(
       {
-        type: Type.Literal('points'),
+        type: Type.Literal('points', { description: 'Points in a points system' }),
         system: Key('Points system key'),
         amount: Type.Integer({ minimum: -VALUE_LIMIT, maximum: VALUE_LIMIT, description: 'Points to add' }),
       },
       strict,
     ),
-    Type.Object({ type: Type.Literal('badge') }, strict),
+    Type.Object({ type: Type.Literal('badge', { description: "The achievement's (or tier's) badge" }) }, strict),
     Type.Object(
-      { type: Type.Literal('custom'), data: Type.Record(Type.String(), Type.Unknown(), { description: 'Delivered as-is in the unlock' }) },
+      {
+        type: Type.Literal('custom', { description: "Your app's own reward" }),
+        data: Type.Record(Type.String(), Type.Unknown(), { description: 'Delivered as-is in the unlock' }),
+      },
       strict,
     ),
   ],
@@ -27,7 +30,7 @@ export const Criterion = TaggedUnion(
   [
     Type.Object(
       {
-        type: Type.Literal('metric'),
+        type: Type.Literal('metric', { description: "Unlocks on a metric's total, count or period" }),
         metric: Key('Metric key'),
         measure: Type.Optional(
           Type.Union([Type.Literal('sum'), Type.Literal('count')], { description: 'sum of values (default) or count of events' }),
@@ -55,7 +58,7 @@ export const Criterion = TaggedUnion(
               end: Type.Optional(Type.String({ description: 'Custom: last day (YYYY-MM-DD)' })),
               repeat: Type.Optional(Type.Boolean({ description: 'Custom: repeat back to back' })),
             },
-            strict,
+            { ...strict, description: 'The goal is per period (a day, week, month, or custom days); repeats with repeat: per_period' },
           ),
         ),
       },
@@ -63,18 +66,24 @@ export const Criterion = TaggedUnion(
     ),
     Type.Object(
       {
-        type: Type.Literal('streak'),
+        type: Type.Literal('streak', { description: 'Unlocks at a streak length' }),
         streak: Type.Optional(Key('Streak key (default: the primary streak)')),
         length: Type.Optional(Int('Streak length to reach; or give tiers of lengths')),
       },
       strict,
     ),
-    Type.Object({ type: Type.Literal('anniversary'), years: Int('Years since the user joined') }, strict),
-    Type.Object({ type: Type.Literal('api') }, strict),
     Type.Object(
       {
-        type: Type.Literal('composite'),
-        requires: Type.Array(Key('Achievement key'), { minItems: 1 }),
+        type: Type.Literal('anniversary', { description: 'Unlocks years after the user joined' }),
+        years: Int('Years since the user joined'),
+      },
+      strict,
+    ),
+    Type.Object({ type: Type.Literal('api', { description: 'Completed by your app through the API' }) }, strict),
+    Type.Object(
+      {
+        type: Type.Literal('composite', { description: 'Unlocks on holding other achievements' }),
+        requires: Type.Array(Key('Achievement key'), { minItems: 1, description: 'The achievements it needs' }),
         min: Type.Optional(Int('How many of them (default: all)')),
       },
       strict,
@@ -95,14 +104,56 @@ const Tier = Type.Object(
   strict,
 );
 
-const Translation = Type.Object(
+export const Translation = Type.Object(
   {
-    name: Type.Optional(Type.String()),
-    description: Type.Optional(Type.String()),
-    unlockMessage: Type.Optional(Type.String()),
+    name: Type.Optional(Type.String({ description: 'The name in this language' })),
+    description: Type.Optional(Type.String({ description: 'The description in this language' })),
+    unlockMessage: Type.Optional(Type.String({ description: 'The celebration message in this language' })),
     condition: Type.Optional(Type.String({ description: 'Replaces the generated condition text in this language' })),
   },
   strict,
+);
+
+export const Filters = Type.Object(
+  {
+    event: Type.Optional(Attributes),
+    user: Type.Optional(Attributes),
+  },
+  { ...strict, description: 'Attributes events (event) and users (user) must carry for it to count' },
+);
+
+export const Policies = Type.Object(
+  {
+    match: Type.Optional(
+      Type.Union([Type.Literal('reach'), Type.Literal('exact')], { description: 'reach: at or past the goal (default); exact: on it' }),
+    ),
+    onActivation: Type.Optional(
+      Type.Union([Type.Literal('backfill'), Type.Literal('from_activation')], {
+        description: 'backfill: grant it to users who already qualify (default); from_activation: count from activation on',
+      }),
+    ),
+    repeat: Type.Optional(
+      Type.Union([Type.Literal('once'), Type.Literal('per_period'), Type.Literal('unlimited')], {
+        description: 'How often a user can earn it (default once)',
+      }),
+    ),
+  },
+  { ...strict, description: 'How it unlocks: matching, activation and repetition' },
+);
+
+export const Translations = Type.Record(Type.String({ pattern: '^[a-z]{2}$' }), Translation, {
+  description: 'Texts by two-letter language code',
+});
+
+export const Celebration = Type.Object(
+  {
+    enabled: Type.Optional(Type.Boolean({ description: 'Whether apps should celebrate the unlock (default true)' })),
+    message: Type.Optional(Nullable(Type.String({ maxLength: 500, description: 'Message to show' }))),
+    animation: Type.Optional(Nullable(Type.String({ maxLength: 100, description: 'Animation name, for your app' }))),
+    sound: Type.Optional(Nullable(Type.String({ maxLength: 2000, description: 'Sound URL' }))),
+    durationSeconds: Type.Optional(Type.Number({ minimum: 1, maximum: 60, description: 'How long to show it (default 5)' })),
+  },
+  { ...strict, description: 'How apps should celebrate the unlock' },
 );
 
 const fields = {
@@ -118,30 +169,10 @@ const fields = {
   criteria: Criterion,
   tiers: Type.Optional(Type.Array(Tier)),
   rewards: Type.Optional(Type.Array(Reward)),
-  filters: Type.Optional(Type.Object({ event: Type.Optional(Attributes), user: Type.Optional(Attributes) }, strict)),
-  policies: Type.Optional(
-    Type.Object(
-      {
-        match: Type.Optional(Type.Union([Type.Literal('reach'), Type.Literal('exact')])),
-        onActivation: Type.Optional(Type.Union([Type.Literal('backfill'), Type.Literal('from_activation')])),
-        repeat: Type.Optional(Type.Union([Type.Literal('once'), Type.Literal('per_period'), Type.Literal('unlimited')])),
-      },
-      strict,
-    ),
-  ),
-  translations: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z]{2}$' }), Translation)),
-  celebration: Type.Optional(
-    Type.Object(
-      {
-        enabled: Type.Optional(Type.Boolean()),
-        message: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-        animation: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
-        sound: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
-        durationSeconds: Type.Optional(Type.Number({ minimum: 1, maximum: 60 })),
-      },
-      strict,
-    ),
-  ),
+  filters: Type.Optional(Filters),
+  policies: Type.Optional(Policies),
+  translations: Type.Optional(Translations),
+  celebration: Type.Optional(Celebration),
   emailOnUnlock: Type.Optional(Type.Boolean()),
 };
 

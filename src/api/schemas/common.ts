@@ -31,7 +31,8 @@ export const Attributes = Type.Record(Type.String(), Type.String({ maxLength: AT
   description: `String key-value pairs (names up to ${ATTRIBUTE_NAME_MAX_LENGTH} characters, values up to ${ATTRIBUTE_VALUE_MAX_LENGTH})`,
 });
 
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+export const Nullable = <T extends TSchema>(schema: T, options: { description?: string } = {}) =>
+  Type.Union([schema, Type.Null()], options);
 
 /**
  * A union told apart by its `type` field. Validation then reports the problems of the member
