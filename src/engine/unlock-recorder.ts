@@ -3,6 +3,9 @@
  * told (the unlocked achievement with its tier and the rewards it paid). Shared by every use case
  * that unlocks on the spot: events and API completions.
  */
+import type { Static } from 'typebox';
+import type { UnlockedAchievementSchema } from '../api/schemas/event-response.js';
+import type { PointsChangeViewSchema } from '../api/schemas/points-view.js';
 import type { TriggerFiring, UnlockDecision } from '../domain/evaluate.js';
 import { type Locale, translated } from '../domain/locale.js';
 import { addPoints, levelFor, pointsBySystem } from '../domain/points.js';
@@ -11,34 +14,21 @@ import type { CommunityConfig } from './community-config.js';
 import type { Logger } from './context.js';
 import { timeOrderedId } from './ids.js';
 import {
-  type AchievementView,
   achievementView,
   iso,
-  type LevelView,
   levelView,
   type PointsAwardRecordLike,
-  type PointsAwardView,
   pointsAwardView,
   pointsSystemHeader,
   type RewardView,
   rewardViews,
 } from './presenters.js';
 
-export interface UnlockView extends AchievementView {
-  achievedAt: string;
-  completionId: string;
-  completionCount: number;
-  tier: { key: string; name: string; threshold: number } | null;
-  source: UnlockDecision['source'];
-}
+/** An achievement a request unlocked, with the tier it reached and the rewards it paid. */
+export type UnlockView = Static<typeof UnlockedAchievementSchema>;
 
 /** Trophy's MetricEventPointsResponse: one points system's change caused by one request. */
-export interface PointsChangeView extends ReturnType<typeof pointsSystemHeader> {
-  total: number;
-  added: number;
-  level?: LevelView | null;
-  awards: PointsAwardView[];
-}
+export type PointsChangeView = Static<typeof PointsChangeViewSchema>;
 
 /** What the recorded unlocks and firings write. */
 export interface UnlockWrites {

@@ -2,27 +2,15 @@
  * The answers to a batch's events, built from what the batch decided, paid and ranked (the same
  * records it writes), in request order. A keyed event's answer is also what is stored for its key.
  */
+import type { Static } from 'typebox';
+import type { EventResponseSchema } from '../../api/schemas/event-response.js';
 import type { IdempotencyRecord } from '../../store/ingest/ingest-store.js';
-import type { EventLeaderboardView, StreakView } from '../presenters.js';
-import type { PointsChangeView, UnlockView } from '../unlock-recorder.js';
 import type { AppliedEvent, EvaluatedEvent } from './evaluate-batch.js';
 import { NOTHING_PAID, type Paid } from './pay.js';
 import type { Standings } from './rank.js';
 
-export interface EventResponse {
-  eventId: string;
-  metricId: string;
-  metricKey: string;
-  timestamp: string;
-  total: number;
-  count: number;
-  achievements: UnlockView[];
-  currentStreak: StreakView & { extended: boolean };
-  points: Record<string, PointsChangeView>;
-  leaderboards: Record<string, EventLeaderboardView>;
-  idempotencyKey?: string;
-  idempotentReplayed?: boolean;
-}
+/** Trophy's EventResponse, with Laurel's fields: the route's response schema. */
+export type EventResponse = Static<typeof EventResponseSchema>;
 
 export interface EventOutcome {
   /** created: applied now; replayed: an earlier event with the same idempotency key answered. */
