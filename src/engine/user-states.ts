@@ -11,7 +11,7 @@ import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
 
 /** What to load, and the achievements (to read held awards' tiers by). */
-export interface StateNeeds extends Omit<StateQuery, 'users'> {
+export interface StateNeeds extends Omit<StateQuery, 'users' | 'points'> {
   achievementsById: ReadonlyMap<string, Achievement>;
 }
 
@@ -26,7 +26,7 @@ export async function loadUserStates(
   users: ReadonlyMap<string, User>,
   needs: StateNeeds,
 ): Promise<Map<string, UserWorkingState>> {
-  return workingStates(await repos.userState.loadState(tenant, { ...needs, users: false }), users, needs);
+  return workingStates(await repos.userState.loadState(tenant, { ...needs, users: false, points: false }), users, needs);
 }
 
 /** Each user's working state from what was loaded for them. */

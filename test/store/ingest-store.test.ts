@@ -75,6 +75,7 @@ describe.each(DIALECTS)('the ingest store (%s)', (dialect) => {
     streaks: new Map(),
     fromPeriod: 0,
     targets: false,
+    points: false,
   };
   const state = (query: Partial<StateQuery>) => store.read.userState.loadState(tenant, { ...nothing, ...query });
 
@@ -248,6 +249,7 @@ describe.each(DIALECTS)('the ingest store (%s)', (dialect) => {
       ]),
       fromPeriod: 3,
       targets: true,
+      points: true,
     };
     await store.transaction((tx) => tx.targets.save(tenant, 'u2', 'm1', { value: 12, per: 'week' }, 1));
     const reads = store.read.userState;
@@ -259,6 +261,7 @@ describe.each(DIALECTS)('the ingest store (%s)', (dialect) => {
     expect(loaded.counters.get('u1')?.get('a1')).toEqual({ total: 3.75, count: 2 });
     expect(loaded.held.map((h) => h.tierKey).sort()).toEqual(['t1', 't2']);
     expect(loaded.targets).toEqual(new Map([['u2', new Map([['m1', { value: 12, per: 'week' }]])]]));
+    expect(loaded.points).toEqual(await reads.loadPoints(tenant, query.userIds));
     expect(loaded.days.get('u1')?.get('m2')).toEqual(new Map([[11, { total: 7, count: 1, firstAt: 600 }]]));
   });
 

@@ -14,7 +14,7 @@ import { resolveMetrics } from '../resolve-metrics.js';
 import { UnlockRecorder } from '../unlock-recorder.js';
 import { workingStates } from '../user-states.js';
 import { type AppliedEvent, evaluateBatch } from './evaluate-batch.js';
-import { pay, payees } from './pay.js';
+import { pay } from './pay.js';
 import { planBatch } from './plan.js';
 import { fieldOf, type PreparedEvent } from './prepare.js';
 import { rank } from './rank.js';
@@ -50,7 +50,7 @@ export async function applyBatch(
     e.idempotencyKey === undefined ? [] : [{ userId: e.user.id, metricId: metricIdOf(e), key: e.idempotencyKey }],
   );
   const [loaded, stored] = await Promise.all([
-    tx.ingest.loadState(tenant, { ...needs, users: true }),
+    tx.ingest.loadState(tenant, { ...needs, users: true, points: true }),
     tx.ingest.findIdempotent(tenant, keyed),
   ]);
   const users = loaded.users;
@@ -60,9 +60,8 @@ export async function applyBatch(
   const applied = evaluation.events.filter((e): e is AppliedEvent => e.kind === 'applied');
 
   const recorder = new UnlockRecorder(config, locale, ctx.log, now);
-  const toPay = payees(applied);
-  const balances = toPay.length === 0 ? new Map() : await tx.ingest.loadPoints(tenant, toPay);
-  const paid = pay(recorder, applied, balances);
+  // Balances come with the state: most groups pay someone, and a separate read is a round trip.
+  const paid = pay(recorder, applied, loaded.points);
   const standings = await rank(tx, tenant, config, applied, paid, now, localDay(now, null));
   const { outcomes, idempotency } = respond(evaluation.events, paid, standings, now);
 

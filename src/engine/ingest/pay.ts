@@ -14,11 +14,6 @@ export interface Paid {
 
 export const NOTHING_PAID: Paid = Object.freeze({ achievements: [], points: {} }) as Paid;
 
-/** The users whose balances paying needs. */
-export function payees(events: readonly AppliedEvent[]): string[] {
-  return [...new Set(events.filter(pays).map((e) => e.userId))];
-}
-
 const pays = (e: AppliedEvent) => e.unlocks.length > 0 || e.firings.length > 0;
 
 /** `balances`: points by system id of each payee, updated as they are paid. By event id, what each paid. */

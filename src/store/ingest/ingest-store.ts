@@ -168,6 +168,8 @@ export interface StateQuery {
   fromPeriod: number;
   /** Whether to load users' own targets. */
   targets: boolean;
+  /** Whether to load users' points balances. */
+  points: boolean;
 }
 
 /** What a StateQuery loads. Maps are keyed by user id, then by id. */
@@ -179,6 +181,8 @@ export interface LoadedState {
   days: Map<string, Map<string, Map<number, DayTally>>>;
   streaks: Map<string, Map<string, StreakPoint[]>>;
   targets: Map<string, Map<string, Target>>;
+  /** Points balances by system id. */
+  points: Map<string, Map<string, number>>;
 }
 
 /** The running state of users, as rules and reads need it. Maps are keyed by user id, then by id. */

@@ -32,6 +32,7 @@ import {
   type Merge,
   POINTS,
   POINTS_AWARDS,
+  STATS,
   STREAK_POINTS,
   streakPointRows,
   type TableWrite,
@@ -89,37 +90,38 @@ export class PostgresIngestStore implements IngestStore {
     const series = union(q.series);
     const streaks = union(q.streaks);
     const has = q.userIds.length > 0;
-    const { rows } = await sql<Record<'users' | 'totals' | 'counters' | 'held' | 'days' | 'streaks' | 'targets', unknown[][]>>`
+    const { rows } = await sql<Record<'users' | 'totals' | 'counters' | 'held' | 'days' | 'streaks' | 'targets' | 'points', unknown[][]>>`
       select
         ${part(has && q.users, USER_ROW.join(', '), sql`select * from users where community_id = ${c} and id in (${users})`)} as users,
         ${part(
           has && q.metricIds.length > 0,
           'user_id, metric_id, total, count',
-          sql`select * from user_metrics where community_id = ${c} and user_id in (${users}) and metric_id in (select unnest(${q.metricIds}::text[]))`,
+          sql`select * from user_metrics where community_id = ${c} and user_id in (${users}) and metric_id in (${listOf(q.metricIds)})`,
         )} as totals,
         ${part(
           has && q.counterIds.length > 0,
           'user_id, achievement_id, total, count',
           sql`select * from achievement_counters where community_id = ${c} and user_id in (${users})
-              and achievement_id in (select unnest(${q.counterIds}::text[]))`,
+              and achievement_id in (${listOf(q.counterIds)})`,
         )} as counters,
         ${part(
           has && q.heldIds.length > 0,
           'user_id, achievement_id, tier_key, period_key',
-          sql`select * from awards where community_id = ${c} and user_id in (${users}) and achievement_id in (select unnest(${q.heldIds}::text[]))`,
+          sql`select * from awards where community_id = ${c} and user_id in (${users}) and achievement_id in (${listOf(q.heldIds)})`,
         )} as held,
         ${part(
           series.userIds.length > 0 && series.ids.length > 0,
           'user_id, series_id, day, total, count, first_at',
           sql`select * from user_day_totals where community_id = ${c} and user_id in (select unnest(${series.userIds}::text[]))
-              and series_id in (select unnest(${series.ids}::text[])) and day >= ${q.fromDay}`,
+              and series_id in (${listOf(series.ids)}) and day >= ${q.fromDay}`,
         )} as days,
         ${part(
           streaks.userIds.length > 0 && streaks.ids.length > 0,
           POINT_COLUMNS,
           streakPoints(c, streaks.userIds, streaks.ids, q.fromPeriod, POINT_COLUMNS),
         )} as streaks,
-        ${part(has && q.targets, 'user_id, metric_id, value, per', sql`select * from user_targets where community_id = ${c} and user_id in (${users})`)} as targets`.execute(
+        ${part(has && q.targets, 'user_id, metric_id, value, per', sql`select * from user_targets where community_id = ${c} and user_id in (${users})`)} as targets,
+        ${part(has && q.points, 'user_id, system_id, total', sql`select * from user_points where community_id = ${c} and user_id in (${users})`)} as points`.execute(
       this.db,
     );
     const r = rows[0] as Record<string, unknown[][]>;
@@ -131,6 +133,7 @@ export class PostgresIngestStore implements IngestStore {
       days: new Map(),
       streaks: new Map(),
       targets: new Map(),
+      points: new Map(),
     };
     for (const row of r.users ?? []) {
       const user = toUser(Object.fromEntries(USER_ROW.map((name, i) => [name, row[i]])) as unknown as UserRow);
@@ -161,6 +164,7 @@ export class PostgresIngestStore implements IngestStore {
     for (const byStreak of loaded.streaks.values()) for (const list of byStreak.values()) list.sort((a, b) => a.period - b.period);
     for (const [userId, metricId, value, per] of r.targets as [string, string, number, Target['per']][])
       inner(loaded.targets, userId).set(metricId, { value, per });
+    for (const [userId, systemId, total] of r.points as [string, string, number][]) inner(loaded.points, userId).set(systemId, total);
     return loaded;
   }
 
@@ -244,21 +248,6 @@ export class PostgresIngestStore implements IngestStore {
     const add = (name: string, statement: RawBuilder<unknown>) => writes.push(sql`${sql.raw(name)} as (${statement})`);
     const some = <R>(records: readonly R[] | undefined): records is readonly R[] => records !== undefined && records.length > 0;
 
-    const stats = changes.stats ?? [];
-    if (stats.length > 0) {
-      // Locked in id order first, so that two transactions never take the same rows in opposite orders.
-      const ids = [...new Set(stats.map((s) => s.achievementId))].sort();
-      await sql`select 1 from achievement_stats where achievement_id in (select unnest(${ids}::text[])) order by achievement_id for update`.execute(
-        this.db,
-      );
-      add(
-        'stats',
-        sql`update achievement_stats s set completions = s.completions + x.completions, unlocks = s.unlocks + x.unlocks
-            from unnest(${stats.map((s) => s.achievementId)}::text[], ${stats.map((s) => s.completions)}::int[], ${stats.map((s) => s.unlocks)}::int[])
-              as x(achievement_id, completions, unlocks)
-            where s.achievement_id = x.achievement_id`,
-      );
-    }
     const awards = changes.awards ?? [];
     if (awards.length > 0) add('new_awards', insertSql(tenant, AWARDS, awards, sql` returning 1`));
     const created = changes.createdUsers ?? [];
@@ -304,6 +293,7 @@ export class PostgresIngestStore implements IngestStore {
       );
       if (points.length > 0) add('points', insertSql(tenant, STREAK_POINTS, points));
     }
+    if (some(changes.stats)) add('stats', insertSql(tenant, STATS, changes.stats));
     if (some(changes.points)) add('balances', insertSql(tenant, POINTS, changes.points));
     if (some(changes.pointsAwards)) add('points_paid', insertSql(tenant, POINTS_AWARDS, changes.pointsAwards));
     if (some(changes.idempotency)) add('answers', insertSql(tenant, IDEMPOTENCY, changes.idempotency));
@@ -337,7 +327,7 @@ function streakPoints(communityId: string, userIds: readonly string[], streakIds
     union all
     select ${list} from user_streak_points
     where community_id = ${communityId} and user_id in (select unnest(${userIds}::text[]))
-      and streak_id in (select unnest(${streakIds}::text[])) and period >= ${fromPeriod}`;
+      and streak_id in (${listOf(streakIds)}) and period >= ${fromPeriod}`;
 }
 
 /**
@@ -359,9 +349,10 @@ function insertSql<R>(tenant: Tenant, table: TableWrite<R>, records: readonly R[
   } else if (table.unique) {
     onConflict = sql` on conflict (${sql.raw(table.unique.join(', '))}) do nothing`;
   }
+  const order = table.order ? sql` order by ${sql.ref(table.order)}` : sql``;
   return sql<{ inserted: number }>`
     insert into ${sql.table(table.table)} (org_id, community_id, ${list})
-    select ${tenant.orgId}, ${tenant.communityId}, ${list} from unnest(${sql.join(arrays)}) as x(${list})${onConflict}${returning}`;
+    select ${tenant.orgId}, ${tenant.communityId}, ${list} from unnest(${sql.join(arrays)}) as x(${list})${order}${onConflict}${returning}`;
 }
 
 /** A merge rule in PostgreSQL's SQL. */
@@ -392,6 +383,15 @@ export function merged(
  */
 function userIn(ids: readonly string[], column = 'user_id') {
   return sql<boolean>`${sql.ref(column)} in (select unnest(${ids}::text[]))`;
+}
+
+/**
+ * A few ids (metrics, achievements, streaks) as a plain IN list. Next to the users' array, an array
+ * here too leaves the planner guessing both sides' sizes: it walked every user of a metric by the
+ * metric's index (22,292 rows for 10 users) instead of each user's few rows.
+ */
+function listOf(ids: readonly string[]) {
+  return sql.join(ids.map((id) => sql`${id}`));
 }
 
 function inner<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {

@@ -34,6 +34,7 @@ import {
   type Merge,
   POINTS,
   POINTS_AWARDS,
+  STATS,
   STREAK_POINTS,
   streakPointRows,
   type TableWrite,
@@ -104,6 +105,7 @@ export class SqliteIngestStore implements IngestStore {
       days: this.loadDaysNow(tenant, q.series, q.fromDay),
       streaks: this.loadStreakPointsNow(tenant, q.streaks, q.fromPeriod),
       targets: q.targets ? this.loadTargetsNow(tenant, q.userIds) : new Map(),
+      points: q.points ? this.loadPointsNow(tenant, q.userIds) : new Map(),
     }));
   }
 
@@ -244,13 +246,7 @@ export class SqliteIngestStore implements IngestStore {
       ]);
     }
     this.insertAll(STREAK_POINTS, streakPointRows(changes.streaks ?? []), scope);
-    for (const s of changes.stats ?? []) {
-      this.statements.run('update achievement_stats set completions = completions + ?, unlocks = unlocks + ? where achievement_id = ?', [
-        s.completions,
-        s.unlocks,
-        s.achievementId,
-      ]);
-    }
+    this.insertAll(STATS, changes.stats, scope);
     this.insertAll(POINTS, changes.points, scope);
     this.insertAll(POINTS_AWARDS, changes.pointsAwards, scope);
     this.insertAll(IDEMPOTENCY, changes.idempotency, scope);

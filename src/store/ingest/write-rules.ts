@@ -15,6 +15,7 @@ import type {
   IdempotencyRecord,
   PointsAwardRecord,
   PointsDelta,
+  StatsDelta,
   StreakRewrite,
   TotalDelta,
 } from './ingest-store.js';
@@ -37,6 +38,11 @@ export interface TableWrite<R> {
   upsert?: { key: readonly string[]; merge: Readonly<Record<string, Merge>> };
   /** The unique key whose conflict means another writer got there first (nothing is merged). */
   unique?: readonly string[];
+  /**
+   * Rows shared by all users' transactions are written in this column's order, so that two
+   * transactions lock them in the same order and never wait on each other in a circle.
+   */
+  order?: string;
 }
 
 export const EVENTS: TableWrite<EventRecord> = {
@@ -148,6 +154,18 @@ export const AWARDS: TableWrite<AwardRecord> = {
   ],
   values: (a) => [a.id, a.userId, a.achievementId, a.tierKey, a.periodKey, a.achievedAt, a.eventId, a.source, 0, JSON.stringify(a.rewards)],
   unique: ['community_id', 'user_id', 'achievement_id', 'tier_key', 'period_key'],
+};
+
+export const STATS: TableWrite<StatsDelta> = {
+  table: 'achievement_stats',
+  columns: [
+    ['achievement_id', 'text'],
+    ['completions', 'int'],
+    ['unlocks', 'int'],
+  ],
+  values: (s) => [s.achievementId, s.completions, s.unlocks],
+  upsert: { key: ['achievement_id'], merge: { completions: 'sum', unlocks: 'sum' } },
+  order: 'achievement_id',
 };
 
 export const POINTS: TableWrite<PointsDelta> = {
