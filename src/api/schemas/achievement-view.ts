@@ -37,6 +37,9 @@ export const AwardSourceSchema = Type.Union(
   { description: 'What caused the unlock: an event, an API completion, a backfill, a composite following, or the daily sweep' },
 );
 
+/** A tier as unlocks, progress and analytics name it. */
+export const TierRefSchema = Type.Object({ key: text('Tier key'), name: text('Tier name') }, { description: 'A tier' });
+
 export const TierViewSchema = Type.Object({
   key: text('Tier key'),
   name: text("The tier's name, in the request's language"),
@@ -113,7 +116,7 @@ export const ProgressViewSchema = Type.Object(
     current: Type.Number({ description: "The user's amount so far" }),
     target: Type.Number({ description: 'The amount the next goal needs' }),
     percent: Type.Number({ description: 'current of target, in percent' }),
-    tier: Nullable(Type.Object({ key: text('Tier key'), name: text('Tier name') }), { description: 'The tier being worked towards' }),
+    tier: Nullable(TierRefSchema, { description: 'The tier being worked towards' }),
   },
   { description: "How far the user is towards the achievement's next goal" },
 );
@@ -125,17 +128,15 @@ export const UserAchievementSchema = Type.Object(
     achievedAt: nullableText('When the user first completed it (ISO 8601); null if they have not'),
     tier: Nullable(
       Type.Object({
-        key: text('Tier key'),
-        name: text('Tier name'),
+        ...TierRefSchema.properties,
         threshold: Type.Number({ description: "The tier's goal" }),
         achievedAt: text('When the user reached it (ISO 8601)'),
       }),
       { description: 'The highest tier held, for tiered achievements' },
     ),
-    tiersAchieved: Type.Array(
-      Type.Object({ key: text('Tier key'), name: text('Tier name'), achievedAt: text('When the user reached it (ISO 8601)') }),
-      { description: 'Every tier held, lowest first' },
-    ),
+    tiersAchieved: Type.Array(Type.Object({ ...TierRefSchema.properties, achievedAt: text('When the user reached it (ISO 8601)') }), {
+      description: 'Every tier held, lowest first',
+    }),
     completionCount: Type.Integer({ description: 'How many times the user has completed it' }),
     backfilled: Type.Boolean({ description: 'Whether every completion was granted by a backfill' }),
     progress: Nullable(ProgressViewSchema, { description: 'Progress towards the next goal; only with includeIncomplete=true' }),

@@ -79,8 +79,8 @@ export const enc = encodeURIComponent;
 export type { Settings } from '../../../src/api/schemas/admin-settings';
 export type { ApiKeyView as ApiKey, CreatedApiKey } from '../../../src/api/schemas/api-key';
 export type { AchievementAnalytics, AchievementPreview, BackfillPreview } from '../../../src/api/schemas/insights';
-export type { MetricView as Metric } from '../../../src/api/schemas/metric';
-export type { PointsSystemView as PointsSystem } from '../../../src/api/schemas/points-system';
+export type { AdminMetric as Metric } from '../../../src/api/schemas/metric-view';
+export type { AdminPointsSystem as PointsSystem } from '../../../src/api/schemas/points-view';
 export type { StreakDefinitionView as Streak } from '../../../src/api/schemas/streak-definition';
 
 export type Status = 'draft' | 'active' | 'locked' | 'archived';
