@@ -1,7 +1,7 @@
 /** How achievements are shown to apps: Trophy's AchievementResponse family, with Laurel's extra fields. */
 import Type from 'typebox';
 import { Criterion, Policies } from './achievements.js';
-import { Nullable } from './common.js';
+import { Filled, Nullable } from './common.js';
 
 const text = (description: string) => Type.String({ description });
 const nullableText = (description: string) => Nullable(Type.String({ description }));
@@ -64,7 +64,7 @@ const achievementFields = {
   featured: Type.Boolean({ description: 'Whether apps should feature it' }),
   scope: Type.Union([Type.Literal('community'), Type.Literal('org')], { description: 'Who can see it' }),
   criteria: Criterion,
-  policies: Policies,
+  policies: Filled(Policies),
   tiers: Type.Array(TierViewSchema, { description: 'Its tiers, lowest first; empty when untiered' }),
   rewards: Type.Array(RewardViewSchema, { description: 'What unlocking it pays (untiered achievements)' }),
   userAttributes: Type.Array(KeyValueSchema, {

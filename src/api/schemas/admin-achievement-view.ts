@@ -2,7 +2,7 @@
 import Type from 'typebox';
 import { AchievementViewSchema } from './achievement-view.js';
 import { Celebration, Filters, Translations } from './achievements.js';
-import { Nullable } from './common.js';
+import { Filled, Nullable } from './common.js';
 
 export const AchievementStatusSchema = Type.Union(
   [Type.Literal('draft'), Type.Literal('active'), Type.Literal('locked'), Type.Literal('archived')],
@@ -35,9 +35,9 @@ export const AdminAchievementViewSchema = Type.Object(
     ),
     completions: Type.Integer({ description: 'Users who have completed it' }),
     rarity: Type.Number({ description: 'The percentage of all users who have completed it' }),
-    filters: Filters,
+    filters: Filled(Filters),
     translations: Translations,
-    celebration: Celebration,
+    celebration: Filled(Celebration),
     emailOnUnlock: Type.Boolean({ description: 'Whether unlocking it sends the user an email' }),
     activatedAt: Nullable(Type.String({ description: 'When it last went live, or its count restarted (ISO 8601); null: never' })),
     createdAt: Type.String({ description: 'When it was created (ISO 8601)' }),

@@ -34,6 +34,10 @@ export const Attributes = Type.Record(Type.String(), Type.String({ maxLength: AT
 export const Nullable = <T extends TSchema>(schema: T, options: { description?: string } = {}) =>
   Type.Union([schema, Type.Null()], options);
 
+/** A request's object as answers show it: every field present, defaults filled in. */
+export const Filled = <T extends TObject>(schema: T) =>
+  Type.Required(schema, { description: (schema as { description?: string }).description });
+
 /**
  * A union told apart by its `type` field. Validation then reports the problems of the member
  * the client meant (by its type), instead of every member's.
