@@ -1,14 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
 import type { EngineContext } from '../../engine/context.js';
+import { HealthSchema as Status } from '../schemas/health-view.js';
 
 /** Liveness and readiness, without a key: for load balancers and orchestrators. */
 export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext; isClosing: () => boolean }> = async (
   app,
   { ctx, isClosing },
 ) => {
-  const Status = Type.Object({ status: Type.String(), database: Type.Optional(Type.String()), code: Type.Optional(Type.String()) });
-
   app.get(
     '/healthz',
     { schema: { tags: ['Health'], summary: 'The process is up and its database answers', response: { 200: Status, 503: Status } } },
@@ -16,7 +14,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext; isClo
       const outage = await ctx.store.outage();
       if (outage === 'database')
         return reply.status(503).send({ status: 'unavailable', database: ctx.store.dialect, code: 'database_unavailable' });
-      return { status: 'ok', database: ctx.store.dialect };
+      return { status: 'ok' as const, database: ctx.store.dialect };
     },
   );
 
@@ -33,7 +31,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext; isClo
       if (isClosing()) return reply.status(503).send({ status: 'shutting_down' });
       const outage = await ctx.store.outage();
       if (outage) return reply.status(503).send({ status: 'unavailable', database: ctx.store.dialect, code: `${outage}_unavailable` });
-      return { status: 'ready', database: ctx.store.dialect };
+      return { status: 'ready' as const, database: ctx.store.dialect };
     },
   );
 };

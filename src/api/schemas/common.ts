@@ -68,6 +68,3 @@ export const UserId = (description = "The user's id in your app") =>
 export const KeyParams = Type.Object({ key: Type.String({ minLength: 1 }) });
 export const IdParams = Type.Object({ id: UserId('An id') });
 export const UserPointsParams = Type.Object({ id: UserId(), key: Type.String({ minLength: 1 }) });
-
-/** A shape documented for clients; responses are built by the engine's presenters. */
-export const Loose = (description: string) => Type.Object({}, { additionalProperties: true, description });
