@@ -7,12 +7,16 @@ const UNDOCUMENTED = 'Default Response';
 
 describe('/openapi.json', () => {
   let t: TestLaurel;
-  let spec: { paths: Record<string, Record<string, any>> };
+  let spec: { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, any> } };
   beforeAll(async () => {
     t = await startLaurel();
     spec = (await t.raw('GET', '/openapi.json')).body;
   });
   afterAll(() => t.close());
+
+  /** A schema, or the component its $ref names. */
+  const deref = (schema: any): any =>
+    typeof schema?.$ref === 'string' ? spec.components.schemas[schema.$ref.replace('#/components/schemas/', '')] : schema;
 
   /** Every success answer of every operation: "GET /v1/users/{id} 200" with its OpenAPI response. */
   function successes(): [string, any][] {
@@ -34,8 +38,9 @@ describe('/openapi.json', () => {
         if (!answer.endsWith(' 204') || response.description === UNDOCUMENTED) undocumented.push(answer);
         continue;
       }
-      for (const { schema } of contents) {
-        const fields = schema?.type === 'array' ? schema.items?.properties : schema?.properties;
+      for (const content of contents) {
+        const schema = deref(content.schema);
+        const fields = schema?.type === 'array' ? deref(schema.items)?.properties : schema?.properties;
         if (Object.keys(fields ?? {}).length === 0) undocumented.push(answer);
       }
     }
@@ -45,9 +50,11 @@ describe('/openapi.json', () => {
 
   it('describes every field of those answers', () => {
     const undescribed = new Set<string>();
-    const walk = (schema: any, where: string): void => {
+    const walk = (reference: any, where: string): void => {
+      const schema = deref(reference);
       if (!schema || typeof schema !== 'object') return;
-      for (const [key, member] of Object.entries<any>(schema.properties ?? {})) {
+      for (const [key, referenced] of Object.entries<any>(schema.properties ?? {})) {
+        const member = deref(referenced);
         if (!member.description && !member.anyOf && !member.oneOf) undescribed.add(`${where}.${key}`);
         walk(member, `${where}.${key}`);
       }
