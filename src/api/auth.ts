@@ -1,7 +1,8 @@
 /** API keys arrive as `X-API-Key: …` or `Authorization: Bearer …`. */
 import type { FastifyRequest } from 'fastify';
+import type { KeyKind } from '../domain/api-key.js';
 import { LaurelError } from '../domain/errors.js';
-import type { KeyKind, Keyring, Principal } from '../engine/api-keys.js';
+import type { Keyring, Principal } from '../engine/api-keys.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

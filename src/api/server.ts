@@ -12,6 +12,7 @@ import { RateLimiter } from '../engine/rate-limiter.js';
 import { requireKey } from './auth.js';
 import { clientErrorHandler, errorHandler, notFoundHandler } from './errors.js';
 import { inFlightBound } from './in-flight.js';
+import { refResponseComponents, responseComponents } from './openapi-components.js';
 import { rateLimitHook } from './rate-limits.js';
 import { achievementRoutes } from './routes/achievements.js';
 import { adminAchievementRoutes } from './routes/admin-achievements.js';
@@ -84,6 +85,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     closing = true;
   });
   await app.register(accepts);
+  const components = responseComponents();
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -98,9 +100,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
           ApiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
           Bearer: { type: 'http', scheme: 'bearer' },
         },
+        schemas: components,
       },
       security: [{ ApiKey: [] }, { Bearer: [] }],
     },
+    transformObject: (document) =>
+      'openapiObject' in document ? refResponseComponents(document.openapiObject, Object.keys(components)) : document.swaggerObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -4,15 +4,13 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ApiKeyView, CreatedApiKey } from '../api/schemas/api-key.js';
+import type { ApiKey, KeyKind } from '../domain/api-key.js';
 import { notFound } from '../domain/errors.js';
-import type { ApiKeyRow } from '../store/schema.js';
 import type { Repositories, Store } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
 import type { EngineContext } from './context.js';
 import { randomId } from './ids.js';
 import { iso } from './presenters.js';
-
-export type KeyKind = 'admin' | 'application';
 
 export interface Principal extends Tenant {
   kind: KeyKind;
@@ -27,14 +25,14 @@ export function generateKey(kind: KeyKind): string {
   return `laurel_${kind === 'admin' ? 'admin' : 'app'}_${randomBytes(24).toString('base64url')}`;
 }
 
-export function apiKeyView(row: ApiKeyRow): ApiKeyView {
+export function apiKeyView(apiKey: ApiKey): ApiKeyView {
   return {
-    id: row.id,
-    name: row.name,
-    kind: row.kind,
-    prefix: row.key_prefix,
-    created: iso(row.created_at),
-    revoked: row.revoked_at === null ? null : iso(row.revoked_at),
+    id: apiKey.id,
+    name: apiKey.name,
+    kind: apiKey.kind,
+    prefix: apiKey.prefix,
+    created: iso(apiKey.createdAt),
+    revoked: apiKey.revokedAt === null ? null : iso(apiKey.revokedAt),
   };
 }
 
@@ -46,19 +44,19 @@ export async function createApiKey(
   now: number,
 ): Promise<CreatedApiKey> {
   const key = generateKey(input.kind);
-  const row: ApiKeyRow = {
+  const apiKey: ApiKey = {
     id: randomId(),
-    org_id: tenant.orgId,
-    community_id: tenant.communityId,
+    orgId: tenant.orgId,
+    communityId: tenant.communityId,
     kind: input.kind,
     name: input.name,
-    key_prefix: key.slice(0, key.indexOf('_', 7) + 5),
-    key_hash: hashKey(key),
-    created_at: now,
-    revoked_at: null,
+    prefix: key.slice(0, key.indexOf('_', 7) + 5),
+    hash: hashKey(key),
+    createdAt: now,
+    revokedAt: null,
   };
-  await repos.apiKeys.insert(row);
-  return { ...apiKeyView(row), key };
+  await repos.apiKeys.insert(apiKey);
+  return { ...apiKeyView(apiKey), key };
 }
 
 export async function listApiKeys(ctx: EngineContext, tenant: Tenant) {
@@ -67,11 +65,11 @@ export async function listApiKeys(ctx: EngineContext, tenant: Tenant) {
 
 export async function revokeApiKey(ctx: EngineContext, tenant: Tenant, id: string) {
   const repos = ctx.store.read;
-  const row = await repos.apiKeys.get(tenant, id);
-  if (!row) throw notFound('api_key_not_found', `There is no API key "${id}"`, 'id');
+  const apiKey = await repos.apiKeys.get(tenant, id);
+  if (!apiKey) throw notFound('api_key_not_found', `There is no API key "${id}"`, 'id');
   await repos.apiKeys.revoke(tenant, id, ctx.clock.now());
-  ctx.keyring?.forget(row.key_hash);
-  return apiKeyView((await repos.apiKeys.get(tenant, id)) as ApiKeyRow);
+  ctx.keyring?.forget(apiKey.hash);
+  return apiKeyView((await repos.apiKeys.get(tenant, id)) as ApiKey);
 }
 
 /** How long a key lookup is trusted before the database is asked again. */
@@ -124,9 +122,9 @@ export class Keyring {
     const hit = this.cache.get(hash);
     if (hit && hit.until > now) return hit.principal;
     const heard = this.news;
-    const row = await this.repos.apiKeys.findByHash(hash);
+    const found = await this.repos.apiKeys.findByHash(hash);
     const principal =
-      row && row.revoked_at === null ? { orgId: row.org_id, communityId: row.community_id, kind: row.kind, keyId: row.id } : null;
+      found && found.revokedAt === null ? { orgId: found.orgId, communityId: found.communityId, kind: found.kind, keyId: found.id } : null;
     if (!this.caching || heard !== this.news) return principal;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(hash, { principal, until: now + CACHE_MS });

@@ -1,5 +1,5 @@
 /** Leaderboards for admins: define, activate (seeding the current run from history), edit. */
-import type { AdminLeaderboard } from '../api/schemas/leaderboard.js';
+import type { AdminLeaderboard } from '../api/schemas/leaderboard-view.js';
 import { attributeOf } from '../domain/attribute-filter.js';
 import { dayNumber, localDay } from '../domain/calendar.js';
 import { conflict, invalid, LaurelError, notFound } from '../domain/errors.js';

@@ -1,6 +1,6 @@
 /** Metrics for admins: create, list, read, edit, delete (which archives: history is kept). */
 
-import type { MetricView } from '../api/schemas/metric.js';
+import type { AdminMetric } from '../api/schemas/metric-view.js';
 import type { MetricWordingTranslation } from '../domain/condition-text.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import type { Metric } from '../domain/metric.js';
@@ -20,7 +20,7 @@ export interface MetricInput {
   status?: 'active' | 'archived';
 }
 
-export function metricView(m: Metric): MetricView {
+export function metricView(m: Metric): AdminMetric {
   return {
     id: m.id,
     key: m.key,

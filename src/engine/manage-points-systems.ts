@@ -1,11 +1,12 @@
 /** Points systems and their levels, for admins. */
-import type { PointsSystemView } from '../api/schemas/points-system.js';
+import type { AdminPointsSystem } from '../api/schemas/points-view.js';
 import { assertBadgeUrls } from '../domain/badge-url.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import type { Level, PointsSystem } from '../domain/points.js';
 import type { Tenant } from '../store/tenant.js';
 import type { EngineContext } from './context.js';
 import { randomId } from './ids.js';
+import { levelView } from './presenters.js';
 import { badgeOwnerOf } from './upload-badge.js';
 
 export interface LevelInput {
@@ -27,7 +28,7 @@ export interface PointsSystemInput {
   levels?: LevelInput[];
 }
 
-export function pointsSystemView(p: PointsSystem): PointsSystemView {
+export function pointsSystemView(p: PointsSystem): AdminPointsSystem {
   return {
     id: p.id,
     key: p.key,
@@ -37,7 +38,7 @@ export function pointsSystemView(p: PointsSystem): PointsSystemView {
     maxPoints: p.maxPoints,
     kind: p.kind,
     status: p.status,
-    levels: p.levels.map((l) => ({ ...l, description: l.description ?? '' })),
+    levels: p.levels.map((l) => levelView(l)),
   };
 }
 

@@ -1,5 +1,5 @@
 /** Points triggers of a points system, for admins; and their Trophy-shaped view. */
-import type { PointsTriggerView } from '../api/schemas/points-trigger.js';
+import type { PointsTriggerView } from '../api/schemas/points-view.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import { type Locale, translated } from '../domain/locale.js';
 import type { PointsTrigger, TriggerType } from '../domain/points-triggers.js';

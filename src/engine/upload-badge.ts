@@ -1,20 +1,12 @@
 /** Uploading a badge image: rebuilt from its content, stored in the community's own directory, served at a stable URL. */
-import { BADGE_CONTENT_TYPES, type BadgeType } from '../domain/badge-image.js';
+import type { UploadedBadge } from '../api/schemas/badge-view.js';
+import { BADGE_CONTENT_TYPES } from '../domain/badge-image.js';
 import { type BadgeOwner, badgeUrlOf } from '../domain/badge-url.js';
 import type { Tenant } from '../store/tenant.js';
 import { rebuildBadge } from './badge-rebuild.js';
 import { DEFAULT_TENANT } from './bootstrap.js';
 import type { EngineContext } from './context.js';
 import { randomId } from './ids.js';
-
-export interface UploadedBadge {
-  id: string;
-  url: string;
-  type: BadgeType;
-  contentType: string;
-  /** Bytes stored (the rebuilt file's, not the upload's). */
-  size: number;
-}
 
 export async function uploadBadge(ctx: EngineContext, tenant: Tenant, upload: Uint8Array): Promise<UploadedBadge> {
   if (!ctx.badges) throw new Error('This Laurel has no badge storage configured');

@@ -1,6 +1,5 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
 import {
   BADGE_MAX_BYTES,
   SVG_MAX_ATTRIBUTES,
@@ -11,20 +10,13 @@ import {
 import { invalid, LaurelError } from '../../domain/errors.js';
 import type { EngineContext } from '../../engine/context.js';
 import { uploadBadge } from '../../engine/upload-badge.js';
+import { UploadedBadgeSchema } from '../schemas/badge-view.js';
 import { ErrorBody } from '../schemas/common.js';
 
 /** Badge upload (multipart/form-data, one file in the field "file"). */
 export const adminBadgeRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
   // Registered here only: multipart bodies are accepted by this route and no other.
   await app.register(multipart, { limits: { fileSize: BADGE_MAX_BYTES, files: 1, fields: 0, parts: 2 } });
-
-  const Uploaded = Type.Object({
-    id: Type.String(),
-    url: Type.String({ description: 'Where the badge is served (no key needed); put it in badgeUrl' }),
-    type: Type.String({ description: 'png, webp or svg' }),
-    contentType: Type.String(),
-    size: Type.Integer({ description: 'Bytes stored, after the rebuild' }),
-  });
 
   app.post(
     '/badges',
@@ -40,7 +32,7 @@ export const adminBadgeRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }>
           `${SVG_MAX_ATTRIBUTES_PER_ELEMENT} attributes on one element, and DTD entities, are refused). ` +
           "The answer holds the URL the image is served at, in the community's own folder, for an achievement's badgeUrl.",
         consumes: ['multipart/form-data'],
-        response: { 201: Uploaded, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody },
+        response: { 201: UploadedBadgeSchema, 413: ErrorBody, 415: ErrorBody, 422: ErrorBody },
       },
     },
     async (request, reply) => {

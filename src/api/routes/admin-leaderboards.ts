@@ -3,7 +3,7 @@ import Type from 'typebox';
 import type { EngineContext } from '../../engine/context.js';
 import { createLeaderboard, getLeaderboard, listLeaderboards, updateLeaderboard } from '../../engine/manage-leaderboards.js';
 import { ErrorBody, Int, Key, KeyParams, Nullable } from '../schemas/common.js';
-import { AdminLeaderboardSchema as Board } from '../schemas/leaderboard.js';
+import { AdminLeaderboardSchema as Board } from '../schemas/leaderboard-view.js';
 
 const fields = {
   key: Key('Leaderboard key'),

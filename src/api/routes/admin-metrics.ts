@@ -4,7 +4,7 @@ import type { EngineContext } from '../../engine/context.js';
 import { createMetric, getMetric, listMetrics, updateMetric } from '../../engine/manage-metrics.js';
 import { CreateMetricBody, UpdateMetricBody } from '../schemas/admin.js';
 import { ErrorBody, KeyParams } from '../schemas/common.js';
-import { MetricSchema as Metric } from '../schemas/metric.js';
+import { AdminMetricSchema as Metric } from '../schemas/metric-view.js';
 
 export const adminMetricRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
   const tags = ['Admin: metrics'];

@@ -6,8 +6,7 @@ import { createTrigger, listTriggers, updateTrigger } from '../../engine/manage-
 import { localeOf } from '../locale.js';
 import { CreatePointsSystemBody, UpdatePointsSystemBody } from '../schemas/admin.js';
 import { Attributes, ErrorBody, Int, Key, KeyParams, Value } from '../schemas/common.js';
-import { PointsSystemSchema as System } from '../schemas/points-system.js';
-import { PointsTriggerSchema as Trigger } from '../schemas/points-trigger.js';
+import { AdminPointsSystemSchema as System, PointsTriggerViewSchema as Trigger } from '../schemas/points-view.js';
 
 export const adminPointsSystemRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
   const tags = ['Admin: points systems'];

@@ -1,22 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
 import type { EngineContext } from '../../engine/context.js';
+import { readHealth, readReadiness } from '../../engine/read-health.js';
+import { HealthSchema as Status } from '../schemas/health-view.js';
 
 /** Liveness and readiness, without a key: for load balancers and orchestrators. */
 export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext; isClosing: () => boolean }> = async (
   app,
   { ctx, isClosing },
 ) => {
-  const Status = Type.Object({ status: Type.String(), database: Type.Optional(Type.String()), code: Type.Optional(Type.String()) });
-
   app.get(
     '/healthz',
     { schema: { tags: ['Health'], summary: 'The process is up and its database answers', response: { 200: Status, 503: Status } } },
     async (_request, reply) => {
-      const outage = await ctx.store.outage();
-      if (outage === 'database')
-        return reply.status(503).send({ status: 'unavailable', database: ctx.store.dialect, code: 'database_unavailable' });
-      return { status: 'ok', database: ctx.store.dialect };
+      const health = await readHealth(ctx);
+      return reply.status(health.status === 'ok' ? 200 : 503).send(health);
     },
   );
 
@@ -30,10 +27,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext; isClo
       },
     },
     async (_request, reply) => {
-      if (isClosing()) return reply.status(503).send({ status: 'shutting_down' });
-      const outage = await ctx.store.outage();
-      if (outage) return reply.status(503).send({ status: 'unavailable', database: ctx.store.dialect, code: `${outage}_unavailable` });
-      return { status: 'ready', database: ctx.store.dialect };
+      const readiness = await readReadiness(ctx, isClosing());
+      return reply.status(readiness.status === 'ready' ? 200 : 503).send(readiness);
     },
   );
 };

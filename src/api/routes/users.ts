@@ -188,7 +188,12 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
   app.delete(
     '/users/:id/targets/:metric',
     {
-      schema: { tags: ['Users'], summary: "Remove a user's target", params: TargetParams, response: { 204: Type.Null(), 404: ErrorBody } },
+      schema: {
+        tags: ['Users'],
+        summary: "Remove a user's target",
+        params: TargetParams,
+        response: { 204: Type.Null({ description: 'The target is removed; no body' }), 404: ErrorBody },
+      },
     },
     async (request, reply) => {
       await deleteTarget(ctx, request.principal, request.params.id, request.params.metric);

@@ -1,7 +1,7 @@
 /** How achievements are shown to apps: Trophy's AchievementResponse family, with Laurel's extra fields. */
 import Type from 'typebox';
 import { Criterion, Policies } from './achievements.js';
-import { Nullable } from './common.js';
+import { Filled, Nullable } from './common.js';
 
 const text = (description: string) => Type.String({ description });
 const nullableText = (description: string) => Nullable(Type.String({ description }));
@@ -37,6 +37,9 @@ export const AwardSourceSchema = Type.Union(
   { description: 'What caused the unlock: an event, an API completion, a backfill, a composite following, or the daily sweep' },
 );
 
+/** A tier as unlocks, progress and analytics name it. */
+export const TierRefSchema = Type.Object({ key: text('Tier key'), name: text('Tier name') }, { description: 'A tier' });
+
 export const TierViewSchema = Type.Object({
   key: text('Tier key'),
   name: text("The tier's name, in the request's language"),
@@ -61,7 +64,7 @@ const achievementFields = {
   featured: Type.Boolean({ description: 'Whether apps should feature it' }),
   scope: Type.Union([Type.Literal('community'), Type.Literal('org')], { description: 'Who can see it' }),
   criteria: Criterion,
-  policies: Policies,
+  policies: Filled(Policies),
   tiers: Type.Array(TierViewSchema, { description: 'Its tiers, lowest first; empty when untiered' }),
   rewards: Type.Array(RewardViewSchema, { description: 'What unlocking it pays (untiered achievements)' }),
   userAttributes: Type.Array(KeyValueSchema, {
@@ -113,7 +116,7 @@ export const ProgressViewSchema = Type.Object(
     current: Type.Number({ description: "The user's amount so far" }),
     target: Type.Number({ description: 'The amount the next goal needs' }),
     percent: Type.Number({ description: 'current of target, in percent' }),
-    tier: Nullable(Type.Object({ key: text('Tier key'), name: text('Tier name') }), { description: 'The tier being worked towards' }),
+    tier: Nullable(TierRefSchema, { description: 'The tier being worked towards' }),
   },
   { description: "How far the user is towards the achievement's next goal" },
 );
@@ -125,17 +128,15 @@ export const UserAchievementSchema = Type.Object(
     achievedAt: nullableText('When the user first completed it (ISO 8601); null if they have not'),
     tier: Nullable(
       Type.Object({
-        key: text('Tier key'),
-        name: text('Tier name'),
+        ...TierRefSchema.properties,
         threshold: Type.Number({ description: "The tier's goal" }),
         achievedAt: text('When the user reached it (ISO 8601)'),
       }),
       { description: 'The highest tier held, for tiered achievements' },
     ),
-    tiersAchieved: Type.Array(
-      Type.Object({ key: text('Tier key'), name: text('Tier name'), achievedAt: text('When the user reached it (ISO 8601)') }),
-      { description: 'Every tier held, lowest first' },
-    ),
+    tiersAchieved: Type.Array(Type.Object({ ...TierRefSchema.properties, achievedAt: text('When the user reached it (ISO 8601)') }), {
+      description: 'Every tier held, lowest first',
+    }),
     completionCount: Type.Integer({ description: 'How many times the user has completed it' }),
     backfilled: Type.Boolean({ description: 'Whether every completion was granted by a backfill' }),
     progress: Nullable(ProgressViewSchema, { description: 'Progress towards the next goal; only with includeIncomplete=true' }),

@@ -1,6 +1,6 @@
 /** A user's achievement activity, page by page. */
 import Type from 'typebox';
-import { AwardSourceSchema, RewardViewSchema } from './achievement-view.js';
+import { AwardSourceSchema, RewardViewSchema, TierRefSchema } from './achievement-view.js';
 import { Nullable } from './common.js';
 
 export const ActivityItemSchema = Type.Object(
@@ -17,9 +17,7 @@ export const ActivityItemSchema = Type.Object(
       },
       { description: 'The achievement unlocked' },
     ),
-    tier: Nullable(Type.Object({ key: Type.String({ description: 'Tier key' }), name: Type.String({ description: 'Tier name' }) }), {
-      description: 'The tier reached, for tiered achievements',
-    }),
+    tier: Nullable(TierRefSchema, { description: 'The tier reached, for tiered achievements' }),
     rewards: Type.Array(RewardViewSchema, { description: 'What the unlock paid' }),
     source: AwardSourceSchema,
     backfilled: Type.Boolean({ description: 'Whether a backfill granted it' }),

@@ -2,14 +2,17 @@
 import Type from 'typebox';
 import { AchievementViewSchema } from './achievement-view.js';
 import { Celebration, Filters, Translations } from './achievements.js';
-import { Nullable } from './common.js';
+import { Filled, Nullable } from './common.js';
+
+export const AchievementStatusSchema = Type.Union(
+  [Type.Literal('draft'), Type.Literal('active'), Type.Literal('locked'), Type.Literal('archived')],
+  { description: 'draft → active ⇄ locked → archived' },
+);
 
 export const AdminAchievementViewSchema = Type.Object(
   {
     ...AchievementViewSchema.properties,
-    status: Type.Union([Type.Literal('draft'), Type.Literal('active'), Type.Literal('locked'), Type.Literal('archived')], {
-      description: 'draft → active ⇄ locked → archived',
-    }),
+    status: AchievementStatusSchema,
     health: Type.Union([Type.Literal('ok'), Type.Literal('dangling')], {
       description: 'dangling: it names a metric, achievement or streak that is archived or missing',
     }),
@@ -32,9 +35,9 @@ export const AdminAchievementViewSchema = Type.Object(
     ),
     completions: Type.Integer({ description: 'Users who have completed it' }),
     rarity: Type.Number({ description: 'The percentage of all users who have completed it' }),
-    filters: Filters,
+    filters: Filled(Filters),
     translations: Translations,
-    celebration: Celebration,
+    celebration: Filled(Celebration),
     emailOnUnlock: Type.Boolean({ description: 'Whether unlocking it sends the user an email' }),
     activatedAt: Nullable(Type.String({ description: 'When it last went live, or its count restarted (ISO 8601); null: never' })),
     createdAt: Type.String({ description: 'When it was created (ISO 8601)' }),
@@ -43,14 +46,15 @@ export const AdminAchievementViewSchema = Type.Object(
   { description: 'An achievement with status, health, completions and rarity' },
 );
 
+/** Something saving allows but the admin should look at: what a change answers, and a preview foresees. */
 export const WarningSchema = Type.Object(
   {
-    code: Type.String({ description: 'Stable machine-readable code, e.g. duplicate_name' }),
+    code: Type.String({ description: 'Stable machine-readable code, e.g. "duplicate_name"' }),
     message: Type.String({ description: 'What to look at, in words' }),
     field: Type.Optional(Type.String({ description: 'The request field concerned' })),
     achievements: Type.Optional(Type.Array(Type.String(), { description: 'Keys of the other achievements concerned' })),
   },
-  { description: 'Saved, but worth a look' },
+  { description: 'Saved (or would be), but worth a look' },
 );
 
 export const BackfillStatusSchema = Type.Object(

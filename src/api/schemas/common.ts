@@ -34,6 +34,10 @@ export const Attributes = Type.Record(Type.String(), Type.String({ maxLength: AT
 export const Nullable = <T extends TSchema>(schema: T, options: { description?: string } = {}) =>
   Type.Union([schema, Type.Null()], options);
 
+/** A request's object as answers show it: every field present, defaults filled in. */
+export const Filled = <T extends TObject>(schema: T) =>
+  Type.Required(schema, { description: (schema as { description?: string }).description });
+
 /**
  * A union told apart by its `type` field. Validation then reports the problems of the member
  * the client meant (by its type), instead of every member's.
@@ -64,6 +68,3 @@ export const UserId = (description = "The user's id in your app") =>
 export const KeyParams = Type.Object({ key: Type.String({ minLength: 1 }) });
 export const IdParams = Type.Object({ id: UserId('An id') });
 export const UserPointsParams = Type.Object({ id: UserId(), key: Type.String({ minLength: 1 }) });
-
-/** A shape documented for clients; responses are built by the engine's presenters. */
-export const Loose = (description: string) => Type.Object({}, { additionalProperties: true, description });

@@ -1,14 +1,13 @@
 /** What sending events answers: Trophy's EventResponse, with Laurel's extra fields. */
 import Type from 'typebox';
-import { AchievementViewSchema, AwardSourceSchema } from './achievement-view.js';
+import { AchievementViewSchema, AwardSourceSchema, TierRefSchema } from './achievement-view.js';
 import { Nullable } from './common.js';
 import { EventLeaderboardSchema } from './leaderboard-view.js';
 import { PointsChangeViewSchema } from './points-view.js';
 import { EventStreakSchema } from './streak-view.js';
 
 export const UnlockedTierSchema = Type.Object({
-  key: Type.String({ description: 'Tier key' }),
-  name: Type.String({ description: 'Tier name' }),
+  ...TierRefSchema.properties,
   threshold: Type.Number({ description: "The tier's goal" }),
 });
 

@@ -1,4 +1,6 @@
 import Type, { type Static } from 'typebox';
+import { TierRefSchema } from './achievement-view.js';
+import { AchievementStatusSchema, WarningSchema } from './admin-achievement-view.js';
 import { Nullable } from './common.js';
 
 export const ProblemSchema = Type.Object(
@@ -11,16 +13,6 @@ export const ProblemSchema = Type.Object(
 );
 export type Problem = Static<typeof ProblemSchema>;
 
-const DraftWarning = Type.Object(
-  {
-    code: Type.String({ description: 'Stable machine-readable code, e.g. "duplicate_name"' }),
-    message: Type.String({ description: 'The warning, in words' }),
-    field: Type.Optional(Type.String({ description: 'The field it is about' })),
-    achievements: Type.Optional(Type.Array(Type.String(), { description: 'Keys of the other achievements concerned' })),
-  },
-  { description: 'Something saving allows but the admin should know' },
-);
-
 /** What POST /admin/v1/achievements/preview answers about a draft. */
 export const AchievementPreviewSchema = Type.Object(
   {
@@ -28,8 +20,7 @@ export const AchievementPreviewSchema = Type.Object(
     tiers: Type.Array(
       Type.Object(
         {
-          key: Type.String({ description: 'Tier key' }),
-          name: Type.String({ description: 'Tier name' }),
+          ...TierRefSchema.properties,
           condition: Type.String({ description: "The tier's condition as users will read it" }),
         },
         { description: "A tier's condition" },
@@ -37,7 +28,7 @@ export const AchievementPreviewSchema = Type.Object(
       { description: 'Per tier, in order' },
     ),
     problems: Type.Optional(Type.Array(ProblemSchema, { description: 'What saving would refuse; absent when it would save' })),
-    warnings: Type.Array(DraftWarning, { description: 'What saving would warn about' }),
+    warnings: Type.Array(WarningSchema, { description: 'What saving would warn about' }),
   },
   { description: "A draft achievement's condition and problems" },
 );
@@ -47,9 +38,7 @@ export type AchievementPreview = Static<typeof AchievementPreviewSchema>;
 export const BackfillPreviewSchema = Type.Object(
   {
     key: Type.String({ description: 'Achievement key' }),
-    status: Type.Union([Type.Literal('draft'), Type.Literal('active'), Type.Literal('locked'), Type.Literal('archived')], {
-      description: "The achievement's status now",
-    }),
+    status: AchievementStatusSchema,
     onActivation: Type.Union([Type.Literal('backfill'), Type.Literal('from_activation')], {
       description: 'Whether earlier activity counts when it goes live',
     }),
@@ -61,8 +50,7 @@ export const BackfillPreviewSchema = Type.Object(
     tiers: Type.Array(
       Type.Object(
         {
-          key: Type.String({ description: 'Tier key' }),
-          name: Type.String({ description: 'Tier name' }),
+          ...TierRefSchema.properties,
           users: Type.Integer({ description: 'Users who would receive this tier' }),
         },
         { description: 'One tier' },
@@ -112,12 +100,7 @@ export const AchievementAnalyticsSchema = Type.Object(
         {
           userId: Type.String({ description: "The user's id in the app" }),
           userName: Nullable(Type.String({ description: "The user's name" })),
-          tier: Nullable(
-            Type.Object(
-              { key: Type.String({ description: 'Tier key' }), name: Type.String({ description: 'Tier name' }) },
-              { description: 'The tier unlocked (null: untiered)' },
-            ),
-          ),
+          tier: Nullable(TierRefSchema, { description: 'The tier unlocked (null: untiered)' }),
           achievedAt: Type.String({ format: 'date-time', description: 'When (ISO 8601)' }),
           source: Type.String({ description: 'What granted it: event, api, backfill, composite or sweep' }),
           backfilled: Type.Boolean({ description: 'Granted silently by a backfill' }),

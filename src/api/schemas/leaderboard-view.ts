@@ -1,5 +1,5 @@
-/** Leaderboards as apps see them: Trophy's LeaderboardResponse family. */
-import Type from 'typebox';
+/** Leaderboards as apps see them (Trophy's LeaderboardResponse family), and as admins see them. */
+import Type, { type Static } from 'typebox';
 import { KeyValueSchema } from './achievement-view.js';
 import { Nullable } from './common.js';
 
@@ -28,11 +28,28 @@ const leaderboardFields = {
   metricName: Type.Optional(text('The name of that metric')),
   pointsSystemKey: Type.Optional(text('The key of the points system ranked by, if rankBy is points')),
   pointsSystemName: Type.Optional(text('The name of that points system')),
-  start: text('The start date of the run (YYYY-MM-DD)'),
-  end: Nullable(text('The end date of the run (YYYY-MM-DD), or null if it never ends')),
+  start: Type.String({ format: 'date', description: 'The start date of the run (YYYY-MM-DD)' }),
+  end: Nullable(Type.String({ format: 'date', description: 'The end date of the run (YYYY-MM-DD), or null if it never ends' })),
 };
 
 export const LeaderboardViewSchema = Type.Object(leaderboardFields, { description: "Trophy's LeaderboardResponse, for one run" });
+
+/** A leaderboard's definition as admins see it: Trophy's LeaderboardResponse over all its runs, and its admin state. */
+export const AdminLeaderboardSchema = Type.Object(
+  {
+    ...leaderboardFields,
+    start: Type.String({ format: 'date', description: 'The first day of its first run (YYYY-MM-DD)' }),
+    end: Nullable(Type.String({ format: 'date', description: 'The last day of its last run (YYYY-MM-DD), or null for none' })),
+    state: Type.Union([Type.Literal('inactive'), Type.Literal('active'), Type.Literal('archived')], {
+      description: 'What the admin set: only active leaderboards rank',
+    }),
+    streakKey: Nullable(text('The key of the streak ranked by, if rankBy is streak')),
+    created: Type.String({ format: 'date-time', description: 'When it was created (ISO 8601)' }),
+    updated: Type.String({ format: 'date-time', description: 'When it last changed (ISO 8601)' }),
+  },
+  { description: 'A leaderboard, as admins see it' },
+);
+export type AdminLeaderboard = Static<typeof AdminLeaderboardSchema>;
 
 export const LeaderboardRankingsSchema = Type.Object(
   {

@@ -1,5 +1,5 @@
-/** Points as apps see them: Trophy's PointsResponse family, with Laurel's extra fields. */
-import Type from 'typebox';
+/** Points as apps see them (Trophy's PointsResponse family, with Laurel's extra fields), and as admins see them. */
+import Type, { type Static } from 'typebox';
 import { KeyValueSchema } from './achievement-view.js';
 import { Nullable } from './common.js';
 
@@ -18,7 +18,7 @@ export const PointsSystemHeaderSchema = Type.Object(headerFields, { description:
 
 export const LevelViewSchema = Type.Object(
   {
-    id: text('The ID of the level'),
+    id: text('The ID of the level (kept across edits while its key stays)'),
     key: text('The unique key of the level'),
     name: text('The name of the level'),
     description: text('The description of the level (empty when it has none)'),
@@ -28,10 +28,49 @@ export const LevelViewSchema = Type.Object(
   { description: "Trophy's PointsLevel" },
 );
 
+/** A points system as admins see it. */
+export const AdminPointsSystemSchema = Type.Object(
+  {
+    ...headerFields,
+    kind: Type.Union([Type.Literal('xp'), Type.Literal('spendable')], { description: 'xp never goes down; spendable can be spent' }),
+    status: Type.Union([Type.Literal('active'), Type.Literal('archived')], { description: 'archived: no more points are paid' }),
+    levels: Type.Array(LevelViewSchema, { description: 'Its levels, lowest first' }),
+  },
+  { description: 'A points system with its levels, as admins see it' },
+);
+export type AdminPointsSystem = Static<typeof AdminPointsSystemSchema>;
+
 const triggerType = Type.Union(
   [Type.Literal('metric'), Type.Literal('achievement'), Type.Literal('streak'), Type.Literal('user_creation')],
-  { description: 'The type of trigger' },
+  { description: 'What fires it: units of a metric, an achievement, a streak length, or joining' },
 );
+
+/** Trophy's PointsTrigger: admins see every trigger, apps a points system's active ones. */
+export const PointsTriggerViewSchema = Type.Object(
+  {
+    id: text('The ID of the trigger'),
+    type: triggerType,
+    points: Type.Number({ description: 'The points paid each time it fires' }),
+    status: Type.Union([Type.Literal('active'), Type.Literal('inactive'), Type.Literal('archived')], {
+      description: 'Only active triggers pay',
+    }),
+    metricId: Type.Optional(text("The metric's ID, for metric triggers")),
+    metricKey: Type.Optional(text("The metric's key, for metric triggers")),
+    metricName: Type.Optional(text("The metric's name, for metric triggers")),
+    metricThreshold: Type.Optional(Type.Number({ description: 'Metric triggers pay once per this much of the metric' })),
+    achievementId: Type.Optional(text("The achievement's ID, for achievement triggers")),
+    achievementKey: Type.Optional(text("The achievement's key, for achievement triggers")),
+    achievementName: Type.Optional(text("The achievement's name, for achievement triggers")),
+    streakLengthThreshold: Type.Optional(Type.Integer({ description: 'Streak triggers pay when the primary streak reaches this length' })),
+    userAttributes: Type.Array(KeyValueSchema, { description: 'User attribute filters that must be met for it to pay' }),
+    eventAttributes: Type.Optional(Type.Array(KeyValueSchema, { description: 'Event attribute filters (metric triggers only)' })),
+    eventAttribute: Type.Optional(Type.Object(KeyValueSchema.properties, { description: 'Deprecated: the first of eventAttributes' })),
+    created: Type.String({ format: 'date-time', description: 'When the trigger was created (ISO 8601)' }),
+    updated: Type.String({ format: 'date-time', description: 'When it was last updated (ISO 8601)' }),
+  },
+  { description: "Trophy's PointsTrigger" },
+);
+export type PointsTriggerView = Static<typeof PointsTriggerViewSchema>;
 
 export const PointsAwardViewSchema = Type.Object(
   {
@@ -42,14 +81,16 @@ export const PointsAwardViewSchema = Type.Object(
     trigger: Type.Object(
       {
         id: text("The ID of the trigger (an achievement's own reward: the achievement's ID)"),
-        type: triggerType,
-        points: Type.Number({ description: 'The points the trigger awards' }),
-        achievementId: Type.Optional(text("The achievement's ID, for achievement triggers")),
-        achievementName: Type.Optional(text("The achievement's name, for achievement triggers")),
-        metricId: Type.Optional(text("The metric's ID, for metric triggers")),
-        metricName: Type.Optional(text("The metric's name, for metric triggers")),
-        metricThreshold: Type.Optional(Type.Number({ description: 'Metric triggers pay once per this much of the metric' })),
-        streakLengthThreshold: Type.Optional(Type.Integer({ description: 'Streak triggers pay at this streak length' })),
+        ...Type.Pick(PointsTriggerViewSchema, [
+          'type',
+          'points',
+          'achievementId',
+          'achievementName',
+          'metricId',
+          'metricName',
+          'metricThreshold',
+          'streakLengthThreshold',
+        ]).properties,
       },
       { description: 'What paid the points' },
     ),
@@ -79,31 +120,6 @@ export const UserPointsSchema = Type.Object(
     awards: Type.Array(PointsAwardViewSchema, { description: 'The latest awards, newest first' }),
   },
   { description: "Trophy's GetUserPointsResponse" },
-);
-
-export const PointsTriggerViewSchema = Type.Object(
-  {
-    id: text('The ID of the trigger'),
-    type: triggerType,
-    points: Type.Number({ description: 'The points awarded by this trigger' }),
-    status: Type.Union([Type.Literal('active'), Type.Literal('inactive'), Type.Literal('archived')], {
-      description: 'The status of the trigger',
-    }),
-    metricId: Type.Optional(text("The metric's ID, for metric triggers")),
-    metricKey: Type.Optional(text("The metric's key, for metric triggers")),
-    metricName: Type.Optional(text("The metric's name, for metric triggers")),
-    metricThreshold: Type.Optional(Type.Number({ description: 'Metric triggers pay once per this much of the metric' })),
-    achievementId: Type.Optional(text("The achievement's ID, for achievement triggers")),
-    achievementKey: Type.Optional(text("The achievement's key, for achievement triggers")),
-    achievementName: Type.Optional(text("The achievement's name, for achievement triggers")),
-    streakLengthThreshold: Type.Optional(Type.Integer({ description: 'Streak triggers pay at this streak length' })),
-    userAttributes: Type.Array(KeyValueSchema, { description: 'User attribute filters that must be met for it to pay' }),
-    eventAttributes: Type.Optional(Type.Array(KeyValueSchema, { description: 'Event attribute filters (metric triggers only)' })),
-    eventAttribute: Type.Optional(Type.Object(KeyValueSchema.properties, { description: 'Deprecated: the first of eventAttributes' })),
-    created: text('When the trigger was created (ISO 8601)'),
-    updated: text('When it was last updated (ISO 8601)'),
-  },
-  { description: "Trophy's PointsTrigger" },
 );
 
 export const PointsSystemViewSchema = Type.Object(

@@ -1,5 +1,17 @@
 /** Talking to Laurel: the admin key from sessionStorage, JSON in and out, errors as ApiError. */
 
+import type { Static } from 'typebox';
+import type { RewardViewSchema, UserAchievementSchema } from '../../../src/api/schemas/achievement-view';
+import type { ActivityPageSchema } from '../../../src/api/schemas/activity-view';
+import type {
+  AchievementChangeSchema,
+  AchievementStatusSchema,
+  AdminAchievementViewSchema,
+} from '../../../src/api/schemas/admin-achievement-view';
+import type { UserPointsSchema } from '../../../src/api/schemas/points-view';
+import type { UserStreakSchema } from '../../../src/api/schemas/streak-view';
+import type { UserViewSchema } from '../../../src/api/schemas/user-view';
+
 const KEY_STORAGE = 'laurel.adminKey';
 
 export function storedKey(): string | null {
@@ -79,77 +91,18 @@ export const enc = encodeURIComponent;
 export type { Settings } from '../../../src/api/schemas/admin-settings';
 export type { ApiKeyView as ApiKey, CreatedApiKey } from '../../../src/api/schemas/api-key';
 export type { AchievementAnalytics, AchievementPreview, BackfillPreview } from '../../../src/api/schemas/insights';
-export type { MetricView as Metric } from '../../../src/api/schemas/metric';
-export type { PointsSystemView as PointsSystem } from '../../../src/api/schemas/points-system';
+export type { AdminMetric as Metric } from '../../../src/api/schemas/metric-view';
+export type { AdminPointsSystem as PointsSystem } from '../../../src/api/schemas/points-view';
 export type { StreakDefinitionView as Streak } from '../../../src/api/schemas/streak-definition';
 
-export type Status = 'draft' | 'active' | 'locked' | 'archived';
+export type Status = Static<typeof AchievementStatusSchema>;
+export type Achievement = Static<typeof AdminAchievementViewSchema>;
+export type Criteria = Achievement['criteria'];
+export type Reward = Static<typeof RewardViewSchema>;
+export type AchievementChange = Static<typeof AchievementChangeSchema>;
 
-export interface Reward {
-  type: 'points' | 'badge' | 'custom';
-  system?: string;
-  amount?: number;
-  data?: Record<string, unknown>;
-  badgeUrl?: string | null;
-}
-
-export interface TierView {
-  key: string;
-  name: string;
-  threshold: number;
-  condition: string;
-  badgeUrl: string | null;
-  rewards: Reward[];
-}
-
-export interface Criteria {
-  type: 'metric' | 'api' | 'composite' | 'streak' | 'anniversary';
-  metric?: string;
-  measure?: 'sum' | 'count';
-  threshold?: number;
-  targetPercent?: number;
-  beatPrevious?: boolean;
-  window?: { days: number } | { start: string; end: string };
-  period?: { unit: 'day' | 'week' | 'month' | 'custom'; start?: string; end?: string; repeat?: boolean };
-  streak?: string;
-  length?: number;
-  years?: number;
-  requires?: string[];
-  min?: number;
-}
-
-export interface Achievement {
-  id: string;
-  key: string;
-  name: string;
-  description: string | null;
-  badgeUrl: string | null;
-  condition: string;
-  category: string | null;
-  tags: string[];
-  featured: boolean;
-  scope: 'community' | 'org';
-  status: Status;
-  health: 'ok' | 'dangling';
-  healthIssues: { code: string; message: string; field: string }[];
-  completions: number;
-  rarity: number;
-  criteria: Criteria;
-  policies: { match: 'reach' | 'exact'; onActivation: 'backfill' | 'from_activation'; repeat: 'once' | 'per_period' | 'unlimited' };
-  tiers: TierView[];
-  rewards: Reward[];
-  filters: { event: Record<string, string>; user: Record<string, string> };
-  translations: Record<string, { name?: string; description?: string; unlockMessage?: string }>;
-  celebration: { enabled: boolean; message: string | null; animation: string | null; sound: string | null; durationSeconds: number };
-  emailOnUnlock: boolean;
-  unlockMessage: string | null;
-  activatedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface AchievementChange {
-  achievement: Achievement;
-  warnings: { code: string; message: string }[];
-  backfill: { jobId: string; status: string; granted: number | null } | null;
-}
+export type User = Static<typeof UserViewSchema>;
+export type UserAchievement = Static<typeof UserAchievementSchema>;
+export type UserPoints = Static<typeof UserPointsSchema>;
+export type UserStreak = Static<typeof UserStreakSchema>;
+export type ActivityPage = Static<typeof ActivityPageSchema>;

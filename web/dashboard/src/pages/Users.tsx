@@ -1,53 +1,18 @@
 import { Anchor, Badge, Button, Card, Grid, Group, Paper, Progress, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconFlame, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
-import { type ApiError, api, enc, type PointsSystem } from '../api';
+import {
+  type ActivityPage,
+  type ApiError,
+  api,
+  enc,
+  type PointsSystem,
+  type User,
+  type UserAchievement,
+  type UserPoints,
+  type UserStreak,
+} from '../api';
 import { EmptyState, ErrorState, formatDate, formatNumber, linkProps, navigate, PageLoader, useApiData } from '../lib';
-
-interface UserView {
-  id: string;
-  name: string | null;
-  email: string | null;
-  tz: string | null;
-  attributes: Record<string, string>;
-  created: string;
-}
-
-interface UserAchievement {
-  key: string;
-  name: string;
-  condition: string;
-  achievedAt: string | null;
-  tier: { name: string } | null;
-  tiersAchieved: { key: string; name: string }[];
-  completionCount: number;
-  progress: { current: number; target: number; percent: number; tier: { name: string } | null } | null;
-  status: string;
-}
-
-interface Points {
-  key: string;
-  name: string;
-  total: number;
-  level: { name: string } | null;
-}
-
-interface StreakView {
-  length: number;
-  frequency: string;
-  expires: string | null;
-  name?: string;
-}
-
-interface Activity {
-  items: {
-    id: string;
-    achievedAt: string;
-    achievement: { key: string; name: string };
-    tier: { name: string } | null;
-    backfilled: boolean;
-  }[];
-}
 
 export function UsersPage({ userId }: { userId: string | null }) {
   const [id, setId] = useState(userId ?? '');
@@ -95,19 +60,19 @@ export function UsersPage({ userId }: { userId: string | null }) {
 
 function UserDetail({ userId }: { userId: string }) {
   const base = `/v1/users/${enc(userId)}`;
-  const user = useApiData(() => api.get<UserView>(base), [userId]);
+  const user = useApiData(() => api.get<User>(base), [userId]);
   const achievements = useApiData(() => api.get<UserAchievement[]>(`${base}/achievements?includeIncomplete=true`), [userId]);
   const points = useApiData(async () => {
     const systems = await api.get<PointsSystem[]>('/admin/v1/points-systems');
     return Promise.all(
-      systems.filter((s) => s.status === 'active').map((s) => api.get<Points>(`${base}/points/${enc(s.key)}`).catch(() => null)),
+      systems.filter((s) => s.status === 'active').map((s) => api.get<UserPoints>(`${base}/points/${enc(s.key)}`).catch(() => null)),
     );
   }, [userId]);
   const streak = useApiData(
-    () => api.get<StreakView>(`${base}/streak`).catch((e: ApiError) => (e.status === 404 ? null : Promise.reject(e))),
+    () => api.get<UserStreak>(`${base}/streak`).catch((e: ApiError) => (e.status === 404 ? null : Promise.reject(e))),
     [userId],
   );
-  const activity = useApiData(() => api.get<Activity>(`${base}/activity?limit=10`), [userId]);
+  const activity = useApiData(() => api.get<ActivityPage>(`${base}/activity?limit=10`), [userId]);
 
   if (user.error) {
     return user.error.status === 404 ? (
@@ -173,7 +138,7 @@ function UserDetail({ userId }: { userId: string }) {
             </Text>
           ) : (
             points.data
-              .filter((p): p is Points => p !== null)
+              .filter((p): p is UserPoints => p !== null)
               .map((p) => (
                 <Text key={p.key} fw={600} data-testid={`points-${p.key}`}>
                   {formatNumber(p.total)} {p.name}

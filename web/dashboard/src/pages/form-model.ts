@@ -165,15 +165,46 @@ function fromLocalInput(value: string): string {
 function rewardDraft(r: Reward): RewardDraft {
   return {
     type: r.type,
-    system: r.system ?? '',
-    amount: r.amount ?? '',
-    data: r.type === 'custom' ? JSON.stringify(r.data ?? {}, null, 2) : '{\n  \n}',
+    system: r.type === 'points' ? r.system : '',
+    amount: r.type === 'points' ? r.amount : '',
+    data: r.type === 'custom' ? JSON.stringify(r.data, null, 2) : '{\n  \n}',
   };
+}
+
+/** The form fields of the criteria's own type; the rest keep their defaults. */
+function criteriaDraft(c: Criteria, tiered: boolean): Partial<Draft> {
+  switch (c.type) {
+    case 'metric':
+      return {
+        metric: c.metric,
+        measure: c.measure ?? 'sum',
+        goal: tiered ? 'tiers' : c.beatPrevious ? 'beatPrevious' : c.targetPercent !== undefined ? 'targetPercent' : 'threshold',
+        threshold: c.threshold ?? '',
+        targetPercent: c.targetPercent ?? 100,
+        time: c.period ? 'period' : c.window ? ('days' in c.window ? 'rolling' : 'fixed') : 'lifetime',
+        windowDays: c.window && 'days' in c.window ? c.window.days : 30,
+        windowStart: c.window && 'start' in c.window ? toLocalInput(c.window.start) : '',
+        windowEnd: c.window && 'end' in c.window ? toLocalInput(c.window.end) : '',
+        periodUnit: c.period?.unit ?? 'week',
+        periodStart: c.period?.start ?? '',
+        periodEnd: c.period?.end ?? '',
+        periodRepeat: c.period?.repeat ?? true,
+      };
+    case 'streak':
+      return { streak: c.streak ?? '', streakGoal: tiered ? 'tiers' : 'length', length: c.length ?? 7 };
+    case 'anniversary':
+      return { years: c.years };
+    case 'composite':
+      return { requires: c.requires, min: c.min ?? '' };
+    case 'api':
+      return {};
+  }
 }
 
 export function draftFrom(a: Achievement): Draft {
   const d = emptyDraft();
   const c = a.criteria;
+  const tiered = a.tiers.length > 0;
   const translations = noTranslations();
   for (const lang of ['en', 'de', 'fr'] as Lang[]) {
     const t = a.translations[lang];
@@ -190,25 +221,8 @@ export function draftFrom(a: Achievement): Draft {
     featured: a.featured,
     scope: a.scope,
     criteriaType: c.type,
-    metric: c.metric ?? '',
-    measure: c.measure ?? 'sum',
-    goal: a.tiers.length > 0 ? 'tiers' : c.beatPrevious ? 'beatPrevious' : c.targetPercent !== undefined ? 'targetPercent' : 'threshold',
-    threshold: c.threshold ?? '',
-    targetPercent: c.targetPercent ?? 100,
-    time: c.period ? 'period' : c.window ? ('days' in c.window ? 'rolling' : 'fixed') : 'lifetime',
-    windowDays: c.window && 'days' in c.window ? c.window.days : 30,
-    windowStart: c.window && 'start' in c.window ? toLocalInput(c.window.start) : '',
-    windowEnd: c.window && 'end' in c.window ? toLocalInput(c.window.end) : '',
-    periodUnit: c.period?.unit ?? 'week',
-    periodStart: c.period?.start ?? '',
-    periodEnd: c.period?.end ?? '',
-    periodRepeat: c.period?.repeat ?? true,
-    streak: c.streak ?? '',
-    streakGoal: c.type === 'streak' && a.tiers.length > 0 ? 'tiers' : 'length',
-    length: c.length ?? 7,
-    years: c.years ?? 1,
-    requires: c.requires ?? [],
-    min: c.min ?? '',
+    goal: tiered ? 'tiers' : d.goal,
+    ...criteriaDraft(c, tiered),
     tiers: a.tiers.map((t) => ({
       key: t.key,
       name: t.name,
