@@ -360,6 +360,50 @@ export interface CommunityUserCountsTable {
   users: number;
 }
 
+export interface OutboxTable {
+  id: string;
+  org_id: string;
+  community_id: string;
+  type: string;
+  user_id: string | null;
+  payload: Json;
+  backfilled: Flag;
+  created_at: Millis;
+  dispatched_at: Millis | null;
+}
+
+export interface WebhooksTable {
+  id: string;
+  org_id: string;
+  community_id: string;
+  url: string;
+  description: string | null;
+  /** JSON array of event types; empty: every type. */
+  event_types: Json;
+  enabled: Flag;
+  secret: string;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  org_id: string;
+  community_id: string;
+  webhook_id: string;
+  outbox_id: string;
+  event_type: string;
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  next_attempt_at: Millis;
+  locked_until: Millis | null;
+  last_status: number | null;
+  last_error: string | null;
+  last_attempt_at: Millis | null;
+  delivered_at: Millis | null;
+  created_at: Millis;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   communities: CommunitiesTable;
@@ -388,6 +432,9 @@ export interface DB {
   leaderboard_history: LeaderboardHistoryTable;
   user_preferences: UserPreferencesTable;
   community_user_counts: CommunityUserCountsTable;
+  outbox: OutboxTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -124,6 +124,23 @@ export interface IdempotencyLookup {
   key: string;
 }
 
+/**
+ * Something that happened, for the people and systems that must hear of it (webhooks, email,
+ * celebrations): written with the change itself, delivered after the commit.
+ */
+export interface OutboxRecord {
+  /** Stable and unique: receivers deduplicate by it. */
+  id: string;
+  /** Trophy's webhook event type: achievement.completed, points.changed, streak.extended… */
+  type: string;
+  userId: string | null;
+  /** The event's body as receivers get it (type, user, and the object it is about). */
+  payload: unknown;
+  /** Granted silently (backfill): for integrations only, never shown to people. */
+  backfilled: boolean;
+  createdAt: number;
+}
+
 /** Everything one transaction of ingest (or completion) changes; absent parts change nothing. */
 export interface IngestChanges {
   /** Users new to the community (inserted and counted) and users whose profile changed. */
@@ -139,6 +156,7 @@ export interface IngestChanges {
   points?: readonly PointsDelta[];
   pointsAwards?: readonly PointsAwardRecord[];
   idempotency?: readonly IdempotencyRecord[];
+  outbox?: readonly OutboxRecord[];
 }
 
 /** An award a user holds: which achievement, tier and period. */

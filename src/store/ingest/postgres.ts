@@ -30,6 +30,7 @@ import {
   EVENTS,
   IDEMPOTENCY,
   type Merge,
+  OUTBOX,
   POINTS,
   POINTS_AWARDS,
   STATS,
@@ -297,6 +298,7 @@ export class PostgresIngestStore implements IngestStore {
     if (some(changes.points)) add('balances', insertSql(tenant, POINTS, changes.points));
     if (some(changes.pointsAwards)) add('points_paid', insertSql(tenant, POINTS_AWARDS, changes.pointsAwards));
     if (some(changes.idempotency)) add('answers', insertSql(tenant, IDEMPOTENCY, changes.idempotency));
+    if (some(changes.outbox)) add('announced', insertSql(tenant, OUTBOX, changes.outbox));
     if (writes.length === 0) return;
 
     const counted = awards.length > 0 ? sql`(select count(*) from new_awards)::int` : sql`0`;

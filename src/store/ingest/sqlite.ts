@@ -32,6 +32,7 @@ import {
   EVENTS,
   IDEMPOTENCY,
   type Merge,
+  OUTBOX,
   POINTS,
   POINTS_AWARDS,
   STATS,
@@ -250,6 +251,7 @@ export class SqliteIngestStore implements IngestStore {
     this.insertAll(POINTS, changes.points, scope);
     this.insertAll(POINTS_AWARDS, changes.pointsAwards, scope);
     this.insertAll(IDEMPOTENCY, changes.idempotency, scope);
+    this.insertAll(OUTBOX, changes.outbox, scope);
   }
 
   private insertAll<R>(table: TableWrite<R>, records: readonly R[] | undefined, scope: unknown[]): void {

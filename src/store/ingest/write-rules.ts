@@ -13,6 +13,7 @@ import type {
   DayDelta,
   EventRecord,
   IdempotencyRecord,
+  OutboxRecord,
   PointsAwardRecord,
   PointsDelta,
   StatsDelta,
@@ -208,6 +209,19 @@ export const IDEMPOTENCY: TableWrite<IdempotencyRecord> = {
     ['fingerprint', 'text'],
   ],
   values: (r) => [r.userId, r.metricId, r.key, r.eventId, JSON.stringify(r.response), r.createdAt, r.fingerprint],
+};
+
+export const OUTBOX: TableWrite<OutboxRecord> = {
+  table: 'outbox',
+  columns: [
+    ['id', 'text'],
+    ['type', 'text'],
+    ['user_id', 'text'],
+    ['payload', 'text'],
+    ['backfilled', 'int'],
+    ['created_at', 'int8'],
+  ],
+  values: (o) => [o.id, o.type, o.userId, JSON.stringify(o.payload), o.backfilled ? 1 : 0, o.createdAt],
 };
 
 type UserColumns = ReturnType<typeof userColumns>;

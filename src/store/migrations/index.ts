@@ -7,6 +7,7 @@ import { trophySchema } from './0004_trophy.js';
 import { hotUpdatesSchema } from './0005_hot_updates.js';
 import { userCountsSchema } from './0006_user_counts.js';
 import { idempotencyFingerprintsSchema } from './0007_idempotency_fingerprints.js';
+import { outboxSchema } from './0008_outbox.js';
 
 /** Versioned migrations, in order. Names never change once released. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -20,6 +21,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0005_hot_updates': hotUpdatesSchema(dialect),
         '0006_user_counts': userCountsSchema(dialect),
         '0007_idempotency_fingerprints': idempotencyFingerprintsSchema(),
+        '0008_outbox': outboxSchema(dialect),
       };
     },
   };
