@@ -10,6 +10,7 @@ import * as adminAchievementView from './schemas/admin-achievement-view.js';
 import * as adminSettings from './schemas/admin-settings.js';
 import * as apiKey from './schemas/api-key.js';
 import * as badgeView from './schemas/badge-view.js';
+import * as celebrationView from './schemas/celebration-view.js';
 import { ErrorBody } from './schemas/common.js';
 import * as completionResponse from './schemas/completion-response.js';
 import * as eventResponse from './schemas/event-response.js';
@@ -31,6 +32,7 @@ const RESPONSE_MODULES = [
   adminSettings,
   apiKey,
   badgeView,
+  celebrationView,
   completionResponse,
   eventResponse,
   healthView,

@@ -23,6 +23,7 @@ import { adminMetricRoutes } from './routes/admin-metrics.js';
 import { adminPointsSystemRoutes } from './routes/admin-points-systems.js';
 import { adminSettingsRoutes } from './routes/admin-settings.js';
 import { adminStreakRoutes } from './routes/admin-streaks.js';
+import { celebrationRoutes } from './routes/celebrations.js';
 import { communityRoutes } from './routes/community.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
@@ -120,6 +121,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await v1.register(eventRoutes, { ctx });
       await v1.register(achievementRoutes, { ctx });
       await v1.register(userRoutes, { ctx });
+      await v1.register(celebrationRoutes, { ctx });
       await v1.register(communityRoutes, { ctx });
     },
     { prefix: '/v1' },

@@ -33,7 +33,8 @@ type Definition = Pick<AchievementDefinition, 'criteria' | 'tiers' | 'filters' |
 
 const compiled = new Map<string, IntlMessageFormat>();
 
-function format(locale: Locale, template: keyof Messages, values: Record<string, string | number | undefined>): string {
+/** One of a language's message templates, filled in. */
+export function format(locale: Locale, template: keyof Messages, values: Record<string, string | number | undefined>): string {
   const cacheKey = `${locale}\u0000${template}`;
   let message = compiled.get(cacheKey);
   if (!message) {

@@ -12,6 +12,9 @@ import { timeOrderedId } from './ids.js';
 import { levelView, type StreakView, userView } from './presenters.js';
 import type { PointsChangeView, UnlockView } from './unlock-recorder.js';
 
+/** Streak lengths worth celebrating (Laurel's `streak.milestone` event, in addition to Trophy's). */
+export const STREAK_MILESTONES: readonly number[] = [3, 7, 14, 30, 50, 100, 200, 365, 500, 1000];
+
 /** What one request did to one user, as its answer shows it. */
 export interface Happening {
   user: User;
@@ -42,7 +45,10 @@ export function announcements(config: CommunityConfig, happenings: readonly Happ
       const previousLevel = levelView(levelFor(levels, points.total - points.added));
       announce(h.user, 'points.level_changed', { points: system, previousLevel, newLevel: level });
     }
-    if (h.extendedStreak) announce(h.user, 'streak.extended', { streak: h.extendedStreak });
+    if (h.extendedStreak) {
+      announce(h.user, 'streak.extended', { streak: h.extendedStreak });
+      if (STREAK_MILESTONES.includes(h.extendedStreak.length)) announce(h.user, 'streak.milestone', { streak: h.extendedStreak });
+    }
   }
   return out;
 }

@@ -404,6 +404,14 @@ export interface WebhookDeliveriesTable {
   created_at: Millis;
 }
 
+export interface CelebrationsSeenTable {
+  org_id: string;
+  community_id: string;
+  user_id: string;
+  outbox_id: string;
+  seen_at: Millis;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   communities: CommunitiesTable;
@@ -435,6 +443,7 @@ export interface DB {
   outbox: OutboxTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  celebrations_seen: CelebrationsSeenTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -12,6 +12,7 @@ import { AnalyticsRepository } from './repositories/analytics.js';
 import { ApiKeysRepository, REVOKED_KEYS_CHANNEL } from './repositories/api-keys.js';
 import { AwardsRepository } from './repositories/awards.js';
 import { BackfillRepository } from './repositories/backfill.js';
+import { CelebrationsRepository } from './repositories/celebrations.js';
 import { CommunitiesRepository } from './repositories/communities.js';
 import { JobsRepository } from './repositories/jobs.js';
 import { LeaderboardsRepository } from './repositories/leaderboards.js';
@@ -52,6 +53,7 @@ export class Repositories {
   readonly streakRankings: StreakRankingsRepository;
   readonly leaderboards: LeaderboardsRepository;
   readonly analytics: AnalyticsRepository;
+  readonly celebrations: CelebrationsRepository;
 
   /** `sqlite`: the raw SQLite connection's statements, and how a read gets the connection to itself. */
   constructor(db: Kysely<DB>, dialect: Dialect, sqlite?: { statements: SqliteStatements; exclusive: Exclusive }) {
@@ -75,6 +77,7 @@ export class Repositories {
     this.streakRankings = new StreakRankingsRepository(db);
     this.leaderboards = new LeaderboardsRepository(db, dialect);
     this.analytics = new AnalyticsRepository(db, dialect);
+    this.celebrations = new CelebrationsRepository(db);
   }
 }
 

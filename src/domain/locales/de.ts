@@ -24,4 +24,8 @@ export const de: Messages = {
   anniversary: '{n, plural, one {Sei seit # Jahr dabei} other {Sei seit # Jahren dabei}}',
   orgScope: '{text} in allen Communities',
   eventFilter: '{text} ({filters})',
+  shareAchievement: 'Ich habe „{name}“ freigeschaltet!',
+  shareLevel: 'Ich habe {level} in {system} erreicht!',
+  shareStreak:
+    '{unit, select, week {{n, plural, one {# Woche} other {# Wochen}}} month {{n, plural, one {# Monat} other {# Monate}}} other {{n, plural, one {# Tag} other {# Tage}}}} in Folge!',
 };

@@ -23,4 +23,8 @@ export const en: Messages = {
   anniversary: '{n, plural, one {Be a member for # year} other {Be a member for # years}}',
   orgScope: '{text} across all communities',
   eventFilter: '{text} ({filters})',
+  shareAchievement: 'I unlocked “{name}”!',
+  shareLevel: 'I reached {level} in {system}!',
+  shareStreak:
+    '{unit, select, week {{n, plural, one {# week} other {# weeks}}} month {{n, plural, one {# month} other {# months}}} other {{n, plural, one {# day} other {# days}}}} in a row!',
 };

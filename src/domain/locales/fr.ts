@@ -24,4 +24,8 @@ export const fr: Messages = {
   anniversary: '{n, plural, one {Soyez membre depuis # an} other {Soyez membre depuis # ans}}',
   orgScope: '{text} dans toutes les communautés',
   eventFilter: '{text} ({filters})',
+  shareAchievement: 'J’ai débloqué « {name} » !',
+  shareLevel: 'J’ai atteint {level} dans {system} !',
+  shareStreak:
+    '{unit, select, week {{n, plural, one {# semaine} other {# semaines}}} month {{n, plural, one {# mois} other {# mois}}} other {{n, plural, one {# jour} other {# jours}}}} d’affilée !',
 };

@@ -31,4 +31,10 @@ export interface Messages {
   anniversary: string;
   orgScope: string;
   eventFilter: string;
+  /** What a member shares when celebrating: an achievement unlocked ({name}). */
+  shareAchievement: string;
+  /** A level reached ({level} of the points system {system}). */
+  shareLevel: string;
+  /** A streak milestone ({n} periods; unit is day, week or month). */
+  shareStreak: string;
 }

@@ -8,6 +8,7 @@ import { hotUpdatesSchema } from './0005_hot_updates.js';
 import { userCountsSchema } from './0006_user_counts.js';
 import { idempotencyFingerprintsSchema } from './0007_idempotency_fingerprints.js';
 import { outboxSchema } from './0008_outbox.js';
+import { celebrationsSchema } from './0009_celebrations.js';
 
 /** Versioned migrations, in order. Names never change once released. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -22,6 +23,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0006_user_counts': userCountsSchema(dialect),
         '0007_idempotency_fingerprints': idempotencyFingerprintsSchema(),
         '0008_outbox': outboxSchema(dialect),
+        '0009_celebrations': celebrationsSchema(dialect),
       };
     },
   };

@@ -1,0 +1,122 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { acknowledgeCelebrations, listCelebrations } from '../../engine/celebrations.js';
+import type { EngineContext } from '../../engine/context.js';
+import { localeOf } from '../locale.js';
+import { CelebrationAckSchema, CelebrationListSchema, CelebrationSchema } from '../schemas/celebration-view.js';
+import { ErrorBody, IdParams } from '../schemas/common.js';
+
+/** How often an open stream looks for new celebrations: "within a second of the commit", on any process. */
+const STREAM_POLL_MS = 400;
+/** A comment line now and then keeps proxies from closing an idle stream. */
+const STREAM_HEARTBEAT_MS = 15_000;
+
+const After = Type.Object({
+  after: Type.Optional(Type.String({ maxLength: 64, description: 'Only celebrations after this one (an id already shown)' })),
+});
+
+export const celebrationRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
+  app.get(
+    '/users/:id/celebrations',
+    {
+      schema: {
+        tags: ['Celebrations'],
+        summary: "A member's unseen celebrations",
+        description: 'Unlocks, levels reached and streak milestones not yet acknowledged, oldest first (at most 100).',
+        params: IdParams,
+        querystring: After,
+        response: { 200: CelebrationListSchema, 404: ErrorBody },
+      },
+    },
+    async (request) => ({
+      celebrations: await listCelebrations(ctx, request.principal, request.params.id, {
+        after: request.query.after ?? null,
+        locale: localeOf(request),
+      }),
+    }),
+  );
+
+  app.post(
+    '/users/:id/celebrations/ack',
+    {
+      schema: {
+        tags: ['Celebrations'],
+        summary: 'Mark celebrations seen',
+        params: IdParams,
+        body: Type.Object({
+          ids: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 1000, description: 'The celebrations shown' }),
+        }),
+        response: { 200: CelebrationAckSchema, 404: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (request) => acknowledgeCelebrations(ctx, request.principal, request.params.id, request.body.ids),
+  );
+
+  const streams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of streams) end();
+  });
+
+  app.get(
+    '/users/:id/celebrations/stream',
+    {
+      schema: {
+        tags: ['Celebrations'],
+        summary: "A member's celebrations as they happen (Server-Sent Events)",
+        description:
+          'Each unseen celebration is sent once as an event `celebration` whose id is the celebration id; a reconnecting client sends `Last-Event-ID` and gets what came after.',
+        params: IdParams,
+        querystring: After,
+        response: {
+          200: { description: 'A text/event-stream of celebrations', content: { 'text/event-stream': { schema: CelebrationSchema } } },
+          404: ErrorBody,
+        },
+      },
+    },
+    async (request, reply) => {
+      const locale = localeOf(request);
+      const lastEventId = request.headers['last-event-id'];
+      let after = (typeof lastEventId === 'string' && lastEventId) || request.query.after || null;
+      const read = () => listCelebrations(ctx, request.principal, request.params.id, { after, locale });
+      // The first read answers 404 for an unknown user, before the stream starts.
+      const first = await read();
+      reply.hijack();
+      const raw: ServerResponse = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      // Sent at once, so the client knows the stream is open (and how soon to come back if it drops).
+      raw.write('retry: 1000\n\n');
+      const send = (found: Awaited<ReturnType<typeof read>>) => {
+        for (const c of found) {
+          raw.write(`id: ${c.id}\nevent: celebration\ndata: ${JSON.stringify(c)}\n\n`);
+          after = c.id;
+        }
+      };
+      send(first);
+      let reading = false;
+      const poll = setInterval(() => {
+        if (reading) return;
+        reading = true;
+        read()
+          .then(send, (error: unknown) => request.log.warn({ err: error }, 'Could not read celebrations for a stream'))
+          .finally(() => {
+            reading = false;
+          });
+      }, STREAM_POLL_MS);
+      const heartbeat = setInterval(() => raw.write(': ping\n\n'), STREAM_HEARTBEAT_MS);
+      const end = () => {
+        clearInterval(poll);
+        clearInterval(heartbeat);
+        streams.delete(end);
+        raw.end();
+      };
+      streams.add(end);
+      request.raw.on('close', end);
+    },
+  );
+};
