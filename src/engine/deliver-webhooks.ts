@@ -50,7 +50,6 @@ export class WebhookDeliverer {
   private wakeUp: (() => void) | null = null;
   private busy: Promise<boolean> | null = null;
   private lastPrune = Number.NEGATIVE_INFINITY;
-  private writing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: Store,
@@ -89,11 +88,17 @@ export class WebhookDeliverer {
 
   /** Sends one claimed delivery and records the outcome (unless the claim was lost meanwhile). */
   async attempt(claim: ClaimedDelivery): Promise<AttemptOutcome> {
+    const outcome = await this.send(claim);
+    await this.record([{ claim, outcome }]);
+    return outcome;
+  }
+
+  private async send(claim: ClaimedDelivery): Promise<AttemptOutcome> {
     const sentAt = this.clock.now();
     const headers = signWebhook(claim.secret, claim.outboxId, Math.floor(sentAt / 1000), claim.payload);
     const result = await this.sender.post(claim.url, { ...headers }, claim.payload);
     const at = this.clock.now();
-    const outcome: AttemptOutcome = result.ok
+    return result.ok
       ? { delivered: true, status: result.status, at }
       : {
           delivered: false,
@@ -102,22 +107,17 @@ export class WebhookDeliverer {
           at,
           retryAt: retryAt(claim.attempts + 1, claim.createdAt, at, this.options.random()),
         };
-    const held = await this.oneAtATime(() => this.store.read.deliveries.record(claim, outcome));
-    const about = { delivery: claim.id, event: claim.outboxId, type: claim.eventType, attempt: claim.attempts + 1 };
-    if (!held) this.log.warn(about, 'A webhook delivery was sent after its claim ran out; its outcome is not recorded');
-    else if (!outcome.delivered && outcome.retryAt === null) this.log.warn({ ...about, error: outcome.error }, 'Webhook delivery given up');
-    else if (!outcome.delivered) this.log.debug({ ...about, error: outcome.error }, 'Webhook delivery failed; it will be retried');
-    return outcome;
   }
 
-  /**
-   * Outcomes are written one at a time: sends overlap, but the loop holds at most one pooled
-   * connection, leaving the rest to requests.
-   */
-  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.writing.then(work, work);
-    this.writing = run.catch(() => undefined);
-    return run;
+  private async record(attempts: readonly { claim: ClaimedDelivery; outcome: AttemptOutcome }[]): Promise<void> {
+    const held = await this.store.read.deliveries.record(attempts);
+    for (const { claim, outcome } of attempts) {
+      const about = { delivery: claim.id, event: claim.outboxId, type: claim.eventType, attempt: claim.attempts + 1 };
+      if (!held.has(claim.id)) this.log.warn(about, 'A webhook delivery was sent after its claim ran out; its outcome is not recorded');
+      else if (!outcome.delivered && outcome.retryAt === null)
+        this.log.warn({ ...about, error: outcome.error }, 'Webhook delivery given up');
+      else if (!outcome.delivered) this.log.debug({ ...about, error: outcome.error }, 'Webhook delivery failed; it will be retried');
+    }
   }
 
   private async run(): Promise<void> {
@@ -161,7 +161,9 @@ export class WebhookDeliverer {
     await this.pruneIfDue(now);
     const dispatched = await this.store.read.deliveries.dispatch(now, idPrefix(now), this.options.dispatchChunk);
     const claims = await this.store.read.deliveries.claim(this.clock.now(), this.options.leaseMs, this.options.concurrency);
-    await Promise.all(claims.map((claim) => this.attempt(claim).catch((err: unknown) => this.failed(err))));
+    // Sent at once, recorded together: one statement (one commit) a pass, not one a delivery.
+    const attempts = await Promise.all(claims.map(async (claim) => ({ claim, outcome: await this.send(claim) })));
+    await this.record(attempts);
     return dispatched > 0 || claims.length > 0;
   }
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idPrefix } from '../../src/engine/ids.js';
 import { migrateToLatest, openDatabase } from '../../src/store/database.js';
 import type { OutboxRecord } from '../../src/store/ingest/ingest-store.js';
+import type { ClaimedDelivery } from '../../src/store/repositories/deliveries.js';
 import { Store } from '../../src/store/store.js';
 import type { Tenant } from '../../src/store/tenant.js';
 import { createSchema, DIALECTS, POSTGRES_URL } from '../support/dialects.js';
@@ -134,8 +135,43 @@ describe.each(DIALECTS)('webhook deliveries (%s)', (dialect) => {
     if (!claim) throw new Error('nothing to claim');
     expect(claim.payload).toBe(JSON.stringify(outbox(Number(claim.outboxId.slice(3))).payload));
     const stale = { ...claim, lockedUntil: claim.lockedUntil - 1 };
-    expect(await store.read.deliveries.record(stale, { delivered: true, status: 200, at: NOW })).toBe(false);
-    expect(await store.read.deliveries.record(claim, { delivered: false, status: 500, error: 'no', at: NOW, retryAt: null })).toBe(true);
-    expect(await store.read.deliveries.record(claim, { delivered: true, status: 200, at: NOW })).toBe(false);
+    const delivered = { delivered: true, status: 200, at: NOW + 1 } as const;
+    expect(await store.read.deliveries.record([{ claim: stale, outcome: delivered }])).toEqual(new Set());
+    const dead = { delivered: false, status: 500, error: 'no', at: NOW + 2, retryAt: null } as const;
+    expect(await store.read.deliveries.record([{ claim, outcome: dead }])).toEqual(new Set([claim.id]));
+    expect(await store.read.deliveries.record([{ claim, outcome: delivered }])).toEqual(new Set());
+    expect(await store.read.deliveries.get(tenant, 'all', claim.id)).toMatchObject({
+      status: 'dead',
+      attempts: 1,
+      lastStatus: 500,
+      lastError: 'no',
+      lastAttemptAt: NOW + 2,
+      deliveredAt: null,
+    });
+  });
+
+  it('records several attempts in one statement: delivered, retried and dead', async () => {
+    const [store] = stores as [Store];
+    const claims = await store.read.deliveries.claim(NOW + 200_000, 30_000, 3);
+    expect(claims).toHaveLength(3);
+    const [a, b, c] = claims as [ClaimedDelivery, ClaimedDelivery, ClaimedDelivery];
+    const at = NOW + 200_001;
+    const recorded = await store.read.deliveries.record([
+      { claim: a, outcome: { delivered: true, status: 204, at } },
+      { claim: b, outcome: { delivered: false, status: null, error: 'ECONNREFUSED', at, retryAt: at + 5_000 } },
+      { claim: c, outcome: { delivered: false, status: 410, error: 'Answered 410', at, retryAt: null } },
+    ]);
+    expect(recorded).toEqual(new Set([a.id, b.id, c.id]));
+    const hooks = ['all', 'points'];
+    const find = async (id: string) => {
+      for (const hook of hooks) {
+        const found = await store.read.deliveries.get(tenant, hook, id);
+        if (found) return found;
+      }
+      return undefined;
+    };
+    expect(await find(a.id)).toMatchObject({ status: 'delivered', lastStatus: 204, lastError: null, deliveredAt: at, lastAttemptAt: at });
+    expect(await find(b.id)).toMatchObject({ status: 'pending', lastStatus: null, lastError: 'ECONNREFUSED', nextAttemptAt: at + 5_000 });
+    expect(await find(c.id)).toMatchObject({ status: 'dead', lastStatus: 410, deliveredAt: null });
   });
 });

@@ -112,9 +112,10 @@ export class DeliveriesRepository {
     if (this.dialect === 'postgres') {
       const result = await sql<{ events: number }>`
         with taken as (
-          select id from outbox where dispatched_at is null order by id limit ${limit} for update skip locked
+          select id, org_id, community_id, type, backfilled from outbox
+          where dispatched_at is null order by id limit ${limit} for update skip locked
         ), fanned as (
-          ${fanOut(sql`taken t join outbox o on o.id = t.id`, sql`true`)}
+          ${fanOut(sql`taken o`, sql`true`)}
         ), marked as (
           update outbox set dispatched_at = ${now} where id in (select id from taken) returning id
         )
@@ -132,7 +133,9 @@ export class DeliveriesRepository {
 
   /**
    * Claims up to `limit` due deliveries of enabled webhooks (pending, due, not leased or their
-   * lease run out) and leases them until `now + leaseMs`.
+   * lease run out) and leases them until `now + leaseMs`. Once PostgreSQL has statistics of the
+   * table, it walks the (status, next_attempt_at) index in order and stops after `limit` rows
+   * (0.7 ms a claim with 7,600 due); before its first ANALYZE it sorts every due row (5 ms).
    */
   async claim(now: number, leaseMs: number, limit: number): Promise<ClaimedDelivery[]> {
     const lock = this.dialect === 'postgres' ? sql`for update skip locked` : sql``;
@@ -204,28 +207,34 @@ export class DeliveriesRepository {
     }));
   }
 
-  /** Records a claimed delivery's attempt; false (nothing written) when the claim no longer holds. */
-  async record(claim: ClaimedDelivery, outcome: AttemptOutcome): Promise<boolean> {
-    const result = await this.db
-      .updateTable('webhook_deliveries')
-      .set((eb) => ({
-        attempts: eb('attempts', '+', 1),
-        locked_until: null,
-        last_status: outcome.status,
-        last_attempt_at: outcome.at,
-        ...(outcome.delivered
-          ? { status: 'delivered' as const, last_error: null, delivered_at: outcome.at }
-          : {
-              status: outcome.retryAt === null ? ('dead' as const) : ('pending' as const),
-              last_error: outcome.error,
-              next_attempt_at: outcome.retryAt ?? outcome.at,
-            }),
-      }))
-      .where('id', '=', claim.id)
-      .where('status', '=', 'pending')
-      .where('locked_until', '=', claim.lockedUntil)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+  /**
+   * Records claimed deliveries' attempts in one statement; answers the ids recorded. An attempt
+   * whose claim no longer holds (it ran out and another claim took the delivery) is not.
+   */
+  async record(attempts: readonly { claim: ClaimedDelivery; outcome: AttemptOutcome }[]): Promise<Set<string>> {
+    if (attempts.length === 0) return new Set();
+    const int8 = (value: number | null) => sql`cast(${value} as bigint)`;
+    const rows = attempts.map(({ claim, outcome }) => {
+      const status: DeliveryStatus = outcome.delivered ? 'delivered' : outcome.retryAt === null ? 'dead' : 'pending';
+      const error = outcome.delivered ? null : outcome.error;
+      const next = outcome.delivered ? null : outcome.retryAt;
+      return sql`(${claim.id}, ${int8(claim.lockedUntil)}, ${status}, ${int8(outcome.status)}, cast(${error} as text), ${int8(outcome.at)}, ${int8(next)})`;
+    });
+    // VALUES columns are column1… in both dialects: id, lease token, status, code, error, time, next attempt.
+    const result = await sql<{ id: string }>`
+      update webhook_deliveries set
+        attempts = attempts + 1,
+        locked_until = null,
+        status = v.column3,
+        last_status = v.column4,
+        last_error = v.column5,
+        last_attempt_at = v.column6,
+        delivered_at = case when v.column3 = 'delivered' then v.column6 else delivered_at end,
+        next_attempt_at = coalesce(v.column7, next_attempt_at)
+      from (values ${sql.join(rows)}) as v
+      where webhook_deliveries.id = v.column1 and webhook_deliveries.locked_until = v.column2 and webhook_deliveries.status = 'pending'
+      returning id`.execute(this.db);
+    return new Set(result.rows.map((r) => r.id));
   }
 
   async get(tenant: Tenant, webhookId: string, id: string): Promise<Delivery | undefined> {
