@@ -8,6 +8,7 @@ import type { Locale } from '../domain/locale.js';
 import { heldClosure } from '../domain/rules.js';
 import { mergeUser, type UserInput, validateUserInput } from '../domain/user.js';
 import type { Tenant } from '../store/tenant.js';
+import { announcements } from './announcements.js';
 import type { EngineContext } from './context.js';
 import { achievementView, iso } from './presenters.js';
 import { withRetry } from './retry.js';
@@ -97,7 +98,8 @@ export async function completeAchievement(
         ...achievementFirings(rules, state, decisions),
       ];
       for (const firing of firings) recorder.recordFiring(userInput.id, firing, null, userPoints, points);
-      await tx.ingest.write(tenant, recorder.changes());
+      const outbox = announcements(config, [{ user: merged.user, achievements: views, points, extendedStreak: null }], now);
+      await tx.ingest.write(tenant, { ...recorder.changes(), outbox });
       const own = views[0] as UnlockView;
       return { completionId: own.completionId, achievement: own, points, achievements: views, alreadyCompleted: false };
     }),

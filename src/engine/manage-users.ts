@@ -4,9 +4,10 @@ import { userCreationFirings } from '../domain/evaluate.js';
 import { mergeUser, type User, type UserInput, validateUserInput } from '../domain/user.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
+import { announcements } from './announcements.js';
 import type { EngineContext } from './context.js';
 import { type UserView, userView } from './presenters.js';
-import { UnlockRecorder } from './unlock-recorder.js';
+import { type PointsChangeView, UnlockRecorder } from './unlock-recorder.js';
 
 export async function getUser(ctx: EngineContext, tenant: Tenant, id: string): Promise<UserView> {
   const user = await ctx.store.read.users.get(tenant, id);
@@ -45,6 +46,8 @@ async function payJoiningPoints(ctx: EngineContext, tx: Repositories, tenant: Te
   if (firings.length === 0) return;
   const recorder = new UnlockRecorder(config, 'en', ctx.log, now);
   const userPoints = new Map<string, number>();
-  for (const firing of firings) recorder.recordFiring(user.id, firing, null, userPoints, {});
-  await tx.ingest.write(tenant, recorder.changes());
+  const points: Record<string, PointsChangeView> = {};
+  for (const firing of firings) recorder.recordFiring(user.id, firing, null, userPoints, points);
+  const outbox = announcements(config, [{ user, achievements: [], points, extendedStreak: null }], now);
+  await tx.ingest.write(tenant, { ...recorder.changes(), outbox });
 }

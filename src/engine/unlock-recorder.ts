@@ -9,7 +9,7 @@ import type { PointsChangeViewSchema } from '../api/schemas/points-view.js';
 import type { TriggerFiring, UnlockDecision } from '../domain/evaluate.js';
 import { type Locale, translated } from '../domain/locale.js';
 import { addPoints, levelFor, pointsBySystem } from '../domain/points.js';
-import type { AwardRecord, PointsAwardRecord, PointsDelta, StatsDelta } from '../store/ingest/ingest-store.js';
+import type { NewAward, NewPointsAward, PointsDelta, StatsDelta } from '../store/ingest/ingest-store.js';
 import type { CommunityConfig } from './community-config.js';
 import type { Logger } from './context.js';
 import { timeOrderedId } from './ids.js';
@@ -32,15 +32,15 @@ export type PointsChangeView = Static<typeof PointsChangeViewSchema>;
 
 /** What the recorded unlocks and firings write. */
 export interface UnlockWrites {
-  awards: AwardRecord[];
-  pointsAwards: PointsAwardRecord[];
+  awards: NewAward[];
+  pointsAwards: NewPointsAward[];
   points: PointsDelta[];
   stats: StatsDelta[];
 }
 
 export class UnlockRecorder {
-  private readonly awards: AwardRecord[] = [];
-  private readonly pointsAwards: PointsAwardRecord[] = [];
+  private readonly awards: NewAward[] = [];
+  private readonly pointsAwards: NewPointsAward[] = [];
   private readonly pointsDeltas = new Map<string, PointsDelta>();
   private readonly statsDeltas = new Map<string, StatsDelta>();
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../src/domain/user.js';
 import { type Database, migrateToLatest, openDatabase } from '../../src/store/database.js';
-import { AwardRaceError, type AwardRecord, idempotencyKeyOf, type StateQuery } from '../../src/store/ingest/ingest-store.js';
+import { AwardRaceError, idempotencyKeyOf, type NewAward, type StateQuery } from '../../src/store/ingest/ingest-store.js';
 import { Store } from '../../src/store/store.js';
 import type { Tenant } from '../../src/store/tenant.js';
 import { createSchema, DIALECTS, POSTGRES_URL } from '../support/dialects.js';
@@ -29,7 +29,7 @@ const user = (id: string, name: string | null = null): User => ({
   updatedAt: 1_000,
 });
 
-const award = (id: string, userId: string, tierKey = 't1'): AwardRecord => ({
+const award = (id: string, userId: string, tierKey = 't1'): NewAward => ({
   id,
   userId,
   achievementId: 'a1',

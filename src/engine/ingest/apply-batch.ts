@@ -1,24 +1,28 @@
 /**
  * One group of events, inside its transaction, in the steps a reader can follow:
  * plan (which state the batch needs) → load → evaluate (pure, in event order) → pay → rank →
- * respond (answers from what was decided) → persist (everything in one write, answers included).
+ * respond (answers from what was decided) → announce (outbox records for webhooks and others) →
+ * persist (everything in one write, answers and announcements included).
  */
 import { localDay } from '../../domain/calendar.js';
 import type { Locale } from '../../domain/locale.js';
 import type { Metric } from '../../domain/metric.js';
 import type { Repositories } from '../../store/store.js';
 import type { Tenant } from '../../store/tenant.js';
+import { announcements } from '../announcements.js';
 import type { CommunityConfig } from '../community-config.js';
 import type { EngineContext } from '../context.js';
 import { resolveMetrics } from '../resolve-metrics.js';
 import { UnlockRecorder } from '../unlock-recorder.js';
 import { workingStates } from '../user-states.js';
 import { type AppliedEvent, evaluateBatch } from './evaluate-batch.js';
-import { pay } from './pay.js';
+import { NOTHING_PAID, pay } from './pay.js';
 import { planBatch } from './plan.js';
 import { fieldOf, type PreparedEvent } from './prepare.js';
 import { rank } from './rank.js';
 import { type EventOutcome, respond } from './respond.js';
+
+const withoutExtended = ({ extended: _extended, ...streak }: AppliedEvent['currentStreak']) => streak;
 
 /** How an event names its metric, and where in the request that name is (for errors). */
 export const metricReference = (e: PreparedEvent) => ({ key: e.metric, field: fieldOf(e, e.at ? 'metric' : 'key') });
@@ -64,6 +68,15 @@ export async function applyBatch(
   const paid = pay(recorder, applied, loaded.points);
   const standings = await rank(tx, tenant, config, applied, paid, now, localDay(now, null));
   const { outcomes, idempotency } = respond(evaluation.events, paid, standings, now);
+  const outbox = announcements(
+    config,
+    applied.map((e) => ({
+      user: e.user,
+      ...(paid.get(e.eventId) ?? NOTHING_PAID),
+      extendedStreak: e.currentStreak.extended ? withoutExtended(e.currentStreak) : null,
+    })),
+    now,
+  );
 
   await tx.ingest.write(tenant, {
     createdUsers: evaluation.createdUsers,
@@ -74,6 +87,7 @@ export async function applyBatch(
     days: evaluation.days,
     streaks: evaluation.streaks,
     idempotency,
+    outbox,
     ...recorder.changes(),
   });
   return outcomes;

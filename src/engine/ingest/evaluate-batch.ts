@@ -38,6 +38,8 @@ export interface AppliedEvent {
   eventId: string;
   metric: Metric;
   userId: string;
+  /** The user as of this event (with the profile it brought). */
+  user: User;
   /** The user's attributes as of this event (leaderboard groups are read from them). */
   attributes: Record<string, string>;
   day: number;
@@ -164,6 +166,7 @@ export function evaluateBatch(input: BatchInput): BatchEvaluation {
       eventId,
       metric,
       userId,
+      user: merged.user,
       attributes: state.attributes,
       day,
       tally: effect.tally,

@@ -4,11 +4,12 @@
  * Two sibling implementations, one per database (`postgres.ts`, `sqlite.ts`); the contract suite
  * (test/store/ingest-store.test.ts) holds both to the same behaviour.
  */
-import type { AwardSource } from '../../domain/achievement.js';
 import type { DayTally, Tally } from '../../domain/evaluate.js';
 import type { Target } from '../../domain/goals.js';
 import type { StreakPoint } from '../../domain/streaks.js';
 import type { User } from '../../domain/user.js';
+import type { AwardRecord } from '../repositories/awards.js';
+import type { PointsAwardRecord } from '../repositories/points.js';
 import type { Tenant } from '../tenant.js';
 
 export interface EventRecord {
@@ -59,18 +60,11 @@ export interface StreakRewrite {
   points: StreakPoint[];
 }
 
-export interface AwardRecord {
-  id: string;
-  userId: string;
-  achievementId: string;
-  tierKey: string;
-  periodKey: string;
-  achievedAt: number;
-  eventId: string | null;
-  source: AwardSource;
+/** An award to record: what the awards repository reads back, before it is marked backfilled or not. */
+export type NewAward = Omit<AwardRecord, 'backfilled' | 'rewards'> & {
   /** The rewards paid, as shown to the user. */
   rewards: readonly unknown[];
-}
+};
 
 /** Added to an achievement's completion counts. */
 export interface StatsDelta {
@@ -86,18 +80,10 @@ export interface PointsDelta {
   amount: number;
 }
 
-export interface PointsAwardRecord {
-  id: string;
+/** A points award to record; the points repository reads it back without its user and event. */
+export interface NewPointsAward extends PointsAwardRecord {
   userId: string;
-  systemId: string;
-  amount: number;
-  totalAfter: number;
-  /** reward: an achievement's points reward; the others are points triggers. */
-  triggerType: 'reward' | 'metric' | 'achievement' | 'streak' | 'user_creation';
-  triggerId: string | null;
-  awardId: string | null;
   eventId: string | null;
-  createdAt: number;
 }
 
 export interface IdempotencyRecord {
@@ -151,10 +137,10 @@ export interface IngestChanges {
   counters?: readonly CounterDelta[];
   days?: readonly DayDelta[];
   streaks?: readonly StreakRewrite[];
-  awards?: readonly AwardRecord[];
+  awards?: readonly NewAward[];
   stats?: readonly StatsDelta[];
   points?: readonly PointsDelta[];
-  pointsAwards?: readonly PointsAwardRecord[];
+  pointsAwards?: readonly NewPointsAward[];
   idempotency?: readonly IdempotencyRecord[];
   outbox?: readonly OutboxRecord[];
 }

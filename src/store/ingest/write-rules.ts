@@ -8,13 +8,13 @@
 import { VALUE_DECIMALS } from '../../domain/values.js';
 import { userColumns } from '../mappers.js';
 import type {
-  AwardRecord,
   CounterDelta,
   DayDelta,
   EventRecord,
   IdempotencyRecord,
+  NewAward,
+  NewPointsAward,
   OutboxRecord,
-  PointsAwardRecord,
   PointsDelta,
   StatsDelta,
   StreakRewrite,
@@ -139,7 +139,7 @@ export const STREAK_POINTS: TableWrite<StreakPointRow> = {
 export const streakPointRows = (rewrites: readonly StreakRewrite[]): StreakPointRow[] =>
   rewrites.flatMap((w) => w.points.map((p) => ({ userId: w.userId, streakId: w.streakId, ...p })));
 
-export const AWARDS: TableWrite<AwardRecord> = {
+export const AWARDS: TableWrite<NewAward> = {
   table: 'awards',
   columns: [
     ['id', 'text'],
@@ -180,7 +180,7 @@ export const POINTS: TableWrite<PointsDelta> = {
   upsert: { key: ['community_id', 'user_id', 'system_id'], merge: { total: 'roundedSum' } },
 };
 
-export const POINTS_AWARDS: TableWrite<PointsAwardRecord> = {
+export const POINTS_AWARDS: TableWrite<NewPointsAward> = {
   table: 'points_awards',
   columns: [
     ['id', 'text'],
