@@ -137,6 +137,42 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
     );
   });
 
+  it('delivers what events and completions announce, exactly once each, and nothing of a backfill', async () => {
+    const hook = await create({ url: `${receiver.url}/live` });
+    await t.admin('POST', '/admin/v1/points-systems', { key: 'xp', name: 'XP' });
+    await t.admin('POST', '/admin/v1/achievements', {
+      key: 'first-run',
+      name: 'First run',
+      criteria: { type: 'metric', metric: 'runs', threshold: 1 },
+      rewards: [{ type: 'points', system: 'xp', amount: 10 }],
+      status: 'active',
+    });
+    const sent = await t.api('POST', '/v1/metrics/runs/event', { user: { id: 'ada', name: 'Ada' }, value: 1 });
+    expect(sent.status).toBe(201);
+    // Granted silently to dee, who qualified before the achievement existed.
+    await t.api('POST', '/v1/metrics/chapters/event', { user: { id: 'dee' }, value: 5 });
+    const backfilled = await t.admin('POST', '/admin/v1/achievements', {
+      key: 'reader',
+      name: 'Reader',
+      criteria: { type: 'metric', metric: 'chapters', threshold: 5 },
+      policies: { onActivation: 'backfill' },
+      status: 'active',
+    });
+    expect(backfilled.body.backfill).toMatchObject({ status: 'done' });
+    await deliver();
+    const bodies = receiver.received.map((r) => JSON.parse(r.body));
+    expect(bodies.map((b) => [b.type, b.user.id]).sort()).toEqual([
+      ['achievement.completed', 'ada'],
+      ['points.changed', 'ada'],
+    ]);
+    expect(bodies.find((b) => b.type === 'achievement.completed')).toMatchObject({
+      user: { id: 'ada', name: 'Ada' },
+      achievement: { key: 'first-run', completionId: sent.body.achievements[0].completionId },
+    });
+    for (const r of receiver.received) expect(standardSignatureValid(hook.secret, r) && trophySignatureValid(hook.secret, r)).toBe(true);
+    expect((await log(hook.id)).map((d) => d.status)).toEqual(['delivered', 'delivered']);
+  });
+
   it('sends nothing to disabled webhooks, for types not subscribed to, or for backfilled events', async () => {
     const points = await create({ url: `${receiver.url}/points`, eventTypes: ['points.changed'] });
     const off = await create({ url: `${receiver.url}/off`, enabled: false });
