@@ -17,10 +17,12 @@ import { signWebhook } from './webhook-signature.js';
 export interface WebhookDeliveryOptions {
   /** How often an idle process looks for new events and due deliveries. */
   pollMs: number;
-  /** How long a claim holds a delivery; longer than a send may take, so only a dead process's claims run out. */
+  /** How long a claim holds a delivery; longer than a pass may take, so only a dead process's claims run out. */
   leaseMs: number;
   /** Deliveries sent at once, per process. */
   concurrency: number;
+  /** Deliveries claimed per pass, as a multiple of `concurrency` (sent `concurrency` at a time). */
+  waves: number;
   /** Outbox events fanned out per statement. */
   dispatchChunk: number;
   /** Delivered and dead deliveries, and events no delivery waits for, are deleted after this many days; 0 keeps them. */
@@ -30,13 +32,16 @@ export interface WebhookDeliveryOptions {
   random: () => number;
 }
 
-/** A claim outlives any send (10 s at most) by far. */
-export const DELIVERY_LEASE_MS = 30_000;
+/** Each pass sends at most this many waves of deliveries (fewer statements per delivery). */
+const WAVES = 8;
+/** A claim outlives its pass: 8 waves of sends of 10 s at most. */
+export const DELIVERY_LEASE_MS = 90_000;
 
 export const DELIVERY_DEFAULTS: WebhookDeliveryOptions = {
   pollMs: 250,
   leaseMs: DELIVERY_LEASE_MS,
   concurrency: 8,
+  waves: WAVES,
   dispatchChunk: 500,
   retentionDays: 30,
   pruneEveryMs: 3_600_000,
@@ -160,9 +165,16 @@ export class WebhookDeliverer {
     const now = this.clock.now();
     await this.pruneIfDue(now);
     const dispatched = await this.store.read.deliveries.dispatch(now, idPrefix(now), this.options.dispatchChunk);
-    const claims = await this.store.read.deliveries.claim(this.clock.now(), this.options.leaseMs, this.options.concurrency);
-    // Sent at once, recorded together: one statement (one commit) a pass, not one a delivery.
-    const attempts = await Promise.all(claims.map(async (claim) => ({ claim, outcome: await this.send(claim) })));
+    const { concurrency, waves, leaseMs } = this.options;
+    const claims = await this.store.read.deliveries.claim(this.clock.now(), leaseMs, concurrency * waves);
+    // Sent `concurrency` at a time, recorded together: the loop's statements (and SQLite commits,
+    // which ingest waits for) are a few per pass, not a few per delivery.
+    const attempts: { claim: ClaimedDelivery; outcome: AttemptOutcome }[] = [];
+    let next = 0;
+    const sender = async () => {
+      for (let claim = claims[next++]; claim; claim = claims[next++]) attempts.push({ claim, outcome: await this.send(claim) });
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, claims.length) }, sender));
     await this.record(attempts);
     return dispatched > 0 || claims.length > 0;
   }
