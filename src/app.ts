@@ -9,10 +9,16 @@ import { type BootstrapResult, bootstrap, DEFAULT_TENANT } from './engine/bootst
 import { type Clock, systemClock } from './engine/clock.js';
 import { CommunityConfigCache } from './engine/community-config.js';
 import type { EngineContext } from './engine/context.js';
+import { WebhookDeliverer } from './engine/deliver-webhooks.js';
 import { JobRunner } from './engine/jobs.js';
+import { WebhookSender } from './engine/webhook-sender.js';
+import { laurelVersion } from './project-root.js';
 import { BadgeFiles } from './store/badge-files.js';
 import { migrateToLatest, openDatabase, waitForDatabase } from './store/database.js';
 import { Store } from './store/store.js';
+
+/** A receiver has this long to answer a delivery (Trophy's limit too). */
+const WEBHOOK_TIMEOUT_MS = 10_000;
 
 export interface Laurel {
   app: FastifyInstance;
@@ -65,6 +71,15 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
     const keyring = new Keyring(store.read, clock, { key: settings.masterKey, tenant: DEFAULT_TENANT }, store);
     const jobs = new JobRunner(store, clock, log);
     const badges = new BadgeFiles(settings.dataDir);
+    const sender = new WebhookSender({
+      timeoutMs: WEBHOOK_TIMEOUT_MS,
+      allowPrivate: settings.webhookAllowPrivate,
+      userAgent: `Laurel-Webhooks/${laurelVersion()}`,
+    });
+    const webhooks = new WebhookDeliverer(store, clock, log, sender, {
+      concurrency: settings.webhookConcurrency,
+      retentionDays: settings.outboxRetentionDays,
+    });
     const ctx: EngineContext = {
       store,
       clock,
@@ -73,12 +88,14 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
       keyring,
       jobs,
       badges,
+      webhooks,
       ingestBounds: { maxQueuedEvents: settings.maxQueuedEvents, maxQueueWaitMs: settings.maxQueueWaitMs },
     };
     registerJobs(ctx);
     if (options.startJobs !== false) {
       await scheduleSweeps(ctx, await store.read.communities.tenants());
       jobs.start();
+      webhooks.start();
     }
     const app = await buildServer({ ctx, keyring, logger: log, timeouts: settings, maxRequestsInFlight: settings.maxRequestsInFlight });
     return {
@@ -88,6 +105,7 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
       close: async () => {
         await app.close();
         await jobs.stop();
+        await webhooks.stop();
         await store.close();
       },
     };

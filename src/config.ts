@@ -26,6 +26,12 @@ export interface Settings {
   maxQueueWaitMs: number;
   /** Application requests worked on at once (per process) beyond which more are refused 503. */
   maxRequestsInFlight: number;
+  /** Let webhooks reach loopback, private and link-local addresses (refused by default: SSRF). */
+  webhookAllowPrivate: boolean;
+  /** Webhook deliveries sent at once, per process. */
+  webhookConcurrency: number;
+  /** Days delivered (and dead) webhook deliveries and dispatched outbox events are kept; 0 keeps them. */
+  outboxRetentionDays: number;
 }
 
 export type SettingsOverrides = Partial<Settings>;
@@ -50,6 +56,9 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: SettingsOverride
     maxQueuedEvents: integer(env.LAUREL_MAX_QUEUED_EVENTS, 5_000, 'LAUREL_MAX_QUEUED_EVENTS'),
     maxQueueWaitMs: integer(env.LAUREL_MAX_QUEUE_WAIT_MS, 2_000, 'LAUREL_MAX_QUEUE_WAIT_MS'),
     maxRequestsInFlight: integer(env.LAUREL_MAX_REQUESTS_IN_FLIGHT, 500, 'LAUREL_MAX_REQUESTS_IN_FLIGHT'),
+    webhookAllowPrivate: flag(env.LAUREL_WEBHOOK_ALLOW_PRIVATE, 'LAUREL_WEBHOOK_ALLOW_PRIVATE'),
+    webhookConcurrency: Math.max(1, integer(env.LAUREL_WEBHOOK_CONCURRENCY, 8, 'LAUREL_WEBHOOK_CONCURRENCY')),
+    outboxRetentionDays: integer(env.LAUREL_OUTBOX_RETENTION_DAYS, 30, 'LAUREL_OUTBOX_RETENTION_DAYS'),
     ...defined,
   };
 }
@@ -59,4 +68,10 @@ function integer(value: string | undefined, fallback: number, name: string): num
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number (got "${value}")`);
   return n;
+}
+
+function flag(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === '' || value === '0' || value === 'false') return false;
+  if (value === '1' || value === 'true') return true;
+  throw new Error(`${name} must be 1 or 0 (got "${value}")`);
 }

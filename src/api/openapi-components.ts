@@ -23,6 +23,7 @@ import * as streakCorrection from './schemas/streak-correction.js';
 import * as streakDefinition from './schemas/streak-definition.js';
 import * as streakView from './schemas/streak-view.js';
 import * as userView from './schemas/user-view.js';
+import * as webhookView from './schemas/webhook-view.js';
 import * as wrappedView from './schemas/wrapped-view.js';
 
 const RESPONSE_MODULES = [
@@ -44,6 +45,7 @@ const RESPONSE_MODULES = [
   streakDefinition,
   streakView,
   userView,
+  webhookView,
   wrappedView,
 ];
 

@@ -23,6 +23,7 @@ import { adminMetricRoutes } from './routes/admin-metrics.js';
 import { adminPointsSystemRoutes } from './routes/admin-points-systems.js';
 import { adminSettingsRoutes } from './routes/admin-settings.js';
 import { adminStreakRoutes } from './routes/admin-streaks.js';
+import { adminWebhookRoutes } from './routes/admin-webhooks.js';
 import { celebrationRoutes } from './routes/celebrations.js';
 import { communityRoutes } from './routes/community.js';
 import { eventRoutes } from './routes/events.js';
@@ -137,6 +138,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await admin.register(adminSettingsRoutes, { ctx });
       await admin.register(adminStreakRoutes, { ctx });
       await admin.register(adminLeaderboardRoutes, { ctx });
+      await admin.register(adminWebhookRoutes, { ctx });
     },
     { prefix: '/admin/v1' },
   );

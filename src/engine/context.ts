@@ -4,6 +4,7 @@ import type { Store } from '../store/store.js';
 import type { Keyring } from './api-keys.js';
 import type { Clock } from './clock.js';
 import type { CommunityConfigCache } from './community-config.js';
+import type { WebhookDeliverer } from './deliver-webhooks.js';
 import type { JobRunner } from './jobs.js';
 
 /** Minimal logger contract (pino's), so the engine does not depend on the HTTP layer. */
@@ -22,4 +23,6 @@ export interface EngineContext {
   badges?: BadgeFiles;
   /** Present in a server: how far events may queue for their commit before event requests are refused (503). */
   ingestBounds?: { maxQueuedEvents: number; maxQueueWaitMs: number };
+  /** Present in a server: sends webhook deliveries (its loop runs where background jobs do). */
+  webhooks?: WebhookDeliverer;
 }

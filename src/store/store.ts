@@ -14,9 +14,11 @@ import { AwardsRepository } from './repositories/awards.js';
 import { BackfillRepository } from './repositories/backfill.js';
 import { CelebrationsRepository } from './repositories/celebrations.js';
 import { CommunitiesRepository } from './repositories/communities.js';
+import { DeliveriesRepository } from './repositories/deliveries.js';
 import { JobsRepository } from './repositories/jobs.js';
 import { LeaderboardsRepository } from './repositories/leaderboards.js';
 import { MetricsRepository } from './repositories/metrics.js';
+import { OutboxRepository } from './repositories/outbox.js';
 import { PointsRepository } from './repositories/points.js';
 import { PointsSystemsRepository } from './repositories/points-systems.js';
 import { PointsTriggersRepository } from './repositories/points-triggers.js';
@@ -26,6 +28,7 @@ import { StreakRankingsRepository } from './repositories/streak-rankings.js';
 import { StreaksRepository } from './repositories/streaks.js';
 import { TargetsRepository } from './repositories/targets.js';
 import { UsersRepository } from './repositories/users.js';
+import { WebhooksRepository } from './repositories/webhooks.js';
 import type { DB } from './schema.js';
 import { SqliteStatements } from './sqlite-statements.js';
 
@@ -54,6 +57,10 @@ export class Repositories {
   readonly leaderboards: LeaderboardsRepository;
   readonly analytics: AnalyticsRepository;
   readonly celebrations: CelebrationsRepository;
+  readonly webhooks: WebhooksRepository;
+  /** Events written outside ingest (pings), and the outbox's retention. */
+  readonly outbox: OutboxRepository;
+  readonly deliveries: DeliveriesRepository;
 
   /** `sqlite`: the raw SQLite connection's statements, and how a read gets the connection to itself. */
   constructor(db: Kysely<DB>, dialect: Dialect, sqlite?: { statements: SqliteStatements; exclusive: Exclusive }) {
@@ -78,6 +85,9 @@ export class Repositories {
     this.leaderboards = new LeaderboardsRepository(db, dialect);
     this.analytics = new AnalyticsRepository(db, dialect);
     this.celebrations = new CelebrationsRepository(db);
+    this.webhooks = new WebhooksRepository(db);
+    this.outbox = new OutboxRepository(db, dialect);
+    this.deliveries = new DeliveriesRepository(db, dialect);
   }
 }
 

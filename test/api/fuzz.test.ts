@@ -176,11 +176,11 @@ function validFor(schema: Schema, depth: number, name = ''): fc.Arbitrary<unknow
           { arbitrary: hintFor(name) as fc.Arbitrary<string>, weight: 4 },
           { arbitrary: fc.string({ maxLength: 30 }), weight: 1 },
         );
-      if (schema.pattern)
-        return fc.oneof(
-          fc.constantFrom(...FIXTURES.filter((f) => new RegExp(schema.pattern).test(f))),
-          fc.stringMatching(new RegExp(schema.pattern)),
-        );
+      if (schema.pattern) {
+        const matching = FIXTURES.filter((f) => new RegExp(schema.pattern).test(f));
+        const patterned = fc.stringMatching(new RegExp(schema.pattern));
+        return matching.length > 0 ? fc.oneof(fc.constantFrom(...matching), patterned) : patterned;
+      }
       return fc.oneof(
         fc.constantFrom(...FIXTURES, '2026-03-02', '2026-03-02T10:00:00Z', 'Europe/London', 'daily'),
         fc.string({ minLength: schema.minLength ?? 0, maxLength: schema.maxLength ?? 30 }),

@@ -1,0 +1,48 @@
+/**
+ * Webhooks: where a community's events are POSTed, which of them, and how each delivery of an
+ * event to a webhook stands.
+ */
+import { invalid } from './errors.js';
+
+export interface Webhook {
+  id: string;
+  orgId: string;
+  communityId: string;
+  url: string;
+  description: string | null;
+  /** The event types delivered; empty: every type. */
+  eventTypes: string[];
+  enabled: boolean;
+  /** Standard Webhooks secret: `whsec_` and the base64 of the key's bytes. */
+  secret: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The event a ping sends: never written by ingest, never replayed. */
+export const PING_EVENT = 'webhook.ping';
+
+export const URL_MAX_LENGTH = 2048;
+
+/** Trophy's and Laurel's event type names: dotted lower-case words (achievement.completed). */
+export const EVENT_TYPE_PATTERN = '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$';
+
+/**
+ * Only http and https: other schemes (file:, ftp:, gopher:…) would let a webhook reach what
+ * Laurel's host can read. Where the address points is checked at send time, when it is resolved.
+ */
+export function checkWebhookUrl(value: string, field = 'url'): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid('invalid_url', 'url must be an absolute http or https URL', field);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw invalid('invalid_url', `url must use http or https (got ${url.protocol.slice(0, -1)})`, field);
+  }
+  if (url.hostname === '') throw invalid('invalid_url', 'url must name a host', field);
+  return url.toString();
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
