@@ -1,7 +1,7 @@
 /**
  * Keeps leaderboards up to date as a batch applies: collects each user's change per leaderboard,
  * then, in the same transaction, writes them, works out ranks (bounded by the leaderboard's size),
- * records the day's movement, and puts rank, previous rank and threshold into the responses.
+ * records the day's movement, and returns, by event, the rank, previous rank and threshold.
  * Within a batch, a user's events on one leaderboard all report the rank after the batch.
  */
 import { attributeOf } from '../domain/attribute-filter.js';

@@ -1,6 +1,6 @@
 /**
- * Loads the working state of a batch's users: only what the touched achievements and streaks need.
- * Points balances are not part of it: they are read only for the users a batch pays.
+ * Loads the working state of a batch's users: only what the touched achievements and streaks need
+ * (balances are asked for separately, by those that pay).
  */
 import type { Achievement } from '../domain/achievement.js';
 import { NO_TIER } from '../domain/achievement.js';

@@ -70,7 +70,7 @@ export class Repositories {
     this.metrics = new MetricsRepository(db);
     this.pointsSystems = new PointsSystemsRepository(db);
     this.achievements = new AchievementsRepository(db);
-    this.ingest = sqlite ? new SqliteIngestStore(sqlite.statements, sqlite.exclusive) : new PostgresIngestStore(db);
+    this.ingest = ingestStoreFor(db, dialect, sqlite);
     this.userState = this.ingest;
     this.awards = new AwardsRepository(db);
     this.points = new PointsRepository(db, dialect);
@@ -160,3 +160,10 @@ export class Store {
 
 /** Inside a transaction, which holds the connection already. */
 const inTransaction: Exclusive = async (read) => read();
+
+/** The ingest store of the database in use (SQLite's runs on the raw connection's statements). */
+function ingestStoreFor(db: Kysely<DB>, dialect: Dialect, sqlite: { statements: SqliteStatements; exclusive: Exclusive } | undefined) {
+  if (dialect === 'postgres') return new PostgresIngestStore(db);
+  if (!sqlite) throw new Error('The SQLite ingest store needs the raw connection');
+  return new SqliteIngestStore(sqlite.statements, sqlite.exclusive);
+}

@@ -156,6 +156,37 @@ describe.each(DIALECTS)('the ingest store (%s)', (dialect) => {
     expect(loaded.get('u2')?.has('s2')).toBe(false);
   });
 
+  it('deletes the points a rewrite no longer has, for one user and streak only', async () => {
+    const point = (period: number, length: number) => ({ period, length, started: 1, freezes: 0, earnAnchor: 1, extendedAt: period * 10 });
+    const all = [point(30, 1), point(31, 2), point(32, 3)];
+    await store.transaction((tx) =>
+      tx.ingest.write(tenant, {
+        streaks: [
+          { userId: 'v1', streakId: 's9', from: 0, points: all },
+          { userId: 'v2', streakId: 's9', from: 0, points: all },
+        ],
+      }),
+    );
+    await store.transaction((tx) =>
+      tx.ingest.write(tenant, {
+        streaks: [
+          { userId: 'v1', streakId: 's9', from: 30, points: [point(30, 5)] },
+          { userId: 'v2', streakId: 's9', from: 32, points: [point(32, 9)] },
+        ],
+      }),
+    );
+    const loaded = await store.read.userState.loadStreakPoints(
+      tenant,
+      new Map([
+        ['v1', ['s9']],
+        ['v2', ['s9']],
+      ]),
+      0,
+    );
+    expect(loaded.get('v1')?.get('s9')).toEqual([point(30, 5)]);
+    expect(loaded.get('v2')?.get('s9')).toEqual([point(30, 1), point(31, 2), point(32, 9)]);
+  });
+
   it('records awards and gives them back as held; a second award of the same tier and period refuses the whole write', async () => {
     await store.transaction((tx) =>
       tx.ingest.write(tenant, { awards: [award('aw1', 'u1'), { ...award('aw2', 'u1', 't2'), periodKey: '2026-W1' }] }),

@@ -16,7 +16,7 @@ import { resolveMetrics } from '../resolve-metrics.js';
 import { UnlockRecorder } from '../unlock-recorder.js';
 import { workingStates } from '../user-states.js';
 import { type AppliedEvent, evaluateBatch } from './evaluate-batch.js';
-import { NOTHING_PAID, pay } from './pay.js';
+import { nothingPaid, pay } from './pay.js';
 import { planBatch } from './plan.js';
 import { fieldOf, type PreparedEvent } from './prepare.js';
 import { rank } from './rank.js';
@@ -72,7 +72,7 @@ export async function applyBatch(
     config,
     applied.map((e) => ({
       user: e.user,
-      ...(paid.get(e.eventId) ?? NOTHING_PAID),
+      ...(paid.get(e.eventId) ?? nothingPaid()),
       extendedStreak: e.currentStreak.extended ? withoutExtended(e.currentStreak) : null,
     })),
     now,

@@ -1,6 +1,6 @@
 /**
- * Pays what a batch's events unlocked and fired, in event order, over the balances read for the
- * users being paid: most events pay nothing, and what an event unlocks never depends on points.
+ * Pays what a batch's events unlocked and fired, in event order, over the balances loaded with the
+ * batch's state (what an event unlocks never depends on points).
  */
 import type { PointsChangeView, UnlockRecorder, UnlockView } from '../unlock-recorder.js';
 import type { AppliedEvent } from './evaluate-batch.js';
@@ -12,7 +12,8 @@ export interface Paid {
   points: Record<string, PointsChangeView>;
 }
 
-export const NOTHING_PAID: Paid = Object.freeze({ achievements: [], points: {} }) as Paid;
+/** What an event that paid nothing answers (a fresh value each time: answers are not shared). */
+export const nothingPaid = (): Paid => ({ achievements: [], points: {} });
 
 const pays = (e: AppliedEvent) => e.unlocks.length > 0 || e.firings.length > 0;
 

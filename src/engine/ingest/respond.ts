@@ -6,7 +6,7 @@ import type { Static } from 'typebox';
 import type { EventResponseSchema } from '../../api/schemas/event-response.js';
 import type { IdempotencyRecord } from '../../store/ingest/ingest-store.js';
 import type { AppliedEvent, EvaluatedEvent } from './evaluate-batch.js';
-import { NOTHING_PAID, type Paid } from './pay.js';
+import { nothingPaid, type Paid } from './pay.js';
 import type { Standings } from './rank.js';
 
 /** Trophy's EventResponse, with Laurel's fields: the route's response schema. */
@@ -38,7 +38,7 @@ export function respond(
       outcomes.push({ status: 'replayed', response: { ...earlier, idempotentReplayed: true } });
       continue;
     }
-    const response = answer(e, paid.get(e.eventId) ?? NOTHING_PAID, standings.get(e.eventId) ?? {});
+    const response = answer(e, paid.get(e.eventId) ?? nothingPaid(), standings.get(e.eventId) ?? {});
     outcomes.push({ status: 'created', response });
     const key = e.event.idempotencyKey;
     if (key !== undefined) {

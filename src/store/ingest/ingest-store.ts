@@ -212,9 +212,9 @@ export interface IngestStore extends UserStateReads {
   /** Stored answers by `idempotencyKeyOf(userId, metricId, key)`. */
   findIdempotent(tenant: Tenant, keys: readonly IdempotencyLookup[]): Promise<Map<string, StoredAnswer>>;
   /**
-   * Writes the changes, every accumulator as a delta. Awards go first: one that already exists
-   * means another writer decided it concurrently, and `AwardRaceError` is thrown before anything
-   * else is written (the transaction is retried).
+   * Writes the changes, every accumulator as a delta. An award that already exists means another
+   * writer decided it concurrently: `AwardRaceError` is thrown and the transaction must roll back
+   * (it is retried), which undoes whatever else of the changes was written.
    */
   write(tenant: Tenant, changes: IngestChanges): Promise<void>;
 }

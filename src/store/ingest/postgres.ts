@@ -205,11 +205,7 @@ export class PostgresIngestStore implements IngestStore {
     return out;
   }
 
-  /**
-   * The points from `fromPeriod` on, and before them the latest earlier point of each user and
-   * streak: one backward index probe each, however long their history (DISTINCT ON would read
-   * every earlier point).
-   */
+  /** See `streakPoints` below. */
   async loadStreakPoints(tenant: Tenant, wanted: Wanted, fromPeriod: number): Promise<Map<string, Map<string, StreakPoint[]>>> {
     const out = new Map<string, Map<string, StreakPoint[]>>();
     const { userIds, ids: streakIds } = union(wanted);
@@ -241,7 +237,7 @@ export class PostgresIngestStore implements IngestStore {
 
   /**
    * Everything in one statement, one round trip: each table's write is a data-modifying WITH
-   * query. They share one snapshot and touch different rows, so their order does not matter.
+   * query. They share one snapshot and touch different rows.
    */
   async write(tenant: Tenant, changes: IngestChanges): Promise<void> {
     const c = tenant.communityId;
@@ -257,7 +253,7 @@ export class PostgresIngestStore implements IngestStore {
       add(
         'user_count',
         sql`insert into community_user_counts (community_id, shard, users) values (${c}, ${countShard(created)}, ${created.length})
-            on conflict (community_id, shard) do update set users = community_user_counts.users + excluded.users`,
+            on conflict (community_id, shard) do update set users = community_user_counts.users + excluded.users returning 1`,
       );
     }
     if (some(changes.updatedUsers)) {
@@ -294,15 +290,25 @@ export class PostgresIngestStore implements IngestStore {
       );
       if (points.length > 0) add('points', insertSql(tenant, STREAK_POINTS, points));
     }
-    if (some(changes.stats)) add('stats', insertSql(tenant, STATS, changes.stats));
+    if (some(changes.stats)) add('stats', insertSql(tenant, STATS, changes.stats, sql` returning 1`));
     if (some(changes.points)) add('balances', insertSql(tenant, POINTS, changes.points));
     if (some(changes.pointsAwards)) add('points_paid', insertSql(tenant, POINTS_AWARDS, changes.pointsAwards));
     if (some(changes.idempotency)) add('answers', insertSql(tenant, IDEMPOTENCY, changes.idempotency));
     if (some(changes.outbox)) add('announced', insertSql(tenant, OUTBOX, changes.outbox));
     if (writes.length === 0) return;
 
+    // The rows every transaction may share (the user count's shard, achievement stats) are locked
+    // in one order everywhere: awards, then the user count, then stats, as the main query reads
+    // them; the other writes run after, touching only the batch's own (locked) users' rows.
     const counted = awards.length > 0 ? sql`(select count(*) from new_awards)::int` : sql`0`;
-    const { rows } = await sql<{ awards: number }>`with ${sql.join(writes)} select ${counted} as awards`.execute(this.db);
+    const shared = [
+      created.length > 0 ? sql`(select count(*) from user_count)` : null,
+      some(changes.stats) ? sql`(select count(*) from stats)` : null,
+    ];
+    const order = shared.flatMap((part) => (part ? [sql`, ${part}`] : []));
+    const { rows } = await sql<{ awards: number }>`with ${sql.join(writes)} select ${counted} as awards${sql.join(order, sql``)}`.execute(
+      this.db,
+    );
     // An award already there means another writer decided it concurrently: the whole transaction is retried.
     if (rows[0]?.awards !== awards.length) throw new AwardRaceError();
   }

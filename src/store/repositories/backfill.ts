@@ -382,9 +382,9 @@ export class BackfillRepository {
   }
 }
 
-/** Ingest's award columns (write-rules.ts), in the order the grants select them, with the run that granted. */
+/** The award columns, in the order the grants' SELECT lists give their values. */
 const AWARD_COLUMNS = sql.raw(
-  ['id', 'org_id', 'community_id', ...AWARDS.columns.slice(1).map(([name]) => name), 'backfill_run'].join(', '),
+  'id, org_id, community_id, user_id, achievement_id, tier_key, period_key, achieved_at, event_id, source, backfilled, rewards, backfill_run',
 );
 
 /** An award exists once per user, achievement, tier and period: a grant skips those already there. */
