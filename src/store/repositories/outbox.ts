@@ -63,7 +63,12 @@ export class OutboxRepository {
           ${lock})`.execute(this.db);
       const n = Number(result.numAffectedRows ?? 0);
       deleted += n;
-      if (n < CHUNK) return deleted;
+      if (n < CHUNK) break;
     }
+    // A celebration seen long ago whose event is gone no longer needs its mark.
+    await sql`
+      delete from celebrations_seen
+      where seen_at < ${before} and not exists (select 1 from outbox o where o.id = celebrations_seen.outbox_id)`.execute(this.db);
+    return deleted;
   }
 }
