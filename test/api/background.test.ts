@@ -80,10 +80,23 @@ describe.each(DIALECTS)('background work (%s)', (dialect) => {
     expect((await t.api('GET', '/v1/users/veteran/activity')).body.items[0].source).toBe('sweep');
     expect((await t.api('GET', '/v1/users/veteran/points/xp')).body.total).toBe(100);
     expect(await keysOf('newcomer')).toEqual([]);
+    // Real unlocks are announced (webhooks, celebrations), once.
+    const announced = async () =>
+      (
+        await t.laurel.ctx.store.database.db
+          .selectFrom('outbox')
+          .select(['type', 'payload'])
+          .where('user_id', '=', 'veteran')
+          .where('type', '=', 'achievement.completed')
+          .execute()
+      ).map((r) => JSON.parse(r.payload));
+    expect(await announced()).toMatchObject([{ user: { id: 'veteran' }, achievement: { key: 'year', source: 'sweep' } }]);
+    expect((await t.api('GET', '/v1/users/veteran/celebrations')).body.celebrations.map((c: any) => c.achievementKey)).toEqual(['year']);
     // The sweep scheduled the next one; running it again grants nothing twice.
     clock.set('2026-03-04T00:30:00Z');
     await t.laurel.ctx.jobs.drain();
     expect((await t.api('GET', '/v1/users/veteran/points/xp')).body.total).toBe(100);
+    expect(await announced()).toHaveLength(1);
   });
 
   it('grants nothing twice when a backfill runs again, and retries a failed job', async () => {

@@ -101,6 +101,14 @@ export class AwardsRepository {
     return row && toRecord(row);
   }
 
+  /** The awards one grant run wrote (backfill or sweep), in id order, one page after `afterId`. */
+  async ofRun(runId: string, limit: number, afterId: string | null): Promise<AwardRecord[]> {
+    let query = this.db.selectFrom('awards').select(COLUMNS).where('backfill_run', '=', runId);
+    if (afterId !== null) query = query.where('id', '>', afterId);
+    const rows = await query.orderBy('id').limit(limit).execute();
+    return rows.map(toRecord);
+  }
+
   /** The achievement's awards of one user (to answer a repeated completion with the original). */
   async forUserAndAchievement(tenant: Tenant, userId: string, achievementId: string): Promise<AwardRecord[]> {
     const rows = await this.db
