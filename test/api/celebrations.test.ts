@@ -5,28 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/dialects.js';
 import { startLaurel, type TestLaurel } from '../support/laurel.js';
+import { createLessons } from '../support/lessons.js';
 
 describe.each(DIALECTS)('celebrations (%s)', (dialect) => {
   let t: TestLaurel;
   beforeAll(async () => {
     t = await startLaurel({ dialect });
-    await t.admin('POST', '/admin/v1/points-systems', {
-      key: 'xp',
-      name: 'XP',
-      levels: [
-        { key: 'novice', name: 'Novice', points: 0 },
-        { key: 'pro', name: 'Pro', points: 50 },
-      ],
-    });
-    await t.admin('POST', '/admin/v1/streaks', { key: 'daily', name: 'Daily', frequency: 'daily', metrics: [{ metric: 'lessons' }] });
-    await t.admin('POST', '/admin/v1/achievements', {
-      key: 'first-lesson',
-      name: 'First lesson',
-      criteria: { type: 'metric', metric: 'lessons', threshold: 1 },
-      rewards: [{ type: 'points', system: 'xp', amount: 60 }],
-      celebration: { message: 'Well done!', animation: 'confetti', sound: 'chime', durationSeconds: 8 },
-      status: 'active',
-    });
+    await createLessons(t, { celebration: { message: 'Well done!', animation: 'confetti', sound: 'chime', durationSeconds: 8 } });
     await t.admin('POST', '/admin/v1/achievements', {
       key: 'quiet',
       name: 'Quiet one',

@@ -6,27 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/dialects.js';
 import { startLaurel, type TestLaurel } from '../support/laurel.js';
+import { createLessons } from '../support/lessons.js';
 
 describe.each(DIALECTS)('the outbox (%s)', (dialect) => {
   let t: TestLaurel;
   beforeAll(async () => {
     t = await startLaurel({ dialect });
-    await t.admin('POST', '/admin/v1/points-systems', {
-      key: 'xp',
-      name: 'XP',
-      levels: [
-        { key: 'novice', name: 'Novice', points: 0 },
-        { key: 'pro', name: 'Pro', points: 50 },
-      ],
-    });
-    await t.admin('POST', '/admin/v1/streaks', { key: 'daily', name: 'Daily', frequency: 'daily', metrics: [{ metric: 'lessons' }] });
-    await t.admin('POST', '/admin/v1/achievements', {
-      key: 'first-lesson',
-      name: 'First lesson',
-      criteria: { type: 'metric', metric: 'lessons', threshold: 1 },
-      rewards: [{ type: 'points', system: 'xp', amount: 60 }],
-      status: 'active',
-    });
+    await createLessons(t);
     await t.admin('POST', '/admin/v1/achievements', { key: 'onboarded', name: 'Onboarded', criteria: { type: 'api' }, status: 'active' });
   });
   afterAll(() => t.close());
