@@ -90,6 +90,7 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
         ? null
         : new EmailDeliverer(store, config, clock, log, new EmailSender(settings.smtpUrl, settings.emailFrom), {
             publicUrl: settings.publicUrl ?? `http://127.0.0.1:${settings.port}`,
+            retentionDays: settings.outboxRetentionDays,
           });
     const ctx: EngineContext = {
       store,

@@ -30,7 +30,7 @@ export interface Settings {
   webhookAllowPrivate: boolean;
   /** Webhook deliveries sent at once, per process. */
   webhookConcurrency: number;
-  /** Days delivered (and dead) webhook deliveries and dispatched outbox events are kept; 0 keeps them. */
+  /** Days delivered (and dead) webhook deliveries and emails, and dispatched outbox events, are kept; 0 keeps them. */
   outboxRetentionDays: number;
   /** smtp:// or smtps:// (with user:pass) of the server emails on unlock go through; unset: no emails. */
   smtpUrl: string | undefined;

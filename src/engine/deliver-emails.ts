@@ -28,6 +28,9 @@ export interface EmailDeliveryOptions {
   concurrency: number;
   /** Outbox events looked at per pass. */
   checkChunk: number;
+  /** Sent and dead emails are deleted after this many days; 0 keeps them. */
+  retentionDays: number;
+  pruneEveryMs: number;
   /** In [0, 1): the jitter of retry pauses. */
   random: () => number;
 }
@@ -43,6 +46,7 @@ export class EmailDeliverer {
   private stopped = false;
   private wakeUp: (() => void) | null = null;
   private busy: Promise<boolean> | null = null;
+  private lastPrune = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly store: Store,
@@ -52,7 +56,16 @@ export class EmailDeliverer {
     private readonly sender: EmailSender,
     options: Partial<EmailDeliveryOptions> & { publicUrl: string },
   ) {
-    this.options = { pollMs: 1_000, leaseMs: 90_000, concurrency: 4, checkChunk: 200, random: Math.random, ...options };
+    this.options = {
+      pollMs: 1_000,
+      leaseMs: 90_000,
+      concurrency: 4,
+      checkChunk: 200,
+      retentionDays: 30,
+      pruneEveryMs: 3_600_000,
+      random: Math.random,
+      ...options,
+    };
   }
 
   start(): void {
@@ -101,10 +114,19 @@ export class EmailDeliverer {
   }
 
   private async pass(): Promise<boolean> {
+    await this.pruneIfDue(this.clock.now());
     const checked = await this.fanOut();
     const claims = await this.store.read.emails.claim(this.clock.now(), this.options.leaseMs, this.options.concurrency);
     await Promise.all(claims.map((claim) => this.attempt(claim)));
     return checked > 0 || claims.length > 0;
+  }
+
+  private async pruneIfDue(now: number): Promise<void> {
+    if (this.options.retentionDays === 0 || now - this.lastPrune < this.options.pruneEveryMs) return;
+    this.lastPrune = now;
+    const before = now - this.options.retentionDays * 86_400_000;
+    const emails = await this.store.read.emails.prune(before);
+    if (emails > 0) this.log.info({ emails, before: new Date(before).toISOString() }, 'Pruned email history');
   }
 
   private async fanOut(): Promise<number> {

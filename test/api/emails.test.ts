@@ -160,6 +160,14 @@ describe.each(DIALECTS)('emails on unlock (%s)', (dialect) => {
     expect(email?.raw).toContain('Well done!');
   });
 
+  it('forgets sent emails after the retention period', async () => {
+    const emails = () => t.laurel.ctx.store.database.db.selectFrom('email_deliveries').select('status').execute();
+    expect((await emails()).some((e) => e.status === 'sent')).toBe(true);
+    t.clock.advance(31 * 86_400_000);
+    await delivered();
+    expect(await emails()).toEqual([]);
+  });
+
   it('sends nothing for a backfill', async () => {
     await t.api('POST', '/v1/metrics/chapters/event', { user: { id: 'hal', email: 'hal@example.com' }, value: 5 });
     const created = await t.admin('POST', '/admin/v1/achievements', {

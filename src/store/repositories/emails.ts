@@ -152,6 +152,16 @@ export class EmailsRepository {
     return result.numUpdatedRows > 0n;
   }
 
+  /** Deletes sent and dead emails queued before `before`. */
+  async prune(before: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('email_deliveries')
+      .where('status', 'in', ['sent', 'dead'])
+      .where('created_at', '<', before)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** The install's secret named `name`, made (random) by the first process that asks. */
   async secret(name: string, fresh: string): Promise<string> {
     await this.db
