@@ -9,7 +9,9 @@ import { type BootstrapResult, bootstrap, DEFAULT_TENANT } from './engine/bootst
 import { type Clock, systemClock } from './engine/clock.js';
 import { CommunityConfigCache } from './engine/community-config.js';
 import type { EngineContext } from './engine/context.js';
+import { EmailDeliverer } from './engine/deliver-emails.js';
 import { WebhookDeliverer } from './engine/deliver-webhooks.js';
+import { EmailSender } from './engine/email-sender.js';
 import { JobRunner } from './engine/jobs.js';
 import { WebhookSender } from './engine/webhook-sender.js';
 import { laurelVersion } from './project-root.js';
@@ -23,6 +25,8 @@ const WEBHOOK_TIMEOUT_MS = 10_000;
 export interface Laurel {
   app: FastifyInstance;
   ctx: EngineContext;
+  /** Emails on unlock; null where email is not configured or background work is not run. */
+  emails: EmailDeliverer | null;
   bootstrap: BootstrapResult;
   /** Stops taking requests, finishes those in flight, then closes the database. */
   close(): Promise<void>;
@@ -80,11 +84,19 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
       concurrency: settings.webhookConcurrency,
       retentionDays: settings.outboxRetentionDays,
     });
+    const config = new CommunityConfigCache(log);
+    const emails =
+      settings.smtpUrl === undefined || options.startJobs === false
+        ? null
+        : new EmailDeliverer(store, config, clock, log, new EmailSender(settings.smtpUrl, settings.emailFrom), {
+            publicUrl: settings.publicUrl ?? `http://127.0.0.1:${settings.port}`,
+            retentionDays: settings.outboxRetentionDays,
+          });
     const ctx: EngineContext = {
       store,
       clock,
       log,
-      config: new CommunityConfigCache(log),
+      config,
       keyring,
       jobs,
       badges,
@@ -96,16 +108,19 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
       await scheduleSweeps(ctx, await store.read.communities.tenants());
       jobs.start();
       webhooks.start();
+      emails?.start();
     }
     const app = await buildServer({ ctx, keyring, logger: log, timeouts: settings, maxRequestsInFlight: settings.maxRequestsInFlight });
     return {
       app,
       ctx,
+      emails,
       bootstrap: boot,
       close: async () => {
         await app.close();
         await jobs.stop();
         await webhooks.stop();
+        await emails?.stop();
         await store.close();
       },
     };

@@ -30,8 +30,14 @@ export interface Settings {
   webhookAllowPrivate: boolean;
   /** Webhook deliveries sent at once, per process. */
   webhookConcurrency: number;
-  /** Days delivered (and dead) webhook deliveries and dispatched outbox events are kept; 0 keeps them. */
+  /** Days delivered (and dead) webhook deliveries and emails, and dispatched outbox events, are kept; 0 keeps them. */
   outboxRetentionDays: number;
+  /** smtp:// or smtps:// (with user:pass) of the server emails on unlock go through; unset: no emails. */
+  smtpUrl: string | undefined;
+  /** The From of emails on unlock. */
+  emailFrom: string;
+  /** The address members reach Laurel at, for links in emails (default: http://127.0.0.1:<port>). */
+  publicUrl: string | undefined;
 }
 
 export type SettingsOverrides = Partial<Settings>;
@@ -59,6 +65,9 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: SettingsOverride
     webhookAllowPrivate: flag(env.LAUREL_WEBHOOK_ALLOW_PRIVATE, 'LAUREL_WEBHOOK_ALLOW_PRIVATE'),
     webhookConcurrency: Math.max(1, integer(env.LAUREL_WEBHOOK_CONCURRENCY, 8, 'LAUREL_WEBHOOK_CONCURRENCY')),
     outboxRetentionDays: integer(env.LAUREL_OUTBOX_RETENTION_DAYS, 30, 'LAUREL_OUTBOX_RETENTION_DAYS'),
+    smtpUrl: env.LAUREL_SMTP_URL || undefined,
+    emailFrom: env.LAUREL_EMAIL_FROM || 'Laurel <laurel@localhost>',
+    publicUrl: env.LAUREL_PUBLIC_URL || undefined,
     ...defined,
   };
 }

@@ -29,6 +29,7 @@ import { communityRoutes } from './routes/community.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { staticFileRoutes } from './routes/static-files.js';
+import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { userRoutes } from './routes/users.js';
 import { validatorCompiler } from './validation.js';
 
@@ -114,6 +115,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   await app.register(healthRoutes, { ctx, isClosing: () => closing });
   await app.register(staticFileRoutes, { ctx });
+  await app.register(unsubscribeRoutes, { ctx, prefix: '/v1' });
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', inFlightBound(options.maxRequestsInFlight ?? 0));

@@ -23,6 +23,12 @@ export const DEFAULT_PREFERENCES: NotificationPreferences = {
   streak_reminder: ['email', 'push'],
 };
 
+/** Whether stored preferences (JSON, or null: none saved) let `kind` use `channel`. */
+export function allowsChannel(stored: string | null, kind: keyof NotificationPreferences, channel: Channel): boolean {
+  const preferences = { ...DEFAULT_PREFERENCES, ...parseJson<Partial<NotificationPreferences>>(stored, {}) };
+  return preferences[kind].includes(channel);
+}
+
 type PreferencesView = Static<typeof PreferencesViewSchema>;
 
 export async function getPreferences(ctx: EngineContext, tenant: Tenant, userId: string): Promise<PreferencesView> {

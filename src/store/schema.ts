@@ -370,6 +370,8 @@ export interface OutboxTable {
   backfilled: Flag;
   created_at: Millis;
   dispatched_at: Millis | null;
+  /** When the email fan-out looked at it; null: not yet. */
+  email_checked_at: Millis | null;
 }
 
 export interface WebhooksTable {
@@ -412,6 +414,27 @@ export interface CelebrationsSeenTable {
   seen_at: Millis;
 }
 
+export interface EmailDeliveriesTable {
+  id: string;
+  org_id: string;
+  community_id: string;
+  outbox_id: string;
+  user_id: string;
+  to_address: string;
+  status: 'pending' | 'sent' | 'dead' | 'skipped';
+  attempts: number;
+  next_attempt_at: Millis;
+  locked_until: Millis | null;
+  last_error: string | null;
+  sent_at: Millis | null;
+  created_at: Millis;
+}
+
+export interface InstallSecretsTable {
+  name: string;
+  secret: string;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   communities: CommunitiesTable;
@@ -444,6 +467,8 @@ export interface DB {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   celebrations_seen: CelebrationsSeenTable;
+  email_deliveries: EmailDeliveriesTable;
+  install_secrets: InstallSecretsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -15,6 +15,7 @@ import { BackfillRepository } from './repositories/backfill.js';
 import { CelebrationsRepository } from './repositories/celebrations.js';
 import { CommunitiesRepository } from './repositories/communities.js';
 import { DeliveriesRepository } from './repositories/deliveries.js';
+import { EmailsRepository } from './repositories/emails.js';
 import { JobsRepository } from './repositories/jobs.js';
 import { LeaderboardsRepository } from './repositories/leaderboards.js';
 import { MetricsRepository } from './repositories/metrics.js';
@@ -61,6 +62,8 @@ export class Repositories {
   /** Events written outside ingest (pings), and the outbox's retention. */
   readonly outbox: OutboxRepository;
   readonly deliveries: DeliveriesRepository;
+  /** Emails on unlock: their fan-out, claims and outcomes. */
+  readonly emails: EmailsRepository;
 
   /** `sqlite`: the raw SQLite connection's statements, and how a read gets the connection to itself. */
   constructor(db: Kysely<DB>, dialect: Dialect, sqlite?: { statements: SqliteStatements; exclusive: Exclusive }) {
@@ -88,6 +91,7 @@ export class Repositories {
     this.webhooks = new WebhooksRepository(db);
     this.outbox = new OutboxRepository(db, dialect);
     this.deliveries = new DeliveriesRepository(db, dialect);
+    this.emails = new EmailsRepository(db, dialect);
   }
 }
 

@@ -28,4 +28,7 @@ export const de: Messages = {
   shareLevel: 'Ich habe {level} in {system} erreicht!',
   shareStreak:
     '{unit, select, week {{n, plural, one {# Woche} other {# Wochen}}} month {{n, plural, one {# Monat} other {# Monate}}} other {{n, plural, one {# Tag} other {# Tage}}}} in Folge!',
+  emailUnlockSubject: 'Du hast „{name}“ freigeschaltet',
+  emailUnlockHeading: 'Glückwunsch, du hast „{name}“ freigeschaltet!',
+  emailUnsubscribe: 'Diese E-Mails abbestellen',
 };

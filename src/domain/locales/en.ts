@@ -27,4 +27,7 @@ export const en: Messages = {
   shareLevel: 'I reached {level} in {system}!',
   shareStreak:
     '{unit, select, week {{n, plural, one {# week} other {# weeks}}} month {{n, plural, one {# month} other {# months}}} other {{n, plural, one {# day} other {# days}}}} in a row!',
+  emailUnlockSubject: 'You unlocked “{name}”',
+  emailUnlockHeading: 'Congratulations, you unlocked “{name}”!',
+  emailUnsubscribe: 'Unsubscribe from these emails',
 };

@@ -28,4 +28,7 @@ export const fr: Messages = {
   shareLevel: 'J’ai atteint {level} dans {system} !',
   shareStreak:
     '{unit, select, week {{n, plural, one {# semaine} other {# semaines}}} month {{n, plural, one {# mois} other {# mois}}} other {{n, plural, one {# jour} other {# jours}}}} d’affilée !',
+  emailUnlockSubject: 'Vous avez débloqué « {name} »',
+  emailUnlockHeading: 'Félicitations, vous avez débloqué « {name} » !',
+  emailUnsubscribe: 'Se désabonner de ces e-mails',
 };

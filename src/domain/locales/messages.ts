@@ -37,4 +37,10 @@ export interface Messages {
   shareLevel: string;
   /** A streak milestone ({n} periods; unit is day, week or month). */
   shareStreak: string;
+  /** An unlock email's subject ({name} of the achievement). */
+  emailUnlockSubject: string;
+  /** An unlock email's first line ({name} of the achievement). */
+  emailUnlockHeading: string;
+  /** The text of an unlock email's unsubscribe link. */
+  emailUnsubscribe: string;
 }

@@ -9,6 +9,7 @@ import { userCountsSchema } from './0006_user_counts.js';
 import { idempotencyFingerprintsSchema } from './0007_idempotency_fingerprints.js';
 import { outboxSchema } from './0008_outbox.js';
 import { celebrationsSchema } from './0009_celebrations.js';
+import { emailsSchema } from './0010_emails.js';
 
 /** Versioned migrations, in order. Names never change once released. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -24,6 +25,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0007_idempotency_fingerprints': idempotencyFingerprintsSchema(),
         '0008_outbox': outboxSchema(dialect),
         '0009_celebrations': celebrationsSchema(dialect),
+        '0010_emails': emailsSchema(dialect),
       };
     },
   };

@@ -1,0 +1,201 @@
+/**
+ * Emails on unlock, in every process where email is configured: looks at new outbox events, queues
+ * an email for each unlock of an achievement with `emailOnUnlock` whose member has an address and
+ * wants emails, then claims due emails and sends them over SMTP, retried with the webhooks'
+ * back-off until a day after they were queued. At least once, as webhooks are.
+ */
+import { LaurelError } from '../domain/errors.js';
+import { DEFAULT_LOCALE } from '../domain/locale.js';
+import { unlockEmail } from '../domain/unlock-email.js';
+import { retryAt } from '../domain/webhook-retry.js';
+import type { ClaimedEmail, EmailOutcome, QueuedEmail, UncheckedEvent } from '../store/repositories/emails.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from './clock.js';
+import type { CommunityConfigCache } from './community-config.js';
+import type { Logger } from './context.js';
+import type { EmailSender } from './email-sender.js';
+import { randomId } from './ids.js';
+import { allowsChannel } from './manage-preferences.js';
+import { unsubscribeToken } from './unsubscribe-token.js';
+
+export interface EmailDeliveryOptions {
+  /** Where links in emails point (the unsubscribe route, relative badge URLs). */
+  publicUrl: string;
+  pollMs: number;
+  /** How long a claim holds an email; longer than a pass may take. */
+  leaseMs: number;
+  /** Emails sent at once, per process. */
+  concurrency: number;
+  /** Outbox events looked at per pass. */
+  checkChunk: number;
+  /** Sent and dead emails are deleted after this many days; 0 keeps them. */
+  retentionDays: number;
+  pruneEveryMs: number;
+  /** In [0, 1): the jitter of retry pauses. */
+  random: () => number;
+}
+
+interface UnlockPayload {
+  user?: { id?: string };
+  achievement?: { id?: string; name?: string; badgeUrl?: string | null; unlockMessage?: string | null; condition?: string | null };
+}
+
+export class EmailDeliverer {
+  private readonly options: EmailDeliveryOptions;
+  private loop: Promise<void> | null = null;
+  private stopped = false;
+  private wakeUp: (() => void) | null = null;
+  private busy: Promise<boolean> | null = null;
+  private lastPrune = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly store: Store,
+    private readonly config: CommunityConfigCache,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly sender: EmailSender,
+    options: Partial<EmailDeliveryOptions> & { publicUrl: string },
+  ) {
+    this.options = {
+      pollMs: 1_000,
+      leaseMs: 90_000,
+      concurrency: 4,
+      checkChunk: 200,
+      retentionDays: 30,
+      pruneEveryMs: 3_600_000,
+      random: Math.random,
+      ...options,
+    };
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeUp?.();
+    await this.loop;
+    this.sender.close();
+  }
+
+  /** Looks and sends until nothing is due (tests use it). */
+  async drain(): Promise<void> {
+    while (await this.runOnce());
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const worked = await this.runOnce().catch((err: unknown) => {
+        if (!(err instanceof LaurelError && err.kind === 'unavailable')) this.log.error({ err }, 'Emails failed to queue or claim');
+        return false;
+      });
+      if (worked || this.stopped) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.pollMs);
+        timer.unref();
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeUp = null;
+    }
+  }
+
+  private async runOnce(): Promise<boolean> {
+    while (this.busy) await this.busy;
+    this.busy = this.pass();
+    try {
+      return await this.busy;
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  private async pass(): Promise<boolean> {
+    await this.pruneIfDue(this.clock.now());
+    const checked = await this.fanOut();
+    const claims = await this.store.read.emails.claim(this.clock.now(), this.options.leaseMs, this.options.concurrency);
+    await Promise.all(claims.map((claim) => this.attempt(claim)));
+    return checked > 0 || claims.length > 0;
+  }
+
+  private async pruneIfDue(now: number): Promise<void> {
+    if (this.options.retentionDays === 0 || now - this.lastPrune < this.options.pruneEveryMs) return;
+    this.lastPrune = now;
+    const before = now - this.options.retentionDays * 86_400_000;
+    const emails = await this.store.read.emails.prune(before);
+    if (emails > 0) this.log.info({ emails, before: new Date(before).toISOString() }, 'Pruned email history');
+  }
+
+  private async fanOut(): Promise<number> {
+    const events = await this.store.read.emails.unchecked(this.options.checkChunk);
+    if (events.length === 0) return 0;
+    const emails: QueuedEmail[] = [];
+    for (const event of events) {
+      const email = await this.emailFor(event);
+      if (email) emails.push(email);
+    }
+    await this.store.read.emails.queue(
+      emails,
+      events.map((e) => e.id),
+      this.clock.now(),
+    );
+    return events.length;
+  }
+
+  /** The email an event asks for, if any: checked against the achievement and the member as they are now. */
+  private async emailFor(event: UncheckedEvent): Promise<QueuedEmail | null> {
+    if (event.type !== 'achievement.completed' || event.backfilled || event.userId === null) return null;
+    const repos = this.store.read;
+    const tenant = { orgId: event.orgId, communityId: event.communityId };
+    const achievementId = (JSON.parse(event.payload) as UnlockPayload).achievement?.id;
+    const config = await this.config.get(repos, tenant);
+    if (!achievementId || !config.rules.achievementsById.get(achievementId)?.emailOnUnlock) return null;
+    const user = await repos.users.get(tenant, event.userId);
+    if (!user?.email || !user.subscribeToEmails) return null;
+    if (!allowsChannel(await repos.preferences.get(tenant, user.id), 'achievement_completed', 'email')) return null;
+    return {
+      id: randomId(),
+      orgId: event.orgId,
+      communityId: event.communityId,
+      outboxId: event.id,
+      userId: user.id,
+      toAddress: user.email,
+    };
+  }
+
+  private async attempt(claim: ClaimedEmail): Promise<void> {
+    const achievement = (JSON.parse(claim.payload) as UnlockPayload).achievement ?? {};
+    const token = await unsubscribeToken(this.store.read, {
+      tenant: { orgId: claim.orgId, communityId: claim.communityId },
+      userId: claim.userId,
+    });
+    const unsubscribeUrl = new URL(`/v1/unsubscribe?token=${encodeURIComponent(token)}`, this.options.publicUrl).toString();
+    const content = unlockEmail(
+      {
+        name: achievement.name ?? '',
+        badgeUrl: achievement.badgeUrl ? new URL(achievement.badgeUrl, this.options.publicUrl).toString() : null,
+        unlockMessage: achievement.unlockMessage ?? null,
+        condition: achievement.condition ?? null,
+        unsubscribeUrl,
+      },
+      DEFAULT_LOCALE,
+    );
+    const result = await this.sender.send({
+      to: claim.toAddress,
+      ...content,
+      headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    });
+    const at = this.clock.now();
+    const outcome: EmailOutcome = result.ok
+      ? { sent: true, at }
+      : { sent: false, error: result.error, at, retryAt: retryAt(claim.attempts + 1, claim.createdAt, at, this.options.random()) };
+    const held = await this.store.read.emails.record(claim, outcome);
+    const about = { email: claim.id, user: claim.userId, attempt: claim.attempts + 1 };
+    if (!held) this.log.warn(about, 'An email was sent after its claim ran out; its outcome is not recorded');
+    else if (!outcome.sent && outcome.retryAt === null) this.log.warn({ ...about, error: outcome.error }, 'Email given up');
+    else if (!outcome.sent) this.log.debug({ ...about, error: outcome.error }, 'Email failed; it will be retried');
+  }
+}
