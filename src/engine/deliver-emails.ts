@@ -1,10 +1,3 @@
-/**
- * Emails on unlock, in every process where email is configured: looks at new outbox events, queues
- * an email for each unlock of an achievement with `emailOnUnlock` whose member has an address and
- * wants emails, then claims due emails and sends them over SMTP, retried with the webhooks'
- * back-off until a day after they were queued. At least once, as webhooks are.
- */
-import { LaurelError } from '../domain/errors.js';
 import { DEFAULT_LOCALE } from '../domain/locale.js';
 import { unlockEmail } from '../domain/unlock-email.js';
 import { retryAt } from '../domain/webhook-retry.js';
@@ -16,6 +9,7 @@ import type { Logger } from './context.js';
 import type { EmailSender } from './email-sender.js';
 import { randomId } from './ids.js';
 import { allowsChannel } from './manage-preferences.js';
+import { PollingLoop } from './polling-loop.js';
 import { unsubscribeToken } from './unsubscribe-token.js';
 
 export interface EmailDeliveryOptions {
@@ -42,11 +36,8 @@ interface UnlockPayload {
 
 export class EmailDeliverer {
   private readonly options: EmailDeliveryOptions;
-  private loop: Promise<void> | null = null;
-  private stopped = false;
-  private wakeUp: (() => void) | null = null;
-  private busy: Promise<boolean> | null = null;
   private lastPrune = Number.NEGATIVE_INFINITY;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly store: Store,
@@ -66,51 +57,21 @@ export class EmailDeliverer {
       random: Math.random,
       ...options,
     };
+    this.loop = new PollingLoop(() => this.pass(), this.options.pollMs, log, 'Emails failed to queue or claim');
   }
 
   start(): void {
-    this.loop ??= this.run();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.wakeUp?.();
-    await this.loop;
+    await this.loop.stop();
     this.sender.close();
   }
 
   /** Looks and sends until nothing is due (tests use it). */
   async drain(): Promise<void> {
-    while (await this.runOnce());
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      const worked = await this.runOnce().catch((err: unknown) => {
-        if (!(err instanceof LaurelError && err.kind === 'unavailable')) this.log.error({ err }, 'Emails failed to queue or claim');
-        return false;
-      });
-      if (worked || this.stopped) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.pollMs);
-        timer.unref();
-        this.wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wakeUp = null;
-    }
-  }
-
-  private async runOnce(): Promise<boolean> {
-    while (this.busy) await this.busy;
-    this.busy = this.pass();
-    try {
-      return await this.busy;
-    } finally {
-      this.busy = null;
-    }
+    await this.loop.drain();
   }
 
   private async pass(): Promise<boolean> {

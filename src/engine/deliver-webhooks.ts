@@ -1,16 +1,10 @@
-/**
- * Delivers webhooks, in every process: fans new outbox events out to deliveries, then claims due
- * deliveries and sends a few at once, each signed (webhook-signature.ts) and recorded. At least
- * once: a process that dies mid-send leaves its claim to run out, and the delivery is sent again.
- * Also prunes old outbox events and deliveries, at most hourly.
- */
-import { LaurelError } from '../domain/errors.js';
 import { retryAt } from '../domain/webhook-retry.js';
 import type { AttemptOutcome, ClaimedDelivery } from '../store/repositories/deliveries.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { Logger } from './context.js';
 import { idPrefix } from './ids.js';
+import { PollingLoop } from './polling-loop.js';
 import type { WebhookSender } from './webhook-sender.js';
 import { signWebhook } from './webhook-signature.js';
 
@@ -50,11 +44,8 @@ export const DELIVERY_DEFAULTS: WebhookDeliveryOptions = {
 
 export class WebhookDeliverer {
   private readonly options: WebhookDeliveryOptions;
-  private loop: Promise<void> | null = null;
-  private stopped = false;
-  private wakeUp: (() => void) | null = null;
-  private busy: Promise<boolean> | null = null;
   private lastPrune = Number.NEGATIVE_INFINITY;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly store: Store,
@@ -64,6 +55,7 @@ export class WebhookDeliverer {
     options: Partial<WebhookDeliveryOptions> = {},
   ) {
     this.options = { ...DELIVERY_DEFAULTS, ...options };
+    this.loop = new PollingLoop(() => this.pass(), this.options.pollMs, log, 'Webhook delivery failed to dispatch or claim');
   }
 
   get leaseMs(): number {
@@ -71,24 +63,22 @@ export class WebhookDeliverer {
   }
 
   start(): void {
-    this.loop ??= this.run();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.wakeUp?.();
-    await this.loop;
+    await this.loop.stop();
     this.sender.close();
   }
 
   /** Looks for work now instead of at the next poll (something was just queued). */
   wake(): void {
-    this.wakeUp?.();
+    this.loop.wake();
   }
 
   /** Dispatches and sends until nothing is due (tests use it). */
   async drain(): Promise<void> {
-    while (await this.runOnce());
+    await this.loop.drain();
   }
 
   /** Sends one claimed delivery and records the outcome (unless the claim was lost meanwhile). */
@@ -122,42 +112,6 @@ export class WebhookDeliverer {
       else if (!outcome.delivered && outcome.retryAt === null)
         this.log.warn({ ...about, error: outcome.error }, 'Webhook delivery given up');
       else if (!outcome.delivered) this.log.debug({ ...about, error: outcome.error }, 'Webhook delivery failed; it will be retried');
-    }
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      const worked = await this.runOnce().catch((err: unknown) => {
-        this.failed(err);
-        return false;
-      });
-      if (worked || this.stopped) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.pollMs);
-        timer.unref();
-        this.wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wakeUp = null;
-    }
-  }
-
-  /** An outage was logged once by the store; polling through it must not log four times a second. */
-  private failed(err: unknown): void {
-    if (err instanceof LaurelError && err.kind === 'unavailable') return;
-    this.log.error({ err }, 'Webhook delivery failed to dispatch or claim');
-  }
-
-  /** One pass: prune if due, dispatch, claim and send. Passes never overlap within a process. */
-  private async runOnce(): Promise<boolean> {
-    while (this.busy) await this.busy;
-    this.busy = this.pass();
-    try {
-      return await this.busy;
-    } finally {
-      this.busy = null;
     }
   }
 
