@@ -4,6 +4,7 @@
  * the transaction of the change; delivered after it commits (webhooks, and later email and
  * celebrations). Backfilled unlocks are not announced.
  */
+import { STREAK_MILESTONES } from '../domain/built-in-events.js';
 import { levelFor } from '../domain/points.js';
 import type { User } from '../domain/user.js';
 import type { OutboxRecord } from '../store/ingest/ingest-store.js';
@@ -11,9 +12,6 @@ import type { CommunityConfig } from './community-config.js';
 import { timeOrderedId } from './ids.js';
 import { levelView, type StreakView, userView } from './presenters.js';
 import type { PointsChangeView, UnlockView } from './unlock-recorder.js';
-
-/** Streak lengths worth celebrating (Laurel's `streak.milestone` event, in addition to Trophy's). */
-export const STREAK_MILESTONES: readonly number[] = [3, 7, 14, 30, 50, 100, 200, 365, 500, 1000];
 
 /** What one request did to one user, as its answer shows it. */
 export interface Happening {

@@ -1,13 +1,15 @@
 /**
  * Backfill: when a backfill-policy achievement becomes active (or its criteria change while
  * active), every user who already qualifies receives it silently, marked backfilled. All of it is
- * set-based SQL inside the caller's transaction; composites that depend on it follow.
+ * set-based SQL inside the caller's transaction; composites that depend on it follow, and so do
+ * achievements counting unlocks (the grant's unlocks are recorded as `achievement_unlocked` events).
  */
 
 import { DateTime } from 'luxon';
 import type { Achievement } from '../domain/achievement.js';
 import { thresholdsOf, tierKeyAt } from '../domain/achievement.js';
 import { isEmptyFilter } from '../domain/attribute-filter.js';
+import { ACHIEVEMENT_UNLOCKED } from '../domain/built-in-events.js';
 import { localDay, periodKey, periodOf } from '../domain/calendar.js';
 import type { Metric } from '../domain/metric.js';
 import type { PointsSystem } from '../domain/points.js';
@@ -72,17 +74,15 @@ export async function backfillAchievement(
     await grant(tx, tenant, next, catalogue, byKey, runId, now);
     await payRewardsOfRun(tx, tenant, next, catalogue, runId, now);
     await tx.backfill.refreshStats(next.id);
-    granted += await tx.backfill.countRun(runId);
+    const ran = await tx.backfill.countRun(runId);
+    granted += ran;
+    if (ran > 0) await countUnlocksOfRun(tx, tenant, next, catalogue, runId, now);
     for (const dependent of catalogue.achievements) {
       const c = dependent.criteria;
-      if (
-        c.type === 'composite' &&
-        dependent.status === 'active' &&
-        dependent.policies.onActivation === 'backfill' &&
-        c.requires.includes(next.key)
-      ) {
-        queue.push(dependent);
-      }
+      if (dependent.status !== 'active' || dependent.policies.onActivation !== 'backfill') continue;
+      // Composites requiring it, and (when it granted anything) achievements counting unlocks.
+      if (c.type === 'composite' && c.requires.includes(next.key)) queue.push(dependent);
+      if (ran > 0 && c.type === 'metric' && c.metric === ACHIEVEMENT_UNLOCKED) queue.push(dependent);
     }
   }
   return granted;
@@ -220,6 +220,28 @@ export async function payRewardsOfRun(
       if (system?.status !== 'active') continue;
       await tx.backfill.payPoints(tenant, runId, step.key, system, amount, now, idPrefix(now));
     }
+  }
+}
+
+/**
+ * The unlocks a grant made, as `achievement_unlocked` events (one per award, at its time), so
+ * achievements counting unlocks count them too. Silent like the grant: no built-in event of it is
+ * evaluated on the spot; achievements on unlocks with the backfill policy follow in the same run.
+ */
+export async function countUnlocksOfRun(
+  tx: Repositories,
+  tenant: Tenant,
+  a: Achievement,
+  catalogue: BackfillCatalogue,
+  runId: string,
+  now: number,
+): Promise<void> {
+  const metric = catalogue.metricsByKey.get(ACHIEVEMENT_UNLOCKED);
+  if (metric?.status !== 'active') return;
+  const tiers = a.tiers.length > 0 ? a.tiers.map((t) => t.key) : [tierKeyAt(a, 0)];
+  for (const tierKey of tiers) {
+    const attributes = { achievement: a.key, ...(tierKey ? { tier: tierKey } : {}), ...(a.category ? { category: a.category } : {}) };
+    await tx.backfill.recordUnlocksOfRun(tenant, runId, tierKey, metric.id, JSON.stringify(attributes), now, idPrefix(now));
   }
 }
 

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { isEmptyFilter } from '../domain/attribute-filter.js';
 import type { Tenant } from '../store/tenant.js';
 import { announceRun } from './announce-grants.js';
-import { backfillAchievement, catalogueOf, payRewardsOfRun } from './backfill-achievement.js';
+import { backfillAchievement, catalogueOf, countUnlocksOfRun, payRewardsOfRun } from './backfill-achievement.js';
 import type { EngineContext } from './context.js';
 import { idPrefix, randomId } from './ids.js';
 import { rewardViews } from './presenters.js';
@@ -44,6 +44,7 @@ export function registerJobs(ctx: EngineContext): void {
         isEmptyFilter(a.filters.user) ? null : a.filters.user,
       );
       await payRewardsOfRun(tx, tenant, a, catalogueOf(config), runId, now);
+      await countUnlocksOfRun(tx, tenant, a, catalogueOf(config), runId, now);
       await announceRun(tx, tenant, config, a, runId, now);
       await tx.backfill.refreshStats(a.id);
       granted += await tx.backfill.countRun(runId);

@@ -2,6 +2,7 @@
 import type { Static } from 'typebox';
 import type { CompletionResponseSchema } from '../api/schemas/completion-response.js';
 import { matchesAttributes } from '../domain/attribute-filter.js';
+import { raisedBy } from '../domain/built-in-events.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import { achievementFirings, applyCompletion, type UserWorkingState, userCreationFirings } from '../domain/evaluate.js';
 import type { Locale } from '../domain/locale.js';
@@ -10,6 +11,7 @@ import { mergeUser, type UserInput, validateUserInput } from '../domain/user.js'
 import type { Tenant } from '../store/tenant.js';
 import { announcements } from './announcements.js';
 import type { EngineContext } from './context.js';
+import { applyBuiltIns, mergePoints } from './ingest/apply-built-ins.js';
 import { achievementView, iso } from './presenters.js';
 import { withRetry } from './retry.js';
 import { type PointsChangeView, UnlockRecorder, type UnlockView } from './unlock-recorder.js';
@@ -91,6 +93,7 @@ export async function completeAchievement(
 
       const recorder = new UnlockRecorder(config, locale, ctx.log, now);
       const userPoints = (await tx.ingest.loadPoints(tenant, [userInput.id])).get(userInput.id) ?? new Map<string, number>();
+      const before = new Map(userPoints);
       const points: Record<string, PointsChangeView> = {};
       const views = decisions.map((d) => recorder.record(userInput.id, d, null, userPoints, points));
       const firings = [
@@ -100,8 +103,27 @@ export async function completeAchievement(
       for (const firing of firings) recorder.recordFiring(userInput.id, firing, null, userPoints, points);
       const outbox = announcements(config, [{ user: merged.user, achievements: views, points, extendedStreak: null }], now);
       await tx.ingest.write(tenant, { ...recorder.changes(), outbox });
+
+      const raised = raisedBy({
+        joinedAt: existing ? null : now,
+        unlocks: decisions,
+        points: [...userPoints].flatMap(([systemId, after]) => {
+          const system = config.pointsSystemsById.get(systemId);
+          const was = before.get(systemId) ?? 0;
+          return system && after !== was ? [{ systemKey: system.key, levels: system.levels, before: was, after, at: now }] : [];
+        }),
+        streaks: [],
+      });
+      const more = await applyBuiltIns(ctx, tx, tenant, config, { id: userInput.id }, raised, now, locale);
+      mergePoints(points, more.points);
       const own = views[0] as UnlockView;
-      return { completionId: own.completionId, achievement: own, points, achievements: views, alreadyCompleted: false };
+      return {
+        completionId: own.completionId,
+        achievement: own,
+        points,
+        achievements: [...views, ...more.achievements],
+        alreadyCompleted: false,
+      };
     }),
   );
 }

@@ -1,3 +1,4 @@
+import { isBuiltInMetric } from '../domain/built-in-events.js';
 /** Metrics for admins: create, list, read, edit, delete (which archives: history is kept). */
 
 import type { AdminMetric } from '../api/schemas/metric-view.js';
@@ -31,6 +32,7 @@ export function metricView(m: Metric): AdminMetric {
     verb: m.verb,
     translations: m.translations,
     status: m.status,
+    builtIn: isBuiltInMetric(m.key),
     created: iso(m.createdAt),
     updated: iso(m.updatedAt),
   };
@@ -70,6 +72,9 @@ export async function updateMetric(ctx: EngineContext, tenant: Tenant, key: stri
       throw invalid('key_immutable', 'A metric keeps its key for life', 'key');
     }
     const { key: _key, ...fields } = patch;
+    if (fields.status === 'archived' && isBuiltInMetric(key)) {
+      throw conflict('metric_built_in', `Metric "${key}" is built in: Laurel raises its events, and it cannot be deleted`, 'key');
+    }
     const updated: Metric = { ...metric, ...withoutUndefined(fields), updatedAt: now };
     await tx.metrics.update(tenant, updated);
     await tx.communities.bumpConfigVersion(tenant.communityId);

@@ -2,6 +2,7 @@
 import type { Static } from 'typebox';
 import type { UserMetricSchema } from '../api/schemas/metric-view.js';
 import { isVisibleTo } from '../domain/achievement-status.js';
+import { isBuiltInMetric } from '../domain/built-in-events.js';
 import { localDay } from '../domain/calendar.js';
 import { notFound } from '../domain/errors.js';
 import type { Locale } from '../domain/locale.js';
@@ -16,7 +17,11 @@ async function userOrThrow(ctx: EngineContext, tenant: Tenant, userId: string) {
   return user;
 }
 
-/** Trophy's MetricResponse for every active metric (or one): the user's total and the metric's achievements. */
+/**
+ * Trophy's MetricResponse for every active metric (or one): the user's total and the metric's
+ * achievements. A built-in metric is listed only when a visible achievement counts it: apps did not
+ * send those events, and Trophy's clients list what they configured.
+ */
 export async function userMetrics(
   ctx: EngineContext,
   tenant: Tenant,
@@ -27,8 +32,13 @@ export async function userMetrics(
   await userOrThrow(ctx, tenant, userId);
   const repos = ctx.store.read;
   const config = await ctx.config.get(repos, tenant);
+  const counted = new Set(
+    [...config.rules.achievementsById.values()].flatMap((a) =>
+      a.criteria.type === 'metric' && (a.status === 'active' || a.status === 'locked') ? [a.criteria.metric] : [],
+    ),
+  );
   const metrics = [...config.rules.metricsById.values()].filter((m) =>
-    metricKey === undefined ? m.status === 'active' : m.key === metricKey,
+    metricKey === undefined ? m.status === 'active' && (!isBuiltInMetric(m.key) || counted.has(m.key)) : m.key === metricKey,
   );
   if (metricKey !== undefined && metrics.length === 0) throw notFound('metric_not_found', `There is no metric "${metricKey}"`, 'key');
   const [totals, awards] = await Promise.all([

@@ -1,6 +1,8 @@
 /** A user's year in review (Trophy's "wrapped"): activity, busiest day, week and month, longest streak. */
+
 import type { Static } from 'typebox';
 import type { WrappedSchema } from '../api/schemas/wrapped-view.js';
+import { isBuiltInMetric } from '../domain/built-in-events.js';
 import { type DayNumber, isoDay, localDay, periodOf } from '../domain/calendar.js';
 import { invalid, notFound } from '../domain/errors.js';
 import { type Locale, translated } from '../domain/locale.js';
@@ -33,7 +35,8 @@ export async function userWrapped(
     throw invalid('invalid_year', `year must be between 1 and ${thisYear}`, 'year');
   const yearSpan: Span = { first: Date.UTC(year, 0, 1) / 86_400_000, last: Date.UTC(year + 1, 0, 1) / 86_400_000 - 1 };
 
-  const metrics = [...config.rules.metricsById.values()];
+  // The member's own activity: built-in events (unlocks, joining) are what came of it, not more of it.
+  const metrics = [...config.rules.metricsById.values()].filter((m) => !isBuiltInMetric(m.key));
   const systems = [...config.pointsSystemsById.values()];
   const primary = config.rules.primaryStreak;
   const [days, totals, pointTotals, awards, streaks, ...pointsAwards] = await Promise.all([

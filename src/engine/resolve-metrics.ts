@@ -1,3 +1,4 @@
+import { BUILT_IN_METRIC_KEYS, BUILT_IN_METRICS, isBuiltInMetric } from '../domain/built-in-events.js';
 import { invalid, type LaurelError, notFound } from '../domain/errors.js';
 import { type Metric, nameFromKey } from '../domain/metric.js';
 import type { Repositories } from '../store/store.js';
@@ -17,6 +18,7 @@ export interface MetricReference {
  */
 export function metricProblem(config: CommunityConfig, ref: MetricReference): LaurelError | null {
   const metric = config.rules.metricsByKey.get(ref.key);
+  if (!metric && isBuiltInMetric(ref.key)) return null;
   if (!metric && config.community.settings.strictMetrics) {
     return notFound('metric_not_found', `There is no metric "${ref.key}" (this community only accepts known metrics)`, ref.field);
   }
@@ -55,7 +57,16 @@ export async function resolveMetrics(
   return found;
 }
 
+/** The built-in metrics events may raise: those not archived (the missing ones are created on the spot). */
+export function builtInReferences(config: CommunityConfig): MetricReference[] {
+  return BUILT_IN_METRIC_KEYS.filter((key) => config.rules.metricsByKey.get(key)?.status !== 'archived').map((key) => ({
+    key,
+    field: 'metric',
+  }));
+}
+
 export function newMetric(key: string, now: number, fields: Partial<Metric> = {}): Metric {
+  const builtIn = isBuiltInMetric(key) ? BUILT_IN_METRICS[key] : null;
   return {
     id: randomId(),
     key,
@@ -68,6 +79,7 @@ export function newMetric(key: string, now: number, fields: Partial<Metric> = {}
     status: 'active',
     createdAt: now,
     updatedAt: now,
+    ...builtIn,
     ...fields,
   };
 }

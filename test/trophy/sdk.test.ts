@@ -267,10 +267,12 @@ describe.each(DIALECTS)("Trophy's SDK against Laurel (%s)", (dialect) => {
       ['bob', 2, 200],
       ['dave', 3, 50],
     ]);
+    // carol's joining points, paid when she was created through the users API, rank her too.
     expect((await trophy.leaderboards.get('xp-board')).rankings.map((r) => [r.userId, r.value])).toEqual([
       ['alice', 135],
       ['bob', 55],
       ['dave', 45],
+      ['carol', 10],
     ]);
     const standing = await trophy.users.leaderboard('bob', 'top-writers');
     expect(standing).toMatchObject({ rank: 2, value: 200 });

@@ -30,6 +30,10 @@ export const AdminMetricSchema = Type.Object(
     unitSingular: Nullable(Type.String({ description: 'Singular noun, e.g. "word"' })),
     verb: Nullable(Type.String({ description: 'e.g. "Write", as in "Write 10,000 words"' })),
     translations: Type.Record(Type.String(), MetricTranslation, { description: 'Wording per two-letter language code' }),
+    builtIn: Type.Boolean({
+      description:
+        'Raised by Laurel itself (member_joined, achievement_unlocked, …): clients cannot send its events, and it cannot be deleted',
+    }),
     created: Type.String({ format: 'date-time', description: 'When it was created (ISO 8601)' }),
     updated: Type.String({ format: 'date-time', description: 'When it last changed (ISO 8601)' }),
   },

@@ -4,6 +4,7 @@
  * respond (answers from what was decided) → announce (outbox records for webhooks and others) →
  * persist (everything in one write, answers and announcements included).
  */
+import { BUILT_IN_METRIC_KEYS } from '../../domain/built-in-events.js';
 import { localDay } from '../../domain/calendar.js';
 import type { Locale } from '../../domain/locale.js';
 import type { Metric } from '../../domain/metric.js';
@@ -12,11 +13,11 @@ import type { Tenant } from '../../store/tenant.js';
 import { announcements } from '../announcements.js';
 import type { CommunityConfig } from '../community-config.js';
 import type { EngineContext } from '../context.js';
-import { resolveMetrics } from '../resolve-metrics.js';
+import { builtInReferences, resolveMetrics } from '../resolve-metrics.js';
 import { UnlockRecorder } from '../unlock-recorder.js';
 import { workingStates } from '../user-states.js';
 import { type AppliedEvent, evaluateBatch } from './evaluate-batch.js';
-import { nothingPaid, pay } from './pay.js';
+import { nothingPaid, Payer } from './pay.js';
 import { planBatch } from './plan.js';
 import { fieldOf, type PreparedEvent } from './prepare.js';
 import { rank } from './rank.js';
@@ -42,13 +43,16 @@ export async function applyBatch(
   // Users first: creating a metric below locks the community row, and every transaction must take
   // its locks in the same order (users, then community) or two could wait on each other.
   await tx.ingest.lockUsers(tenant, userIds);
-  const metrics = await resolveMetrics(tx, tenant, config, events.map(metricReference), now);
+  // Built-in metrics are created with a community's first events, so rules written later find their history.
+  const metrics = await resolveMetrics(tx, tenant, config, [...events.map(metricReference), ...builtInReferences(config)], now);
   const metricIdOf = (e: PreparedEvent) => (metrics.get(e.metric) as Metric).id;
 
   const needs = planBatch(
     rules,
     settings.weekStart,
     events.map((e) => ({ userId: e.user.id, metricId: metricIdOf(e), occurredAt: e.occurredAt })),
+    BUILT_IN_METRIC_KEYS.flatMap((key) => metrics.get(key)?.id ?? []),
+    now,
   );
   const keyed = events.flatMap((e) =>
     e.idempotencyKey === undefined ? [] : [{ userId: e.user.id, metricId: metricIdOf(e), key: e.idempotencyKey }],
@@ -60,21 +64,36 @@ export async function applyBatch(
   const users = loaded.users;
   const states = workingStates(loaded, users, needs);
 
-  const evaluation = evaluateBatch({ rules, context: { now, weekStart: settings.weekStart }, events, metrics, users, states, stored });
-  const applied = evaluation.events.filter((e): e is AppliedEvent => e.kind === 'applied');
-
   const recorder = new UnlockRecorder(config, locale, ctx.log, now);
   // Balances come with the state: most groups pay someone, and a separate read is a round trip.
-  const paid = pay(recorder, applied, loaded.points);
+  const payer = new Payer(recorder, config, loaded.points);
+  const evaluation = evaluateBatch({
+    rules,
+    context: { now, weekStart: settings.weekStart },
+    events,
+    metrics,
+    users,
+    states,
+    stored,
+    pay: (e) => payer.pay(e),
+  });
+  const { applied } = evaluation;
+  const paid = payer.paid;
   const standings = await rank(tx, tenant, config, applied, paid, now, localDay(now, null));
   const { outcomes, idempotency } = respond(evaluation.events, paid, standings, now);
   const outbox = announcements(
     config,
-    applied.map((e) => ({
-      user: e.user,
-      ...(paid.get(e.eventId) ?? nothingPaid()),
-      extendedStreak: e.currentStreak.extended ? withoutExtended(e.currentStreak) : null,
-    })),
+    applied.flatMap((e) =>
+      e.depth > 0
+        ? []
+        : [
+            {
+              user: e.user,
+              ...(paid.get(e.eventId) ?? nothingPaid()),
+              extendedStreak: e.currentStreak.extended ? withoutExtended(e.currentStreak) : null,
+            },
+          ],
+    ),
     now,
   );
 

@@ -1,8 +1,11 @@
 /**
  * A batch's events applied in order to its users' loaded state, in memory and without I/O: what
  * each event decided (its tally, unlocks, fired triggers, streak moves) and the deltas to write.
+ * Right after each event come the built-in events it raised (`member_joined`, `achievement_unlocked`,
+ * …: src/domain/built-in-events.ts), applied the same way, so rules on them see the same order.
  * An event whose idempotency key was seen before is answered again, not applied.
  */
+import { type Cause, MAX_CHAIN, MAX_RAISED, MEMBER_JOINED, raisedBy } from '../../domain/built-in-events.js';
 import { localDay } from '../../domain/calendar.js';
 import { LaurelError } from '../../domain/errors.js';
 import {
@@ -36,6 +39,10 @@ export interface AppliedEvent {
   kind: 'applied';
   event: PreparedEvent;
   eventId: string;
+  /** The request's event this one descends from: itself, or the cause of the built-in event it is. */
+  rootId: string;
+  /** 0 for a request's event; n for a built-in event n links down its chain. */
+  depth: number;
   metric: Metric;
   userId: string;
   /** The user as of this event (with the profile it brought). */
@@ -61,7 +68,10 @@ export interface ReplayedEvent {
 export type EvaluatedEvent = AppliedEvent | ReplayedEvent;
 
 export interface BatchEvaluation {
+  /** The request's events, in request order: what each is answered from. */
   events: EvaluatedEvent[];
+  /** Every event applied, the built-in events each raised right after it. */
+  applied: AppliedEvent[];
   records: EventRecord[];
   totals: TotalDelta[];
   counters: CounterDelta[];
@@ -71,10 +81,14 @@ export interface BatchEvaluation {
   updatedUsers: User[];
 }
 
+/** Points an event paid, one system: the balance before and after (for `level_reached`). */
+export type PointsMove = Cause['points'][number];
+
 export interface BatchInput {
   rules: RuleSet;
   context: EvaluationContext;
   events: readonly PreparedEvent[];
+  /** By key: the request's metrics and the built-in ones. */
   metrics: ReadonlyMap<string, Metric>;
   /** The users that exist, by id. */
   users: ReadonlyMap<string, User>;
@@ -82,6 +96,11 @@ export interface BatchInput {
   states: ReadonlyMap<string, UserWorkingState>;
   /** Stored answers of the batch's idempotency keys. */
   stored: ReadonlyMap<string, StoredAnswer>;
+  /**
+   * Pays what an applied event unlocked and fired, in event order, and says how each points
+   * balance moved. The built-in events the event raises depend on what it paid.
+   */
+  pay: (e: AppliedEvent) => PointsMove[];
 }
 
 export function evaluateBatch(input: BatchInput): BatchEvaluation {
@@ -97,6 +116,102 @@ export function evaluateBatch(input: BatchInput): BatchEvaluation {
   const rewrites = new Map<string, StreakRewrite>();
   const records: EventRecord[] = [];
   const events: EvaluatedEvent[] = [];
+  const applied: AppliedEvent[] = [];
+  let raisable = 0;
+
+  /** Applies one event to its user's state, then the built-in events it raises, depth first. */
+  const apply = (e: PreparedEvent, metric: Metric, user: User, joined: boolean, root: string | null, depth: number): AppliedEvent => {
+    const userId = user.id;
+    const state = states.get(userId) as UserWorkingState;
+    const day = localDay(e.occurredAt, state.tz);
+    const today = localDay(now, state.tz);
+    const lengthOf = (def: StreakDefinition) => streakView(def, state.streaks.get(def.id)?.at(-1) ?? null, today, context.weekStart);
+    const primaryBefore = primary ? lengthOf(primary).length : 0;
+    const streaksBefore = new Map((rules.streaksByMetric.get(metric.id) ?? []).map((def) => [def.id, lengthOf(def).length]));
+    const effect = checked(e, () => {
+      const effect = applyEvent(rules, context, state, {
+        metricId: metric.id,
+        value: e.value,
+        attributes: e.attributes ?? null,
+        occurredAt: e.occurredAt,
+        day,
+      });
+      checkRunningAmounts(e, effect, state);
+      return effect;
+    });
+    const eventId = timeOrderedId(now);
+    records.push({
+      id: eventId,
+      userId,
+      metricId: metric.id,
+      value: e.value,
+      attributes: e.attributes ?? null,
+      occurredAt: e.occurredAt,
+      receivedAt: now,
+      localDay: day,
+    });
+    addTotal(totals, userId, metric.id, e.value, e.occurredAt);
+    for (const c of effect.counterDeltas) addCounter(counters, userId, c.achievementId, c.value);
+    for (const d of effect.dayDeltas) addDay(days, userId, d.seriesId, d.day, d.value, e.occurredAt);
+    for (const change of effect.streakChanges) {
+      const key = `${userId}\u0000${change.streakId}`;
+      const from = Math.min(change.from, rewrites.get(key)?.from ?? change.from);
+      rewrites.set(key, { userId, streakId: change.streakId, from, points: [] });
+    }
+    const streakNow = primary ? lengthOf(primary) : NO_STREAK;
+    const streakMoves = effect.streakChanges.map((c) => ({
+      streakId: c.streakId,
+      length: lengthOf(rules.streaksById.get(c.streakId) as StreakDefinition).length,
+    }));
+    const done: AppliedEvent = {
+      kind: 'applied',
+      event: e,
+      eventId,
+      rootId: root ?? eventId,
+      depth,
+      metric,
+      userId,
+      user,
+      attributes: state.attributes,
+      day,
+      tally: effect.tally,
+      unlocks: effect.unlocks,
+      firings: joined ? [...userCreationFirings(rules, state.attributes, now), ...effect.firings] : effect.firings,
+      streakMoves,
+      currentStreak: { ...streakNow, extended: streakNow.length > primaryBefore },
+    };
+    applied.push(done);
+    const points = input.pay(done);
+    if (depth >= MAX_CHAIN) return done;
+    const raised = raisedBy({
+      joinedAt: joined && metric.key !== MEMBER_JOINED ? user.createdAt : null,
+      unlocks: effect.unlocks.map((u) => ({ achievement: u.achievement, tierKey: u.tierKey, rewards: u.rewards, at: u.at })),
+      points,
+      streaks: streakMoves.map((m) => ({
+        streakKey: (rules.streaksById.get(m.streakId) as StreakDefinition).key,
+        before: streaksBefore.get(m.streakId) ?? 0,
+        after: m.length,
+        at: e.occurredAt,
+      })),
+    });
+    // A built-in event is located where its cause is in the request, and has no key of its own.
+    const { idempotencyKey: _key, ...cause } = e;
+    for (const r of raised) {
+      const builtIn = input.metrics.get(r.metric);
+      if (!builtIn || raisable <= 0) continue;
+      raisable -= 1;
+      const event = {
+        ...cause,
+        metric: r.metric,
+        user: { id: userId },
+        value: r.value,
+        attributes: r.attributes,
+        occurredAt: r.occurredAt,
+      };
+      apply(event, builtIn, user, false, done.rootId, depth + 1);
+    }
+    return done;
+  };
 
   for (const [index, e] of input.events.entries()) {
     const metric = input.metrics.get(e.metric) as Metric;
@@ -124,60 +239,8 @@ export function evaluateBatch(input: BatchInput): BatchEvaluation {
     state.attributes = merged.user.attributes;
     state.tz = merged.user.tz;
     state.createdAt = merged.user.createdAt;
-
-    const day = localDay(e.occurredAt, state.tz);
-    const today = localDay(now, state.tz);
-    const lengthOf = (def: StreakDefinition) => streakView(def, state.streaks.get(def.id)?.at(-1) ?? null, today, context.weekStart);
-    const primaryBefore = primary ? lengthOf(primary).length : 0;
-    const effect = checked(e, () => {
-      const applied = applyEvent(rules, context, state, {
-        metricId: metric.id,
-        value: e.value,
-        attributes: e.attributes ?? null,
-        occurredAt: e.occurredAt,
-        day,
-      });
-      checkRunningAmounts(e, applied, state);
-      return applied;
-    });
-    const eventId = timeOrderedId(now);
-    records.push({
-      id: eventId,
-      userId,
-      metricId: metric.id,
-      value: e.value,
-      attributes: e.attributes ?? null,
-      occurredAt: e.occurredAt,
-      receivedAt: now,
-      localDay: day,
-    });
-    addTotal(totals, userId, metric.id, e.value, e.occurredAt);
-    for (const c of effect.counterDeltas) addCounter(counters, userId, c.achievementId, c.value);
-    for (const d of effect.dayDeltas) addDay(days, userId, d.seriesId, d.day, d.value, e.occurredAt);
-    for (const change of effect.streakChanges) {
-      const key = `${userId}\u0000${change.streakId}`;
-      const from = Math.min(change.from, rewrites.get(key)?.from ?? change.from);
-      rewrites.set(key, { userId, streakId: change.streakId, from, points: [] });
-    }
-    const streakNow = primary ? lengthOf(primary) : NO_STREAK;
-    events.push({
-      kind: 'applied',
-      event: e,
-      eventId,
-      metric,
-      userId,
-      user: merged.user,
-      attributes: state.attributes,
-      day,
-      tally: effect.tally,
-      unlocks: effect.unlocks,
-      firings: isNew ? [...userCreationFirings(rules, state.attributes, now), ...effect.firings] : effect.firings,
-      streakMoves: effect.streakChanges.map((c) => ({
-        streakId: c.streakId,
-        length: lengthOf(rules.streaksById.get(c.streakId) as StreakDefinition).length,
-      })),
-      currentStreak: { ...streakNow, extended: streakNow.length > primaryBefore },
-    });
+    raisable = MAX_RAISED;
+    events.push(apply(e, metric, merged.user, isNew, null, 0));
   }
 
   // Each streak that moved is rewritten from the earliest period it moved at, to its final state.
@@ -188,6 +251,7 @@ export function evaluateBatch(input: BatchInput): BatchEvaluation {
   const changed = [...changedUsers.values()];
   return {
     events,
+    applied,
     records,
     totals: [...totals.values()],
     counters: [...counters.values()],

@@ -17,7 +17,31 @@ export interface PlannedEvent {
   occurredAt: number;
 }
 
-export function planBatch(rules: RuleSet, weekStart: number, events: readonly PlannedEvent[]): StateNeeds {
+/**
+ * `builtIns`: the built-in metrics' ids. What an event raises is known only once it applies, so each
+ * user's state includes what the built-in metrics that rules use can touch, at the event's time
+ * (and at `now`, when a member joins).
+ */
+export function planBatch(
+  rules: RuleSet,
+  weekStart: number,
+  requested: readonly PlannedEvent[],
+  builtIns: readonly string[],
+  now: number,
+): StateNeeds {
+  const used = builtIns.filter((id) => rules.metricRules.has(id) || rules.streaksByMetric.has(id) || rules.triggers.byMetric.has(id));
+  const events =
+    used.length === 0
+      ? requested
+      : [
+          ...requested,
+          ...requested.flatMap((e) =>
+            used.flatMap((metricId) => [
+              { ...e, metricId },
+              { userId: e.userId, metricId, occurredAt: now },
+            ]),
+          ),
+        ];
   const userIds = [...new Set(events.map((e) => e.userId))];
   const metricIds = [...new Set(events.map((e) => e.metricId))];
   const footprintOf = (metricId: string) => rules.footprints.get(metricId) ?? rules.baseFootprint;

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { isBuiltInMetric } from '../../domain/built-in-events.js';
 import { invalid, LaurelError } from '../../domain/errors.js';
 import { type UserInput, validateUserInput } from '../../domain/user.js';
 import { roundValue, valueRangeError, withinValueRange } from '../../domain/values.js';
@@ -34,6 +35,13 @@ export function prepare(input: EventInput, now: number, index: number | null): P
   const at = index === null ? '' : `events[${index}]`;
   try {
     validateUserInput(input.user, 'user');
+    if (isBuiltInMetric(input.metric)) {
+      throw invalid(
+        'metric_reserved',
+        `Metric "${input.metric}" is built in: Laurel raises its events itself and refuses them from clients`,
+        index === null ? 'key' : 'metric',
+      );
+    }
     if (!withinValueRange(input.value)) throw valueRangeError('value', input.value);
     let occurredAt = now;
     if (input.timestamp !== undefined) {

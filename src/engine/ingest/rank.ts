@@ -1,6 +1,6 @@
 /**
  * Moves a batch's users on the community's leaderboards: by the metric value of each event, the
- * streak lengths it reached and the points it was paid. Returns, by event id, the leaderboards each
+ * streak lengths it reached and the points it was paid (built-in events included). Returns, by event id, the leaderboards each
  * event moved (by key), with the ranks after the batch.
  */
 import type { Repositories } from '../../store/store.js';
@@ -24,9 +24,12 @@ export async function rank(
 ): Promise<Map<string, Standings>> {
   const tracker = new LeaderboardTracker(config);
   if (!tracker.active) return new Map();
+  // A built-in event moves the boards of the request's event it descends from, whose paid points
+  // include its own.
   for (const e of events) {
-    tracker.onMetric(e.userId, e.attributes, e.metric.id, e.day, e.event.value, e.eventId);
-    for (const move of e.streakMoves) tracker.onStreak(e.userId, e.attributes, move.streakId, e.day, move.length, e.eventId);
+    tracker.onMetric(e.userId, e.attributes, e.metric.id, e.day, e.event.value, e.rootId);
+    for (const move of e.streakMoves) tracker.onStreak(e.userId, e.attributes, move.streakId, e.day, move.length, e.rootId);
+    if (e.depth > 0) continue;
     for (const [key, change] of Object.entries(paid.get(e.eventId)?.points ?? {})) {
       const system = config.pointsSystemsByKey.get(key) as { id: string };
       tracker.onPoints(e.userId, e.attributes, system.id, e.day, change.added, e.eventId);

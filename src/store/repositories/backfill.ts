@@ -301,6 +301,38 @@ export class BackfillRepository {
     );
   }
 
+  /**
+   * Records one event on a metric (value 1, the given attributes) for every row of one tier that one
+   * run wrote, at the award's time, and adds them to the users' totals: the unlocks a grant made count
+   * on `achievement_unlocked` as live unlocks do.
+   */
+  async recordUnlocksOfRun(
+    tenant: Tenant,
+    runId: string,
+    tierKey: string,
+    metricId: string,
+    attributesJson: string,
+    now: number,
+    idPrefix: string,
+  ): Promise<void> {
+    await sql`
+      insert into events (id, org_id, community_id, user_id, metric_id, value, attributes, occurred_at, received_at, local_day)
+      select ${this.orderedId(idPrefix)}, a.org_id, a.community_id, a.user_id, ${metricId}, 1, ${attributesJson}, a.achieved_at, ${this.millis(now)}, null
+      from awards a
+      where a.backfill_run = ${runId} and a.tier_key = ${tierKey}`.execute(this.db);
+    await sql`
+      insert into user_metrics (org_id, community_id, user_id, metric_id, total, count, first_at, last_at)
+      select a.org_id, a.community_id, a.user_id, ${metricId}, count(*), count(*), min(a.achieved_at), max(a.achieved_at)
+      from awards a
+      where a.backfill_run = ${runId} and a.tier_key = ${tierKey} and a.community_id = ${tenant.communityId}
+      group by a.org_id, a.community_id, a.user_id
+      on conflict (community_id, user_id, metric_id) do update set
+        total = ${this.roundedPair('user_metrics.total', 'excluded.total')},
+        count = user_metrics.count + excluded.count,
+        first_at = ${this.least(sql.ref('user_metrics.first_at'), sql.ref('excluded.first_at'))},
+        last_at = ${this.greatest(sql.ref('user_metrics.last_at'), sql.ref('excluded.last_at'))}`.execute(this.db);
+  }
+
   async countRun(runId: string): Promise<number> {
     const row = await this.db
       .selectFrom('awards')
