@@ -85,11 +85,17 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
       retentionDays: settings.outboxRetentionDays,
     });
     const config = new CommunityConfigCache(log);
+    const email = {
+      smtpUrl: settings.smtpUrl,
+      from: settings.emailFrom,
+      publicUrl: settings.publicUrl ?? `http://127.0.0.1:${settings.port}`,
+      publicUrlSet: settings.publicUrl !== undefined,
+    };
     const emails =
       settings.smtpUrl === undefined || options.startJobs === false
         ? null
         : new EmailDeliverer(store, config, clock, log, new EmailSender(settings.smtpUrl, settings.emailFrom), {
-            publicUrl: settings.publicUrl ?? `http://127.0.0.1:${settings.port}`,
+            publicUrl: email.publicUrl,
             retentionDays: settings.outboxRetentionDays,
           });
     const ctx: EngineContext = {
@@ -99,6 +105,7 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
       config,
       keyring,
       jobs,
+      email,
       badges,
       webhooks,
       ingestBounds: { maxQueuedEvents: settings.maxQueuedEvents, maxQueueWaitMs: settings.maxQueueWaitMs },

@@ -13,6 +13,7 @@ import * as badgeView from './schemas/badge-view.js';
 import * as celebrationView from './schemas/celebration-view.js';
 import { ErrorBody } from './schemas/common.js';
 import * as completionResponse from './schemas/completion-response.js';
+import * as emailView from './schemas/email-view.js';
 import * as eventResponse from './schemas/event-response.js';
 import * as healthView from './schemas/health-view.js';
 import * as insights from './schemas/insights.js';
@@ -36,6 +37,7 @@ const RESPONSE_MODULES = [
   badgeView,
   celebrationView,
   completionResponse,
+  emailView,
   eventResponse,
   healthView,
   insights,

@@ -17,6 +17,7 @@ import { rateLimitHook } from './rate-limits.js';
 import { achievementRoutes } from './routes/achievements.js';
 import { adminAchievementRoutes } from './routes/admin-achievements.js';
 import { adminBadgeRoutes } from './routes/admin-badges.js';
+import { adminEmailRoutes } from './routes/admin-email.js';
 import { adminInsightRoutes } from './routes/admin-insights.js';
 import { adminLeaderboardRoutes } from './routes/admin-leaderboards.js';
 import { adminMetricRoutes } from './routes/admin-metrics.js';
@@ -141,6 +142,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await admin.register(adminStreakRoutes, { ctx });
       await admin.register(adminLeaderboardRoutes, { ctx });
       await admin.register(adminWebhookRoutes, { ctx });
+      await admin.register(adminEmailRoutes, { ctx });
     },
     { prefix: '/admin/v1' },
   );

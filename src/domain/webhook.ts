@@ -22,6 +22,18 @@ export interface Webhook {
 /** The event a ping sends: never written by ingest, never replayed. */
 export const PING_EVENT = 'webhook.ping';
 
+/**
+ * The event types Laurel announces, for subscribing by picking (a webhook may still name any type:
+ * types added later reach webhooks that subscribe to every type).
+ */
+export const EVENT_TYPES: readonly { type: string; description: string }[] = [
+  { type: 'achievement.completed', description: 'A user completes an achievement, or a tier of one' },
+  { type: 'points.changed', description: "A user's points in a points system change" },
+  { type: 'points.level_changed', description: 'A user reaches another level of a points system' },
+  { type: 'streak.extended', description: "A user's streak grows" },
+  { type: 'streak.milestone', description: 'A streak reaches 3, 7, 14, 30, 50, 100, 200, 365, 500 or 1,000' },
+];
+
 export const URL_MAX_LENGTH = 2048;
 
 /** Trophy's and Laurel's event type names: dotted lower-case words (achievement.completed). */

@@ -6,6 +6,7 @@ import type { Clock } from './clock.js';
 import type { CommunityConfigCache } from './community-config.js';
 import type { WebhookDeliverer } from './deliver-webhooks.js';
 import type { JobRunner } from './jobs.js';
+import type { EmailConfiguration } from './read-email-status.js';
 
 /** Minimal logger contract (pino's), so the engine does not depend on the HTTP layer. */
 export type Logger = Pick<FastifyBaseLogger, 'info' | 'warn' | 'error' | 'debug'>;
@@ -17,6 +18,8 @@ export interface EngineContext {
   log: Logger;
   config: CommunityConfigCache;
   jobs: JobRunner;
+  /** How emails on unlock are sent (or not), from the settings. */
+  email: EmailConfiguration;
   /** Present in a server: revoking a key must also drop it from the server's cache. */
   keyring?: Keyring;
   /** Present in a server: where uploaded badge images are kept. */

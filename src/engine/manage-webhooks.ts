@@ -1,7 +1,14 @@
 /** Webhooks for admins: create (the secret shown once), edit, delete, the delivery log, retry, replay, ping. */
-import type { CreatedWebhook, WebhookDeliveryPage, WebhookDeliveryView, WebhookReplay, WebhookView } from '../api/schemas/webhook-view.js';
+import type {
+  CreatedWebhook,
+  WebhookDeliveryPage,
+  WebhookDeliveryView,
+  WebhookEventType,
+  WebhookReplay,
+  WebhookView,
+} from '../api/schemas/webhook-view.js';
 import { conflict, invalid, notFound, unavailable } from '../domain/errors.js';
-import { checkWebhookUrl, type DeliveryStatus, PING_EVENT, type Webhook } from '../domain/webhook.js';
+import { checkWebhookUrl, type DeliveryStatus, EVENT_TYPES, PING_EVENT, type Webhook } from '../domain/webhook.js';
 import type { Delivery } from '../store/repositories/deliveries.js';
 import type { Tenant } from '../store/tenant.js';
 import type { EngineContext } from './context.js';
@@ -42,6 +49,11 @@ export function deliveryView(d: Delivery): WebhookDeliveryView {
     deliveredAt: d.deliveredAt === null ? null : iso(d.deliveredAt),
     created: iso(d.createdAt),
   };
+}
+
+/** The event types Laurel sends, to subscribe to. */
+export function listEventTypes(): WebhookEventType[] {
+  return EVENT_TYPES.map((e) => ({ ...e }));
 }
 
 const distinct = (types: readonly string[]) => [...new Set(types)];

@@ -57,3 +57,64 @@ export async function screenshot(page: Page, name: string, options: { docs?: boo
     fs.copyFileSync(file, path.join(DOCS_IMAGES, `dashboard-${name}.png`));
   }
 }
+
+/** Roles a user operates: each must have a name a screen reader can say. */
+const CONTROL_ROLES = new Set([
+  'button',
+  'link',
+  'textbox',
+  'searchbox',
+  'combobox',
+  'listbox',
+  'checkbox',
+  'switch',
+  'radio',
+  'spinbutton',
+  'slider',
+  'tab',
+  'menuitem',
+  'option',
+]);
+
+interface AXNode {
+  ignored: boolean;
+  role?: { value?: string };
+  name?: { value?: string };
+  backendDOMNodeId?: number;
+}
+
+/**
+ * What a screen reader would trip on, as Chromium's accessibility tree gives it: controls without
+ * a name, and ARIA references (aria-labelledby, aria-describedby, aria-controls) to ids that do not
+ * exist. A subset of axe-core's rules, which is not a dependency.
+ */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  const problems: string[] = [];
+  try {
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AXNode[] };
+    for (const node of nodes) {
+      const role = node.role?.value ?? '';
+      if (node.ignored || !CONTROL_ROLES.has(role) || String(node.name?.value ?? '').trim() !== '') continue;
+      let html = '';
+      if (node.backendDOMNodeId !== undefined) {
+        const { outerHTML } = (await cdp.send('DOM.getOuterHTML', { backendNodeId: node.backendDOMNodeId })) as { outerHTML: string };
+        html = outerHTML.slice(0, 200);
+      }
+      problems.push(`${role} without a name: ${html}`);
+    }
+  } finally {
+    await cdp.detach();
+  }
+  const dangling = await page.evaluate(() =>
+    [...document.querySelectorAll('[aria-labelledby], [aria-describedby], [aria-controls]')].flatMap((element) =>
+      ['aria-labelledby', 'aria-describedby', 'aria-controls'].flatMap((attribute) =>
+        (element.getAttribute(attribute) ?? '')
+          .split(/\s+/)
+          .filter((id) => id !== '' && !document.getElementById(id))
+          .map((id) => `${attribute}="${id}" names no element: ${element.outerHTML.slice(0, 160)}`),
+      ),
+    ),
+  );
+  return [...problems, ...dangling];
+}

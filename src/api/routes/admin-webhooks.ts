@@ -7,6 +7,7 @@ import {
   deleteWebhook,
   getWebhook,
   listDeliveries,
+  listEventTypes,
   listWebhooks,
   pingWebhook,
   replayWebhook,
@@ -18,6 +19,7 @@ import {
   CreatedWebhookSchema,
   WebhookDeliveryPageSchema,
   WebhookDeliverySchema,
+  WebhookEventTypeSchema,
   WebhookReplaySchema,
   WebhookSchema,
 } from '../schemas/webhook-view.js';
@@ -54,6 +56,14 @@ export const adminWebhookRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext 
 
   app.get('/webhooks', { schema: { tags, summary: 'List webhooks', response: { 200: Type.Array(WebhookSchema) } } }, async (request) =>
     listWebhooks(ctx, request.principal),
+  );
+
+  app.get(
+    '/webhook-event-types',
+    {
+      schema: { tags, summary: 'The event types Laurel sends, to subscribe to', response: { 200: Type.Array(WebhookEventTypeSchema) } },
+    },
+    async () => listEventTypes(),
   );
 
   app.get(

@@ -63,3 +63,12 @@ export const WebhookReplaySchema = Type.Object(
   { description: 'What a replay queued' },
 );
 export type WebhookReplay = Static<typeof WebhookReplaySchema>;
+
+export const WebhookEventTypeSchema = Type.Object(
+  {
+    type: Type.String({ description: 'The event type, as eventTypes names it (e.g. achievement.completed)' }),
+    description: Type.String({ description: 'When Laurel sends it, in words' }),
+  },
+  { description: 'An event type a webhook can subscribe to' },
+);
+export type WebhookEventType = Static<typeof WebhookEventTypeSchema>;

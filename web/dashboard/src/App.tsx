@@ -1,6 +1,6 @@
 import { AppShell, Burger, Button, Group, NavLink, Text, ThemeIcon } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconAward, IconLogout, IconSettings, IconUsers } from '@tabler/icons-react';
+import { IconAward, IconLogout, IconSettings, IconUsers, IconWebhook } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { onUnauthorized, storedKey, storeKey } from './api';
 import { linkProps, navigate, useLocation } from './lib';
@@ -10,6 +10,7 @@ import { AchievementPage } from './pages/AchievementPage';
 import { SettingsPage } from './pages/Settings';
 import { SignIn } from './pages/SignIn';
 import { UsersPage } from './pages/Users';
+import { WebhookPage, WebhooksPage } from './pages/Webhooks';
 
 export function App() {
   const [key, setKey] = useState<string | null>(storedKey());
@@ -34,7 +35,13 @@ export function App() {
     );
   }
 
-  const section = path.startsWith('/users') ? 'users' : path.startsWith('/settings') ? 'settings' : 'achievements';
+  const section = path.startsWith('/users')
+    ? 'users'
+    : path.startsWith('/webhooks')
+      ? 'webhooks'
+      : path.startsWith('/settings')
+        ? 'settings'
+        : 'achievements';
   return (
     <AppShell header={{ height: 60 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="lg">
       <AppShell.Header>
@@ -75,6 +82,14 @@ export function App() {
         />
         <NavLink
           component="a"
+          {...linkProps('/webhooks')}
+          label="Webhooks"
+          leftSection={<IconWebhook size={18} />}
+          active={section === 'webhooks'}
+          aria-current={section === 'webhooks' ? 'page' : undefined}
+        />
+        <NavLink
+          component="a"
           {...linkProps('/settings')}
           label="Settings"
           leftSection={<IconSettings size={18} />}
@@ -97,6 +112,8 @@ function Route({ path }: { path: string }) {
     return <AchievementForm key={`edit-${parts[1]}`} editKey={parts[1]} />;
   if (parts[0] === 'achievements' && parts[1]) return <AchievementPage key={parts[1]} achievementKey={parts[1]} />;
   if (parts[0] === 'users') return <UsersPage key={parts[1] ?? ''} userId={parts[1] ?? null} />;
+  if (parts[0] === 'webhooks' && parts[1]) return <WebhookPage key={parts[1]} id={parts[1]} />;
+  if (parts[0] === 'webhooks') return <WebhooksPage />;
   if (parts[0] === 'settings') return <SettingsPage tab={parts[1] ?? 'keys'} />;
   navigate('/', { replace: true });
   return null;

@@ -90,10 +90,19 @@ export const enc = encodeURIComponent;
 // The server's response schemas, as types only: nothing of the server is bundled.
 export type { Settings } from '../../../src/api/schemas/admin-settings';
 export type { ApiKeyView as ApiKey, CreatedApiKey } from '../../../src/api/schemas/api-key';
+export type { EmailStatus } from '../../../src/api/schemas/email-view';
 export type { AchievementAnalytics, AchievementPreview, BackfillPreview } from '../../../src/api/schemas/insights';
 export type { AdminMetric as Metric } from '../../../src/api/schemas/metric-view';
 export type { AdminPointsSystem as PointsSystem } from '../../../src/api/schemas/points-view';
 export type { StreakDefinitionView as Streak } from '../../../src/api/schemas/streak-definition';
+export type {
+  CreatedWebhook,
+  WebhookDeliveryPage,
+  WebhookDeliveryView as WebhookDelivery,
+  WebhookEventType,
+  WebhookReplay,
+  WebhookView as Webhook,
+} from '../../../src/api/schemas/webhook-view';
 
 export type Status = Static<typeof AchievementStatusSchema>;
 export type Achievement = Static<typeof AdminAchievementViewSchema>;

@@ -1,5 +1,5 @@
 /** Small shared pieces: routing, loading data, page states. */
-import { Alert, Button, Center, Group, Loader, Stack, Text, ThemeIcon, Title } from '@mantine/core';
+import { Alert, Button, Center, Group, Loader, Paper, Stack, Text, ThemeIcon, Title } from '@mantine/core';
 import { IconAlertTriangle, IconMoodEmpty } from '@tabler/icons-react';
 import { type ReactNode, useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { ApiError } from './api';
@@ -125,6 +125,64 @@ export function EmptyState({ title, children, action }: { title: string; childre
         {action}
       </Stack>
     </Center>
+  );
+}
+
+// ---- Forms and panels ----
+/** A create form in a modal: busy while saving, the server's error on its field. */
+export function useSubmit<T>(run: () => Promise<T>, done: (t: T) => void) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const submit = async (e?: React.FormEvent) => {
+    e?.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      done(await run());
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError(0, 'error', String(err)));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fieldError = (field: string) => (error?.field === field ? error.message : undefined);
+  return { busy, error, submit, fieldError, reset: () => setError(null) };
+}
+
+export function FormError({ error, placed }: { error: ApiError | null; placed: string[] }) {
+  if (!error || (error.field && placed.includes(error.field))) return null;
+  return (
+    <Alert color="red" variant="light" role="alert">
+      {error.message}
+    </Alert>
+  );
+}
+
+export function Panel({
+  title,
+  description,
+  action,
+  children,
+}: {
+  title: string;
+  description: string;
+  action?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <Paper withBorder p="lg">
+      <Group justify="space-between" align="flex-start" mb="md">
+        <div>
+          <Title order={4}>{title}</Title>
+          <Text size="sm" c="dimmed">
+            {description}
+          </Text>
+        </div>
+        {action}
+      </Group>
+      {children}
+    </Paper>
   );
 }
 

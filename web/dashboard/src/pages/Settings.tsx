@@ -9,7 +9,6 @@ import {
   Modal,
   MultiSelect,
   NumberInput,
-  Paper,
   Select,
   Stack,
   Switch,
@@ -22,9 +21,10 @@ import {
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconCheck, IconCopy, IconPlus, IconTrash } from '@tabler/icons-react';
-import { type ReactNode, useEffect, useState } from 'react';
-import { ApiError, type ApiKey, api, type CreatedApiKey, enc, type Metric, type PointsSystem, type Settings, type Streak } from '../api';
-import { EmptyState, ErrorState, formatDate, navigate, PageLoader, useApiData } from '../lib';
+import { useEffect, useState } from 'react';
+import { type ApiKey, api, type CreatedApiKey, enc, type Metric, type PointsSystem, type Settings, type Streak } from '../api';
+import { EmptyState, ErrorState, FormError, formatDate, navigate, PageLoader, Panel, useApiData, useSubmit } from '../lib';
+import { EmailSettings } from './EmailSettings';
 
 export function SettingsPage({ tab }: { tab: string }) {
   return (
@@ -42,6 +42,7 @@ export function SettingsPage({ tab }: { tab: string }) {
           <Tabs.Tab value="metrics">Metrics</Tabs.Tab>
           <Tabs.Tab value="points">Points systems</Tabs.Tab>
           <Tabs.Tab value="streaks">Streaks</Tabs.Tab>
+          <Tabs.Tab value="email">Email</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="keys" pt="lg">
           <Keys />
@@ -58,55 +59,11 @@ export function SettingsPage({ tab }: { tab: string }) {
         <Tabs.Panel value="streaks" pt="lg">
           <Streaks />
         </Tabs.Panel>
+        <Tabs.Panel value="email" pt="lg">
+          <EmailSettings />
+        </Tabs.Panel>
       </Tabs>
     </Stack>
-  );
-}
-
-/** A create form in a modal: busy while saving, the server's error on its field. */
-function useSubmit<T>(run: () => Promise<T>, done: (t: T) => void) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const submit = async (e?: React.FormEvent) => {
-    e?.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      done(await run());
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'error', String(err)));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const fieldError = (field: string) => (error?.field === field ? error.message : undefined);
-  return { busy, error, submit, fieldError, reset: () => setError(null) };
-}
-
-function FormError({ error, placed }: { error: ApiError | null; placed: string[] }) {
-  if (!error || (error.field && placed.includes(error.field))) return null;
-  return (
-    <Alert color="red" variant="light" role="alert">
-      {error.message}
-    </Alert>
-  );
-}
-
-function Panel({ title, description, action, children }: { title: string; description: string; action?: ReactNode; children: ReactNode }) {
-  return (
-    <Paper withBorder p="lg">
-      <Group justify="space-between" align="flex-start" mb="md">
-        <div>
-          <Title order={4}>{title}</Title>
-          <Text size="sm" c="dimmed">
-            {description}
-          </Text>
-        </div>
-        {action}
-      </Group>
-      {children}
-    </Paper>
   );
 }
 
