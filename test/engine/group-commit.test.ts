@@ -7,7 +7,8 @@ import { unavailableError } from '../../src/store/availability.js';
  * A queue whose commits are recorded. Odd negative inputs are refused up front (the rest of their
  * group commits); even negative ones make the whole group's transaction fail.
  */
-function recordingQueue(maxSize = 10, concurrency = 1) {
+/** `hold`: commits wait for it (a test's gate) instead of 5 ms, so a slow machine cannot reorder arrivals. */
+function recordingQueue(maxSize = 10, concurrency = 1, hold?: Promise<void>) {
   const groups: number[][] = [];
   const inFlight = { now: 0, most: 0 };
   const queue = new GroupCommit<number, string>({
@@ -16,7 +17,7 @@ function recordingQueue(maxSize = 10, concurrency = 1) {
     commit: async (inputs) => {
       groups.push([...inputs]);
       inFlight.most = Math.max(inFlight.most, ++inFlight.now);
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await (hold ?? new Promise((resolve) => setTimeout(resolve, 5)));
       inFlight.now -= 1;
       if (inputs.some((i) => i < 0 && i % 2 === 0)) throw new Error(`bad input in ${inputs.join(',')}`);
       return inputs.map((i) => (i < 0 ? { ok: false, error: new Error(`refused ${i}`) } : { ok: true, value: `done ${i}` }));
@@ -87,22 +88,27 @@ describe('group commit', () => {
   });
 
   it('commits one group of a lane at a time, or as many as it is allowed at once', async () => {
-    const arrivals = async (queue: GroupCommit<number, string>) => {
-      const pending = [queue.submit('a', 1, 1)];
+    // Four requests arrive one turn apart while the first commits; then the commits are let go.
+    const arrivals = async (concurrency: number) => {
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const recorded = recordingQueue(10, concurrency, gate);
+      const pending = [recorded.queue.submit('a', 1, 1)];
       await new Promise((resolve) => setImmediate(resolve));
       for (const i of [2, 3, 4]) {
-        pending.push(queue.submit('a', i, 1));
+        pending.push(recorded.queue.submit('a', i, 1));
         await new Promise((resolve) => setImmediate(resolve));
       }
-      return Promise.all(pending);
+      release();
+      return { ...recorded, answers: await Promise.all(pending) };
     };
-    const one = recordingQueue(10, 1);
-    expect(await arrivals(one.queue)).toEqual(['done 1', 'done 2', 'done 3', 'done 4']);
+    const one = await arrivals(1);
+    expect(one.answers).toEqual(['done 1', 'done 2', 'done 3', 'done 4']);
     expect(one.inFlight.most).toBe(1);
     expect(one.groups).toEqual([[1], [2, 3, 4]]);
 
-    const three = recordingQueue(10, 3);
-    expect(await arrivals(three.queue)).toEqual(['done 1', 'done 2', 'done 3', 'done 4']);
+    const three = await arrivals(3);
+    expect(three.answers).toEqual(['done 1', 'done 2', 'done 3', 'done 4']);
     expect(three.inFlight.most).toBe(3);
     expect(three.groups).toEqual([[1], [2], [3], [4]]);
   });
