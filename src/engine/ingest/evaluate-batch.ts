@@ -182,7 +182,7 @@ export function evaluateBatch(input: BatchInput): BatchEvaluation {
     };
     applied.push(done);
     const points = input.pay(done);
-    if (depth >= MAX_CHAIN) return done;
+    if (depth >= MAX_CHAIN || (!joined && effect.unlocks.length === 0 && points.length === 0 && streakMoves.length === 0)) return done;
     const raised = raisedBy({
       joinedAt: joined && metric.key !== MEMBER_JOINED ? user.createdAt : null,
       unlocks: effect.unlocks.map((u) => ({ achievement: u.achievement, tierKey: u.tierKey, rewards: u.rewards, at: u.at })),
