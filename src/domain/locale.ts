@@ -9,7 +9,13 @@ export const DEFAULT_LOCALE: Locale = 'en';
 export const SUPPORTED_LOCALES = Object.keys(LOCALES) as Locale[];
 
 export function isLocale(value: string): value is Locale {
-  return value in LOCALES;
+  return Object.hasOwn(LOCALES, value);
+}
+
+/** The supported language of a BCP 47 tag ("de-CH" → "de"), or the default for none or another. */
+export function localeOfTag(tag: string | null): Locale {
+  const language = tag?.split('-')[0]?.toLowerCase() ?? '';
+  return isLocale(language) ? language : DEFAULT_LOCALE;
 }
 
 /** A translated field: the locale's version when there is one, else the original. */

@@ -8,6 +8,8 @@ export interface User {
   tz: string | null;
   attributes: Record<string, string>;
   subscribeToEmails: boolean;
+  /** The member's language, a BCP 47 tag as the app sent it ("de", "fr-CA"); null: the community's default. */
+  locale: string | null;
   deviceTokens: string[] | null;
   createdAt: number;
   updatedAt: number;
@@ -24,6 +26,7 @@ export interface UserInput {
   tz?: string | null;
   attributes?: Record<string, string>;
   subscribeToEmails?: boolean;
+  locale?: string | null;
   deviceTokens?: string[] | null;
 }
 
@@ -34,8 +37,19 @@ export function validateUserInput(input: UserInput, at = 'user'): void {
   if ([...input.id].length > USER_ID_MAX_LENGTH) {
     throw invalid('user_id_too_long', `The user id must be at most ${USER_ID_MAX_LENGTH} characters`, field('id'));
   }
+  if (input.locale !== undefined && input.locale !== null && !isLanguageTag(input.locale)) {
+    throw invalid('invalid_locale', `"${input.locale}" is not a language tag (e.g. "de" or "fr-CA")`, field('locale'));
+  }
   if (input.tz !== undefined && input.tz !== null && !isZone(input.tz)) {
     throw invalid('unknown_time_zone', `"${input.tz}" is not an IANA time zone (e.g. "Europe/London")`, field('tz'));
+  }
+}
+
+function isLanguageTag(tag: string): boolean {
+  try {
+    return tag.length <= 35 && Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
   }
 }
 
@@ -64,6 +78,7 @@ export function mergeUser(existing: User | null, input: UserInput, now: number):
         tz: input.tz ?? null,
         attributes: { ...input.attributes },
         subscribeToEmails: input.subscribeToEmails ?? true,
+        locale: input.locale ?? null,
         deviceTokens: input.deviceTokens ?? null,
         createdAt: now,
         updatedAt: now,
@@ -77,6 +92,7 @@ export function mergeUser(existing: User | null, input: UserInput, now: number):
     tz: input.tz === undefined ? existing.tz : input.tz,
     attributes: input.attributes ? { ...existing.attributes, ...input.attributes } : existing.attributes,
     subscribeToEmails: input.subscribeToEmails ?? existing.subscribeToEmails,
+    locale: input.locale === undefined ? existing.locale : input.locale,
     deviceTokens: input.deviceTokens === undefined ? existing.deviceTokens : input.deviceTokens,
   };
   const changed =
@@ -84,6 +100,7 @@ export function mergeUser(existing: User | null, input: UserInput, now: number):
     next.email !== existing.email ||
     next.tz !== existing.tz ||
     next.subscribeToEmails !== existing.subscribeToEmails ||
+    next.locale !== existing.locale ||
     JSON.stringify(next.deviceTokens) !== JSON.stringify(existing.deviceTokens) ||
     !sameAttributes(next.attributes, existing.attributes);
   return { changed, user: changed ? { ...next, updatedAt: now } : existing };

@@ -1,4 +1,4 @@
-import { DEFAULT_LOCALE } from '../domain/locale.js';
+import { localeOfTag } from '../domain/locale.js';
 import { unlockEmail } from '../domain/unlock-email.js';
 import { retryAt } from '../domain/webhook-retry.js';
 import type { ClaimedEmail, EmailOutcome, QueuedEmail, UncheckedEvent } from '../store/repositories/emails.js';
@@ -10,6 +10,7 @@ import type { EmailSender } from './email-sender.js';
 import { randomId } from './ids.js';
 import { allowsChannel } from './manage-preferences.js';
 import { PollingLoop } from './polling-loop.js';
+import { achievementView } from './presenters.js';
 import { unsubscribeToken } from './unsubscribe-token.js';
 
 export interface EmailDeliveryOptions {
@@ -128,11 +129,15 @@ export class EmailDeliverer {
   }
 
   private async attempt(claim: ClaimedEmail): Promise<void> {
-    const achievement = (JSON.parse(claim.payload) as UnlockPayload).achievement ?? {};
-    const token = await unsubscribeToken(this.store.read, {
-      tenant: { orgId: claim.orgId, communityId: claim.communityId },
-      userId: claim.userId,
-    });
+    const tenant = { orgId: claim.orgId, communityId: claim.communityId };
+    const repos = this.store.read;
+    const [user, config] = await Promise.all([repos.users.get(tenant, claim.userId), this.config.get(repos, tenant)]);
+    // In the member's language: the achievement's wording as it is now, the announcement's otherwise.
+    const locale = localeOfTag(user?.locale ?? null);
+    const announced = (JSON.parse(claim.payload) as UnlockPayload).achievement ?? {};
+    const current = announced.id ? config.rules.achievementsById.get(announced.id) : undefined;
+    const achievement = current ? { ...announced, ...pick(achievementView(current, config, locale)) } : announced;
+    const token = await unsubscribeToken(repos, { tenant, userId: claim.userId });
     const unsubscribeUrl = new URL(`/v1/unsubscribe?token=${encodeURIComponent(token)}`, this.options.publicUrl).toString();
     const content = unlockEmail(
       {
@@ -142,7 +147,7 @@ export class EmailDeliverer {
         condition: achievement.condition ?? null,
         unsubscribeUrl,
       },
-      DEFAULT_LOCALE,
+      locale,
     );
     const result = await this.sender.send({
       to: claim.toAddress,
@@ -159,4 +164,9 @@ export class EmailDeliverer {
     else if (!outcome.sent && outcome.retryAt === null) this.log.warn({ ...about, error: outcome.error }, 'Email given up');
     else if (!outcome.sent) this.log.debug({ ...about, error: outcome.error }, 'Email failed; it will be retried');
   }
+}
+
+/** The wording an email takes from an achievement's current view (its badge stays the unlocked tier's). */
+function pick(view: ReturnType<typeof achievementView>) {
+  return { name: view.name, unlockMessage: view.unlockMessage, condition: view.condition };
 }

@@ -188,6 +188,7 @@ export function userView(u: User): UserView {
     tz: u.tz,
     deviceTokens: u.deviceTokens,
     subscribeToEmails: u.subscribeToEmails,
+    locale: u.locale,
     attributes: u.attributes,
     control: false,
     created: iso(u.createdAt),

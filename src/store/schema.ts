@@ -47,6 +47,7 @@ export interface UsersTable {
   tz: string | null;
   attributes: Json;
   subscribe_to_emails: Flag;
+  locale: string | null;
   device_tokens: Json | null;
   created_at: Millis;
   updated_at: Millis;

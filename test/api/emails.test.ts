@@ -153,6 +153,30 @@ describe.each(DIALECTS)('emails on unlock (%s)', (dialect) => {
     expect((await t.raw('POST', `/v1/unsubscribe?token=${forged}`)).status).toBe(422);
   });
 
+  it('writes in the member’s language, with the achievement’s wording in it', async () => {
+    await t.admin('POST', '/admin/v1/achievements', {
+      key: 'greeted',
+      name: 'Greeted',
+      criteria: { type: 'api' },
+      translations: { de: { name: 'Begrüßt', unlockMessage: 'Schön, dass du da bist!' } },
+      celebration: { message: 'Glad you are here!' },
+      emailOnUnlock: true,
+      status: 'active',
+    });
+    expect((await complete('greeted', { id: 'heidi', email: 'heidi@example.com', locale: 'de-CH' })).status).toBe(201);
+    const [german] = await delivered();
+    expect(german?.headers.get('subject')).toBe('Du hast „Begrüßt“ freigeschaltet');
+    expect(german?.raw).toContain('dass du da bist!'); // the body is quoted-printable
+    expect((await t.api('GET', '/v1/users/heidi')).body.locale).toBe('de-CH');
+    // A language Laurel does not speak falls back to English.
+    await complete('greeted', { id: 'ines', email: 'ines@example.com', locale: 'es' });
+    expect((await delivered())[0]?.headers.get('subject')).toBe('You unlocked “Greeted”');
+    expect((await t.api('POST', '/v1/users', { id: 'jo', locale: 'not a tag!' })).body).toMatchObject({
+      code: 'invalid_locale',
+      field: 'locale',
+    });
+  });
+
   it('sends the unlock message and condition of a metric achievement', async () => {
     await t.api('POST', '/v1/metrics/lessons/event', { user: { id: 'gus', email: 'gus@example.com' }, value: 1 });
     const [email] = await delivered();

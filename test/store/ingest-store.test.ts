@@ -22,6 +22,7 @@ const user = (id: string, name: string | null = null): User => ({
   name,
   email: null,
   tz: 'Europe/Paris',
+  locale: 'de',
   attributes: { plan: 'pro' },
   subscribeToEmails: true,
   deviceTokens: null,

@@ -211,6 +211,7 @@ export const CompleteBody = Type.Object({
     tz: Type.Optional(Nullable(Type.String())),
     attributes: Type.Optional(Attributes),
     subscribeToEmails: Type.Optional(Type.Boolean()),
+    locale: Type.Optional(Nullable(Type.String({ maxLength: 35 }))),
     deviceTokens: Type.Optional(Nullable(Type.Array(Type.String()))),
   }),
 });

@@ -7,6 +7,9 @@ const userFields = {
   tz: Type.Optional(Nullable(Type.String({ description: 'IANA time zone, e.g. "Europe/London"' }))),
   attributes: Type.Optional(Attributes),
   subscribeToEmails: Type.Optional(Type.Boolean()),
+  locale: Type.Optional(
+    Nullable(Type.String({ maxLength: 35, description: 'The member’s language, a BCP 47 tag ("de", "fr-CA"): emails to them use it' })),
+  ),
   deviceTokens: Type.Optional(Nullable(Type.Array(Type.String()))),
 };
 

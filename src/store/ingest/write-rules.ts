@@ -232,6 +232,7 @@ const USER_COLUMNS: readonly (readonly [keyof UserColumns, ArrayType])[] = [
   ['tz', 'text'],
   ['attributes', 'text'],
   ['subscribe_to_emails', 'int'],
+  ['locale', 'text'],
   ['device_tokens', 'text'],
   ['created_at', 'int8'],
   ['updated_at', 'int8'],
