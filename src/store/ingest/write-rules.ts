@@ -127,17 +127,39 @@ export const STREAK_POINTS: TableWrite<StreakPointRow> = {
     ['freezes', 'int'],
     ['earn_anchor', 'int'],
     ['extended_at', 'int8'],
+    ['lost_at', 'int8'],
   ],
-  values: (p) => [p.userId, p.streakId, p.period, p.length, p.started, p.freezes, p.earnAnchor, p.extendedAt],
+  values: (p) => [p.userId, p.streakId, p.period, p.length, p.started, p.freezes, p.earnAnchor, p.extendedAt, p.lostAt],
   // A rewrite replaces the points from its first period on: those it keeps are overwritten.
   upsert: {
     key: ['community_id', 'user_id', 'streak_id', 'period'],
-    merge: { length: 'replace', started: 'replace', freezes: 'replace', earn_anchor: 'replace', extended_at: 'replace' },
+    merge: {
+      length: 'replace',
+      started: 'replace',
+      freezes: 'replace',
+      earn_anchor: 'replace',
+      extended_at: 'replace',
+      lost_at: 'replace',
+    },
   },
 };
 
+/** The rows of rewrites: only each rewrite's last point carries when its streak is lost. */
 export const streakPointRows = (rewrites: readonly StreakRewrite[]): StreakPointRow[] =>
-  rewrites.flatMap((w) => w.points.map((p) => ({ userId: w.userId, streakId: w.streakId, ...p })));
+  rewrites.flatMap((w) =>
+    w.points.map((p, i) => ({ userId: w.userId, streakId: w.streakId, ...p, lostAt: i === w.points.length - 1 ? w.lostAt : null })),
+  );
+
+/**
+ * The stored points a rewrite's streak continues from (periods from its start to before the
+ * rewrite): their streak did not end, so their `lost_at` is cleared. A rewrite starting a new streak
+ * continues nothing, and the loss of the streak before it stays to be announced.
+ */
+export const continuedStreaks = (rewrites: readonly StreakRewrite[]) =>
+  rewrites.flatMap((w) => {
+    const started = w.points[0]?.started;
+    return started !== undefined && started < w.from ? [{ userId: w.userId, streakId: w.streakId, started, from: w.from }] : [];
+  });
 
 export const AWARDS: TableWrite<NewAward> = {
   table: 'awards',
