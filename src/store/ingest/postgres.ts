@@ -298,8 +298,12 @@ export class PostgresIngestStore implements IngestStore {
               from unnest(${continued.map((w) => w.userId)}::text[], ${continued.map((w) => w.streakId)}::text[],
                           ${continued.map((w) => w.started)}::int[], ${continued.map((w) => w.from)}::int[])
                 as x(user_id, streak_id, started, from_period)
+              cross join lateral (
+                select period from user_streak_points
+                where community_id = ${c} and user_id = x.user_id and streak_id = x.streak_id and period < x.from_period
+                order by period desc limit 1) before
               where p.community_id = ${c} and p.user_id = x.user_id and p.streak_id = x.streak_id
-                and p.period >= x.started and p.period < x.from_period and p.lost_at is not null`,
+                and p.period = before.period and p.period >= x.started and p.lost_at is not null`,
         );
       }
     }

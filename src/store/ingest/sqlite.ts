@@ -251,8 +251,10 @@ export class SqliteIngestStore implements IngestStore {
     for (const w of continuedStreaks(changes.streaks ?? [])) {
       this.statements.run(
         `update user_streak_points set lost_at = null
-         where community_id = ? and user_id = ? and streak_id = ? and period >= ? and period < ? and lost_at is not null`,
-        [tenant.communityId, w.userId, w.streakId, w.started, w.from],
+         where community_id = ? and user_id = ? and streak_id = ? and period >= ? and lost_at is not null
+           and period = (select max(period) from user_streak_points
+                         where community_id = ? and user_id = ? and streak_id = ? and period < ?)`,
+        [tenant.communityId, w.userId, w.streakId, w.started, tenant.communityId, w.userId, w.streakId, w.from],
       );
     }
     this.insertAll(STATS, changes.stats, scope);

@@ -151,9 +151,10 @@ export const streakPointRows = (rewrites: readonly StreakRewrite[]): StreakPoint
   );
 
 /**
- * The stored points a rewrite's streak continues from (periods from its start to before the
- * rewrite): their streak did not end, so their `lost_at` is cleared. A rewrite starting a new streak
- * continues nothing, and the loss of the streak before it stays to be announced.
+ * The rewrites that continue a streak begun before them: the latest point before `from` (the only
+ * one of that streak that can carry `lost_at`) did not end it, so its `lost_at` is cleared when it
+ * is of the same streak (from `started` on). A rewrite starting a new streak continues nothing, and
+ * the loss of the streak before it stays to be announced.
  */
 export const continuedStreaks = (rewrites: readonly StreakRewrite[]) =>
   rewrites.flatMap((w) => {
