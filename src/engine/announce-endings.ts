@@ -5,7 +5,7 @@
  */
 import { localDay } from '../domain/calendar.js';
 import { lastFinishedDay, runsEnded } from '../domain/leaderboards.js';
-import { lostOn } from '../domain/streaks.js';
+import { lostAt, lostOn } from '../domain/streaks.js';
 import type { LossCursor } from '../store/repositories/streak-losses.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
@@ -90,4 +90,31 @@ export async function announceFinishedRuns(tx: Repositories, tenant: Tenant, con
     }
   }
   return announced;
+}
+
+/**
+ * Gives the running streaks written before `lost_at` existed theirs, once per community (the
+ * streaks already lost by then are not announced). Reads every user's latest point once.
+ */
+export async function fillStreakLosses(tx: Repositories, tenant: Tenant, config: CommunityConfig, now: number): Promise<number> {
+  const weekStart = config.community.settings.weekStart;
+  let filled = 0;
+  for (const def of config.rules.streaksById.values()) {
+    for (let after = ''; ; ) {
+      const page = await tx.streakLosses.latest(tenant, def.id, after, PAGE);
+      if (page.length === 0) break;
+      const users = await tx.userState.findUsers(
+        tenant,
+        page.map((p) => p.userId),
+      );
+      const missing = page.flatMap(({ userId, point, lostAt: stored }) => {
+        const at = stored === null ? lostAt(def, point, users.get(userId)?.tz ?? null, weekStart, now) : null;
+        return at === null ? [] : [{ userId, period: point.period, lostAt: at }];
+      });
+      await tx.streakLosses.fill(tenant, def.id, missing);
+      filled += missing.length;
+      after = (page[page.length - 1] as (typeof page)[number]).userId;
+    }
+  }
+  return filled;
 }

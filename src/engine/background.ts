@@ -2,7 +2,7 @@
 import { DateTime } from 'luxon';
 import { isEmptyFilter } from '../domain/attribute-filter.js';
 import type { Tenant } from '../store/tenant.js';
-import { announceFinishedRuns, announceLostStreaks } from './announce-endings.js';
+import { announceFinishedRuns, announceLostStreaks, fillStreakLosses } from './announce-endings.js';
 import { announceRun } from './announce-grants.js';
 import { backfillAchievement, catalogueOf, payRewardsOfRun } from './backfill-achievement.js';
 import type { EngineContext } from './context.js';
@@ -12,6 +12,7 @@ import { rewardViews } from './presenters.js';
 export const BACKFILL = 'backfill';
 export const ANNIVERSARY_SWEEP = 'sweep-anniversaries';
 export const ENDINGS_SWEEP = 'sweep-endings';
+export const STREAK_LOSSES_FILL = 'fill-streak-losses';
 
 export function registerJobs(ctx: EngineContext): void {
   ctx.jobs.register(BACKFILL, async (tx, tenant, payload, now) => {
@@ -61,6 +62,11 @@ export function registerJobs(ctx: EngineContext): void {
     await tx.jobs.enqueue(tenant, nextEndingsSweep(now, tenant), now);
     return { streaksLost, leaderboardsFinished };
   });
+
+  ctx.jobs.register(STREAK_LOSSES_FILL, async (tx, tenant, _payload, now) => {
+    const config = await ctx.config.get(tx, tenant);
+    return { filled: await fillStreakLosses(tx, tenant, config, now) };
+  });
 }
 
 /** The next anniversary sweep: shortly after midnight UTC, once per community and day. */
@@ -97,5 +103,11 @@ export async function scheduleSweeps(ctx: EngineContext, tenants: readonly Tenan
   for (const tenant of tenants) {
     await ctx.store.read.jobs.enqueue(tenant, nextSweep(now, tenant), now);
     await ctx.store.read.jobs.enqueue(tenant, nextEndingsSweep(now, tenant), now);
+    // Once ever per community: streaks written before the sweep of endings existed.
+    await ctx.store.read.jobs.enqueue(
+      tenant,
+      { id: randomId(), kind: STREAK_LOSSES_FILL, payload: {}, runAt: now, dedupeKey: `${STREAK_LOSSES_FILL}:${tenant.communityId}` },
+      now,
+    );
   }
 }

@@ -5,7 +5,7 @@
  * celebrations never show them.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { announceFinishedRuns, announceLostStreaks } from '../../src/engine/announce-endings.js';
+import { announceFinishedRuns, announceLostStreaks, fillStreakLosses } from '../../src/engine/announce-endings.js';
 import { DEFAULT_TENANT } from '../../src/engine/bootstrap.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { DIALECTS } from '../support/dialects.js';
@@ -129,6 +129,24 @@ describe.each(DIALECTS)('the sweep of what ended (%s)', (dialect) => {
     // 4 March missed too, with no freeze left.
     await sweepAt('2026-03-05T00:30:00Z');
     expect(await announced('streak.lost')).toMatchObject([{ userId: 'cy', length: 2, streak: { expires: '2026-03-04' } }]);
+  });
+
+  it('gives streaks written before the sweep existed their loss, once, and leaves those already lost', async () => {
+    await t.admin('POST', '/admin/v1/streaks', { key: 'daily', name: 'Daily', frequency: 'daily', metrics: [{ metric: 'run' }] });
+    await send({ id: 'eve' });
+    await send({ id: 'dee' });
+    clock.set('2026-03-02T15:00:00Z');
+    await send({ id: 'dee' });
+    // As an older Laurel wrote them: no lost_at.
+    const { ctx } = t.laurel;
+    await ctx.store.database.db.updateTable('user_streak_points').set({ lost_at: null }).execute();
+    clock.set('2026-03-03T01:00:00Z'); // Eve's streak is lost already, Dee's runs until 3 March ends.
+    const fill = () =>
+      ctx.store.transaction(async (tx) => fillStreakLosses(tx, DEFAULT_TENANT, await ctx.config.get(tx, DEFAULT_TENANT), clock.now()));
+    expect(await fill()).toBe(1);
+    expect(await fill()).toBe(0);
+    await sweepAt('2026-03-04T00:30:00Z');
+    expect((await announced('streak.lost')).map((e) => [e.userId, e.length])).toEqual([['dee', 2]]);
   });
 
   it('announces each leaderboard run that ends once, with its final rankings', async () => {

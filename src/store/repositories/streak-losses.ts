@@ -49,6 +49,47 @@ export class StreakLossesRepository {
   }
 
   /**
+   * Each user's latest point of a streak, for a page of users after `afterUserId` in id order, with
+   * its `lost_at` (the one-off fill of points written before `lost_at` existed).
+   */
+  async latest(
+    tenant: Tenant,
+    streakId: string,
+    afterUserId: string,
+    limit: number,
+  ): Promise<{ userId: string; point: StreakPoint; lostAt: number | null }[]> {
+    const c = tenant.communityId;
+    const result = await sql<Parameters<typeof toStreakPoint>[0] & { user_id: string; lost_at: number | null }>`
+      select p.* from (
+        select user_id, max(period) as period from user_streak_points
+        where community_id = ${c} and streak_id = ${streakId} and user_id > ${afterUserId}
+        group by user_id order by user_id limit ${limit}
+      ) last
+      join user_streak_points p on p.community_id = ${c} and p.user_id = last.user_id and p.streak_id = ${streakId} and p.period = last.period
+      order by p.user_id`.execute(this.db);
+    return result.rows.map((r) => ({
+      userId: r.user_id,
+      point: toStreakPoint(r),
+      lostAt: r.lost_at === null ? null : Number(r.lost_at),
+    }));
+  }
+
+  /** Sets `lost_at` on points that have none. */
+  async fill(tenant: Tenant, streakId: string, points: readonly { userId: string; period: number; lostAt: number }[]): Promise<void> {
+    for (const p of points) {
+      await this.db
+        .updateTable('user_streak_points')
+        .set({ lost_at: p.lostAt })
+        .where('community_id', '=', tenant.communityId)
+        .where('user_id', '=', p.userId)
+        .where('streak_id', '=', streakId)
+        .where('period', '=', p.period)
+        .where('lost_at', 'is', null)
+        .execute();
+    }
+  }
+
+  /**
    * Clears the `lost_at` of losses about to be announced, and answers those it cleared: a loss
    * another sweep announced meanwhile, or whose streak an event extended, is no longer there.
    */
