@@ -64,7 +64,14 @@ export function announcements(config: CommunityConfig, happenings: readonly Happ
  * adds the streak as it ended, in Trophy's streak shape: its last period extended, and `expires`,
  * the last day it could have been kept, which the user's calendar has passed.
  */
-export function streakLost(user: User, def: StreakDefinition, last: StreakPoint, lostDay: DayNumber, weekStart: number, now: number) {
+export function streakLost(
+  user: User,
+  def: StreakDefinition,
+  last: StreakPoint,
+  lostDay: DayNumber,
+  weekStart: number,
+  now: number,
+): OutboxRecord {
   const period = streakPeriod(def.frequency, last.period, weekStart);
   const streak: StreakView = {
     key: def.key,
