@@ -75,3 +75,30 @@ export function displayStatus(lb: Pick<Leaderboard, 'startDay' | 'endDay'>, toda
 export function runKey(run: Run): string {
   return isoDay(run.start);
 }
+
+/**
+ * A run is announced finished at 13:00 UTC the day after its last day, as Trophy does: runs are
+ * counted in each user's calendar, and by then the last time zone (UTC−12) has left that day.
+ */
+export const FINISHED_AT_UTC_HOUR = 13;
+
+/** The last day of the runs that are finished at `now`. */
+export function lastFinishedDay(now: number): DayNumber {
+  return Math.floor((now - FINISHED_AT_UTC_HOUR * 3_600_000) / 86_400_000) - 1;
+}
+
+/** The runs whose last day is from `since` to `until`, oldest first. */
+export function runsEnded(lb: Leaderboard, since: DayNumber, until: DayNumber): Run[] {
+  // Streak leaderboards rank over their whole span, whatever their runs say.
+  if (lb.rankBy === 'streak' || !lb.runUnit) {
+    return lb.endDay !== null && lb.endDay >= since && lb.endDay <= until ? [{ start: lb.startDay, end: lb.endDay }] : [];
+  }
+  const out: Run[] = [];
+  for (let day = lb.endDay === null ? until : Math.min(until, lb.endDay); day >= lb.startDay; ) {
+    const run = runOf(lb, day);
+    if (!run || run.end === null || run.end < since) break;
+    if (run.end <= until) out.push(run);
+    day = run.start - 1;
+  }
+  return out.reverse();
+}

@@ -7,7 +7,7 @@
  * what a late event changes) is derived by walking the periods between points, so the walk costs
  * the number of periods looked at, never the length of the history.
  */
-import { type DayNumber, type Period, type PeriodSpec, periodOf } from './calendar.js';
+import { type DayNumber, type Period, type PeriodSpec, periodOf, startOfLocalDay } from './calendar.js';
 
 export type StreakFrequency = 'daily' | 'weekly' | 'monthly';
 
@@ -159,6 +159,41 @@ export function streakStatus(def: StreakDefinition, last: StreakPoint | null, to
   let deadline = last.period === period.start ? nextPeriod(def.frequency, period, weekStart) : period;
   for (let i = 0; i < freezes; i++) deadline = nextPeriod(def.frequency, deadline, weekStart);
   return { length, started: last.started, period, expires: deadline.end, freezes, extendedAt: last.extendedAt };
+}
+
+/** How far ahead `lostOn` looks: a streak freezes keep alive longer than this is treated as never lost. */
+const LOSS_HORIZON_DAYS = 3653;
+
+/**
+ * The day a streak is seen lost if nothing extends it after `last`: the day after the first missed
+ * period no freeze covers (freezes earned on the way counted as the walk counts them). Null when
+ * freezes keep it alive indefinitely: a freeze earned every period at least, or beyond ten years.
+ */
+export function lostOn(def: StreakDefinition, last: StreakPoint, weekStart: number): DayNumber | null {
+  const policy = def.freezes;
+  const minDays = def.frequency === 'daily' ? 1 : def.frequency === 'weekly' ? 7 : 28;
+  if (policy && policy.max > 0 && policy.autoEarnEveryDays > 0 && policy.autoEarnEveryDays <= minDays) {
+    return null;
+  }
+  let period = streakPeriod(def.frequency, last.period, weekStart);
+  let { freezes, anchor } = earn(policy, last.freezes, last.earnAnchor, period.end);
+  while (period.start - last.period <= LOSS_HORIZON_DAYS) {
+    period = nextPeriod(def.frequency, period, weekStart);
+    ({ freezes, anchor } = earn(policy, freezes, anchor, period.end));
+    if (freezes === 0) return period.end + 1;
+    freezes -= 1;
+  }
+  return null;
+}
+
+/**
+ * When the streak after `last` is lost for a user in `tz`: the start of `lostOn` in their calendar.
+ * Null when it is never lost, or already was by `now` (a rewrite of the past announces no loss).
+ */
+export function lostAt(def: StreakDefinition, last: StreakPoint, tz: string | null, weekStart: number, now: number): number | null {
+  const day = lostOn(def, last, weekStart);
+  const at = day === null ? null : startOfLocalDay(day, tz);
+  return at !== null && at > now ? at : null;
 }
 
 /**

@@ -36,8 +36,19 @@ export const EVENT_TYPES: readonly { type: string; description: string }[] = [
 
 export const URL_MAX_LENGTH = 2048;
 
-/** Trophy's and Laurel's event type names: dotted lower-case words (achievement.completed). */
-export const EVENT_TYPE_PATTERN = '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$';
+/**
+ * The event types a webhook can subscribe to: Trophy's, and Laurel's `streak.milestone`. A ping is
+ * sent to one webhook whatever it subscribes to, so it is not among them.
+ */
+export const WEBHOOK_EVENT_TYPES = [
+  'achievement.completed',
+  'points.changed',
+  'points.level_changed',
+  'streak.extended',
+  'streak.milestone',
+  'streak.lost',
+  'leaderboard.finished',
+] as const;
 
 /**
  * Only http and https: other schemes (file:, ftp:, gopher:…) would let a webhook reach what

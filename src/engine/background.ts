@@ -2,6 +2,7 @@
 import { DateTime } from 'luxon';
 import { isEmptyFilter } from '../domain/attribute-filter.js';
 import type { Tenant } from '../store/tenant.js';
+import { announceFinishedRuns, announceLostStreaks, fillStreakLosses } from './announce-endings.js';
 import { announceRun } from './announce-grants.js';
 import { backfillAchievement, catalogueOf, countUnlocksOfRun, payRewardsOfRun } from './backfill-achievement.js';
 import type { EngineContext } from './context.js';
@@ -10,6 +11,8 @@ import { rewardViews } from './presenters.js';
 
 export const BACKFILL = 'backfill';
 export const ANNIVERSARY_SWEEP = 'sweep-anniversaries';
+export const ENDINGS_SWEEP = 'sweep-endings';
+export const STREAK_LOSSES_FILL = 'fill-streak-losses';
 
 export function registerJobs(ctx: EngineContext): void {
   ctx.jobs.register(BACKFILL, async (tx, tenant, payload, now) => {
@@ -52,6 +55,19 @@ export function registerJobs(ctx: EngineContext): void {
     await tx.jobs.enqueue(tenant, nextSweep(now, tenant), now);
     return { granted };
   });
+
+  ctx.jobs.register(ENDINGS_SWEEP, async (tx, tenant, _payload, now) => {
+    const config = await ctx.config.get(tx, tenant);
+    const streaksLost = await announceLostStreaks(tx, tenant, config, now);
+    const leaderboardsFinished = await announceFinishedRuns(tx, tenant, config, now);
+    await tx.jobs.enqueue(tenant, nextEndingsSweep(now, tenant), now);
+    return { streaksLost, leaderboardsFinished };
+  });
+
+  ctx.jobs.register(STREAK_LOSSES_FILL, async (tx, tenant, _payload, now) => {
+    const config = await ctx.config.get(tx, tenant);
+    return { filled: await fillStreakLosses(tx, tenant, config, now) };
+  });
 }
 
 /** The next anniversary sweep: shortly after midnight UTC, once per community and day. */
@@ -66,8 +82,33 @@ function nextSweep(now: number, tenant: Tenant) {
   };
 }
 
-/** Every process calls this at start; the dedupe key keeps it to one sweep a day. */
+/**
+ * The next sweep of what ended (streaks lost, leaderboard runs finished): at the top of every hour,
+ * once per community, so that a streak is announced lost within an hour of its user's midnight,
+ * whatever their time zone's offset.
+ */
+function nextEndingsSweep(now: number, tenant: Tenant) {
+  const runAt = DateTime.fromMillis(now, { zone: 'utc' }).startOf('hour').plus({ hours: 1 });
+  return {
+    id: randomId(),
+    kind: ENDINGS_SWEEP,
+    payload: {},
+    runAt: runAt.toMillis(),
+    dedupeKey: `${ENDINGS_SWEEP}:${tenant.communityId}:${runAt.toISO()}`,
+  };
+}
+
+/** Every process calls this at start; the dedupe keys keep it to one sweep a day and one an hour. */
 export async function scheduleSweeps(ctx: EngineContext, tenants: readonly Tenant[]): Promise<void> {
   const now = ctx.clock.now();
-  for (const tenant of tenants) await ctx.store.read.jobs.enqueue(tenant, nextSweep(now, tenant), now);
+  for (const tenant of tenants) {
+    await ctx.store.read.jobs.enqueue(tenant, nextSweep(now, tenant), now);
+    await ctx.store.read.jobs.enqueue(tenant, nextEndingsSweep(now, tenant), now);
+    // Once ever per community: streaks written before the sweep of endings existed.
+    await ctx.store.read.jobs.enqueue(
+      tenant,
+      { id: randomId(), kind: STREAK_LOSSES_FILL, payload: {}, runAt: now, dedupeKey: `${STREAK_LOSSES_FILL}:${tenant.communityId}` },
+      now,
+    );
+  }
 }

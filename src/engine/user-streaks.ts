@@ -7,7 +7,7 @@ import type { FreezeGrant, StreakIssue, StreakRestore } from '../api/schemas/str
 import type { StreakRankingSchema, UserStreakLengthSchema } from '../api/schemas/streak-view.js';
 import { localDay } from '../domain/calendar.js';
 import { invalid } from '../domain/errors.js';
-import { type StreakDefinition, type StreakPoint, streakPeriod, streakStatus } from '../domain/streaks.js';
+import { lostAt, type StreakDefinition, type StreakPoint, streakPeriod, streakStatus } from '../domain/streaks.js';
 import type { User } from '../domain/user.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
@@ -149,10 +149,13 @@ async function correct(ctx: EngineContext, tenant: Tenant, userIds: string[], ch
         issues.push({ userId, level: 'error', reason: 'There is no such user' });
         continue;
       }
-      const rewrite = change(streak, last.get(userId) ?? null, user, issues, config.community.settings.weekStart);
+      const weekStart = config.community.settings.weekStart;
+      const rewrite = change(streak, last.get(userId) ?? null, user, issues, weekStart);
       if (!rewrite) continue;
       changed.push(userId);
-      rewrites.push({ userId, streakId: streak.id, ...rewrite });
+      const end = rewrite.points.at(-1);
+      const lost = end ? lostAt(streak, end, user.tz, weekStart, ctx.clock.now()) : null;
+      rewrites.push({ userId, streakId: streak.id, ...rewrite, lostAt: lost });
     }
     await tx.ingest.write(tenant, { streaks: rewrites });
     return { restoredUsers: changed, issues };

@@ -254,6 +254,8 @@ export interface UserStreakPointsTable {
   freezes: number;
   earn_anchor: number;
   extended_at: Millis;
+  /** When the streak is lost if nothing extends it; kept on the latest point, cleared once announced. */
+  lost_at: Defaulted<Millis | null>;
 }
 
 export interface UserTargetsTable {
@@ -345,6 +347,14 @@ export interface LeaderboardHistoryTable {
   rank: number | null;
   previous_value: number | null;
   value: number | null;
+}
+
+export interface LeaderboardFinishesTable {
+  org_id: string;
+  community_id: string;
+  leaderboard_id: string;
+  run: number;
+  finished_at: Millis;
 }
 
 export interface UserPreferencesTable {
@@ -462,6 +472,7 @@ export interface DB {
   leaderboards: LeaderboardsTable;
   leaderboard_entries: LeaderboardEntriesTable;
   leaderboard_history: LeaderboardHistoryTable;
+  leaderboard_finishes: LeaderboardFinishesTable;
   user_preferences: UserPreferencesTable;
   community_user_counts: CommunityUserCountsTable;
   outbox: OutboxTable;

@@ -25,6 +25,7 @@ import { PointsSystemsRepository } from './repositories/points-systems.js';
 import { PointsTriggersRepository } from './repositories/points-triggers.js';
 import { PreferencesRepository } from './repositories/preferences.js';
 import { RetentionRepository } from './repositories/retention.js';
+import { StreakLossesRepository } from './repositories/streak-losses.js';
 import { StreakRankingsRepository } from './repositories/streak-rankings.js';
 import { StreaksRepository } from './repositories/streaks.js';
 import { TargetsRepository } from './repositories/targets.js';
@@ -55,6 +56,8 @@ export class Repositories {
   readonly pointsTriggers: PointsTriggersRepository;
   readonly preferences: PreferencesRepository;
   readonly streakRankings: StreakRankingsRepository;
+  /** Streaks whose loss is due to be announced (the hourly sweep). */
+  readonly streakLosses: StreakLossesRepository;
   readonly leaderboards: LeaderboardsRepository;
   readonly analytics: AnalyticsRepository;
   readonly celebrations: CelebrationsRepository;
@@ -85,6 +88,7 @@ export class Repositories {
     this.pointsTriggers = new PointsTriggersRepository(db);
     this.preferences = new PreferencesRepository(db);
     this.streakRankings = new StreakRankingsRepository(db);
+    this.streakLosses = new StreakLossesRepository(db, dialect);
     this.leaderboards = new LeaderboardsRepository(db, dialect);
     this.analytics = new AnalyticsRepository(db, dialect);
     this.celebrations = new CelebrationsRepository(db);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dayNumber, isoDay } from '../../src/domain/calendar.js';
-import { displayStatus, runOf } from '../../src/domain/leaderboards.js';
+import { displayStatus, type Leaderboard, lastFinishedDay, runOf, runsEnded } from '../../src/domain/leaderboards.js';
 
 const d = dayNumber;
 const show = (run: ReturnType<typeof runOf>) => run && [isoDay(run.start), run.end === null ? null : isoDay(run.end)];
@@ -36,5 +36,26 @@ describe('leaderboard runs', () => {
     expect(displayStatus(lb, d('2026-02-28'))).toBe('scheduled');
     expect(displayStatus(lb, d('2026-03-31'))).toBe('active');
     expect(displayStatus(lb, d('2026-04-01'))).toBe('finished');
+  });
+
+  it('finishes a run at 13:00 UTC the day after its last day, and lists the runs that ended in a span', () => {
+    expect(isoDay(lastFinishedDay(Date.parse('2026-03-02T12:59:59Z')))).toBe('2026-02-28');
+    expect(isoDay(lastFinishedDay(Date.parse('2026-03-02T13:00:00Z')))).toBe('2026-03-01');
+    const lb = {
+      rankBy: 'metric',
+      startDay: d('2026-01-31'),
+      endDay: d('2026-05-10'),
+      runUnit: 'month',
+      runInterval: 1,
+    } as Leaderboard;
+    const ended = (since: string, until: string) => runsEnded(lb, d(since), d(until)).map(show);
+    expect(ended('2026-03-01', '2026-05-20')).toEqual([
+      ['2026-02-28', '2026-03-30'],
+      ['2026-03-31', '2026-04-29'],
+      ['2026-04-30', '2026-05-10'],
+    ]);
+    expect(ended('2026-03-31', '2026-04-28')).toEqual([]);
+    expect(runsEnded({ ...lb, runUnit: null }, d('2026-05-10'), d('2026-05-10')).map(show)).toEqual([['2026-01-31', '2026-05-10']]);
+    expect(runsEnded({ ...lb, endDay: null, runUnit: null }, d('2026-01-01'), d('2027-01-01'))).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dayNumber, isoDay } from '../../src/domain/calendar.js';
-import { requalify, type StreakDefinition, type StreakPoint, streakPeriod, streakStatus, walk } from '../../src/domain/streaks.js';
+import { lostOn, requalify, type StreakDefinition, type StreakPoint, streakPeriod, streakStatus, walk } from '../../src/domain/streaks.js';
 
 const daily: StreakDefinition = {
   id: 's',
@@ -103,6 +103,40 @@ describe('streaks', () => {
     expect(reference(monthly, [d('2026-01-31'), d('2026-02-01'), d('2026-04-01')], d('2026-04-01')).map((p) => p.length)).toEqual([
       1, 2, 1,
     ]);
+  });
+
+  it('says which day a streak is lost on if nothing extends it: the first day its status shows it broken', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 20 }),
+        fc.constantFrom('daily', 'weekly', 'monthly'),
+        fc.record({
+          initial: fc.integer({ min: 0, max: 3 }),
+          autoEarnEveryDays: fc.integer({ min: 0, max: 40 }),
+          max: fc.integer({ min: 0, max: 3 }),
+        }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.boolean(),
+        (offsets, frequency, freezes, weekStart, withFreezes) => {
+          const def: StreakDefinition = {
+            ...daily,
+            frequency,
+            freezes: withFreezes ? { ...freezes, initial: Math.min(freezes.initial, freezes.max) } : null,
+          };
+          const days = offsets.map((o) => d('2026-02-01') + o);
+          const last = reference(def, days, d('2026-02-01') + 31, weekStart).at(-1) as StreakPoint;
+          const lost = lostOn(def, last, weekStart);
+          for (let today = last.period; today < last.period + 400; today++) {
+            const broken = streakStatus(def, last, today, weekStart).length === 0;
+            expect(broken).toBe(lost !== null && today >= lost);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+    expect(
+      lostOn(daily, { period: d('2026-03-02'), length: 2, started: d('2026-03-01'), freezes: 0, earnAnchor: 0, extendedAt: 0 }, 1),
+    ).toBe(d('2026-03-04'));
   });
 
   it('gives the same points whatever order the periods arrive in (late events repair and extend)', () => {

@@ -136,13 +136,13 @@ describe.each(DIALECTS)('the ingest store (%s)', (dialect) => {
     await store.transaction((tx) =>
       tx.ingest.write(tenant, {
         streaks: [
-          { userId: 'u1', streakId: 's1', from: 0, points: [point(1, 1), point(2, 2), point(3, 3)] },
-          { userId: 'u2', streakId: 's1', from: 0, points: [point(1, 1)] },
+          { userId: 'u1', streakId: 's1', from: 0, points: [point(1, 1), point(2, 2), point(3, 3)], lostAt: null },
+          { userId: 'u2', streakId: 's1', from: 0, points: [point(1, 1)], lostAt: null },
         ],
       }),
     );
     await store.transaction((tx) =>
-      tx.ingest.write(tenant, { streaks: [{ userId: 'u1', streakId: 's1', from: 3, points: [point(3, 1), point(4, 2)] }] }),
+      tx.ingest.write(tenant, { streaks: [{ userId: 'u1', streakId: 's1', from: 3, points: [point(3, 1), point(4, 2)], lostAt: null }] }),
     );
     const loaded = await store.read.userState.loadStreakPoints(
       tenant,
@@ -163,16 +163,16 @@ describe.each(DIALECTS)('the ingest store (%s)', (dialect) => {
     await store.transaction((tx) =>
       tx.ingest.write(tenant, {
         streaks: [
-          { userId: 'v1', streakId: 's9', from: 0, points: all },
-          { userId: 'v2', streakId: 's9', from: 0, points: all },
+          { userId: 'v1', streakId: 's9', from: 0, points: all, lostAt: null },
+          { userId: 'v2', streakId: 's9', from: 0, points: all, lostAt: null },
         ],
       }),
     );
     await store.transaction((tx) =>
       tx.ingest.write(tenant, {
         streaks: [
-          { userId: 'v1', streakId: 's9', from: 30, points: [point(30, 5)] },
-          { userId: 'v2', streakId: 's9', from: 32, points: [point(32, 9)] },
+          { userId: 'v1', streakId: 's9', from: 30, points: [point(30, 5)], lostAt: null },
+          { userId: 'v2', streakId: 's9', from: 32, points: [point(32, 9)], lostAt: null },
         ],
       }),
     );
@@ -186,6 +186,36 @@ describe.each(DIALECTS)('the ingest store (%s)', (dialect) => {
     );
     expect(loaded.get('v1')?.get('s9')).toEqual([point(30, 5)]);
     expect(loaded.get('v2')?.get('s9')).toEqual([point(30, 1), point(31, 2), point(32, 9)]);
+  });
+
+  it('keeps when a streak is lost on its last point only, clears it when the streak goes on, keeps it when a new one starts', async () => {
+    const point = (period: number, length: number, started: number) => ({
+      period,
+      length,
+      started,
+      freezes: 0,
+      earnAnchor: started,
+      extendedAt: period * 10,
+    });
+    const pending = async () =>
+      (await store.read.streakLosses.due(tenant, 0, 10_000, null, 100)).map((l) => [l.userId, l.point.period, l.lostAt]);
+    const write = (from: number, points: ReturnType<typeof point>[], lostAt: number) =>
+      store.transaction((tx) => tx.ingest.write(tenant, { streaks: [{ userId: 'w1', streakId: 's7', from, points, lostAt }] }));
+    await write(50, [point(50, 1, 50), point(51, 2, 50)], 530);
+    expect(await pending()).toEqual([['w1', 51, 530]]);
+    // The streak goes on: the loss of the point before is no longer coming.
+    await write(52, [point(52, 3, 50)], 540);
+    expect(await pending()).toEqual([['w1', 52, 540]]);
+    // A new streak after a gap: the old one's loss stays to be announced.
+    await write(60, [point(60, 1, 60)], 620);
+    expect(await pending()).toEqual([
+      ['w1', 52, 540],
+      ['w1', 60, 620],
+    ]);
+    const first = await store.read.streakLosses.due(tenant, 0, 550, null, 100);
+    expect((await store.transaction((tx) => tx.streakLosses.claim(tenant, first))).map((l) => l.point.period)).toEqual([52]);
+    expect(await store.transaction((tx) => tx.streakLosses.claim(tenant, first))).toEqual([]);
+    expect(await pending()).toEqual([['w1', 60, 620]]);
   });
 
   it('records awards and gives them back as held; a second award of the same tier and period refuses the whole write', async () => {

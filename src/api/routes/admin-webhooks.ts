@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { EVENT_TYPE_PATTERN, URL_MAX_LENGTH } from '../../domain/webhook.js';
+import { URL_MAX_LENGTH, WEBHOOK_EVENT_TYPES } from '../../domain/webhook.js';
 import type { EngineContext } from '../../engine/context.js';
 import {
   createWebhook,
@@ -28,10 +28,13 @@ const fields = {
   url: Type.String({ minLength: 1, maxLength: URL_MAX_LENGTH, description: 'Where to POST events: an http or https URL' }),
   description: Type.Optional(Nullable(Type.String({ maxLength: 2000, description: 'What the webhook is for' }))),
   eventTypes: Type.Optional(
-    Type.Array(Type.String({ pattern: EVENT_TYPE_PATTERN, maxLength: 100 }), {
-      maxItems: 100,
-      description: 'Event types to deliver, e.g. achievement.completed, points.changed; empty or absent: every type',
-    }),
+    Type.Array(
+      Type.Union(
+        WEBHOOK_EVENT_TYPES.map((type) => Type.Literal(type)),
+        { description: 'An event type' },
+      ),
+      { maxItems: 100, description: `Event types to deliver (${WEBHOOK_EVENT_TYPES.join(', ')}); empty or absent: every type` },
+    ),
   ),
   enabled: Type.Optional(Type.Boolean({ description: 'Default true' })),
 };

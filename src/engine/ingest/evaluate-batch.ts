@@ -19,7 +19,7 @@ import {
 } from '../../domain/evaluate.js';
 import type { Metric } from '../../domain/metric.js';
 import type { RuleSet } from '../../domain/rules.js';
-import type { StreakDefinition } from '../../domain/streaks.js';
+import { lostAt, type StreakDefinition } from '../../domain/streaks.js';
 import { mergeUser, type User } from '../../domain/user.js';
 import { addValues, checkedTotal } from '../../domain/values.js';
 import {
@@ -156,7 +156,7 @@ export function evaluateBatch(input: BatchInput): BatchEvaluation {
     for (const change of effect.streakChanges) {
       const key = `${userId}\u0000${change.streakId}`;
       const from = Math.min(change.from, rewrites.get(key)?.from ?? change.from);
-      rewrites.set(key, { userId, streakId: change.streakId, from, points: [] });
+      rewrites.set(key, { userId, streakId: change.streakId, from, points: [], lostAt: null });
     }
     const streakNow = primary ? lengthOf(primary) : NO_STREAK;
     const streakMoves = effect.streakChanges.map((c) => ({
@@ -245,8 +245,12 @@ export function evaluateBatch(input: BatchInput): BatchEvaluation {
 
   // Each streak that moved is rewritten from the earliest period it moved at, to its final state.
   for (const rewrite of rewrites.values()) {
-    const all = states.get(rewrite.userId)?.streaks.get(rewrite.streakId) ?? [];
+    const state = states.get(rewrite.userId) as UserWorkingState;
+    const all = state.streaks.get(rewrite.streakId) ?? [];
     rewrite.points = all.filter((p) => p.period >= rewrite.from);
+    const last = rewrite.points.at(-1);
+    const def = rules.streaksById.get(rewrite.streakId) as StreakDefinition;
+    rewrite.lostAt = last ? lostAt(def, last, state.tz, context.weekStart, now) : null;
   }
   const changed = [...changedUsers.values()];
   return {

@@ -58,6 +58,12 @@ export interface StreakRewrite {
   streakId: string;
   from: number;
   points: StreakPoint[];
+  /**
+   * When the streak of the last point is lost if nothing extends it (null: not to be announced),
+   * kept on that point for the sweep that announces `streak.lost`. The points before it carry none,
+   * and a rewrite continuing an earlier point's streak clears that point's.
+   */
+  lostAt: number | null;
 }
 
 /** An award to record: what the awards repository reads back, before it is marked backfilled or not. */

@@ -25,6 +25,7 @@ import {
 import {
   AWARDS,
   COUNTERS,
+  continuedStreaks,
   countShard,
   DAYS,
   EVENTS,
@@ -289,6 +290,22 @@ export class PostgresIngestStore implements IngestStore {
                 where n.user_id = p.user_id and n.streak_id = p.streak_id and n.period = p.period)`,
       );
       if (points.length > 0) add('points', insertSql(tenant, STREAK_POINTS, points));
+      const continued = continuedStreaks(r);
+      if (continued.length > 0) {
+        add(
+          'continued_points',
+          sql`update user_streak_points p set lost_at = null
+              from unnest(${continued.map((w) => w.userId)}::text[], ${continued.map((w) => w.streakId)}::text[],
+                          ${continued.map((w) => w.started)}::int[], ${continued.map((w) => w.from)}::int[])
+                as x(user_id, streak_id, started, from_period)
+              cross join lateral (
+                select period from user_streak_points
+                where community_id = ${c} and user_id = x.user_id and streak_id = x.streak_id and period < x.from_period
+                order by period desc limit 1) before
+              where p.community_id = ${c} and p.user_id = x.user_id and p.streak_id = x.streak_id
+                and p.period = before.period and p.period >= x.started and p.lost_at is not null`,
+        );
+      }
     }
     if (some(changes.stats)) add('stats', insertSql(tenant, STATS, changes.stats, sql` returning 1`));
     if (some(changes.points)) add('balances', insertSql(tenant, POINTS, changes.points));

@@ -27,6 +27,7 @@ import {
 import {
   AWARDS,
   COUNTERS,
+  continuedStreaks,
   countShard,
   DAYS,
   EVENTS,
@@ -247,6 +248,15 @@ export class SqliteIngestStore implements IngestStore {
       ]);
     }
     this.insertAll(STREAK_POINTS, streakPointRows(changes.streaks ?? []), scope);
+    for (const w of continuedStreaks(changes.streaks ?? [])) {
+      this.statements.run(
+        `update user_streak_points set lost_at = null
+         where community_id = ? and user_id = ? and streak_id = ? and period >= ? and lost_at is not null
+           and period = (select max(period) from user_streak_points
+                         where community_id = ? and user_id = ? and streak_id = ? and period < ?)`,
+        [tenant.communityId, w.userId, w.streakId, w.started, tenant.communityId, w.userId, w.streakId, w.from],
+      );
+    }
     this.insertAll(STATS, changes.stats, scope);
     this.insertAll(POINTS, changes.points, scope);
     this.insertAll(POINTS_AWARDS, changes.pointsAwards, scope);

@@ -127,17 +127,40 @@ export const STREAK_POINTS: TableWrite<StreakPointRow> = {
     ['freezes', 'int'],
     ['earn_anchor', 'int'],
     ['extended_at', 'int8'],
+    ['lost_at', 'int8'],
   ],
-  values: (p) => [p.userId, p.streakId, p.period, p.length, p.started, p.freezes, p.earnAnchor, p.extendedAt],
+  values: (p) => [p.userId, p.streakId, p.period, p.length, p.started, p.freezes, p.earnAnchor, p.extendedAt, p.lostAt],
   // A rewrite replaces the points from its first period on: those it keeps are overwritten.
   upsert: {
     key: ['community_id', 'user_id', 'streak_id', 'period'],
-    merge: { length: 'replace', started: 'replace', freezes: 'replace', earn_anchor: 'replace', extended_at: 'replace' },
+    merge: {
+      length: 'replace',
+      started: 'replace',
+      freezes: 'replace',
+      earn_anchor: 'replace',
+      extended_at: 'replace',
+      lost_at: 'replace',
+    },
   },
 };
 
+/** The rows of rewrites: only each rewrite's last point carries when its streak is lost. */
 export const streakPointRows = (rewrites: readonly StreakRewrite[]): StreakPointRow[] =>
-  rewrites.flatMap((w) => w.points.map((p) => ({ userId: w.userId, streakId: w.streakId, ...p })));
+  rewrites.flatMap((w) =>
+    w.points.map((p, i) => ({ userId: w.userId, streakId: w.streakId, ...p, lostAt: i === w.points.length - 1 ? w.lostAt : null })),
+  );
+
+/**
+ * The rewrites that continue a streak begun before them: the latest point before `from` (the only
+ * one of that streak that can carry `lost_at`) did not end it, so its `lost_at` is cleared when it
+ * is of the same streak (from `started` on). A rewrite starting a new streak continues nothing, and
+ * the loss of the streak before it stays to be announced.
+ */
+export const continuedStreaks = (rewrites: readonly StreakRewrite[]) =>
+  rewrites.flatMap((w) => {
+    const started = w.points[0]?.started;
+    return started !== undefined && started < w.from ? [{ userId: w.userId, streakId: w.streakId, started, from: w.from }] : [];
+  });
 
 export const AWARDS: TableWrite<NewAward> = {
   table: 'awards',

@@ -10,6 +10,7 @@ import { idempotencyFingerprintsSchema } from './0007_idempotency_fingerprints.j
 import { outboxSchema } from './0008_outbox.js';
 import { celebrationsSchema } from './0009_celebrations.js';
 import { emailsSchema } from './0010_emails.js';
+import { endingsSchema } from './0011_endings.js';
 import { userLocaleSchema } from './0012_user_locale.js';
 
 /** Versioned migrations, in order. Names never change once released. */
@@ -27,6 +28,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0008_outbox': outboxSchema(dialect),
         '0009_celebrations': celebrationsSchema(dialect),
         '0010_emails': emailsSchema(dialect),
+        '0011_endings': endingsSchema(dialect),
         '0012_user_locale': userLocaleSchema(),
       };
     },

@@ -248,6 +248,32 @@ export class LeaderboardsRepository {
     return out;
   }
 
+  /** The breakdown groups a run has entries in ('' without breakdown), in order. */
+  async groups(leaderboardId: string, run: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('leaderboard_entries')
+      .select('grp')
+      .distinct()
+      .where('leaderboard_id', '=', leaderboardId)
+      .where('run', '=', run)
+      .orderBy('grp')
+      .execute();
+    return rows.map((r) => r.grp);
+  }
+
+  /**
+   * Records that a run was announced as finished; false when it already was (by this or another
+   * process: the key lets one insert through).
+   */
+  async markFinished(tenant: Tenant, leaderboardId: string, run: number, now: number): Promise<boolean> {
+    const result = await this.db
+      .insertInto('leaderboard_finishes')
+      .values({ org_id: tenant.orgId, community_id: tenant.communityId, leaderboard_id: leaderboardId, run, finished_at: now })
+      .onConflict((oc) => oc.columns(['leaderboard_id', 'run']).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+
   /** One page of the rankings within the leaderboard's size, ties sharing a rank. */
   async rankings(
     k: Omit<EntryKey, 'userId'>,
