@@ -9,6 +9,7 @@ import { heldClosure } from '../domain/rules.js';
 import { mergeUser, type UserInput, validateUserInput } from '../domain/user.js';
 import type { Tenant } from '../store/tenant.js';
 import { announcements } from './announcements.js';
+import { announceCelebrations } from './celebrations.js';
 import type { EngineContext } from './context.js';
 import { achievementView, iso } from './presenters.js';
 import { withRetry } from './retry.js';
@@ -100,6 +101,7 @@ export async function completeAchievement(
       for (const firing of firings) recorder.recordFiring(userInput.id, firing, null, userPoints, points);
       const outbox = announcements(config, [{ user: merged.user, achievements: views, points, extendedStreak: null }], now);
       await tx.ingest.write(tenant, { ...recorder.changes(), outbox });
+      announceCelebrations(tx, tenant, outbox);
       const own = views[0] as UnlockView;
       return { completionId: own.completionId, achievement: own, points, achievements: views, alreadyCompleted: false };
     }),

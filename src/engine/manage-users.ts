@@ -5,6 +5,7 @@ import { mergeUser, type User, type UserInput, validateUserInput } from '../doma
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
 import { announcements } from './announcements.js';
+import { announceCelebrations } from './celebrations.js';
 import type { EngineContext } from './context.js';
 import { type UserView, userView } from './presenters.js';
 import { type PointsChangeView, UnlockRecorder } from './unlock-recorder.js';
@@ -50,4 +51,5 @@ async function payJoiningPoints(ctx: EngineContext, tx: Repositories, tenant: Te
   for (const firing of firings) recorder.recordFiring(user.id, firing, null, userPoints, points);
   const outbox = announcements(config, [{ user, achievements: [], points, extendedStreak: null }], now);
   await tx.ingest.write(tenant, { ...recorder.changes(), outbox });
+  announceCelebrations(tx, tenant, outbox);
 }

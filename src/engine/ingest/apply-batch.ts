@@ -10,6 +10,7 @@ import type { Metric } from '../../domain/metric.js';
 import type { Repositories } from '../../store/store.js';
 import type { Tenant } from '../../store/tenant.js';
 import { announcements } from '../announcements.js';
+import { announceCelebrations } from '../celebrations.js';
 import type { CommunityConfig } from '../community-config.js';
 import type { EngineContext } from '../context.js';
 import { resolveMetrics } from '../resolve-metrics.js';
@@ -90,5 +91,6 @@ export async function applyBatch(
     outbox,
     ...recorder.changes(),
   });
+  announceCelebrations(tx, tenant, outbox);
   return outcomes;
 }
