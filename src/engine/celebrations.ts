@@ -29,7 +29,8 @@ const celebrated = new Set<string>(CELEBRATED);
 
 /**
  * Tells the members' open streams, once the transaction commits, that these outbox records (those
- * that are celebrations) are there to read. Called by every use case that writes the outbox.
+ * that are celebrations) are there to read. Called by every use case that writes the outbox, before
+ * `tx.ingest.write` where it writes them that way: on PostgreSQL the write then carries the NOTIFY.
  */
 export function announceCelebrations(tx: Repositories, tenant: Tenant, records: readonly OutboxRecord[]): void {
   const userIds = new Set<string>();

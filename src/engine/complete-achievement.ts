@@ -100,8 +100,8 @@ export async function completeAchievement(
       ];
       for (const firing of firings) recorder.recordFiring(userInput.id, firing, null, userPoints, points);
       const outbox = announcements(config, [{ user: merged.user, achievements: views, points, extendedStreak: null }], now);
-      await tx.ingest.write(tenant, { ...recorder.changes(), outbox });
       announceCelebrations(tx, tenant, outbox);
+      await tx.ingest.write(tenant, { ...recorder.changes(), outbox });
       const own = views[0] as UnlockView;
       return { completionId: own.completionId, achievement: own, points, achievements: views, alreadyCompleted: false };
     }),

@@ -50,6 +50,6 @@ async function payJoiningPoints(ctx: EngineContext, tx: Repositories, tenant: Te
   const points: Record<string, PointsChangeView> = {};
   for (const firing of firings) recorder.recordFiring(user.id, firing, null, userPoints, points);
   const outbox = announcements(config, [{ user, achievements: [], points, extendedStreak: null }], now);
-  await tx.ingest.write(tenant, { ...recorder.changes(), outbox });
   announceCelebrations(tx, tenant, outbox);
+  await tx.ingest.write(tenant, { ...recorder.changes(), outbox });
 }

@@ -2,12 +2,10 @@
  * Which members a transaction gave new celebrations, so that open celebration streams read the
  * database only when there is something to read. Collected during the transaction and told once
  * it commits: to this process's watchers after the commit, and on PostgreSQL to the other
- * processes by one NOTIFY sent just before it (the database delivers it at commit, never on a
- * rollback).
+ * processes by one NOTIFY sent inside it (the database delivers it at commit, never on a rollback).
  */
-import type { Kysely } from 'kysely';
+import type { RawBuilder } from 'kysely';
 import { Notifications } from './notifications.js';
-import type { DB } from './schema.js';
 import type { Tenant } from './tenant.js';
 
 export const CELEBRATIONS_CHANNEL = 'laurel_celebrations';
@@ -30,6 +28,11 @@ const MAX_PAYLOAD_BYTES = 7_900;
 /** One transaction's news, gathered as its use case announces celebrations. */
 export class CelebrationNews {
   private readonly members = new Map<string, { tenant: Tenant; userIds: Set<string> }>();
+  /** Whether members were added since the last notice. */
+  private unsent = false;
+
+  /** `origin`: the process whose transaction this is (it tells its own watchers itself). */
+  constructor(private readonly origin: string) {}
 
   add(tenant: Tenant, userIds: readonly string[]): void {
     if (userIds.length === 0) return;
@@ -39,7 +42,11 @@ export class CelebrationNews {
       entry = { tenant: { orgId: tenant.orgId, communityId: tenant.communityId }, userIds: new Set() };
       this.members.set(key, entry);
     }
-    for (const id of userIds) entry.userIds.add(id);
+    for (const id of userIds) {
+      if (entry.userIds.has(id)) continue;
+      entry.userIds.add(id);
+      this.unsent = true;
+    }
   }
 
   get empty(): boolean {
@@ -50,9 +57,15 @@ export class CelebrationNews {
     return [...this.members.values()].map((m) => ({ tenant: m.tenant, userIds: [...m.userIds] }));
   }
 
-  /** One NOTIFY for the whole transaction, from `origin` (the process that tells its own watchers itself). */
-  async notify(db: Kysely<DB>, origin: string): Promise<void> {
-    await Notifications.notify(db, CELEBRATIONS_CHANNEL, encodeNews(origin, this.celebrated()));
+  /**
+   * The NOTIFY naming everyone gathered so far, to run in the transaction; null when it would tell
+   * nothing new. Ingest's write carries it, so that it costs no round trip of its own; whatever is
+   * announced after that goes in a second one, which `Store.transaction` sends before committing.
+   */
+  notice(): RawBuilder<unknown> | null {
+    if (!this.unsent) return null;
+    this.unsent = false;
+    return Notifications.notification(CELEBRATIONS_CHANNEL, encodeNews(this.origin, this.celebrated()));
   }
 }
 

@@ -83,7 +83,7 @@ export class Repositories {
     this.metrics = new MetricsRepository(db);
     this.pointsSystems = new PointsSystemsRepository(db);
     this.achievements = new AchievementsRepository(db);
-    this.ingest = ingestStoreFor(db, dialect, sqlite);
+    this.ingest = ingestStoreFor(db, dialect, sqlite, news);
     this.userState = this.ingest;
     this.awards = new AwardsRepository(db);
     this.points = new PointsRepository(db, dialect);
@@ -151,14 +151,15 @@ export class Store {
    * celebrations it announced are told once it has committed (see `watchCelebrations`).
    */
   async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
-    const news = new CelebrationNews();
+    const news = new CelebrationNews(this.origin);
     let result: T;
     try {
       const sqlite = this.statements && { statements: this.statements, exclusive: inTransaction };
       result = await this.database.db.transaction().execute(async (trx) => {
         const done = await work(new Repositories(trx, this.database.dialect, sqlite, news));
-        // Sent last, inside the transaction: PostgreSQL delivers it on commit, with no round trip after.
-        if (!news.empty && this.database.notifications) await news.notify(trx, this.origin);
+        // Inside the transaction: PostgreSQL delivers it on commit, with no round trip after.
+        const notice = this.database.notifications ? news.notice() : null;
+        if (notice) await notice.execute(trx);
         return done;
       });
     } catch (error) {
@@ -218,8 +219,13 @@ export class Store {
 const inTransaction: Exclusive = async (read) => read();
 
 /** The ingest store of the database in use (SQLite's runs on the raw connection's statements). */
-function ingestStoreFor(db: Kysely<DB>, dialect: Dialect, sqlite: { statements: SqliteStatements; exclusive: Exclusive } | undefined) {
-  if (dialect === 'postgres') return new PostgresIngestStore(db);
+function ingestStoreFor(
+  db: Kysely<DB>,
+  dialect: Dialect,
+  sqlite: { statements: SqliteStatements; exclusive: Exclusive } | undefined,
+  news: CelebrationNews | null,
+) {
+  if (dialect === 'postgres') return new PostgresIngestStore(db, news);
   if (!sqlite) throw new Error('The SQLite ingest store needs the raw connection');
   return new SqliteIngestStore(sqlite.statements, sqlite.exclusive);
 }

@@ -79,6 +79,8 @@ export async function applyBatch(
     now,
   );
 
+  // Before the write, which then carries the news to other processes.
+  announceCelebrations(tx, tenant, outbox);
   await tx.ingest.write(tenant, {
     createdUsers: evaluation.createdUsers,
     updatedUsers: evaluation.updatedUsers,
@@ -91,6 +93,5 @@ export async function applyBatch(
     outbox,
     ...recorder.changes(),
   });
-  announceCelebrations(tx, tenant, outbox);
   return outcomes;
 }
