@@ -45,10 +45,15 @@ export async function listCelebrations(
   userId: string,
   options: { after: string | null; locale: Locale },
 ): Promise<CelebrationView[]> {
+  return (await unseenPage(ctx, await configOfUser(ctx, tenant, userId), tenant, userId, options)).celebrations;
+}
+
+/** The community's configuration, once the user is known to exist (404 otherwise): both in one wait. */
+async function configOfUser(ctx: EngineContext, tenant: Tenant, userId: string): Promise<CommunityConfig> {
   const repos = ctx.store.read;
   const [user, config] = await Promise.all([repos.users.get(tenant, userId), ctx.config.get(repos, tenant)]);
   if (!user) throw notFound('user_not_found', `There is no user "${userId}"`, 'id');
-  return (await unseenPage(ctx, config, tenant, userId, options)).celebrations;
+  return config;
 }
 
 /** One page of unseen celebrations, the id of the last announcement read, and whether more may follow. */
@@ -75,7 +80,8 @@ const FEED_CONFIG_AGE_MS = 1_000;
  * hub says the member may have new ones (see `CelebrationHub`), never on a timer of its own.
  */
 export class CelebrationFeed {
-  private after: string | null;
+  /** The last announcement read: only later ones are read next. */
+  private after: string | null = null;
   private deliver: ((found: CelebrationView[]) => void) | null = null;
   private reading = false;
   /** Woken while reading (or before `start`): read again, the news may be about a later commit. */
@@ -88,9 +94,8 @@ export class CelebrationFeed {
     private readonly ctx: EngineContext,
     private readonly tenant: Tenant,
     private readonly userId: string,
-    private readonly options: { after: string | null; locale: Locale },
+    private readonly locale: Locale,
   ) {
-    this.after = options.after;
     this.unfollow = ctx.celebrations.follow(tenant, userId, () => this.wake());
   }
 
@@ -104,14 +109,11 @@ export class CelebrationFeed {
     userId: string,
     options: { after: string | null; locale: Locale },
   ): Promise<CelebrationFeed> {
-    const feed = new CelebrationFeed(ctx, tenant, userId, options);
+    const feed = new CelebrationFeed(ctx, tenant, userId, options.locale);
     try {
-      const repos = ctx.store.read;
-      const [user, config] = await Promise.all([repos.users.get(tenant, userId), ctx.config.get(repos, tenant)]);
-      if (!user) throw notFound('user_not_found', `There is no user "${userId}"`, 'id');
-      const page = await unseenPage(ctx, config, tenant, userId, options);
+      const page = await unseenPage(ctx, await configOfUser(ctx, tenant, userId), tenant, userId, options);
       feed.first = page.celebrations;
-      feed.after = page.last ?? feed.after;
+      feed.after = page.last ?? options.after;
       if (page.more) feed.again = true;
     } catch (error) {
       feed.stop();
@@ -149,7 +151,7 @@ export class CelebrationFeed {
         this.again = false;
         const repos = this.ctx.store.read;
         const config = await this.ctx.config.recent(repos, this.tenant, this.ctx.clock.now(), FEED_CONFIG_AGE_MS);
-        const page = await unseenPage(this.ctx, config, this.tenant, this.userId, { ...this.options, after: this.after });
+        const page = await unseenPage(this.ctx, config, this.tenant, this.userId, { after: this.after, locale: this.locale });
         if (this.stopped) return;
         this.after = page.last ?? this.after;
         if (page.celebrations.length > 0) this.deliver?.(page.celebrations);
