@@ -1,6 +1,7 @@
 /**
  * Celebration streams across processes on one PostgreSQL database: an event committed by one
- * process reaches a stream open on another within a second (NOTIFY, no polling), and a
+ * process reaches a stream open on another within a second (NOTIFY, no polling), a batch naming
+ * more members than a notice can hold still does, and a
  * celebration committed while the other's listening connection is cut reaches its stream as soon
  * as that connection is back, not at the next slow safety poll.
  */
@@ -77,6 +78,21 @@ describe.skipIf(!DIALECTS.includes('postgres'))('celebration streams over two pr
     expect(JSON.parse(heard.data)).toMatchObject({ kind: 'achievement', achievementKey: 'first-lesson' });
     expect(latencyMs).toBeLessThan(1_000);
     console.log(`a celebration committed on process A reached the stream on process B ${latencyMs.toFixed(0)} ms after the event was sent`);
+  }, 30_000);
+
+  it('wakes streams on the other process for a batch with too many members to name in one notice', async () => {
+    // 200 members with 100-character ids: their names alone are well past the 8,000 bytes a NOTIFY may carry.
+    const members = Array.from({ length: 200 }, (_, i) => `${String(i).padStart(3, '0')}-${'m'.repeat(96)}`);
+    const last = members.at(-1) as string;
+    const stream = await streamOnB(last);
+    const opened = performance.now();
+    const answer = await call(a, 'POST', '/v1/events', { events: members.map((id) => ({ metric: 'lessons', user: { id }, value: 1 })) });
+    expect(answer.results).toHaveLength(members.length);
+    // Within a second of the answer (a batch of 200 new members takes a while to commit on a busy machine).
+    const heard = await stream.next((e) => e.event === 'celebration', 1_000);
+    await stream.close();
+    expect(JSON.parse(heard.data)).toMatchObject({ kind: 'achievement', achievementKey: 'first-lesson' });
+    expect(performance.now() - opened).toBeLessThan(0.8 * SAFETY_POLL_MS);
   }, 30_000);
 
   it('loses no celebration committed while the listening connection is down', async () => {
