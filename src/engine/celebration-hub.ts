@@ -55,7 +55,7 @@ export class CelebrationHub {
     };
   }
 
-  /** How many streams are open, for tests and metrics. */
+  /** How many streams follow a member (tests check that an ended stream stops following). */
   get following(): number {
     let n = 0;
     for (const members of this.followers.values()) for (const wakes of members.values()) n += wakes.size;
