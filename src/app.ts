@@ -6,6 +6,7 @@ import type { Settings } from './config.js';
 import { Keyring } from './engine/api-keys.js';
 import { registerJobs, scheduleSweeps } from './engine/background.js';
 import { type BootstrapResult, bootstrap, DEFAULT_TENANT } from './engine/bootstrap.js';
+import { CelebrationHub } from './engine/celebration-hub.js';
 import { type Clock, systemClock } from './engine/clock.js';
 import { CommunityConfigCache } from './engine/community-config.js';
 import type { EngineContext } from './engine/context.js';
@@ -106,6 +107,7 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
       keyring,
       jobs,
       email,
+      celebrations: new CelebrationHub(store),
       badges,
       webhooks,
       ingestBounds: { maxQueuedEvents: settings.maxQueuedEvents, maxQueueWaitMs: settings.maxQueueWaitMs },

@@ -7,6 +7,7 @@ import type { Achievement } from '../domain/achievement.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
 import { announcements } from './announcements.js';
+import { announceCelebrations } from './celebrations.js';
 import type { CommunityConfig } from './community-config.js';
 import { achievementView, iso } from './presenters.js';
 import type { UnlockView } from './unlock-recorder.js';
@@ -46,6 +47,7 @@ export async function announceRun(
     });
     const records = announcements(config, happenings, now);
     await tx.outbox.append(tenant, records);
+    announceCelebrations(tx, tenant, records);
     announced += records.length;
     after = (awards.at(-1) as { id: string }).id;
   }

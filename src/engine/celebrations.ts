@@ -9,7 +9,9 @@ import { DEFAULT_CELEBRATION } from '../domain/achievement.js';
 import { notFound } from '../domain/errors.js';
 import type { Locale } from '../domain/locale.js';
 import { shareText } from '../domain/share-text.js';
+import type { OutboxRecord } from '../store/ingest/ingest-store.js';
 import type { Announcement } from '../store/repositories/celebrations.js';
+import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
 import type { CommunityConfig } from './community-config.js';
 import type { EngineContext } from './context.js';
@@ -23,6 +25,19 @@ export const CELEBRATED = ['achievement.completed', 'points.level_changed', 'str
 
 const PAGE = 100;
 
+const celebrated = new Set<string>(CELEBRATED);
+
+/**
+ * Tells the members' open streams, once the transaction commits, that these outbox records (those
+ * that are celebrations) are there to read. Called by every use case that writes the outbox, before
+ * `tx.ingest.write` where it writes them that way: on PostgreSQL the write then carries the NOTIFY.
+ */
+export function announceCelebrations(tx: Repositories, tenant: Tenant, records: readonly OutboxRecord[]): void {
+  const userIds = new Set<string>();
+  for (const r of records) if (r.userId !== null && !r.backfilled && celebrated.has(r.type)) userIds.add(r.userId);
+  tx.celebrations.announce(tenant, [...userIds]);
+}
+
 /** The member's unseen celebrations, oldest first, after `after` (an id already shown) when given. */
 export async function listCelebrations(
   ctx: EngineContext,
@@ -30,11 +45,125 @@ export async function listCelebrations(
   userId: string,
   options: { after: string | null; locale: Locale },
 ): Promise<CelebrationView[]> {
+  return (await unseenPage(ctx, await configOfUser(ctx, tenant, userId), tenant, userId, options)).celebrations;
+}
+
+/** The community's configuration, once the user is known to exist (404 otherwise): both in one wait. */
+async function configOfUser(ctx: EngineContext, tenant: Tenant, userId: string): Promise<CommunityConfig> {
   const repos = ctx.store.read;
   const [user, config] = await Promise.all([repos.users.get(tenant, userId), ctx.config.get(repos, tenant)]);
   if (!user) throw notFound('user_not_found', `There is no user "${userId}"`, 'id');
-  const announced = await repos.celebrations.unseen(tenant, userId, CELEBRATED, options.after, PAGE);
-  return announced.flatMap((a) => celebration(a, config, options.locale) ?? []);
+  return config;
+}
+
+/** One page of unseen celebrations, the id of the last announcement read, and whether more may follow. */
+async function unseenPage(
+  ctx: EngineContext,
+  config: CommunityConfig,
+  tenant: Tenant,
+  userId: string,
+  options: { after: string | null; locale: Locale },
+): Promise<{ celebrations: CelebrationView[]; last: string | null; more: boolean }> {
+  const announced = await ctx.store.read.celebrations.unseen(tenant, userId, CELEBRATED, options.after, PAGE);
+  return {
+    celebrations: announced.flatMap((a) => celebration(a, config, options.locale) ?? []),
+    last: announced.at(-1)?.id ?? null,
+    more: announced.length === PAGE,
+  };
+}
+
+/** A stream's view of the configuration may be this old: the streams of a community share one check. */
+const FEED_CONFIG_AGE_MS = 1_000;
+
+/**
+ * A member's celebrations as they come: the unseen ones, then each new one once, read when the
+ * hub says the member may have new ones (see `CelebrationHub`), never on a timer of its own.
+ */
+export class CelebrationFeed {
+  /** The last announcement read: only later ones are read next. */
+  private after: string | null = null;
+  private deliver: ((found: CelebrationView[]) => void) | null = null;
+  private reading = false;
+  /** Woken while reading (or before `start`): read again, the news may be about a later commit. */
+  private again = false;
+  private stopped = false;
+  private first: CelebrationView[] = [];
+  private readonly unfollow: () => void;
+
+  private constructor(
+    private readonly ctx: EngineContext,
+    private readonly tenant: Tenant,
+    private readonly userId: string,
+    private readonly locale: Locale,
+  ) {
+    this.unfollow = ctx.celebrations.follow(tenant, userId, () => this.wake());
+  }
+
+  /**
+   * Follows a member; fails (404) for an unknown user. Following starts before the first read, so
+   * a celebration committed meanwhile is read too.
+   */
+  static async open(
+    ctx: EngineContext,
+    tenant: Tenant,
+    userId: string,
+    options: { after: string | null; locale: Locale },
+  ): Promise<CelebrationFeed> {
+    const feed = new CelebrationFeed(ctx, tenant, userId, options.locale);
+    try {
+      const page = await unseenPage(ctx, await configOfUser(ctx, tenant, userId), tenant, userId, options);
+      feed.first = page.celebrations;
+      feed.after = page.last ?? options.after;
+      if (page.more) feed.again = true;
+    } catch (error) {
+      feed.stop();
+      throw error;
+    }
+    return feed;
+  }
+
+  /** Hands over the unseen celebrations now, then the new ones as they are read, each once. */
+  start(deliver: (found: CelebrationView[]) => void): void {
+    this.deliver = deliver;
+    if (this.first.length > 0) deliver(this.first);
+    this.first = [];
+    if (this.again) void this.read();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.unfollow();
+  }
+
+  private wake(): void {
+    if (this.stopped) return;
+    if (this.reading || !this.deliver) {
+      this.again = true;
+      return;
+    }
+    void this.read();
+  }
+
+  private async read(): Promise<void> {
+    this.reading = true;
+    try {
+      do {
+        this.again = false;
+        const repos = this.ctx.store.read;
+        const config = await this.ctx.config.recent(repos, this.tenant, this.ctx.clock.now(), FEED_CONFIG_AGE_MS);
+        const page = await unseenPage(this.ctx, config, this.tenant, this.userId, { after: this.after, locale: this.locale });
+        if (this.stopped) return;
+        this.after = page.last ?? this.after;
+        if (page.celebrations.length > 0) this.deliver?.(page.celebrations);
+        if (page.more) this.again = true;
+      } while (this.again && !this.stopped);
+    } catch (error) {
+      // The next wake-up (news, or the safety poll) tries again.
+      this.ctx.log.warn({ err: error }, 'Could not read celebrations for a stream');
+    } finally {
+      this.reading = false;
+    }
+  }
 }
 
 /** Marks celebrations seen; ids that are not the member's own are ignored. */

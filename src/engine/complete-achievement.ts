@@ -10,6 +10,7 @@ import { heldClosure } from '../domain/rules.js';
 import { mergeUser, type UserInput, validateUserInput } from '../domain/user.js';
 import type { Tenant } from '../store/tenant.js';
 import { announcements } from './announcements.js';
+import { announceCelebrations } from './celebrations.js';
 import type { EngineContext } from './context.js';
 import { applyBuiltIns, mergePoints } from './ingest/apply-built-ins.js';
 import { achievementView, iso } from './presenters.js';
@@ -102,6 +103,7 @@ export async function completeAchievement(
       ];
       for (const firing of firings) recorder.recordFiring(userInput.id, firing, null, userPoints, points);
       const outbox = announcements(config, [{ user: merged.user, achievements: views, points, extendedStreak: null }], now);
+      announceCelebrations(tx, tenant, outbox);
       await tx.ingest.write(tenant, { ...recorder.changes(), outbox });
 
       const raised = raisedBy({

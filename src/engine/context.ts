@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { BadgeFiles } from '../store/badge-files.js';
 import type { Store } from '../store/store.js';
 import type { Keyring } from './api-keys.js';
+import type { CelebrationHub } from './celebration-hub.js';
 import type { Clock } from './clock.js';
 import type { CommunityConfigCache } from './community-config.js';
 import type { WebhookDeliverer } from './deliver-webhooks.js';
@@ -20,6 +21,8 @@ export interface EngineContext {
   jobs: JobRunner;
   /** How emails on unlock are sent (or not), from the settings. */
   email: EmailConfiguration;
+  /** The members with open celebration streams here, woken when they may have new celebrations. */
+  celebrations: CelebrationHub;
   /** Present in a server: revoking a key must also drop it from the server's cache. */
   keyring?: Keyring;
   /** Present in a server: where uploaded badge images are kept. */

@@ -4,7 +4,7 @@
  * Messages are scoped to the schema: several Laurel schemas may share one database.
  */
 
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import pg from 'pg';
 
 export interface Subscriber {
@@ -52,7 +52,12 @@ export class Notifications {
 
   /** Sends `payload` to every process listening on `channel` in this schema (on commit, inside a transaction). */
   static async notify<T>(db: Kysely<T>, channel: string, payload: string): Promise<void> {
-    await sql`select pg_notify(${channel}, current_schema() || ${SEPARATOR} || ${payload})`.execute(db);
+    await Notifications.notification(channel, payload).execute(db);
+  }
+
+  /** `notify` as a query, for a statement that sends it along with other work (no round trip of its own). */
+  static notification(channel: string, payload: string): RawBuilder<unknown> {
+    return sql`select pg_notify(${channel}, current_schema() || ${SEPARATOR} || ${payload})`;
   }
 
   async close(): Promise<void> {

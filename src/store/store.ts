@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { LaurelError } from '../domain/errors.js';
+import { CELEBRATIONS_CHANNEL, type Celebrated, CelebrationNews, decodeNews } from './celebration-news.js';
 import type { Database } from './database.js';
 import { type Dialect, writersAtOnce } from './dialect.js';
 import { isPoolExhausted, type Outage } from './failures.js';
@@ -68,15 +70,23 @@ export class Repositories {
   /** Emails on unlock: their fan-out, claims and outcomes. */
   readonly emails: EmailsRepository;
 
-  /** `sqlite`: the raw SQLite connection's statements, and how a read gets the connection to itself. */
-  constructor(db: Kysely<DB>, dialect: Dialect, sqlite?: { statements: SqliteStatements; exclusive: Exclusive }) {
+  /**
+   * `sqlite`: the raw SQLite connection's statements, and how a read gets the connection to itself;
+   * `news`: a transaction's announced celebrations (none outside a transaction).
+   */
+  constructor(
+    db: Kysely<DB>,
+    dialect: Dialect,
+    sqlite?: { statements: SqliteStatements; exclusive: Exclusive },
+    news: CelebrationNews | null = null,
+  ) {
     this.communities = new CommunitiesRepository(db, dialect);
     this.apiKeys = new ApiKeysRepository(db, dialect);
     this.users = new UsersRepository(db);
     this.metrics = new MetricsRepository(db);
     this.pointsSystems = new PointsSystemsRepository(db);
     this.achievements = new AchievementsRepository(db);
-    this.ingest = ingestStoreFor(db, dialect, sqlite);
+    this.ingest = ingestStoreFor(db, dialect, sqlite, news);
     this.userState = this.ingest;
     this.awards = new AwardsRepository(db);
     this.points = new PointsRepository(db, dialect);
@@ -91,7 +101,7 @@ export class Repositories {
     this.streakLosses = new StreakLossesRepository(db, dialect);
     this.leaderboards = new LeaderboardsRepository(db, dialect);
     this.analytics = new AnalyticsRepository(db, dialect);
-    this.celebrations = new CelebrationsRepository(db);
+    this.celebrations = new CelebrationsRepository(db, news);
     this.webhooks = new WebhooksRepository(db);
     this.outbox = new OutboxRepository(db, dialect);
     this.deliveries = new DeliveriesRepository(db, dialect);
@@ -99,9 +109,20 @@ export class Repositories {
   }
 }
 
+/** Hears which members got new celebrations, from this process's commits and (PostgreSQL) the others'. */
+export interface CelebrationWatcher {
+  celebrated(news: Celebrated): void;
+  /** As `Subscriber.state`: false while news from other processes may be missed, true once heard again. */
+  state(live: boolean): void;
+}
+
 export class Store {
   /** Repositories outside any transaction, for reads. */
   readonly read: Repositories;
+
+  /** Names this process in its NOTIFYs, so that it does not hear its own news twice. */
+  private readonly origin = randomUUID();
+  private readonly celebrationWatchers: CelebrationWatcher[] = [];
 
   /** Prepared once per connection, reused by every transaction (they take turns on it). */
   private readonly statements: SqliteStatements | undefined;
@@ -129,15 +150,31 @@ export class Store {
     return this.database.dialect;
   }
 
-  /** Runs `work` in one transaction: everything it writes commits together or not at all. */
+  /**
+   * Runs `work` in one transaction: everything it writes commits together or not at all. The
+   * celebrations it announced are told once it has committed (see `watchCelebrations`).
+   */
   async transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
+    const news = new CelebrationNews(this.origin);
+    let result: T;
     try {
       const sqlite = this.statements && { statements: this.statements, exclusive: inTransaction };
-      return await this.database.db.transaction().execute((trx) => work(new Repositories(trx, this.database.dialect, sqlite)));
+      result = await this.database.db.transaction().execute(async (trx) => {
+        const done = await work(new Repositories(trx, this.database.dialect, sqlite, news));
+        // Inside the transaction: PostgreSQL delivers it on commit, with no round trip after.
+        const notice = this.database.notifications ? news.notice() : null;
+        if (notice) await notice.execute(trx);
+        return done;
+      });
     } catch (error) {
       // SQLite's prepared statements run outside Kysely's connection: their failures are classified here.
       throw this.database.availability.translate(error);
     }
+    if (!news.empty) {
+      const celebrated = news.celebrated();
+      for (const watcher of this.celebrationWatchers) watcher.celebrated(celebrated);
+    }
+    return result;
   }
 
   /** Why the store cannot serve now, if it cannot: the database does not answer, or writes are failing. */
@@ -161,6 +198,22 @@ export class Store {
     return true;
   }
 
+  /**
+   * Tells `watcher` which members got new celebrations: at once after this process's commits, and
+   * on PostgreSQL as soon as another process's commit is heard (its state follows the listening
+   * connection: news sent while it was down is lost).
+   */
+  watchCelebrations(watcher: CelebrationWatcher): void {
+    this.celebrationWatchers.push(watcher);
+    this.database.notifications?.subscribe(CELEBRATIONS_CHANNEL, {
+      message: (payload) => {
+        const news = decodeNews(payload);
+        if (news && news.origin !== this.origin) watcher.celebrated(news.celebrated);
+      },
+      state: (live) => watcher.state(live),
+    });
+  }
+
   close(): Promise<void> {
     return this.database.close();
   }
@@ -170,8 +223,13 @@ export class Store {
 const inTransaction: Exclusive = async (read) => read();
 
 /** The ingest store of the database in use (SQLite's runs on the raw connection's statements). */
-function ingestStoreFor(db: Kysely<DB>, dialect: Dialect, sqlite: { statements: SqliteStatements; exclusive: Exclusive } | undefined) {
-  if (dialect === 'postgres') return new PostgresIngestStore(db);
+function ingestStoreFor(
+  db: Kysely<DB>,
+  dialect: Dialect,
+  sqlite: { statements: SqliteStatements; exclusive: Exclusive } | undefined,
+  news: CelebrationNews | null,
+) {
+  if (dialect === 'postgres') return new PostgresIngestStore(db, news);
   if (!sqlite) throw new Error('The SQLite ingest store needs the raw connection');
   return new SqliteIngestStore(sqlite.statements, sqlite.exclusive);
 }

@@ -6,11 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/dialects.js';
 import { startLaurel, type TestLaurel } from '../support/laurel.js';
 import { createLessons } from '../support/lessons.js';
+import { openSse, type SseStream } from '../support/sse.js';
 
 describe.each(DIALECTS)('celebrations (%s)', (dialect) => {
   let t: TestLaurel;
+  let address: string;
+  /** The statements run while a test listens (null: not listening). */
+  let heard: string[] | null = null;
   beforeAll(async () => {
-    t = await startLaurel({ dialect });
+    t = await startLaurel({ dialect, onQuery: (statement) => heard?.push(statement) });
+    address = await t.laurel.app.listen({ port: 0, host: '127.0.0.1' });
     await createLessons(t, { celebration: { message: 'Well done!', animation: 'confetti', sound: 'chime', durationSeconds: 8 } });
     await t.admin('POST', '/admin/v1/achievements', {
       key: 'quiet',
@@ -77,39 +82,75 @@ describe.each(DIALECTS)('celebrations (%s)', (dialect) => {
     expect((await list('nobody')).status).toBe(404);
   });
 
-  it('streams a new celebration as it happens, and resumes after the last one seen', async () => {
-    const address = await t.laurel.app.listen({ port: 0, host: '127.0.0.1' });
-    const open = (lastEventId?: string) =>
-      fetch(`${address}/v1/users/gus/celebrations/stream`, {
-        headers: { 'X-API-Key': t.appKey, ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}) },
-      });
-    await t.api('POST', '/v1/users', { id: 'gus' });
-    const stream = await open();
-    expect(stream.status).toBe(200);
-    expect(stream.headers.get('content-type')).toContain('text/event-stream');
-    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
-    await t.api('POST', '/v1/metrics/lessons/event', { user: { id: 'gus' }, value: 1 });
-    let text = '';
-    while (!text.includes('event: celebration')) text += new TextDecoder().decode((await reader.read()).value);
-    const firstId = /id: (\S+)/.exec(text)?.[1] as string;
-    await reader.cancel();
+  const stream = (user: string, lastEventId?: string) =>
+    openSse(`${address}/v1/users/${user}/celebrations/stream`, {
+      'X-API-Key': t.appKey,
+      ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}),
+    });
+  const opened = (s: SseStream) => until(() => s.text().startsWith('retry: 1000\n\n'));
 
-    const all = (await list('gus')).body.celebrations.map((c: { id: string }) => c.id);
-    const resumed = await open(all.at(-1));
-    const again = (resumed.body as ReadableStream<Uint8Array>).getReader();
-    let later = '';
-    const reading = (async () => {
-      for (;;) {
-        const { value, done } = await again.read();
-        if (done) return;
-        later += new TextDecoder().decode(value);
-      }
-    })();
+  it('streams a new celebration within a second of its commit, and resumes after the last one seen', async () => {
+    await t.api('POST', '/v1/users', { id: 'gus' });
+    const live = await stream('gus');
+    expect(live.status).toBe(200);
+    expect(live.contentType).toContain('text/event-stream');
+    await opened(live);
+    const sent = performance.now();
+    await t.api('POST', '/v1/metrics/lessons/event', { user: { id: 'gus' }, value: 1 });
+    const unlock = await live.next((e) => e.event === 'celebration', 1_000);
+    const level = await live.next((e) => JSON.parse(e.data).kind === 'level', 1_000);
+    const latencyMs = performance.now() - sent;
+    await live.close();
+    expect(JSON.parse(unlock.data)).toMatchObject({ kind: 'achievement', achievementKey: 'first-lesson' });
+    expect(latencyMs).toBeLessThan(1_000);
+    console.log(`${dialect}: a celebration reached the open stream ${latencyMs.toFixed(0)} ms after the event was sent`);
+
+    const resumed = await stream('gus', unlock.id as string);
+    expect((await resumed.next((e) => e.event === 'celebration', 1_000)).id).toBe(level.id);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await resumed.close();
+    expect(resumed.events.map((e) => e.id)).toEqual([level.id]);
+  });
+
+  it('reads nothing while no celebration of its member comes, and stops following when it ends', async () => {
+    await until(() => t.laurel.ctx.celebrations.following === 0);
+    expect((await t.api('GET', '/v1/users/nobody/celebrations/stream')).status).toBe(404);
+    expect(t.laurel.ctx.celebrations.following).toBe(0);
+    await t.api('POST', '/v1/users', { id: 'hal' });
+    const idle = await stream('hal');
+    await opened(idle);
+    expect(t.laurel.ctx.celebrations.following).toBe(1);
+    heard = [];
+    // Streams used to look every 400 ms: five reads in two seconds; another member's unlock wakes no one else.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    await again.cancel();
-    await reading;
-    expect(later).toContain('retry:');
-    expect(later).not.toContain('event: celebration');
-    expect(all).toContain(firstId);
+    await t.api('POST', '/v1/metrics/lessons/event', { user: { id: 'ida' }, value: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const reads = heard.filter((statement) => statement.includes('celebrations_seen'));
+    heard = null;
+    expect(reads).toEqual([]);
+    await idle.close();
+    await until(() => t.laurel.ctx.celebrations.following === 0);
+    expect(idle.events).toEqual([]);
+  });
+
+  it('tells other processes once per transaction, and only when there is something to celebrate', async () => {
+    heard = [];
+    // An unlock and the level it brings: two celebrations, one transaction.
+    await t.api('POST', '/v1/metrics/lessons/event', { user: { id: 'jo' }, value: 1 });
+    const celebrating = heard.filter((statement) => statement.includes('pg_notify')).length;
+    heard = [];
+    await t.api('POST', '/v1/metrics/lessons/event', { user: { id: 'jo' }, value: 1 });
+    const quiet = heard.filter((statement) => statement.includes('pg_notify')).length;
+    heard = null;
+    // SQLite runs in one process: there is no one else to tell.
+    expect([celebrating, quiet]).toEqual(dialect === 'postgres' ? [1, 0] : [0, 0]);
   });
 });
+
+async function until(done: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!done()) {
+    if (performance.now() > deadline) throw new Error('Timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

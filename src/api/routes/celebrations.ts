@@ -1,14 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { acknowledgeCelebrations, listCelebrations } from '../../engine/celebrations.js';
+import { acknowledgeCelebrations, CelebrationFeed, listCelebrations } from '../../engine/celebrations.js';
 import type { EngineContext } from '../../engine/context.js';
 import { localeOf } from '../locale.js';
 import { CelebrationAckSchema, CelebrationListSchema, CelebrationSchema } from '../schemas/celebration-view.js';
 import { ErrorBody, IdParams } from '../schemas/common.js';
 
-/** How often an open stream looks for new celebrations: "within a second of the commit", on any process. */
-const STREAM_POLL_MS = 400;
 /** A comment line now and then keeps proxies from closing an idle stream. */
 const STREAM_HEARTBEAT_MS = 15_000;
 
@@ -75,12 +73,10 @@ export const celebrationRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }
       },
     },
     async (request, reply) => {
-      const locale = localeOf(request);
       const lastEventId = request.headers['last-event-id'];
-      let after = (typeof lastEventId === 'string' && lastEventId) || request.query.after || null;
-      const read = () => listCelebrations(ctx, request.principal, request.params.id, { after, locale });
-      // The first read answers 404 for an unknown user, before the stream starts.
-      const first = await read();
+      const after = (typeof lastEventId === 'string' && lastEventId) || request.query.after || null;
+      // Opening reads the unseen ones, and answers 404 for an unknown user, before the stream starts.
+      const feed = await CelebrationFeed.open(ctx, request.principal, request.params.id, { after, locale: localeOf(request) });
       reply.hijack();
       const raw: ServerResponse = reply.raw;
       raw.writeHead(200, {
@@ -91,32 +87,18 @@ export const celebrationRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }
       });
       // Sent at once, so the client knows the stream is open (and how soon to come back if it drops).
       raw.write('retry: 1000\n\n');
-      const send = (found: Awaited<ReturnType<typeof read>>) => {
-        for (const c of found) {
-          raw.write(`id: ${c.id}\nevent: celebration\ndata: ${JSON.stringify(c)}\n\n`);
-          after = c.id;
-        }
-      };
-      send(first);
-      let reading = false;
-      const poll = setInterval(() => {
-        if (reading) return;
-        reading = true;
-        read()
-          .then(send, (error: unknown) => request.log.warn({ err: error }, 'Could not read celebrations for a stream'))
-          .finally(() => {
-            reading = false;
-          });
-      }, STREAM_POLL_MS);
       const heartbeat = setInterval(() => raw.write(': ping\n\n'), STREAM_HEARTBEAT_MS);
       const end = () => {
-        clearInterval(poll);
+        feed.stop();
         clearInterval(heartbeat);
         streams.delete(end);
         raw.end();
       };
       streams.add(end);
       request.raw.on('close', end);
+      feed.start((found) => {
+        for (const c of found) raw.write(`id: ${c.id}\nevent: celebration\ndata: ${JSON.stringify(c)}\n\n`);
+      });
     },
   );
 };

@@ -11,6 +11,7 @@ import type { Metric } from '../../domain/metric.js';
 import type { Repositories } from '../../store/store.js';
 import type { Tenant } from '../../store/tenant.js';
 import { announcements } from '../announcements.js';
+import { announceCelebrations } from '../celebrations.js';
 import type { CommunityConfig } from '../community-config.js';
 import type { EngineContext } from '../context.js';
 import { builtInReferences, resolveMetrics } from '../resolve-metrics.js';
@@ -97,6 +98,8 @@ export async function applyBatch(
     now,
   );
 
+  // Before the write, which then carries the news to other processes.
+  announceCelebrations(tx, tenant, outbox);
   await tx.ingest.write(tenant, {
     createdUsers: evaluation.createdUsers,
     updatedUsers: evaluation.updatedUsers,

@@ -8,6 +8,7 @@ import type { DayTally, Tally } from '../../domain/evaluate.js';
 import type { Target } from '../../domain/goals.js';
 import type { StreakPoint } from '../../domain/streaks.js';
 import type { User } from '../../domain/user.js';
+import type { CelebrationNews } from '../celebration-news.js';
 import { toStreakPoint, toUser, userColumns } from '../mappers.js';
 import type { DB, UserRow } from '../schema.js';
 import type { Tenant } from '../tenant.js';
@@ -45,7 +46,11 @@ import {
 } from './write-rules.js';
 
 export class PostgresIngestStore implements IngestStore {
-  constructor(private readonly db: Kysely<DB>) {}
+  /** `news`: the transaction's announced celebrations, whose NOTIFY the write carries (none outside a transaction). */
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly news: CelebrationNews | null = null,
+  ) {}
 
   async lockUsers(tenant: Tenant, userIds: readonly string[]): Promise<void> {
     if (userIds.length === 0) return;
@@ -313,6 +318,9 @@ export class PostgresIngestStore implements IngestStore {
     if (some(changes.idempotency)) add('answers', insertSql(tenant, IDEMPOTENCY, changes.idempotency));
     if (some(changes.outbox)) add('announced', insertSql(tenant, OUTBOX, changes.outbox));
     if (writes.length === 0) return;
+    // The celebrations announced so far: their NOTIFY rides along rather than costing a round trip.
+    const notice = this.news?.notice();
+    if (notice) add('notice', notice);
 
     // The rows every transaction may share (the user count's shard, achievement stats) are locked
     // in one order everywhere: awards, then the user count, then stats, as the main query reads
@@ -321,6 +329,8 @@ export class PostgresIngestStore implements IngestStore {
     const shared = [
       created.length > 0 ? sql`(select count(*) from user_count)` : null,
       some(changes.stats) ? sql`(select count(*) from stats)` : null,
+      // A plain SELECT in WITH runs only if the query reads it.
+      notice ? sql`(select count(*) from notice)` : null,
     ];
     const order = shared.flatMap((part) => (part ? [sql`, ${part}`] : []));
     const { rows } = await sql<{ awards: number }>`with ${sql.join(writes)} select ${counted} as awards${sql.join(order, sql``)}`.execute(

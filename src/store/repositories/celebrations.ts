@@ -1,5 +1,6 @@
 /** The outbox as a member's celebrations: their announcements of some types, and which they have seen. */
 import { type Kysely, sql } from 'kysely';
+import type { CelebrationNews } from '../celebration-news.js';
 import type { DB } from '../schema.js';
 import type { Tenant } from '../tenant.js';
 
@@ -12,7 +13,17 @@ export interface Announcement {
 }
 
 export class CelebrationsRepository {
-  constructor(private readonly db: Kysely<DB>) {}
+  /** `news`: the transaction's, null outside a transaction. */
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly news: CelebrationNews | null,
+  ) {}
+
+  /** Says these members got new celebrations in this transaction: open streams hear of it once it commits. */
+  announce(tenant: Tenant, userIds: readonly string[]): void {
+    if (!this.news) throw new Error('Celebrations are announced by the transaction that writes them');
+    this.news.add(tenant, userIds);
+  }
 
   /** The user's announcements of these types not marked seen, oldest first, after `afterId` (exclusive). */
   async unseen(tenant: Tenant, userId: string, types: readonly string[], afterId: string | null, limit: number): Promise<Announcement[]> {
