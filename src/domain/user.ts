@@ -8,7 +8,7 @@ export interface User {
   tz: string | null;
   attributes: Record<string, string>;
   subscribeToEmails: boolean;
-  /** The member's language, a BCP 47 tag as the app sent it ("de", "fr-CA"); null: the community's default. */
+  /** The member's language, a canonical BCP 47 tag ("de", "fr-CA"); null: none given. */
   locale: string | null;
   deviceTokens: string[] | null;
   createdAt: number;
@@ -37,7 +37,7 @@ export function validateUserInput(input: UserInput, at = 'user'): void {
   if ([...input.id].length > USER_ID_MAX_LENGTH) {
     throw invalid('user_id_too_long', `The user id must be at most ${USER_ID_MAX_LENGTH} characters`, field('id'));
   }
-  if (input.locale !== undefined && input.locale !== null && !isLanguageTag(input.locale)) {
+  if (input.locale !== undefined && input.locale !== null && canonicalLocale(input.locale) === null) {
     throw invalid('invalid_locale', `"${input.locale}" is not a language tag (e.g. "de" or "fr-CA")`, field('locale'));
   }
   if (input.tz !== undefined && input.tz !== null && !isZone(input.tz)) {
@@ -45,11 +45,12 @@ export function validateUserInput(input: UserInput, at = 'user'): void {
   }
 }
 
-function isLanguageTag(tag: string): boolean {
+/** A language tag in its canonical form ("de_de" → "de-DE", as devices write them), or null if it is none. */
+export function canonicalLocale(tag: string): string | null {
   try {
-    return tag.length <= 35 && Intl.getCanonicalLocales(tag).length === 1;
+    return tag.length <= 35 ? (Intl.getCanonicalLocales(tag.replaceAll('_', '-'))[0] ?? null) : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -78,7 +79,7 @@ export function mergeUser(existing: User | null, input: UserInput, now: number):
         tz: input.tz ?? null,
         attributes: { ...input.attributes },
         subscribeToEmails: input.subscribeToEmails ?? true,
-        locale: input.locale ?? null,
+        locale: input.locale ? canonicalLocale(input.locale) : null,
         deviceTokens: input.deviceTokens ?? null,
         createdAt: now,
         updatedAt: now,
@@ -92,7 +93,7 @@ export function mergeUser(existing: User | null, input: UserInput, now: number):
     tz: input.tz === undefined ? existing.tz : input.tz,
     attributes: input.attributes ? { ...existing.attributes, ...input.attributes } : existing.attributes,
     subscribeToEmails: input.subscribeToEmails ?? existing.subscribeToEmails,
-    locale: input.locale === undefined ? existing.locale : input.locale,
+    locale: input.locale === undefined ? existing.locale : input.locale && canonicalLocale(input.locale),
     deviceTokens: input.deviceTokens === undefined ? existing.deviceTokens : input.deviceTokens,
   };
   const changed =

@@ -1,7 +1,7 @@
-import { isBuiltInMetric } from '../domain/built-in-events.js';
 /** Metrics for admins: create, list, read, edit, delete (which archives: history is kept). */
 
 import type { AdminMetric } from '../api/schemas/metric-view.js';
+import { isBuiltInMetric } from '../domain/built-in-events.js';
 import type { MetricWordingTranslation } from '../domain/condition-text.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import type { Metric } from '../domain/metric.js';

@@ -168,6 +168,10 @@ describe.each(DIALECTS)('emails on unlock (%s)', (dialect) => {
     expect(german?.headers.get('subject')).toBe('Du hast „Begrüßt“ freigeschaltet');
     expect(german?.raw).toContain('dass du da bist!'); // the body is quoted-printable
     expect((await t.api('GET', '/v1/users/heidi')).body.locale).toBe('de-CH');
+    // Devices write "fr_CA": it is stored as the tag it means.
+    await complete('greeted', { id: 'kim', email: 'kim@example.com', locale: 'fr_ca' });
+    expect((await delivered())[0]?.headers.get('subject')).toBe('Vous avez débloqué « Greeted »');
+    expect((await t.api('GET', '/v1/users/kim')).body.locale).toBe('fr-CA');
     // A language Laurel does not speak falls back to English.
     await complete('greeted', { id: 'ines', email: 'ines@example.com', locale: 'es' });
     expect((await delivered())[0]?.headers.get('subject')).toBe('You unlocked “Greeted”');

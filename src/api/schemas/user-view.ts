@@ -10,7 +10,11 @@ export const UserViewSchema = Type.Object(
     tz: Nullable(Type.String({ description: "The user's IANA time zone; null: UTC" })),
     deviceTokens: Nullable(Type.Array(Type.String(), { description: "The user's device tokens, for push notifications" })),
     subscribeToEmails: Type.Boolean({ description: 'Whether the user is opted into emails' }),
-    locale: Nullable(Type.String({ description: "The user's language (BCP 47); null: the community's default. Laurel's addition" })),
+    locale: Nullable(
+      Type.String({
+        description: "The user's language (a canonical BCP 47 tag); null: none given (emails are in English). Laurel's addition",
+      }),
+    ),
     attributes: Attributes,
     control: Type.Boolean({ description: 'Whether the user is in a control group (Laurel has none: always false)' }),
     created: Type.String({ description: 'When the user was created (ISO 8601)' }),

@@ -26,8 +26,10 @@ export async function applyBuiltIns(
   now: number,
   locale: Locale,
 ): Promise<Paid> {
-  if (raised.length === 0) return nothingPaid();
-  const events = raised.map((r) => ({ ...r, user, index: null, at: '', fingerprint: '' }));
+  // An archived built-in metric takes no events, as on the event path.
+  const live = raised.filter((r) => config.rules.metricsByKey.get(r.metric)?.status !== 'archived');
+  if (live.length === 0) return nothingPaid();
+  const events = live.map((r) => ({ ...r, user, index: null, at: '', fingerprint: '' }));
   const outcomes = await applyBatch(ctx, tx, tenant, config, events, now, locale);
   const paid = nothingPaid();
   for (const { response } of outcomes) {
