@@ -140,7 +140,8 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
       await expectAccessible();
       await screenshot(page, 'publish-confirmation', { docs: true });
       await page.getByTestId('confirm-status').click();
-      await expect.poll(() => page.getByTestId('status').textContent()).toBe('active');
+      // Publishing answers once the backfill is done or after 5 s of waiting for it, not within poll's 1 s default.
+      await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 }).toBe('active');
       expect(await page.getByTestId('stat-completions').textContent()).toBe('2');
     },
     SLOW,
