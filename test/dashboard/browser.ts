@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.LAUREL_TEST_CHROMIUM ?? '/usr/bin/chromium';
@@ -84,11 +85,22 @@ interface AXNode {
 }
 
 /**
- * What a screen reader would trip on, as Chromium's accessibility tree gives it: controls without
- * a name, and ARIA references (aria-labelledby, aria-describedby, aria-controls) to ids that do not
- * exist. A subset of axe-core's rules, which is not a dependency.
+ * What axe-core finds against WCAG 2 A and AA, then what a screen reader would trip on as
+ * Chromium's accessibility tree gives it: controls without a name, and ARIA references
+ * (aria-labelledby, aria-describedby, aria-controls) to ids that do not exist.
  */
 export async function accessibilityProblems(page: Page): Promise<string[]> {
+  // @axe-core/playwright is typed against playwright's Page; playwright-core's is the same object.
+  const axe = await new AxeBuilder({ page: page as unknown as ConstructorParameters<typeof AxeBuilder>[0]['page'] })
+    .withTags(['wcag2a', 'wcag2aa'])
+    .analyze();
+  const violations = axe.violations.map(
+    (v) =>
+      `axe ${v.id}: ${v.help} — ${v.nodes
+        .map((n) => n.target.join(' '))
+        .slice(0, 5)
+        .join(', ')}`,
+  );
   const cdp = await page.context().newCDPSession(page);
   const problems: string[] = [];
   try {
@@ -116,5 +128,5 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
       ),
     ),
   );
-  return [...problems, ...dangling];
+  return [...violations, ...problems, ...dangling];
 }

@@ -1,6 +1,7 @@
 /**
  * The dashboard, used as a community manager would: in Chromium, against a real Laurel server on an
- * empty temporary database. Each test leaves a screenshot in test-output/dashboard.
+ * empty temporary database. Each test leaves a screenshot in test-output/dashboard. Each main screen
+ * is checked with axe-core (WCAG 2 A and AA) and the accessibility tree, as a screen reader meets it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,7 +9,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
-import { launch, SKIP_REASON, screenshot, watchConsole } from './browser.js';
+import { accessibilityProblems, launch, SKIP_REASON, screenshot, watchConsole } from './browser.js';
 
 const KEY = 'dashboard-e2e-admin-key-0123456789';
 const SLOW = 90_000;
@@ -34,6 +35,7 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
   const open = async (to: string) => {
     await page.goto(`${server.url}/dashboard${to}`);
   };
+  const expectAccessible = async () => expect(await accessibilityProblems(page)).toEqual([]);
   /** Chooses an option of a Mantine Select by its label. */
   const choose = async (label: string, option: string, scope: Page | ReturnType<Page['locator']> = page) => {
     await scope.getByRole('textbox', { name: label, exact: true }).click();
@@ -75,12 +77,14 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
       const error = page.getByTestId('signin-error');
       await error.waitFor();
       expect(await error.textContent()).toContain('That key is not valid');
+      await expectAccessible();
       await screenshot(page, 'sign-in', { docs: true });
 
       await page.getByLabel('Admin key').fill(KEY);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('heading', { name: 'Achievements', exact: true }).waitFor();
       await page.getByText('No achievements yet').waitFor();
+      await expectAccessible();
       await screenshot(page, 'empty-list');
     },
     SLOW,
@@ -107,6 +111,7 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
       const preview = page.getByTestId('condition-preview');
       await expect.poll(() => preview.textContent(), { timeout: 10_000 }).toBe('Write 10 words (Bronze) · 50 (Silver) · 100 (Gold)');
       await page.locator('#criteria').evaluate('(el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 76)');
+      await expectAccessible();
       await screenshot(page, 'create-form', { docs: true });
 
       await page.getByTestId('save-draft').click();
@@ -132,9 +137,11 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
       const consequence = page.getByTestId('backfill-consequence');
       await consequence.waitFor();
       expect(await consequence.textContent()).toContain('2 users already qualify and will receive it silently');
+      await expectAccessible();
       await screenshot(page, 'publish-confirmation', { docs: true });
       await page.getByTestId('confirm-status').click();
-      await expect.poll(() => page.getByTestId('status').textContent()).toBe('active');
+      // Publishing answers once the backfill is done or after 5 s of waiting for it, not within poll's 1 s default.
+      await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 }).toBe('active');
       expect(await page.getByTestId('stat-completions').textContent()).toBe('2');
     },
     SLOW,
@@ -159,6 +166,7 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
       await expect.poll(stages).toMatchObject({ '25–49%': 0, '50–74%': 1, Bronze: 1, Silver: 1, Gold: 1 });
       expect(await page.getByTestId('latest-unlocks').textContent()).toContain('Linus');
       await page.locator('.recharts-bar-rectangle').first().waitFor();
+      await expectAccessible();
       await screenshot(page, 'achievement-page', { docs: true });
     },
     SLOW,
@@ -199,6 +207,7 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
       await page.getByRole('button', { name: 'Sort by Completions' }).click();
       await expect.poll(() => page.url()).toContain('sort=-completions');
       await expect.poll(rowKeys).toEqual(['first-words', 'prolific-writer']);
+      await expectAccessible();
       await screenshot(page, 'list-filtered', { docs: true });
 
       await page.reload();
@@ -300,6 +309,7 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
       await expect.poll(() => page.getByTestId('preview-problem').first().textContent(), { timeout: 10_000 }).toBe(message);
       expect(await page.getByRole('heading', { name: 'New achievement' }).isVisible()).toBe(true);
       expect(await achievementsNamed('Zero effort')).toHaveLength(0);
+      await expectAccessible();
       await screenshot(page, 'field-error', { docs: true });
     },
     SLOW,
@@ -321,6 +331,7 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
       await expect.poll(() => page.getByTestId('status').textContent()).toBe('archived');
       expect(await page.getByRole('button', { name: 'Edit' }).count()).toBe(0);
       expect((await call('GET', '/admin/v1/achievements/prolific-writer')).body.status).toBe('archived');
+      await expectAccessible();
       await screenshot(page, 'archived');
     },
     SLOW,
@@ -344,6 +355,7 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
       expect(await page.getByTestId('progress-novelist').textContent()).toContain('12 / 100');
       expect(await page.getByTestId('user-unlocked').textContent()).toBe('1');
       await page.getByRole('link', { name: 'Very first words' }).first().waitFor();
+      await expectAccessible();
       await screenshot(page, 'user', { docs: true });
     },
     SLOW,
@@ -359,6 +371,7 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
       const shown = (await page.getByTestId('new-key').textContent()) ?? '';
       expect(shown).toMatch(/^laurel_app_/);
       expect((await fetch(`${server.url}/v1/achievements`, { headers: { 'x-api-key': shown } })).status).toBe(200);
+      await expectAccessible();
       await screenshot(page, 'settings-new-key', { docs: true });
       await page.getByRole('button', { name: 'I have copied it' }).click();
       await page.getByRole('cell', { name: 'web app', exact: true }).waitFor();
@@ -368,10 +381,12 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
       await page.getByRole('button', { name: 'Save settings' }).click();
       await page.getByText('Settings saved').waitFor();
       expect((await call('GET', '/admin/v1/settings')).body.strictMetrics).toBe(true);
+      await expectAccessible();
       await screenshot(page, 'settings-community', { docs: true });
 
       await page.getByRole('tab', { name: 'Metrics' }).click();
       await page.getByRole('cell', { name: 'Words written', exact: true }).waitFor();
+      await expectAccessible();
       await screenshot(page, 'settings-metrics');
     },
     SLOW,
@@ -386,6 +401,7 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
       await screenshot(page, 'tablet-achievement', { docs: true });
       await open('/achievements/new');
       await page.getByRole('heading', { name: 'New achievement' }).waitFor();
+      await expectAccessible();
       await screenshot(page, 'tablet-form');
       expect(problems).toEqual([]);
     },

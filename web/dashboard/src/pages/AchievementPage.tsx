@@ -195,7 +195,7 @@ export function AchievementPage({ achievementKey }: { achievementKey: string }) 
                       </Table.Td>
                       <Table.Td>
                         {u.tier && (
-                          <Text size="sm" fw={500} c="teal.8">
+                          <Text size="sm" fw={500} c="teal">
                             {u.tier.name}
                           </Text>
                         )}
@@ -241,6 +241,7 @@ export function AchievementPage({ achievementKey }: { achievementKey: string }) 
                     tickLine="y"
                     withTooltip
                     yAxisProps={{ allowDecimals: false }}
+                    role="figure"
                     aria-label="Users per stage of progress"
                   />
                 </div>
@@ -264,6 +265,7 @@ export function AchievementPage({ achievementKey }: { achievementKey: string }) 
                 series={[{ name: 'unlocks', label: 'Unlocks', color: 'indigo.5' }]}
                 tickLine="y"
                 yAxisProps={{ allowDecimals: false }}
+                role="figure"
                 aria-label="Unlocks per day"
               />
             ) : (

@@ -191,7 +191,7 @@ function Keys() {
             Copy it now: this is the only time Laurel shows it.
           </Alert>
           <Group wrap="nowrap" gap="xs">
-            <Code block style={{ flex: 1, wordBreak: 'break-all' }} data-testid="new-key">
+            <Code block style={{ flex: 1, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }} data-testid="new-key">
               {shown?.key}
             </Code>
             <CopyButton value={shown?.key ?? ''}>

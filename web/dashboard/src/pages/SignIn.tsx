@@ -64,7 +64,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (key: string) => void }) {
             </Button>
             <Text size="xs" c="dimmed" ta="center">
               The key stays in this browser tab only and is forgotten when you close it.{' '}
-              <Anchor href="/docs" size="xs">
+              <Anchor href="/docs" size="xs" underline="always">
                 API documentation
               </Anchor>
             </Text>

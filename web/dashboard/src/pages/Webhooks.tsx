@@ -211,7 +211,7 @@ function SecretModal({ created, onClose }: { created: CreatedWebhook | null; onC
           it; if it is lost, delete the webhook and create another.
         </Alert>
         <Group wrap="nowrap" gap="xs">
-          <Code block style={{ flex: 1, wordBreak: 'break-all' }} data-testid="webhook-secret">
+          <Code block style={{ flex: 1, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }} data-testid="webhook-secret">
             {created?.secret}
           </Code>
           <CopyButton value={created?.secret ?? ''}>
@@ -266,7 +266,11 @@ export function WebhooksPage() {
           <Title order={2}>Webhooks</Title>
           <Text c="dimmed" size="sm">
             Laurel POSTs signed events (unlocks, points, levels, streaks) to your servers, retrying for a day until they answer 2xx. Email
-            on unlock is under <Anchor {...linkProps('/settings/email')}>Settings › Email</Anchor>.
+            on unlock is under{' '}
+            <Anchor {...linkProps('/settings/email')} underline="always">
+              Settings › Email
+            </Anchor>
+            .
           </Text>
         </div>
         <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>

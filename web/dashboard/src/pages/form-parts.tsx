@@ -216,6 +216,7 @@ export function BadgeUpload({ url, onChange, error }: { url: string | null; onCh
             loading={uploading}
             p="sm"
             aria-label="Upload a badge image"
+            inputProps={{ 'aria-label': 'Badge image file' }}
           >
             <Group gap="sm" wrap="nowrap" style={{ pointerEvents: 'none' }}>
               <IconUpload size={20} opacity={0.6} />
