@@ -98,6 +98,7 @@ describe('kill -9 between commit and delivery', () => {
         // The deliverer has claimed deliveries and is stuck sending them: commit more, then kill.
         while (receiver.held() < 8) await new Promise((resolve) => setTimeout(resolve, 10));
         await unlock(3 * BATCH);
+        const reachedUnanswered = receiver.arrivals.size;
         const exited = new Promise((resolve) => first.child.once('exit', resolve));
         first.child.kill('SIGKILL');
         await exited;
@@ -149,7 +150,7 @@ describe('kill -9 between commit and delivery', () => {
         expect(log.map((r) => ({ status: r.status, n: Number(r.n) }))).toEqual([{ status: 'delivered', n: completions.size }]);
         console.log(
           `webhook kill -9 (${dialect}): ${completions.size} unlocks; at the kill ${atKill.undispatched} not fanned out, ${atKill.queued} queued, ` +
-            `${atKill.claimed} claimed by the killed process (${receiver.arrivals.size} events had reached the receiver unanswered or not at all); ` +
+            `${atKill.claimed} claimed by the killed process (${reachedUnanswered} of them held unanswered by the receiver); ` +
             `all delivered ${seconds.toFixed(1)} s after the kill, ${twice} of them twice`,
         );
       } finally {
