@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --dialect sqlite|postgres] [-- --profile]`: Laurel's benchmark.
+ * `npm run bench [-- --quick] [-- --dialect sqlite|postgres] [-- --profile] [-- --only notifications]`: Laurel's benchmark.
  *
  * For each database (SQLite, then PostgreSQL), on a database of the run's own: a community of 100
  * active achievements on 10 metrics and its users' history (through batch ingest), then
@@ -16,7 +16,10 @@
  *   6. the HTTP limits: a Fastify route doing the driver limit's two-row write per event with
  *      Laurel's group commit, under the single-event load (after the server has stopped, so that
  *      Laurel's own figures see the data they saw before it existed); and Fastify answering the
- *      same bodies as constant JSON under the same loads.
+ *      same bodies as constant JSON under the same loads,
+ *   7. notifications (bench/lib/notifications.ts): batch ingest with one subscribed webhook against
+ *      the same ingest without, and 10,000 queued deliveries drained to a local receiver
+ *      (`--only notifications`: after the setup, this scenario alone).
  * Prints a Markdown table (progress goes to stderr) and writes bench/results/<timestamp>.json and
  * bench/results/latest.json (profiles under bench/results/profiles/<timestamp>/).
  */
@@ -42,6 +45,7 @@ import {
 import { eventSource, random, userId } from './lib/community.js';
 import { type BenchDatabase, createBenchDatabase, openRaw, type RawConnection } from './lib/databases.js';
 import { type LoadResult, load, request } from './lib/load.js';
+import { notifications } from './lib/notifications.js';
 import { type Options, parseOptions, ROOT } from './lib/options.js';
 import { type DialectResults, type IngestResult, markdownTable, notes, type Report, rowsOf } from './lib/report.js';
 import { renderStatementTimings, type StatementTiming } from './lib/statements.js';
@@ -493,6 +497,14 @@ async function runDialect(
     log(`  ${setup.historyEvents} events of history in ${setup.seedSeconds.toFixed(1)} s`);
     raw = openRaw(db);
     await autovacuum(raw);
+    const scenario7 = async (open: RawConnection) => {
+      log('Scenario 7: batch ingest with and without a webhook subscribed to every event; draining queued deliveries');
+      results.notifications = await notifications(s, db, open, setup.appKey, log);
+    };
+    if (options.only === 'notifications') {
+      await scenario7(raw);
+      return results;
+    }
 
     log('Scenario 1: engine ingest, batches of 1,000');
     const ingestArgs = { ...dbArgs, users: s.users, events: s.ingestEvents, warmupBatches: s.warmupBatches };
@@ -601,6 +613,8 @@ async function runDialect(
         ? await (shared.constant ??= constantLimits(options, bodiesFile, headers))
         : await constantLimits(options, bodiesFile, headers);
     Object.assign(results, limits);
+    // Last, so that the outbox events and deliveries it adds weigh on no other scenario.
+    await scenario7(raw);
   } catch (error) {
     results.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
     log(`${DB_NAME[dialect]} failed: ${results.error}`);

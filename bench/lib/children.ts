@@ -1,7 +1,7 @@
 /**
  * Child processes of the benchmark: engine workers (bench/worker.ts), the real Laurel server
- * (dist/src/cli/laurel.js serve), the constant-JSON Fastify server and the two-row route, each
- * sampled for memory through /proc/<pid>/status.
+ * (dist/src/cli/laurel.js serve), the constant-JSON Fastify server, the two-row route and the
+ * webhook receiver, each sampled for memory through /proc/<pid>/status.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,6 +17,18 @@ export function memoryOf(pid: number): { rss: number; peak: number } | null {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (name: string) => Number(status.match(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm'))?.[1] ?? NaN) * 1024;
     return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+  } catch {
+    return null;
+  }
+}
+
+/** User and system CPU time a process has used so far, in seconds; null once it is gone. */
+export function cpuSecondsOf(pid: number): number | null {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th,
+    // in clock ticks of USER_HZ, 100 on Linux.
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return null;
   }
@@ -176,4 +188,10 @@ export async function startTwoRowServer(
 ): Promise<Server> {
   const child = start(['--import', 'tsx', path.join(ROOT, 'bench/two-row-server.ts'), JSON.stringify(db), bodiesFile], {});
   return { ...child, url: await listening(child, 'The two-row route') };
+}
+
+/** The webhook receiver of the notification scenarios (bench/webhook-receiver.ts): 200 at once. */
+export async function startWebhookReceiver(): Promise<Server> {
+  const child = start(['--import', 'tsx', path.join(ROOT, 'bench/webhook-receiver.ts')], {});
+  return { ...child, url: await listening(child, 'The webhook receiver') };
 }

@@ -25,6 +25,14 @@ export interface Sizes {
   batchConnections: number;
   batchRequests: number;
   batchWarmupRequests: number;
+  /**
+   * Scenario 7: rounds of batch ingest without and with a subscribed webhook, alternating (after a
+   * warm-up round of each), each round `webhookRoundRequests` 1,000-event requests.
+   */
+  webhookRounds: number;
+  webhookRoundRequests: number;
+  /** Scenario 7: undelivered outbox events written at once, then timed until all are delivered. */
+  drainDeliveries: number;
 }
 
 export const FULL: Sizes = {
@@ -40,6 +48,9 @@ export const FULL: Sizes = {
   batchConnections: 4,
   batchRequests: 40,
   batchWarmupRequests: 4,
+  webhookRounds: 4,
+  webhookRoundRequests: 10,
+  drainDeliveries: 10_000,
 };
 
 export const QUICK: Sizes = {
@@ -55,6 +66,9 @@ export const QUICK: Sizes = {
   batchConnections: 2,
   batchRequests: 2,
   batchWarmupRequests: 0,
+  webhookRounds: 1,
+  webhookRoundRequests: 1,
+  drainDeliveries: 500,
 };
 
 export interface Options {
@@ -66,6 +80,8 @@ export interface Options {
   /** Also profile scenario 1 and the single-event HTTP run (`--cpu-prof`), and summarise the profiles. */
   profile: boolean;
   postgresUrl: string;
+  /** `--only notifications`: set up the community, then run scenario 7 alone. */
+  only: 'notifications' | undefined;
 }
 
 export function parseOptions(argv: readonly string[]): Options {
@@ -77,7 +93,7 @@ export function parseOptions(argv: readonly string[]): Options {
     if (v === undefined || v.startsWith('--')) throw new Error(`${name} needs a value`);
     return v;
   };
-  const known = new Set(['--quick', '--profile', '--dialect', '--results-dir', '--help']);
+  const known = new Set(['--quick', '--profile', '--dialect', '--results-dir', '--only', '--help']);
   for (const a of args) {
     if (a.startsWith('--') && !known.has(a)) throw new Error(`Unknown option ${a} (see --help)`);
   }
@@ -89,6 +105,7 @@ export function parseOptions(argv: readonly string[]): Options {
         '  --dialect <d>        sqlite, postgres or both (default both; PostgreSQL is skipped if unreachable unless CI=true)',
         '  --profile            also run scenario 1 and the single-event HTTP run under --cpu-prof and summarise the profiles',
         '  --results-dir <dir>  where to write <timestamp>.json and latest.json (default bench/results)',
+        '  --only notifications set up the community, then run only scenario 7 (webhooks)',
         'Environment: LAUREL_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) names the server;',
         '  each run creates its own database there and drops it afterwards.',
         '',
@@ -99,6 +116,8 @@ export function parseOptions(argv: readonly string[]): Options {
   const quick = args.includes('--quick');
   const dialect = value('--dialect') ?? 'both';
   if (!['sqlite', 'postgres', 'both'].includes(dialect)) throw new Error(`--dialect must be sqlite, postgres or both (got ${dialect})`);
+  const only = value('--only');
+  if (only !== undefined && only !== 'notifications') throw new Error(`--only must be notifications (got ${only})`);
   return {
     mode: quick ? 'quick' : 'full',
     sizes: quick ? QUICK : FULL,
@@ -106,5 +125,6 @@ export function parseOptions(argv: readonly string[]): Options {
     resultsDir: path.resolve(value('--results-dir') ?? path.join(ROOT, 'bench/results')),
     profile: args.includes('--profile'),
     postgresUrl: process.env.LAUREL_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    only,
   };
 }

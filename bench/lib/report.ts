@@ -1,12 +1,13 @@
 /**
  * The results: one row per measure, each beside its limit and its targets, rendered as a Markdown
  * table. The targets are the performance issue's table; issue 7's remain (so labelled) on the
- * measures that table does not cover.
+ * measures that table does not cover; issue 13's are the notification scenario's.
  */
 import type { Dialect } from '../../src/store/dialect.js';
 import type { HeapSummary } from '../heap-summary.js';
 import type { ProfileSummary } from '../profile-summary.js';
 import type { LoadResult } from './load.js';
+import type { NotificationResults } from './notifications.js';
 import type { Sizes } from './options.js';
 import type { StatementTiming } from './statements.js';
 
@@ -75,6 +76,7 @@ export interface DialectResults {
   statements?: StatementTiming[];
   /** The engine process's live heap after scenario 1's batches (--profile). */
   heap?: HeapSummary;
+  notifications?: NotificationResults;
 }
 
 export interface Report {
@@ -303,6 +305,41 @@ export function rowsOf(r: DialectResults): Row[] {
       ratioTarget: null,
     });
   }
+  if (r.notifications) {
+    const w = r.notifications;
+    const ratio = (a: number, b: number) => atLeast(a / b, 0.9, '≥ 90 % of limit (issue 13)');
+    row({
+      id: 'webhook-ingest',
+      scenario: '7. HTTP batch ingest with one subscribed webhook: while sending',
+      laurel: `${n0(w.withWebhook.eventsPerSecond)} events/s`,
+      value: w.withWebhook.eventsPerSecond,
+      limit: `${n0(w.withoutWebhook.eventsPerSecond)} events/s (same ingest, webhook disabled)`,
+      limitValue: w.withoutWebhook.eventsPerSecond,
+      target: null,
+      ratioTarget: ratio(w.withWebhook.eventsPerSecond, w.withoutWebhook.eventsPerSecond),
+    });
+    row({
+      id: 'webhook-ingest-sustained',
+      scenario: '7. HTTP batch ingest with one subscribed webhook: until every event is delivered',
+      laurel: `${n0(w.withWebhook.sustainedEventsPerSecond)} events/s`,
+      value: w.withWebhook.sustainedEventsPerSecond,
+      limit: `${n0(w.withoutWebhook.sustainedEventsPerSecond)} events/s (same ingest, webhook disabled)`,
+      limitValue: w.withoutWebhook.sustainedEventsPerSecond,
+      target: null,
+      ratioTarget: ratio(w.withWebhook.sustainedEventsPerSecond, w.withoutWebhook.sustainedEventsPerSecond),
+    });
+    const target = w.drain.deliveries === 10_000 ? '≤ 10 s (issue 13)' : '≤ 10 s (issue 13, for 10,000)';
+    row({
+      id: 'webhook-drain',
+      scenario: `7. ${n0(w.drain.deliveries)} queued deliveries drained to a local receiver`,
+      laurel: s1(w.drain.seconds),
+      value: w.drain.seconds,
+      limit: null,
+      limitValue: null,
+      target: sqlite ? atMost(w.drain.seconds, 10, target) : null,
+      ratioTarget: null,
+    });
+  }
   return rows;
 }
 
@@ -376,6 +413,15 @@ export function notes(results: readonly DialectResults[]): string {
     if (after && r.memory) {
       const steps = Object.entries(after).map(([scenario, bytes]) => `${mb(bytes)} after ${scenario}`);
       out.push(`- ${name}, server peak RSS so far: ${[...steps, `${mb(r.memory.serverPeakRssBytes)} after backfill`].join(', ')}.`);
+    }
+    if (r.notifications) {
+      const w = r.notifications;
+      out.push(
+        `- ${name}, scenario 7: ${w.rounds} measured rounds of each kind, alternating (${n0(w.withWebhook.events)} events with the webhook, ${n0(w.withoutWebhook.events)} without); ` +
+          `${w.deliveriesPerEvent.toFixed(2)} deliveries per event; after a round with the webhook, every delivery made ${s1(w.catchUpSeconds.mean)} later on average (at most ${s1(w.catchUpSeconds.max)}); ` +
+          `server CPU per 1,000 events until delivered: ${n0(w.withWebhook.serverCpuMsPerThousand)} ms with the webhook, ${n0(w.withoutWebhook.serverCpuMsPerThousand)} ms without; ` +
+          `drain ${n0(w.drain.perSecond)} deliveries/s, server CPU ${s1(w.drain.serverCpuSeconds)}; server peak RSS ${mb(w.serverPeakRssBytes)}.`,
+      );
     }
     if (r.twoRowPeakRssBytes) out.push(`- ${name}, two-row route: peak RSS ${mb(r.twoRowPeakRssBytes)}.`);
     if (r.bodies) {

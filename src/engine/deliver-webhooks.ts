@@ -118,9 +118,13 @@ export class WebhookDeliverer {
   private async pass(): Promise<boolean> {
     const now = this.clock.now();
     await this.pruneIfDue(now);
-    const dispatched = await this.store.read.deliveries.dispatch(now, idPrefix(now), this.options.dispatchChunk);
-    const { concurrency, waves, leaseMs } = this.options;
-    const claims = await this.store.read.deliveries.claim(this.clock.now(), leaseMs, concurrency * waves);
+    const { concurrency, waves, leaseMs, dispatchChunk } = this.options;
+    // Dispatch and claim in one turn on the connection: on SQLite each of their five statements
+    // would otherwise wait behind an ingest transaction of its own.
+    const { dispatched, claims } = await this.store.onOneConnection(async (db) => ({
+      dispatched: await db.deliveries.dispatch(now, idPrefix(now), dispatchChunk),
+      claims: await db.deliveries.claim(this.clock.now(), leaseMs, concurrency * waves),
+    }));
     // Sent `concurrency` at a time, recorded together: the loop's statements (and SQLite commits,
     // which ingest waits for) are a few per pass, not a few per delivery.
     const attempts: { claim: ClaimedDelivery; outcome: AttemptOutcome }[] = [];

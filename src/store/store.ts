@@ -177,6 +177,20 @@ export class Store {
     return result;
   }
 
+  /**
+   * Runs `work` on one connection, outside a transaction (each statement commits on its own). On
+   * SQLite, where every statement waits for the one connection, that is one wait behind whatever
+   * transaction holds it for all of `work`'s statements, instead of one wait each.
+   */
+  async onOneConnection<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    try {
+      const sqlite = this.statements && { statements: this.statements, exclusive: inTransaction };
+      return await this.database.db.connection().execute((conn) => work(new Repositories(conn, this.database.dialect, sqlite)));
+    } catch (error) {
+      throw this.database.availability.translate(error);
+    }
+  }
+
   /** Why the store cannot serve now, if it cannot: the database does not answer, or writes are failing. */
   async outage(): Promise<Outage | null> {
     try {
@@ -219,7 +233,7 @@ export class Store {
   }
 }
 
-/** Inside a transaction, which holds the connection already. */
+/** Inside a transaction (or `onOneConnection`), which holds the connection already. */
 const inTransaction: Exclusive = async (read) => read();
 
 /** The ingest store of the database in use (SQLite's runs on the raw connection's statements). */

@@ -3,7 +3,6 @@
  * sees a 500 retried after the back-off (on the test's clock), gets each event once after
  * deduplicating by webhook-id, and nothing for disabled webhooks, other types or backfilled events.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_TENANT } from '../../src/engine/bootstrap.js';
 import { timeOrderedId } from '../../src/engine/ids.js';
@@ -11,25 +10,7 @@ import type { OutboxRecord } from '../../src/store/ingest/ingest-store.js';
 import { DIALECTS } from '../support/dialects.js';
 import { startLaurel, type TestLaurel } from '../support/laurel.js';
 import { type Received, type Receiver, startReceiver } from '../support/webhook-receiver.js';
-
-/** Standard Webhooks verification, from the spec: key = base64-decoded part after whsec_. */
-function standardSignatureValid(secret: string, r: Received): boolean {
-  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
-  const signed = `${r.headers['webhook-id']}.${r.headers['webhook-timestamp']}.${r.body}`;
-  const expected = Buffer.from(createHmac('sha256', key).update(signed).digest('base64'));
-  return String(r.headers['webhook-signature'])
-    .split(' ')
-    .some((entry) => {
-      const [version, signature = ''] = entry.split(',');
-      const given = Buffer.from(signature);
-      return version === 'v1' && given.length === expected.length && timingSafeEqual(given, expected);
-    });
-}
-
-/** Trophy's documented check: createHmac('sha256', secret).update(rawBody).digest('base64'). */
-function trophySignatureValid(secret: string, r: Received): boolean {
-  return createHmac('sha256', secret).update(r.body).digest('base64') === r.headers['x-trophy-signature'];
-}
+import { standardSignatureValid, trophySignatureValid } from '../support/webhook-signatures.js';
 
 describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
   let t: TestLaurel;

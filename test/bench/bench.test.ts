@@ -1,6 +1,7 @@
 /**
  * Keeps the benchmark harness alive: `npm run bench -- --quick` must run every scenario on every
- * database and produce its table and JSON. It asserts nothing about speed.
+ * database (1–7, 7 being the notifications of issue 13) and produce its table and JSON. It asserts
+ * nothing about speed.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,7 +12,7 @@ import { DIALECTS, POSTGRES_URL } from '../support/dialects.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** One row per measure and database, each scenario 1–6 (6 being the limits beside them). */
+/** One row per measure and database, each scenario 1–7 (6 being the limits beside them). */
 const MEASURES = [
   'ingest',
   'http-single-rps',
@@ -27,6 +28,9 @@ const MEASURES = [
   'reads-serial-p99',
   'rss-server',
   'rss-engine',
+  'webhook-ingest',
+  'webhook-ingest-sustained',
+  'webhook-drain',
 ];
 /** Measures printed next to a limit measured in the same run (scenario 6). */
 const WITH_LIMIT = [
@@ -43,6 +47,8 @@ const WITH_LIMIT = [
   'reads-serial-p99',
   'rss-server',
   'rss-engine',
+  'webhook-ingest',
+  'webhook-ingest-sustained',
 ];
 const DB_NAME = { sqlite: 'SQLite', postgres: 'PostgreSQL' } as const;
 
@@ -114,6 +120,9 @@ describe('npm run bench -- --quick', () => {
       expect(targets['http-single-route-rps']?.[1]).toBe(sqlite ? '≥ 50 % of limit' : undefined);
       expect(targets['reads-p99']?.[1]).toBe('≤ 1.5× limit');
       expect(targets['rss-server']?.[0]).toBe('≤ 250 MB');
+      expect(targets['webhook-ingest']?.[1]).toBe('≥ 90 % of limit (issue 13)');
+      expect(targets['webhook-ingest-sustained']?.[1]).toBe('≥ 90 % of limit (issue 13)');
+      expect(targets['webhook-drain']?.[0]).toBe(sqlite ? '≤ 10 s (issue 13, for 10,000)' : undefined);
       for (const row of rows) {
         for (const check of [row.target, row.ratioTarget]) {
           if (check) expect(stdout).toContain(`| ${check.text} | ${check.pass ? 'met' : '**missed**'} |`);

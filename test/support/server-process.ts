@@ -39,7 +39,12 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Laurel did not start:\n${output}`)), 30_000);
+    // Generous: several processes compiling the sources with tsx at once on a busy machine take a while.
+    const timer = setTimeout(() => {
+      // Not left running behind a failed test.
+      child.kill('SIGKILL');
+      reject(new Error(`Laurel did not start:\n${output}`));
+    }, 60_000);
     child.on('exit', (code) => reject(new Error(`Laurel exited with ${code}:\n${output}`)));
     child.stdout?.on('data', () => {
       const match = output.match(/listening on (http:\/\/[^\s]+)/);
