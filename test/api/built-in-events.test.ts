@@ -221,6 +221,56 @@ describe.each(DIALECTS)('built-in events of backfilled unlocks (%s)', (dialect) 
   });
 });
 
+describe.each(DIALECTS)('built-in events nothing counts (%s)', (dialect) => {
+  it('keeps only the totals of a built-in metric nothing counts, and an achievement created later backfills from them', async () => {
+    const t = await startLaurel({ dialect });
+    try {
+      await t.admin('POST', '/admin/v1/achievements', {
+        key: 'learner',
+        name: 'Learner',
+        status: 'active',
+        criteria: { type: 'metric', metric: 'lessons', threshold: 1 },
+      });
+      expect(keys((await t.api('POST', '/v1/metrics/lessons/event', { user: { id: 'kai' }, value: 1 })).body)).toEqual(['learner']);
+      const db = t.laurel.ctx.store.database.db;
+      const rows = await db
+        .selectFrom('events')
+        .innerJoin('metrics', 'metrics.id', 'events.metric_id')
+        .select('metrics.key')
+        .where('events.user_id', '=', 'kai')
+        .execute();
+      expect(rows.map((r) => r.key)).toEqual(['lessons']);
+      const created = await t.admin('POST', '/admin/v1/achievements', {
+        key: 'first-unlock',
+        name: 'First unlock',
+        status: 'active',
+        criteria: { type: 'metric', metric: 'achievement_unlocked', threshold: 1 },
+      });
+      expect(created.body.backfill).toMatchObject({ status: 'done', granted: 1 });
+      // Counted from now on: the next unlock's event is stored.
+      await t.admin('POST', '/admin/v1/achievements', {
+        key: 'two-lessons',
+        name: 'Two lessons',
+        status: 'active',
+        criteria: { type: 'metric', metric: 'lessons', threshold: 2 },
+      });
+      await t.api('POST', '/v1/metrics/lessons/event', { user: { id: 'kai' }, value: 1 });
+      const stored = await db
+        .selectFrom('events')
+        .innerJoin('metrics', 'metrics.id', 'events.metric_id')
+        .select('events.attributes')
+        .where('events.user_id', '=', 'kai')
+        .where('metrics.key', '=', 'achievement_unlocked')
+        .execute();
+      // The backfilled grant of first-unlock and the live unlock of two-lessons; not learner's.
+      const unlocked = stored.map((r) => (JSON.parse(String(r.attributes)) as { achievement: string }).achievement);
+      expect(unlocked.sort()).toEqual(['first-unlock', 'two-lessons']);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 function keys(body: { achievements: Unlock[] }): string[] {
   return body.achievements.map((a) => a.key).sort();
 }

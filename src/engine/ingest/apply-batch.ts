@@ -8,6 +8,7 @@ import { BUILT_IN_METRIC_KEYS } from '../../domain/built-in-events.js';
 import { localDay } from '../../domain/calendar.js';
 import type { Locale } from '../../domain/locale.js';
 import type { Metric } from '../../domain/metric.js';
+import type { RuleSet } from '../../domain/rules.js';
 import type { Repositories } from '../../store/store.js';
 import type { Tenant } from '../../store/tenant.js';
 import { announcements } from '../announcements.js';
@@ -48,11 +49,12 @@ export async function applyBatch(
   const metrics = await resolveMetrics(tx, tenant, config, [...events.map(metricReference), ...builtInReferences(config)], now);
   const metricIdOf = (e: PreparedEvent) => (metrics.get(e.metric) as Metric).id;
 
+  const counted = countedBuiltIns(config, rules, metrics);
   const needs = planBatch(
     rules,
     settings.weekStart,
     events.map((e) => ({ userId: e.user.id, metricId: metricIdOf(e), occurredAt: e.occurredAt })),
-    BUILT_IN_METRIC_KEYS.flatMap((key) => metrics.get(key)?.id ?? []),
+    counted,
     now,
   );
   const keyed = events.flatMap((e) =>
@@ -76,6 +78,7 @@ export async function applyBatch(
     users,
     states,
     stored,
+    counted,
     pay: (e) => payer.pay(e),
   });
   const { applied } = evaluation;
@@ -113,4 +116,22 @@ export async function applyBatch(
     ...recorder.changes(),
   });
   return outcomes;
+}
+
+/**
+ * The built-in metrics something counts (an achievement, a points trigger, a streak, a leaderboard).
+ * Their events are stored in full; the others only add to the members' totals, so an unlock nobody
+ * counts costs one merged row per member and metric, not an event and a day's total each.
+ */
+function countedBuiltIns(config: CommunityConfig, rules: RuleSet, metrics: ReadonlyMap<string, Metric>): string[] {
+  return BUILT_IN_METRIC_KEYS.flatMap((key) => {
+    const id = metrics.get(key)?.id;
+    if (id === undefined) return [];
+    const counts =
+      rules.metricRules.has(id) ||
+      rules.streaksByMetric.has(id) ||
+      rules.triggers.byMetric.has(id) ||
+      config.leaderboards.some((l) => l.rankBy === 'metric' && l.metricId === id);
+    return counts ? [id] : [];
+  });
 }

@@ -5,7 +5,7 @@
  * …: src/domain/built-in-events.ts), applied the same way, so rules on them see the same order.
  * An event whose idempotency key was seen before is answered again, not applied.
  */
-import { type Cause, MAX_CHAIN, MAX_RAISED, MEMBER_JOINED, raisedBy } from '../../domain/built-in-events.js';
+import { type Cause, isBuiltInMetric, MAX_CHAIN, MAX_RAISED, MEMBER_JOINED, raisedBy } from '../../domain/built-in-events.js';
 import { localDay } from '../../domain/calendar.js';
 import { LaurelError } from '../../domain/errors.js';
 import {
@@ -96,6 +96,8 @@ export interface BatchInput {
   states: ReadonlyMap<string, UserWorkingState>;
   /** Stored answers of the batch's idempotency keys. */
   stored: ReadonlyMap<string, StoredAnswer>;
+  /** The built-in metrics something counts: their events are stored; the others only add to totals. */
+  counted: readonly string[];
   /**
    * Pays what an applied event unlocked and fired, in event order, and says how each points
    * balance moved. The built-in events the event raises depend on what it paid.
@@ -117,6 +119,7 @@ export function evaluateBatch(input: BatchInput): BatchEvaluation {
   const records: EventRecord[] = [];
   const events: EvaluatedEvent[] = [];
   const applied: AppliedEvent[] = [];
+  const counts = new Set(input.counted);
   let raisable = 0;
 
   /** Applies one event to its user's state, then the built-in events it raises, depth first. */
@@ -140,19 +143,22 @@ export function evaluateBatch(input: BatchInput): BatchEvaluation {
       return effect;
     });
     const eventId = timeOrderedId(now);
-    records.push({
-      id: eventId,
-      userId,
-      metricId: metric.id,
-      value: e.value,
-      attributes: e.attributes ?? null,
-      occurredAt: e.occurredAt,
-      receivedAt: now,
-      localDay: day,
-    });
+    // A built-in event nothing counts adds to its total only (see countedBuiltIns in apply-batch.ts).
+    const kept = !isBuiltInMetric(metric.key) || counts.has(metric.id);
+    if (kept)
+      records.push({
+        id: eventId,
+        userId,
+        metricId: metric.id,
+        value: e.value,
+        attributes: e.attributes ?? null,
+        occurredAt: e.occurredAt,
+        receivedAt: now,
+        localDay: day,
+      });
     addTotal(totals, userId, metric.id, e.value, e.occurredAt);
     for (const c of effect.counterDeltas) addCounter(counters, userId, c.achievementId, c.value);
-    for (const d of effect.dayDeltas) addDay(days, userId, d.seriesId, d.day, d.value, e.occurredAt);
+    if (kept) for (const d of effect.dayDeltas) addDay(days, userId, d.seriesId, d.day, d.value, e.occurredAt);
     for (const change of effect.streakChanges) {
       const key = `${userId}\u0000${change.streakId}`;
       const from = Math.min(change.from, rewrites.get(key)?.from ?? change.from);

@@ -18,25 +18,24 @@ export interface PlannedEvent {
 }
 
 /**
- * `builtIns`: the built-in metrics' ids. What an event raises is known only once it applies, so each
- * user's state includes what the built-in metrics that rules use can touch, at the event's time
- * (and at `now`, when a member joins).
+ * `counted`: the built-in metrics something counts. What an event raises is known only once it
+ * applies, so each user's state includes what those can touch, at the event's time (and at `now`,
+ * when a member joins).
  */
 export function planBatch(
   rules: RuleSet,
   weekStart: number,
   requested: readonly PlannedEvent[],
-  builtIns: readonly string[],
+  counted: readonly string[],
   now: number,
 ): StateNeeds {
-  const used = builtIns.filter((id) => rules.metricRules.has(id) || rules.streaksByMetric.has(id) || rules.triggers.byMetric.has(id));
   const events =
-    used.length === 0
+    counted.length === 0
       ? requested
       : [
           ...requested,
           ...requested.flatMap((e) =>
-            used.flatMap((metricId) => [
+            counted.flatMap((metricId) => [
               { ...e, metricId },
               { userId: e.userId, metricId, occurredAt: now },
             ]),
