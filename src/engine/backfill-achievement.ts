@@ -238,10 +238,14 @@ export async function countUnlocksOfRun(
 ): Promise<void> {
   const metric = catalogue.metricsByKey.get(ACHIEVEMENT_UNLOCKED);
   if (metric?.status !== 'active') return;
+  // As on the event path, the events are stored only when an achievement counts them; totals always.
+  const counted = catalogue.achievements.some(
+    (other) => other.status === 'active' && other.criteria.type === 'metric' && other.criteria.metric === ACHIEVEMENT_UNLOCKED,
+  );
   const tiers = a.tiers.length > 0 ? a.tiers.map((t) => t.key) : [tierKeyAt(a, 0)];
   for (const tierKey of tiers) {
     const attributes = { achievement: a.key, ...(tierKey ? { tier: tierKey } : {}), ...(a.category ? { category: a.category } : {}) };
-    await tx.backfill.recordUnlocksOfRun(tenant, runId, tierKey, metric.id, JSON.stringify(attributes), now, idPrefix(now));
+    await tx.backfill.recordUnlocksOfRun(tenant, runId, tierKey, metric.id, JSON.stringify(attributes), now, idPrefix(now), counted);
   }
 }
 

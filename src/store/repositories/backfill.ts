@@ -302,9 +302,9 @@ export class BackfillRepository {
   }
 
   /**
-   * Records one event on a metric (value 1, the given attributes) for every row of one tier that one
-   * run wrote, at the award's time, and adds them to the users' totals: the unlocks a grant made count
-   * on `achievement_unlocked` as live unlocks do.
+   * Adds one to a metric's total for every row of one tier that one run wrote, and with `events`
+   * records each as an event (value 1, the given attributes, at the award's time): the unlocks a
+   * grant made count on `achievement_unlocked` as live unlocks do.
    */
   async recordUnlocksOfRun(
     tenant: Tenant,
@@ -314,8 +314,10 @@ export class BackfillRepository {
     attributesJson: string,
     now: number,
     idPrefix: string,
+    events: boolean,
   ): Promise<void> {
-    await sql`
+    if (events)
+      await sql`
       insert into events (id, org_id, community_id, user_id, metric_id, value, attributes, occurred_at, received_at, local_day)
       select ${this.orderedId(idPrefix)}, a.org_id, a.community_id, a.user_id, ${metricId}, 1, ${attributesJson}, a.achieved_at, ${this.millis(now)}, null
       from awards a
