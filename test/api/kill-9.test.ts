@@ -27,7 +27,11 @@ describe.each(DIALECTS)('kill -9 mid-stream (%s)', (dialect) => {
       const client = new pg.Client({ connectionString: POSTGRES_URL });
       await client.connect();
       try {
-        const rows = (await client.query<{ user_id: string; total: number }>(`select user_id, total from ${schema}.user_metrics`)).rows;
+        const rows = (
+          await client.query<{ user_id: string; total: number }>(
+            `select u.user_id, u.total from ${schema}.user_metrics u join ${schema}.metrics m on m.id = u.metric_id where m.key = 'work'`,
+          )
+        ).rows;
         return Object.fromEntries(rows.map((r) => [r.user_id, Number(r.total)]));
       } finally {
         await client.end();
@@ -35,7 +39,9 @@ describe.each(DIALECTS)('kill -9 mid-stream (%s)', (dialect) => {
     }
     const db = new SQLite(path.join(dataDir, 'laurel.db'), { readonly: true });
     try {
-      const rows = db.prepare('select user_id, total from user_metrics').all() as { user_id: string; total: number }[];
+      const rows = db
+        .prepare("select u.user_id, u.total from user_metrics u join metrics m on m.id = u.metric_id where m.key = 'work'")
+        .all() as { user_id: string; total: number }[];
       return Object.fromEntries(rows.map((r) => [r.user_id, r.total]));
     } finally {
       db.close();
