@@ -50,7 +50,14 @@ describe.each(DIALECTS)('retention (%s)', (dialect) => {
     expect(await count()).toBe(1);
     const mine = (await t.api('GET', '/v1/users/walker/achievements?includeIncomplete=true')).body;
     expect(mine[0]).toMatchObject({ key: 'k', achievedAt: expect.any(String) });
-    const total = await db.selectFrom('user_metrics').select('total').where('user_id', '=', 'walker').executeTakeFirstOrThrow();
+    // The steps total (joining also added to the built-in member_joined).
+    const total = await db
+      .selectFrom('user_metrics')
+      .innerJoin('metrics', 'metrics.id', 'user_metrics.metric_id')
+      .select('user_metrics.total')
+      .where('user_metrics.user_id', '=', 'walker')
+      .where('metrics.key', '=', 'steps')
+      .executeTakeFirstOrThrow();
     expect(total.total).toBe(1100);
     await expect(pruneHistory(t.laurel.ctx, 0)).rejects.toThrow(/at least one day/);
     t.clock.advance(100 * 86_400_000);
