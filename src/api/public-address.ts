@@ -13,13 +13,13 @@ export function publicBase(ctx: EngineContext, request: FastifyRequest): string 
 
 /** The origins that are this Laurel itself: the request's host, and LAUREL_PUBLIC_URL's. */
 export function ownOrigins(ctx: EngineContext, request: FastifyRequest): string[] {
-  const own = [`${request.protocol}://${request.host}`.toLowerCase()];
-  if (ctx.email.publicUrlSet) {
+  const candidates = [`${request.protocol}://${request.host}`, ...(ctx.email.publicUrlSet ? [ctx.email.publicUrl] : [])];
+  // As a browser writes `Origin`: lowercase, without the scheme's default port.
+  return candidates.flatMap((url) => {
     try {
-      own.push(new URL(ctx.email.publicUrl).origin);
+      return [new URL(url).origin];
     } catch {
-      // A malformed LAUREL_PUBLIC_URL names no origin.
+      return [];
     }
-  }
-  return own;
+  });
 }

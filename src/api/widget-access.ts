@@ -55,7 +55,7 @@ export async function authenticateMember(
   token: string,
 ): Promise<MemberPrincipal> {
   const origin = originOf(request);
-  const own = origin !== undefined && ownOrigins(ctx, request).includes(origin.toLowerCase());
+  const own = origin !== undefined && ownOrigins(ctx, request).includes(origin);
   const check = await ctx.widgetTokens.verify(token);
   if (!check.ok) {
     if (origin !== undefined && !own && (await ctx.widgetOrigins.allowedAnywhere(origin))) allowOrigin(reply, origin);

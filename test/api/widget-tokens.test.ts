@@ -172,7 +172,8 @@ describe.each(DIALECTS)('widget tokens (%s)', (dialect) => {
       expect(evilBad.headers['access-control-allow-origin']).toBeUndefined();
 
       // Laurel's own origin (its host) is always allowed; API keys never get CORS headers.
-      expect((await asMember(token, 'GET', '/v1/users/gus', { origin: 'http://localhost:80' })).status).toBe(200);
+      const own = await asMember(token, 'GET', '/v1/users/gus', { origin: 'http://localhost' });
+      expect([own.status, own.headers['access-control-allow-origin']]).toEqual([200, undefined]);
       const keyed = await t.api('GET', '/v1/users/gus', undefined, { origin: APP });
       expect(keyed.status).toBe(200);
       expect(keyed.headers['access-control-allow-origin']).toBeUndefined();
@@ -269,5 +270,27 @@ describe.each(DIALECTS)('widget tokens (%s)', (dialect) => {
         expect(page.body).toContain('<title>Not found</title>');
       }
     });
+  });
+});
+
+describe('widget tokens with LAUREL_PUBLIC_URL', () => {
+  let t: TestLaurel;
+  beforeAll(async () => {
+    t = await startLaurel({ settings: { publicUrl: 'https://laurel.example.com/' } });
+    await createLessons(t);
+  });
+  afterAll(() => t.close());
+
+  it('builds share URLs on it, and allows its origin', async () => {
+    await t.api('POST', '/v1/metrics/lessons/event', { user: { id: 'ada' }, value: 1 });
+    const { celebrations } = (await t.api('GET', '/v1/users/ada/celebrations')).body;
+    expect(celebrations[0].shareUrl).toBe(`https://laurel.example.com/share/${celebrations[0].id}`);
+    const { token } = (await t.api('POST', '/v1/users/ada/widget-token')).body;
+    const own = await t.raw('GET', '/v1/users/ada', {
+      headers: { authorization: `Bearer ${token}`, origin: 'https://laurel.example.com' },
+    });
+    expect(own.status).toBe(200);
+    const other = await t.raw('GET', '/v1/users/ada', { headers: { authorization: `Bearer ${token}`, origin: 'https://app.example.com' } });
+    expect([other.status, other.body.code]).toEqual([403, 'origin_not_allowed']);
   });
 });

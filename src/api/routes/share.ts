@@ -20,14 +20,18 @@ export const shareRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = as
           ? await sharedCelebration(ctx, request.params.id, { locale: localeOf(request), shareBase: base })
           : null;
       const page = shared ? sharePage(shared, base) : notFoundPage();
-      return reply
-        .status(shared ? 200 : 404)
-        .header('content-type', 'text/html; charset=utf-8')
-        .header('content-security-policy', page.policy)
-        .header('x-content-type-options', 'nosniff')
-        .header('referrer-policy', 'no-referrer')
-        .header('cache-control', shared ? 'public, max-age=300' : 'public, max-age=60')
-        .send(page.html);
+      return (
+        reply
+          .status(shared ? 200 : 404)
+          .header('content-type', 'text/html; charset=utf-8')
+          .header('content-security-policy', page.policy)
+          .header('x-content-type-options', 'nosniff')
+          .header('referrer-policy', 'no-referrer')
+          .header('cache-control', shared ? 'public, max-age=300' : 'public, max-age=60')
+          // The description falls back to the share text, in the visitor's language.
+          .header('vary', 'Accept-Language')
+          .send(page.html)
+      );
     },
   );
 };
