@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { EngineContext } from '../../engine/context.js';
-import { WidgetSecretRotatedSchema } from '../schemas/widget-token.js';
+import { WidgetSecretRotatedSchema } from '../schemas/widget-token-view.js';
 
 export const adminWidgetRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
   app.post(

@@ -1,15 +1,6 @@
 /** Widget tokens: what an app's backend mints for a member's browser, and rotating their secret. */
 import Type from 'typebox';
 
-export const WidgetTokenBody = Type.Object(
-  {
-    expiresIn: Type.Optional(
-      Type.Integer({ minimum: 60, maximum: 86_400, default: 3_600, description: 'Seconds the token is valid (60 to 86,400)' }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
 export const WidgetTokenSchema = Type.Object(
   {
     token: Type.String({
