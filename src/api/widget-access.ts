@@ -37,9 +37,18 @@ export const CORS_MAX_AGE_S = 600;
 export const MEMBER_ROUTE = { config: { member: true } } as const;
 export const MEMBER_SECURITY: { [scheme: string]: string[] }[] = [{ ApiKey: [] }, { Bearer: [] }, { WidgetToken: [] }];
 
+/** Headers beyond the CORS-safelisted ones a widget may read: when to retry after a 429. */
+export const CORS_EXPOSED = 'retry-after, ratelimit-limit, ratelimit-remaining, ratelimit-reset';
+
 export function allowOrigin(reply: FastifyReply, origin: string): void {
   void reply.header('access-control-allow-origin', origin);
   void reply.header('vary', 'Origin');
+}
+
+/** An actual (not preflight) answer a widget on `origin` may read. */
+function allowReading(reply: FastifyReply, origin: string): void {
+  allowOrigin(reply, origin);
+  void reply.header('access-control-expose-headers', CORS_EXPOSED);
 }
 
 function originOf(request: FastifyRequest): string | undefined {
@@ -58,7 +67,7 @@ export async function authenticateMember(
   const own = origin !== undefined && ownOrigins(ctx, request).includes(origin);
   const check = await ctx.widgetTokens.verify(token);
   if (!check.ok) {
-    if (origin !== undefined && !own && (await ctx.widgetOrigins.allowedAnywhere(origin))) allowOrigin(reply, origin);
+    if (origin !== undefined && !own && (await ctx.widgetOrigins.allowedAnywhere(origin))) allowReading(reply, origin);
     throw new LaurelError(
       'unauthorized',
       check.code,
@@ -72,7 +81,7 @@ export async function authenticateMember(
     if (!(await ctx.widgetOrigins.allowedFor(member.communityId, origin))) {
       throw new LaurelError('forbidden', 'origin_not_allowed', `Widgets may not call Laurel from ${origin}: add it to widgetOrigins`);
     }
-    allowOrigin(reply, origin);
+    allowReading(reply, origin);
   }
   if (request.routeOptions.config.member !== true) {
     throw new LaurelError('forbidden', 'widget_token_scope', 'A widget token may only read its member’s data: use an API key here');

@@ -127,6 +127,7 @@ describe.each(DIALECTS)('widget tokens (%s)', (dialect) => {
       const limited = await asMember(one.token, 'GET', '/v1/users/fay', { origin: APP });
       expect(limited.status).toBe(429);
       expect(limited.headers['access-control-allow-origin']).toBe(APP);
+      expect(limited.headers['access-control-expose-headers']).toContain('retry-after');
       expect((await t.api('GET', '/v1/users/fay')).status).toBe(200);
     } finally {
       await t.admin('PATCH', '/admin/v1/settings', { rateLimits: null });
