@@ -15,6 +15,8 @@ import { WebhookDeliverer } from './engine/deliver-webhooks.js';
 import { EmailSender } from './engine/email-sender.js';
 import { JobRunner } from './engine/jobs.js';
 import { WebhookSender } from './engine/webhook-sender.js';
+import { WidgetOrigins } from './engine/widget-origins.js';
+import { WidgetTokens } from './engine/widget-tokens.js';
 import { laurelVersion } from './project-root.js';
 import { BadgeFiles } from './store/badge-files.js';
 import { migrateToLatest, openDatabase, waitForDatabase } from './store/database.js';
@@ -108,6 +110,8 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
       jobs,
       email,
       celebrations: new CelebrationHub(store),
+      widgetTokens: new WidgetTokens(store.read, clock),
+      widgetOrigins: new WidgetOrigins(store.read, clock),
       badges,
       webhooks,
       ingestBounds: { maxQueuedEvents: settings.maxQueuedEvents, maxQueueWaitMs: settings.maxQueueWaitMs },

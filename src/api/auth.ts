@@ -1,8 +1,12 @@
-/** API keys arrive as `X-API-Key: …` or `Authorization: Bearer …`. */
-import type { FastifyRequest } from 'fastify';
+/**
+ * API keys arrive as `X-API-Key: …` or `Authorization: Bearer …`; so do members' widget tokens
+ * (`lw1.…`), which only the application API admits (see widget-access.ts).
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { KeyKind } from '../domain/api-key.js';
 import { LaurelError } from '../domain/errors.js';
-import type { Keyring, Principal } from '../engine/api-keys.js';
+import type { Keyring, MemberPrincipal, Principal } from '../engine/api-keys.js';
+import { isWidgetToken } from '../engine/widget-tokens.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,12 +22,22 @@ function presentedKey(request: FastifyRequest): string | null {
   return match ? (match[1] as string).trim() : null;
 }
 
-/** An onRequest hook admitting keys of the given kind (admin keys are admitted everywhere). */
-export function requireKey(keyring: Keyring, kind: KeyKind) {
-  return async (request: FastifyRequest): Promise<void> => {
+type MemberAuthenticator = (request: FastifyRequest, reply: FastifyReply, token: string) => Promise<MemberPrincipal>;
+
+/**
+ * An onRequest hook admitting keys of the given kind (admin keys are admitted everywhere), and
+ * widget tokens where `members` resolves them.
+ */
+export function requireKey(keyring: Keyring, kind: KeyKind, members?: MemberAuthenticator) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const key = presentedKey(request);
     if (!key) {
       throw new LaurelError('unauthorized', 'missing_api_key', 'Send an API key in the X-API-Key header or as Authorization: Bearer <key>');
+    }
+    if (isWidgetToken(key)) {
+      if (!members) throw new LaurelError('forbidden', 'widget_token_scope', 'A widget token cannot call this API: use an API key');
+      request.principal = await members(request, reply, key);
+      return;
     }
     const principal = await keyring.authenticate(key);
     if (!principal) throw new LaurelError('unauthorized', 'invalid_api_key', 'The API key is not valid (wrong, or revoked)');

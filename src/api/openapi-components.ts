@@ -26,6 +26,7 @@ import * as streakView from './schemas/streak-view.js';
 import * as unsubscribeView from './schemas/unsubscribe-view.js';
 import * as userView from './schemas/user-view.js';
 import * as webhookView from './schemas/webhook-view.js';
+import * as widgetTokenView from './schemas/widget-token-view.js';
 import * as wrappedView from './schemas/wrapped-view.js';
 
 const RESPONSE_MODULES = [
@@ -50,6 +51,7 @@ const RESPONSE_MODULES = [
   unsubscribeView,
   userView,
   webhookView,
+  widgetTokenView,
   wrappedView,
 ];
 

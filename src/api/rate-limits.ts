@@ -7,8 +7,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LaurelError } from '../domain/errors.js';
 import type { RateClass, RateLimiter } from '../engine/rate-limiter.js';
 
-/** What a request costs: reads are GETs; events are events, and any other change counts as one. */
+/**
+ * What a request costs: reads are GETs; events are events, and any other change counts as one. A
+ * member's widgets only read (acknowledging what they showed is part of reading).
+ */
 function costOf(request: FastifyRequest): [RateClass, number] {
+  if (request.principal.kind === 'member') return ['reads', 1];
   if (request.method === 'GET' || request.method === 'HEAD') return ['reads', 1];
   const events = (request.body as { events?: unknown } | undefined)?.events;
   return ['events', Array.isArray(events) ? Math.max(1, events.length) : 1];
@@ -26,7 +30,7 @@ export function rateLimitHook(limiter: RateLimiter) {
       throw new LaurelError(
         'rate_limited',
         'rate_limited',
-        `This API key may send ${decision.limit} ${rateClass} per second; retry in ${decision.retryAfterSeconds} s`,
+        `${request.principal.kind === 'member' ? 'A member' : 'This API key'} may send ${decision.limit} ${rateClass} per second; retry in ${decision.retryAfterSeconds} s`,
         undefined,
         { retryAfter: decision.retryAfterSeconds },
       );

@@ -25,14 +25,18 @@ import { adminPointsSystemRoutes } from './routes/admin-points-systems.js';
 import { adminSettingsRoutes } from './routes/admin-settings.js';
 import { adminStreakRoutes } from './routes/admin-streaks.js';
 import { adminWebhookRoutes } from './routes/admin-webhooks.js';
+import { adminWidgetRoutes } from './routes/admin-widgets.js';
 import { celebrationRoutes } from './routes/celebrations.js';
 import { communityRoutes } from './routes/community.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
+import { shareRoutes } from './routes/share.js';
 import { staticFileRoutes } from './routes/static-files.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { userRoutes } from './routes/users.js';
+import { widgetTokenRoutes } from './routes/widget-tokens.js';
 import { validatorCompiler } from './validation.js';
+import { answerPreflight, authenticateMember } from './widget-access.js';
 
 export interface ServerOptions {
   ctx: EngineContext;
@@ -103,6 +107,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         securitySchemes: {
           ApiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
           Bearer: { type: 'http', scheme: 'bearer' },
+          WidgetToken: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'lw1',
+            description:
+              "A member's widget token (lw1.…, from POST /v1/users/{id}/widget-token), sent from the member's browser: admitted only by the routes that list it, for that member's own data",
+          },
         },
         schemas: components,
       },
@@ -117,16 +128,23 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(healthRoutes, { ctx, isClosing: () => closing });
   await app.register(staticFileRoutes, { ctx });
   await app.register(unsubscribeRoutes, { ctx, prefix: '/v1' });
+  await app.register(shareRoutes, { ctx });
+  // Browsers ask before a widget's cross-origin call; the answer needs no key (none is sent).
+  app.options('/v1/*', { schema: { hide: true } }, (request, reply) => answerPreflight(ctx, request, reply));
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', inFlightBound(options.maxRequestsInFlight ?? 0));
-      v1.addHook('onRequest', requireKey(keyring, 'application'));
+      v1.addHook(
+        'onRequest',
+        requireKey(keyring, 'application', (request, reply, token) => authenticateMember(ctx, request, reply, token)),
+      );
       v1.addHook('preValidation', rateLimitHook(new RateLimiter(ctx)));
       await v1.register(eventRoutes, { ctx });
       await v1.register(achievementRoutes, { ctx });
       await v1.register(userRoutes, { ctx });
       await v1.register(celebrationRoutes, { ctx });
       await v1.register(communityRoutes, { ctx });
+      await v1.register(widgetTokenRoutes, { ctx });
     },
     { prefix: '/v1' },
   );
@@ -143,6 +161,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await admin.register(adminLeaderboardRoutes, { ctx });
       await admin.register(adminWebhookRoutes, { ctx });
       await admin.register(adminEmailRoutes, { ctx });
+      await admin.register(adminWidgetRoutes, { ctx });
     },
     { prefix: '/admin/v1' },
   );

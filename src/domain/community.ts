@@ -9,6 +9,8 @@ export interface CommunitySettings {
   lateEventHorizonDays: number;
   /** What each API key of the community may send; null means no limit. */
   rateLimits: RateLimits;
+  /** Origins (`https://app.example.com`) whose pages may call the API with a member's widget token (CORS). */
+  widgetOrigins: string[];
 }
 
 export interface RateLimits {
@@ -26,6 +28,7 @@ export const DEFAULT_SETTINGS: CommunitySettings = {
   weekStart: 1,
   lateEventHorizonDays: 30,
   rateLimits: NO_RATE_LIMITS,
+  widgetOrigins: [],
 };
 
 /** A change to the settings: absent fields stay as they are; `rateLimits: null` lifts both limits. */

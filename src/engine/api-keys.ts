@@ -12,9 +12,20 @@ import type { EngineContext } from './context.js';
 import { randomId } from './ids.js';
 import { iso } from './presenters.js';
 
-export interface Principal extends Tenant {
+/** Who a request speaks for: an API key, or a member through a widget token (src/engine/widget-tokens.ts). */
+export type Principal = KeyPrincipal | MemberPrincipal;
+
+export interface KeyPrincipal extends Tenant {
   kind: KeyKind;
   keyId: string;
+}
+
+/** A member's browser: may read (and acknowledge) only that member's own data, on the routes that allow it. */
+export interface MemberPrincipal extends Tenant {
+  kind: 'member';
+  userId: string;
+  /** When the token stops being accepted (epoch ms). */
+  expiresAt: number;
 }
 
 export function hashKey(key: string): string {
@@ -82,7 +93,7 @@ const CACHE_MS = 5_000;
  * it caches nothing, so a revoked key is refused everywhere as soon as the news arrives.
  */
 export class Keyring {
-  private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
+  private readonly cache = new Map<string, { principal: KeyPrincipal | null; until: number }>();
   private readonly masterHash: Buffer | null;
   private caching = true;
   /**
@@ -113,7 +124,7 @@ export class Keyring {
     if (watching) this.caching = false;
   }
 
-  async authenticate(key: string): Promise<Principal | null> {
+  async authenticate(key: string): Promise<KeyPrincipal | null> {
     const hash = hashKey(key);
     if (this.masterHash && timingSafeEqual(this.masterHash, Buffer.from(hash, 'hex'))) {
       return { ...this.master.tenant, kind: 'admin', keyId: 'master' };
@@ -123,7 +134,7 @@ export class Keyring {
     if (hit && hit.until > now) return hit.principal;
     const heard = this.news;
     const found = await this.repos.apiKeys.findByHash(hash);
-    const principal =
+    const principal: KeyPrincipal | null =
       found && found.revokedAt === null ? { orgId: found.orgId, communityId: found.communityId, kind: found.kind, keyId: found.id } : null;
     if (!this.caching || heard !== this.news) return principal;
     if (this.cache.size > 10_000) this.cache.clear();

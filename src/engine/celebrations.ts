@@ -38,12 +38,20 @@ export function announceCelebrations(tx: Repositories, tenant: Tenant, records: 
   tx.celebrations.announce(tenant, [...userIds]);
 }
 
+export interface CelebrationOptions {
+  /** Only celebrations after this one (an id already shown). */
+  after: string | null;
+  locale: Locale;
+  /** Where this Laurel is reached (`https://laurel.example.com`), for each celebration's share page. */
+  shareBase: string;
+}
+
 /** The member's unseen celebrations, oldest first, after `after` (an id already shown) when given. */
 export async function listCelebrations(
   ctx: EngineContext,
   tenant: Tenant,
   userId: string,
-  options: { after: string | null; locale: Locale },
+  options: CelebrationOptions,
 ): Promise<CelebrationView[]> {
   return (await unseenPage(ctx, await configOfUser(ctx, tenant, userId), tenant, userId, options)).celebrations;
 }
@@ -62,11 +70,11 @@ async function unseenPage(
   config: CommunityConfig,
   tenant: Tenant,
   userId: string,
-  options: { after: string | null; locale: Locale },
+  options: CelebrationOptions,
 ): Promise<{ celebrations: CelebrationView[]; last: string | null; more: boolean }> {
   const announced = await ctx.store.read.celebrations.unseen(tenant, userId, CELEBRATED, options.after, PAGE);
   return {
-    celebrations: announced.flatMap((a) => celebration(a, config, options.locale) ?? []),
+    celebrations: announced.flatMap((a) => celebration(a, config, options.locale, options.shareBase) ?? []),
     last: announced.at(-1)?.id ?? null,
     more: announced.length === PAGE,
   };
@@ -95,6 +103,7 @@ export class CelebrationFeed {
     private readonly tenant: Tenant,
     private readonly userId: string,
     private readonly locale: Locale,
+    private readonly shareBase: string,
   ) {
     this.unfollow = ctx.celebrations.follow(tenant, userId, () => this.wake());
   }
@@ -103,13 +112,8 @@ export class CelebrationFeed {
    * Follows a member; fails (404) for an unknown user. Following starts before the first read, so
    * a celebration committed meanwhile is read too.
    */
-  static async open(
-    ctx: EngineContext,
-    tenant: Tenant,
-    userId: string,
-    options: { after: string | null; locale: Locale },
-  ): Promise<CelebrationFeed> {
-    const feed = new CelebrationFeed(ctx, tenant, userId, options.locale);
+  static async open(ctx: EngineContext, tenant: Tenant, userId: string, options: CelebrationOptions): Promise<CelebrationFeed> {
+    const feed = new CelebrationFeed(ctx, tenant, userId, options.locale, options.shareBase);
     try {
       const page = await unseenPage(ctx, await configOfUser(ctx, tenant, userId), tenant, userId, options);
       feed.first = page.celebrations;
@@ -151,7 +155,11 @@ export class CelebrationFeed {
         this.again = false;
         const repos = this.ctx.store.read;
         const config = await this.ctx.config.recent(repos, this.tenant, this.ctx.clock.now(), FEED_CONFIG_AGE_MS);
-        const page = await unseenPage(this.ctx, config, this.tenant, this.userId, { after: this.after, locale: this.locale });
+        const page = await unseenPage(this.ctx, config, this.tenant, this.userId, {
+          after: this.after,
+          locale: this.locale,
+          shareBase: this.shareBase,
+        });
         if (this.stopped) return;
         this.after = page.last ?? this.after;
         if (page.celebrations.length > 0) this.deliver?.(page.celebrations);
@@ -173,8 +181,14 @@ export async function acknowledgeCelebrations(ctx: EngineContext, tenant: Tenant
   return { acknowledged: await repos.celebrations.markSeen(tenant, userId, ids, ctx.clock.now()) };
 }
 
-const base = (a: Announcement) => ({
+/** The public page showing one celebration (`GET /share/:id`). */
+export function shareUrlOf(shareBase: string, id: string): string {
+  return `${shareBase}/share/${encodeURIComponent(id)}`;
+}
+
+const base = (a: Announcement, shareBase: string) => ({
   id: a.id,
+  shareUrl: shareUrlOf(shareBase, a.id),
   createdAt: new Date(a.createdAt).toISOString(),
   rewards: [],
   achievementKey: null,
@@ -189,14 +203,14 @@ const base = (a: Announcement) => ({
 });
 
 /** One announcement as a celebration, or null when its achievement's celebration is switched off. */
-function celebration(a: Announcement, config: CommunityConfig, locale: Locale): CelebrationView | null {
+export function celebration(a: Announcement, config: CommunityConfig, locale: Locale, shareBase: string): CelebrationView | null {
   if (a.type === 'achievement.completed') {
     const { achievement } = a.payload as { achievement: UnlockView };
     const settings = config.rules.achievementsById.get(achievement.id)?.celebration ?? DEFAULT_CELEBRATION;
     if (!settings.enabled) return null;
     const tierBadge = achievement.tier ? achievement.tiers.find((t) => t.key === achievement.tier?.key)?.badgeUrl : null;
     return {
-      ...base(a),
+      ...base(a, shareBase),
       kind: 'achievement',
       title: achievement.tier ? `${achievement.name}: ${achievement.tier.name}` : achievement.name,
       message: achievement.unlockMessage,
@@ -213,7 +227,7 @@ function celebration(a: Announcement, config: CommunityConfig, locale: Locale): 
   if (a.type === 'points.level_changed') {
     const { points, newLevel } = a.payload as { points: Omit<PointsChangeView, 'awards'>; newLevel: LevelView };
     return {
-      ...base(a),
+      ...base(a, shareBase),
       kind: 'level',
       title: newLevel.name,
       message: newLevel.description || null,
@@ -224,5 +238,5 @@ function celebration(a: Announcement, config: CommunityConfig, locale: Locale): 
   }
   const { streak } = a.payload as { streak: StreakView };
   const said = shareText({ kind: 'streak', length: streak.length, frequency: streak.frequency }, locale);
-  return { ...base(a), kind: 'streak', title: said, shareText: said, streakLength: streak.length };
+  return { ...base(a, shareBase), kind: 'streak', title: said, shareText: said, streakLength: streak.length };
 }

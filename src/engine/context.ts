@@ -8,6 +8,8 @@ import type { CommunityConfigCache } from './community-config.js';
 import type { WebhookDeliverer } from './deliver-webhooks.js';
 import type { JobRunner } from './jobs.js';
 import type { EmailConfiguration } from './read-email-status.js';
+import type { WidgetOrigins } from './widget-origins.js';
+import type { WidgetTokens } from './widget-tokens.js';
 
 /** Minimal logger contract (pino's), so the engine does not depend on the HTTP layer. */
 export type Logger = Pick<FastifyBaseLogger, 'info' | 'warn' | 'error' | 'debug'>;
@@ -23,6 +25,10 @@ export interface EngineContext {
   email: EmailConfiguration;
   /** The members with open celebration streams here, woken when they may have new celebrations. */
   celebrations: CelebrationHub;
+  /** Mints and checks members' widget tokens (secrets cached per community). */
+  widgetTokens: WidgetTokens;
+  /** The communities' widget origins (CORS), cached. */
+  widgetOrigins: WidgetOrigins;
   /** Present in a server: revoking a key must also drop it from the server's cache. */
   keyring?: Keyring;
   /** Present in a server: where uploaded badge images are kept. */

@@ -1,6 +1,7 @@
 /**
  * Per-key rate limits, set per community (`rateLimits` in its settings, off by default). Each API
- * key has one bucket for events and one for reads, in this process: with several processes behind
+ * key has one bucket for events and one for reads (and each member with widget tokens one bucket
+ * for reads), in this process: with several processes behind
  * a load balancer, a key's effective limit is the setting times the number of processes it reaches.
  */
 import { type BucketDecision, TokenBucket } from '../domain/token-bucket.js';
@@ -29,7 +30,9 @@ export class RateLimiter {
     const limits = config.community.settings.rateLimits;
     const limit = rateClass === 'events' ? limits.eventsPerSecond : limits.readsPerSecond;
     if (limit === null) return null;
-    const id = `${principal.communityId}\u0000${principal.keyId}\u0000${rateClass}`;
+    // A member's widgets share one allowance per member, whatever tokens they hold.
+    const who = principal.kind === 'member' ? `member:${principal.userId}` : `key:${principal.keyId}`;
+    const id = `${principal.communityId}\u0000${who}\u0000${rateClass}`;
     let bucket = this.buckets.get(id);
     if (!bucket) this.buckets.set(id, (bucket = new TokenBucket(limit, now)));
     return { limit, ...bucket.take(units, limit, now) };

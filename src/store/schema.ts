@@ -446,6 +446,14 @@ export interface InstallSecretsTable {
   secret: string;
 }
 
+/** Each community's key for signing widget tokens; replacing it refuses every token signed before. */
+export interface WidgetSecretsTable {
+  community_id: string;
+  org_id: string;
+  secret: string;
+  rotated_at: Millis;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   communities: CommunitiesTable;
@@ -481,6 +489,7 @@ export interface DB {
   celebrations_seen: CelebrationsSeenTable;
   email_deliveries: EmailDeliveriesTable;
   install_secrets: InstallSecretsTable;
+  widget_secrets: WidgetSecretsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

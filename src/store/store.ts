@@ -33,6 +33,7 @@ import { StreaksRepository } from './repositories/streaks.js';
 import { TargetsRepository } from './repositories/targets.js';
 import { UsersRepository } from './repositories/users.js';
 import { WebhooksRepository } from './repositories/webhooks.js';
+import { WidgetSecretsRepository } from './repositories/widget-secrets.js';
 import type { DB } from './schema.js';
 import { SqliteStatements } from './sqlite-statements.js';
 
@@ -69,6 +70,8 @@ export class Repositories {
   readonly deliveries: DeliveriesRepository;
   /** Emails on unlock: their fan-out, claims and outcomes. */
   readonly emails: EmailsRepository;
+  /** Each community's widget-token signing secret. */
+  readonly widgetSecrets: WidgetSecretsRepository;
 
   /**
    * `sqlite`: the raw SQLite connection's statements, and how a read gets the connection to itself;
@@ -106,6 +109,7 @@ export class Repositories {
     this.outbox = new OutboxRepository(db, dialect);
     this.deliveries = new DeliveriesRepository(db, dialect);
     this.emails = new EmailsRepository(db, dialect);
+    this.widgetSecrets = new WidgetSecretsRepository(db);
   }
 }
 

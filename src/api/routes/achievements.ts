@@ -9,12 +9,15 @@ import { AchievementWithStatsSchema } from '../schemas/achievement-view.js';
 import { CommunityAchievementsQuery, CompleteBody } from '../schemas/achievements.js';
 import { ErrorBody, KeyParams } from '../schemas/common.js';
 import { CompletionResponseSchema } from '../schemas/completion-response.js';
+import { MEMBER_ROUTE, MEMBER_SECURITY } from '../widget-access.js';
 
 export const achievementRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
   app.get(
     '/achievements',
     {
+      ...MEMBER_ROUTE,
       schema: {
+        security: MEMBER_SECURITY,
         tags: ['Achievements'],
         summary: 'All active achievements with completions and rarity',
         querystring: CommunityAchievementsQuery,

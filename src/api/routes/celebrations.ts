@@ -1,11 +1,13 @@
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { acknowledgeCelebrations, CelebrationFeed, listCelebrations } from '../../engine/celebrations.js';
 import type { EngineContext } from '../../engine/context.js';
 import { localeOf } from '../locale.js';
+import { publicBase } from '../public-address.js';
 import { CelebrationAckSchema, CelebrationListSchema, CelebrationSchema } from '../schemas/celebration-view.js';
 import { ErrorBody, IdParams } from '../schemas/common.js';
+import { MEMBER_ROUTE, MEMBER_SECURITY } from '../widget-access.js';
 
 /** A comment line now and then keeps proxies from closing an idle stream. */
 const STREAM_HEARTBEAT_MS = 15_000;
@@ -18,7 +20,9 @@ export const celebrationRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }
   app.get(
     '/users/:id/celebrations',
     {
+      ...MEMBER_ROUTE,
       schema: {
+        security: MEMBER_SECURITY,
         tags: ['Celebrations'],
         summary: "A member's unseen celebrations",
         description: 'Unlocks, levels reached and streak milestones not yet acknowledged, oldest first (at most 100).',
@@ -31,6 +35,7 @@ export const celebrationRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }
       celebrations: await listCelebrations(ctx, request.principal, request.params.id, {
         after: request.query.after ?? null,
         locale: localeOf(request),
+        shareBase: publicBase(ctx, request),
       }),
     }),
   );
@@ -38,7 +43,9 @@ export const celebrationRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }
   app.post(
     '/users/:id/celebrations/ack',
     {
+      ...MEMBER_ROUTE,
       schema: {
+        security: MEMBER_SECURITY,
         tags: ['Celebrations'],
         summary: 'Mark celebrations seen',
         params: IdParams,
@@ -59,7 +66,9 @@ export const celebrationRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }
   app.get(
     '/users/:id/celebrations/stream',
     {
+      ...MEMBER_ROUTE,
       schema: {
+        security: MEMBER_SECURITY,
         tags: ['Celebrations'],
         summary: "A member's celebrations as they happen (Server-Sent Events)",
         description:
@@ -76,10 +85,16 @@ export const celebrationRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }
       const lastEventId = request.headers['last-event-id'];
       const after = (typeof lastEventId === 'string' && lastEventId) || request.query.after || null;
       // Opening reads the unseen ones, and answers 404 for an unknown user, before the stream starts.
-      const feed = await CelebrationFeed.open(ctx, request.principal, request.params.id, { after, locale: localeOf(request) });
+      const feed = await CelebrationFeed.open(ctx, request.principal, request.params.id, {
+        after,
+        locale: localeOf(request),
+        shareBase: publicBase(ctx, request),
+      });
       reply.hijack();
       const raw: ServerResponse = reply.raw;
       raw.writeHead(200, {
+        // What the hooks decided (a widget's CORS headers, rate-limit headers): hijacking skips Fastify's own writing.
+        ...(reply.getHeaders() as OutgoingHttpHeaders),
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache',
         connection: 'keep-alive',

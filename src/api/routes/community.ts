@@ -11,6 +11,7 @@ import { ErrorBody, Int, KeyParams } from '../schemas/common.js';
 import { LeaderboardRankingsSchema, LeaderboardViewSchema } from '../schemas/leaderboard-view.js';
 import { PointsRangeSchema, PointsSystemViewSchema } from '../schemas/points-view.js';
 import { StreakRankingSchema, UserStreakLengthSchema } from '../schemas/streak-view.js';
+import { MEMBER_ROUTE, MEMBER_SECURITY } from '../widget-access.js';
 
 export const communityRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
   app.get(
@@ -47,7 +48,9 @@ export const communityRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> 
   app.get(
     '/points/:key',
     {
+      ...MEMBER_ROUTE,
       schema: {
+        security: MEMBER_SECURITY,
         tags: ['Points'],
         summary: 'A points system with its active triggers and levels',
         params: KeyParams,
@@ -87,7 +90,9 @@ export const communityRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> 
   app.get(
     '/leaderboards/:key',
     {
+      ...MEMBER_ROUTE,
       schema: {
+        security: MEMBER_SECURITY,
         tags: ['Leaderboards'],
         summary: "A leaderboard run's rankings",
         params: KeyParams,

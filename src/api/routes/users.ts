@@ -23,6 +23,7 @@ import { UserStreakSchema } from '../schemas/streak-view.js';
 import { PreferencesViewSchema, TargetViewSchema, UserViewSchema } from '../schemas/user-view.js';
 import { UserFields, UserRef } from '../schemas/users.js';
 import { WrappedSchema } from '../schemas/wrapped-view.js';
+import { MEMBER_ROUTE, MEMBER_SECURITY } from '../widget-access.js';
 
 export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
   app.post(
@@ -40,7 +41,16 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
 
   app.get(
     '/users/:id',
-    { schema: { tags: ['Users'], summary: 'Get a user', params: IdParams, response: { 200: UserViewSchema, 404: ErrorBody } } },
+    {
+      ...MEMBER_ROUTE,
+      schema: {
+        security: MEMBER_SECURITY,
+        tags: ['Users'],
+        summary: 'Get a user',
+        params: IdParams,
+        response: { 200: UserViewSchema, 404: ErrorBody },
+      },
+    },
     async (request) => getUser(ctx, request.principal, request.params.id),
   );
 
@@ -75,7 +85,9 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
   app.get(
     '/users/:id/achievements',
     {
+      ...MEMBER_ROUTE,
       schema: {
+        security: MEMBER_SECURITY,
         tags: ['Users'],
         summary: "A user's achievements",
         description: 'Unlocked ones with achievedAt and tier; with includeIncomplete=true also the rest, with progress.',
@@ -113,7 +125,9 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
   app.get(
     '/users/:id/points/:key',
     {
+      ...MEMBER_ROUTE,
       schema: {
+        security: MEMBER_SECURITY,
         tags: ['Users'],
         summary: "A user's points in one points system",
         params: UserPointsParams,
@@ -131,7 +145,9 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
   app.get(
     '/users/:id/streak',
     {
+      ...MEMBER_ROUTE,
       schema: {
+        security: MEMBER_SECURITY,
         tags: ['Users'],
         summary: "A user's streak (the primary one unless named)",
         params: IdParams,
@@ -305,7 +321,9 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = asy
   app.get(
     '/users/:id/leaderboards/:key',
     {
+      ...MEMBER_ROUTE,
       schema: {
+        security: MEMBER_SECURITY,
         tags: ['Users'],
         summary: "A user's rank, value and daily history on a leaderboard",
         params: UserPointsParams,

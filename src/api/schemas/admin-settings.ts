@@ -17,6 +17,9 @@ export const SettingsSchema = Type.Object(
       },
       { description: 'Per-key rate limits' },
     ),
+    widgetOrigins: Type.Array(Type.String(), {
+      description: 'Origins (scheme://host[:port]) whose pages may call /v1 with a widget token (CORS); at most 50',
+    }),
   },
   { description: 'Community settings' },
 );

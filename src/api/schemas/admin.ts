@@ -93,6 +93,12 @@ export const SettingsBody = Type.Object(
         ),
       ),
     ),
+    widgetOrigins: Type.Optional(
+      Type.Array(Type.String({ maxLength: 300 }), {
+        maxItems: 1000,
+        description: 'Origins (scheme://host[:port], http or https) whose pages may call /v1 with a widget token; replaces the list',
+      }),
+    ),
   },
   strict,
 );

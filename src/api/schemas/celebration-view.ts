@@ -6,6 +6,9 @@ import { Nullable } from './common.js';
 export const CelebrationSchema = Type.Object(
   {
     id: Type.String({ description: 'The celebration (and the outbox event behind it): acknowledge it by this id' }),
+    shareUrl: Type.String({
+      description: 'A public page showing this celebration, with Open Graph tags for link previews (absolute URL)',
+    }),
     kind: Type.Union([Type.Literal('achievement'), Type.Literal('level'), Type.Literal('streak')], {
       description: 'achievement: an achievement or tier unlocked; level: a points level reached; streak: a streak milestone',
     }),

@@ -12,6 +12,7 @@ import { celebrationsSchema } from './0009_celebrations.js';
 import { emailsSchema } from './0010_emails.js';
 import { endingsSchema } from './0011_endings.js';
 import { userLocaleSchema } from './0012_user_locale.js';
+import { widgetSecretsSchema } from './0013_widget_secrets.js';
 
 /** Versioned migrations, in order. Names never change once released. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -30,6 +31,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0010_emails': emailsSchema(dialect),
         '0011_endings': endingsSchema(dialect),
         '0012_user_locale': userLocaleSchema(),
+        '0013_widget_secrets': widgetSecretsSchema(dialect),
       };
     },
   };

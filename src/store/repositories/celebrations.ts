@@ -50,6 +50,30 @@ export class CelebrationsRepository {
     return rows.map((r) => ({ id: r.id, type: r.type, payload: JSON.parse(r.payload), createdAt: r.created_at }));
   }
 
+  /**
+   * One announcement of these types by id, in whatever community (a share page has no tenant: the
+   * id, unguessable, is the authority); never a backfilled one.
+   */
+  async findShared(id: string, types: readonly string[]): Promise<(Announcement & { tenant: Tenant; userId: string }) | undefined> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select(['id', 'org_id', 'community_id', 'user_id', 'type', 'payload', 'created_at'])
+      .where('id', '=', id)
+      .where('type', 'in', types)
+      .where('backfilled', '=', 0)
+      .where('user_id', 'is not', null)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      type: row.type,
+      payload: JSON.parse(row.payload),
+      createdAt: row.created_at,
+      tenant: { orgId: row.org_id, communityId: row.community_id },
+      userId: row.user_id as string,
+    };
+  }
+
   /** Marks the user's own announcements among `ids` seen; returns how many were newly marked. */
   async markSeen(tenant: Tenant, userId: string, ids: readonly string[], now: number): Promise<number> {
     if (ids.length === 0) return 0;

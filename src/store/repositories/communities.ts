@@ -72,6 +72,15 @@ export class CommunitiesRepository {
     await this.db.updateTable('communities').set({ config_version: sql`config_version + 1` }).where('id', '=', communityId).execute();
   }
 
+  /** Every community's widget origins (the CORS allow-list of its member widgets), where it has any. */
+  async widgetOrigins(): Promise<{ orgId: string; communityId: string; origins: string[] }[]> {
+    const rows = await this.db.selectFrom('communities').select(['id', 'org_id', 'settings']).orderBy('id').execute();
+    return rows.flatMap((r) => {
+      const origins = parseJson<Partial<CommunitySettings>>(r.settings, {}).widgetOrigins;
+      return Array.isArray(origins) && origins.length > 0 ? [{ orgId: r.org_id, communityId: r.id, origins }] : [];
+    });
+  }
+
   async saveSettings(communityId: string, settings: CommunitySettings): Promise<void> {
     await this.db
       .updateTable('communities')
