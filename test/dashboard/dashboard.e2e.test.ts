@@ -388,6 +388,21 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
       await page.getByRole('cell', { name: 'Words written', exact: true }).waitFor();
       await expectAccessible();
       await screenshot(page, 'settings-metrics');
+
+      await page.getByRole('tab', { name: 'Widgets' }).click();
+      const origins = page.getByRole('textbox', { name: 'Allowed origins' });
+      await origins.fill('https://App.Example.com:443/');
+      await origins.press('Enter');
+      await page.getByRole('button', { name: 'Save origins' }).click();
+      await page.getByText('Origins saved').waitFor();
+      expect((await call('GET', '/admin/v1/settings')).body.widgetOrigins).toEqual(['https://app.example.com']);
+      await origins.fill('ftp://files.example.com');
+      await origins.press('Enter');
+      await page.getByRole('button', { name: 'Save origins' }).click();
+      await page.getByText('must start with http:// or https://').first().waitFor();
+      expect((await call('GET', '/admin/v1/settings')).body.widgetOrigins).toEqual(['https://app.example.com']);
+      await expectAccessible();
+      await screenshot(page, 'settings-widgets', { docs: true });
     },
     SLOW,
   );

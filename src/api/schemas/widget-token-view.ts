@@ -1,5 +1,5 @@
 /** Widget tokens: what an app's backend mints for a member's browser, and rotating their secret. */
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 
 export const WidgetTokenSchema = Type.Object(
   {
@@ -16,3 +16,4 @@ export const WidgetSecretRotatedSchema = Type.Object(
   { rotatedAt: Type.String({ description: 'When the secret was replaced (ISO 8601): every token minted before is refused' }) },
   { description: 'The widget-token secret, rotated' },
 );
+export type WidgetSecretRotated = Static<typeof WidgetSecretRotatedSchema>;

@@ -103,6 +103,7 @@ export type {
   WebhookReplay,
   WebhookView as Webhook,
 } from '../../../src/api/schemas/webhook-view';
+export type { WidgetSecretRotated } from '../../../src/api/schemas/widget-token-view';
 
 export type Status = Static<typeof AchievementStatusSchema>;
 export type Achievement = Static<typeof AdminAchievementViewSchema>;

@@ -25,6 +25,7 @@ import { useEffect, useState } from 'react';
 import { type ApiKey, api, type CreatedApiKey, enc, type Metric, type PointsSystem, type Settings, type Streak } from '../api';
 import { EmptyState, ErrorState, FormError, formatDate, navigate, PageLoader, Panel, useApiData, useSubmit } from '../lib';
 import { EmailSettings } from './EmailSettings';
+import { WidgetSettings } from './WidgetSettings';
 
 export function SettingsPage({ tab }: { tab: string }) {
   return (
@@ -43,6 +44,7 @@ export function SettingsPage({ tab }: { tab: string }) {
           <Tabs.Tab value="points">Points systems</Tabs.Tab>
           <Tabs.Tab value="streaks">Streaks</Tabs.Tab>
           <Tabs.Tab value="email">Email</Tabs.Tab>
+          <Tabs.Tab value="widgets">Widgets</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="keys" pt="lg">
           <Keys />
@@ -61,6 +63,9 @@ export function SettingsPage({ tab }: { tab: string }) {
         </Tabs.Panel>
         <Tabs.Panel value="email" pt="lg">
           <EmailSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="widgets" pt="lg">
+          <WidgetSettings />
         </Tabs.Panel>
       </Tabs>
     </Stack>
