@@ -32,6 +32,7 @@ import { healthRoutes } from './routes/health.js';
 import { staticFileRoutes } from './routes/static-files.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { userRoutes } from './routes/users.js';
+import { widgetFileRoutes } from './routes/widget-files.js';
 import { validatorCompiler } from './validation.js';
 
 export interface ServerOptions {
@@ -42,6 +43,8 @@ export interface ServerOptions {
   timeouts?: Timeouts;
   /** Application requests worked on at once beyond which more are refused 503 (0 or absent: no bound). */
   maxRequestsInFlight?: number;
+  /** Serve the widgets demo page at /widgets/demo. */
+  widgetDemo?: boolean;
 }
 
 /** Seconds; 0 switches a time-out off. */
@@ -116,6 +119,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   await app.register(healthRoutes, { ctx, isClosing: () => closing });
   await app.register(staticFileRoutes, { ctx });
+  await app.register(widgetFileRoutes, { demo: options.widgetDemo ?? false });
   await app.register(unsubscribeRoutes, { ctx, prefix: '/v1' });
   await app.register(
     async (v1) => {
