@@ -77,7 +77,8 @@ export class LaurelAchievements extends LaurelElement<UserAchievement[]> {
     const current = all.filter((a) => !a.historic);
     const featured = current.filter((a) => a.featured);
     const groups = new Map<string, Group>();
-    for (const a of current) {
+    // A featured achievement shows in Featured only, not a second time in its category.
+    for (const a of current.filter((x) => !x.featured)) {
       const id = a.category ?? '';
       let group = groups.get(id);
       if (!group) groups.set(id, (group = { id, title: a.category ?? i.t('otherCategory'), unlocked: [], inProgress: [] }));

@@ -8,6 +8,7 @@ import { ApiError, apiError, type Connection, headers, request, TOKEN_EXPIRED, u
 import { effectLayer, effectStyles } from './celebration-effects';
 import type { I18n } from './i18n';
 import { LaurelElement } from './laurel-element';
+import { badge } from './parts';
 import { isMuted, play, setMuted } from './sound';
 import { readStream, SseParser } from './sse';
 import type { Celebration, CelebrationList, Reward } from './types';
@@ -29,6 +30,12 @@ const sleep = (ms: number, signal: AbortSignal) =>
     }
     signal.addEventListener('abort', done, { once: true });
   });
+
+/** Whether a pointer event happened inside its target's box (not on a dialog's backdrop). */
+function within(event: MouseEvent): boolean {
+  const box = (event.currentTarget as Element).getBoundingClientRect();
+  return event.clientX >= box.left && event.clientX <= box.right && event.clientY >= box.top && event.clientY <= box.bottom;
+}
 
 /** Answers that retrying will not change. */
 const isFinal = (error: unknown) => error instanceof ApiError && [401, 403, 404].includes(error.status);
@@ -94,7 +101,6 @@ export class LaurelCelebration extends LaurelElement<null> {
       }
       .hero.placeholder-badge {
         display: grid;
-        font-size: 3rem;
       }
       .rewards {
         display: flex;
@@ -278,6 +284,8 @@ export class LaurelCelebration extends LaurelElement<null> {
   close(): void {
     if (!this.current) return;
     this.#stopTimer();
+    this.#remainingMs = 0;
+    this.#hovered = false;
     this.renderRoot.querySelector('dialog')?.close();
     this.current = null;
     delete this.dataset.showing;
@@ -299,6 +307,14 @@ export class LaurelCelebration extends LaurelElement<null> {
       this.#runningSince = Date.now();
       this.#closeTimer = setTimeout(() => this.close(), Math.max(this.#remainingMs, 0));
     }
+  }
+
+  /** The backdrop belongs to the dialog too: only a pointer over the dialog's own box pauses it. */
+  #pointer(event: PointerEvent): void {
+    const hovered = event.type !== 'pointerleave' && within(event);
+    if (hovered === this.#hovered) return;
+    this.#hovered = hovered;
+    this.#syncTimer();
   }
 
   #stopTimer(): void {
@@ -360,20 +376,18 @@ export class LaurelCelebration extends LaurelElement<null> {
         event.preventDefault();
         this.close();
       }}
-      @pointerenter=${() => {
-        this.#hovered = true;
-        this.#syncTimer();
-      }}
-      @pointerleave=${() => {
-        this.#hovered = false;
-        this.#syncTimer();
+      @pointermove=${(event: PointerEvent) => this.#pointer(event)}
+      @pointerleave=${(event: PointerEvent) => this.#pointer(event)}
+      @click=${(event: MouseEvent) => {
+        // A click on the backdrop (which belongs to the dialog) closes it, as Escape does.
+        if (event.target === event.currentTarget && !within(event)) this.close();
       }}
       @focusin=${() => this.#syncTimer()}
       @focusout=${() => queueMicrotask(() => this.#syncTimer())}
     >
       ${effectLayer(c.animation)}
       <p class="kicker" part="kicker">${i.t(`kind.${c.kind}`)}</p>
-      ${badgeHero(this.asset(c.badgeUrl))}
+      ${badge(this.asset(c.badgeUrl), 'hero')}
       <h2 id="celebration-title" part="title">${c.title}</h2>
       ${c.message ? html`<p id="celebration-message" part="message">${c.message}</p>` : nothing}
       ${
@@ -409,10 +423,4 @@ export class LaurelCelebration extends LaurelElement<null> {
     }
     return null;
   }
-}
-
-function badgeHero(src: string | null) {
-  return src
-    ? html`<img class="badge hero" part="badge" src=${src} alt="" />`
-    : html`<span class="badge hero placeholder-badge" part="badge" aria-hidden="true">🏆</span>`;
 }

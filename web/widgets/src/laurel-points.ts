@@ -57,7 +57,7 @@ export class LaurelPoints extends LaurelElement<PointsData> {
         ${i.number(points.total)} <span class="muted">${i.t('points')}</span>
       </p>
       <div class="level" part="level">
-        ${badge(this.asset(level?.badgeUrl ?? points.badgeUrl), '⭐')}
+        ${badge(this.asset(level?.badgeUrl ?? points.badgeUrl))}
         <div>
           <p class="muted">${i.t('level')}</p>
           <p part="title"><strong>${level ? level.name : i.t('noLevel')}</strong></p>

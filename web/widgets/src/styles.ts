@@ -135,7 +135,7 @@ export const baseStyles = css`
   .placeholder-badge {
     display: inline-grid;
     place-items: center;
-    font-size: 1.4rem;
+    color: var(--_accent);
   }
   button {
     font: inherit;
