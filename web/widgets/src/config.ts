@@ -12,6 +12,8 @@ export interface LaurelConfig {
   theme?: Theme | undefined;
   /** The member's id when the token does not carry one (an application API key during development). */
   user?: string | undefined;
+  /** Sound files for celebration sounds given by name (`chime` → `https://…/chime.mp3`). */
+  sounds?: Record<string, string> | undefined;
 }
 
 const defaults: LaurelConfig = {};

@@ -6,6 +6,7 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { ApiError, apiError, type Connection, headers, request, TOKEN_EXPIRED, url, userPath } from './api';
 import { effectLayer, effectStyles } from './celebration-effects';
+import { globalConfig } from './config';
 import type { I18n } from './i18n';
 import { LaurelElement } from './laurel-element';
 import { badge } from './parts';
@@ -267,8 +268,16 @@ export class LaurelCelebration extends LaurelElement<null> {
     dialog.focus();
     this.#remainingMs = Math.max(0, next.durationSeconds) * 1000;
     this.#syncTimer();
-    play(this.asset(next.sound), this.muted);
+    play(this.#soundUrl(next), this.muted);
     this.#acknowledge(next.id);
+  }
+
+  /** A sound is a URL (or a path on Laurel), or a name the page mapped to one with configure({ sounds }). */
+  #soundUrl(c: Celebration): string | null {
+    if (!c.sound) return null;
+    const mapped = globalConfig().sounds?.[c.sound];
+    if (mapped) return this.asset(mapped);
+    return /[/.:]/.test(c.sound) ? this.asset(c.sound) : null;
   }
 
   #acknowledge(id: string): void {
@@ -403,7 +412,7 @@ export class LaurelCelebration extends LaurelElement<null> {
             : nothing
         }
         ${
-          c.sound
+          this.#soundUrl(c)
             ? html`<button type="button" class="secondary" part="button mute-button" aria-pressed=${this.muted ? 'true' : 'false'} @click=${() => this.#toggleMute()}>
                 <span aria-hidden="true">${this.muted ? '🔇' : '🔊'}</span> ${i.t('mute')}
               </button>`
