@@ -6,6 +6,7 @@ import path from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { widgetFileRoutes } from '../../src/api/routes/widget-files.js';
+import { loadSettings } from '../../src/config.js';
 
 describe('widget files', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'laurel-widgets-build-'));
@@ -86,5 +87,13 @@ describe('widget files', () => {
       expect(reply.json(), url).toMatchObject({ code: 'widgets_not_built', error: expect.stringContaining('npm run build') });
     }
     await app.close();
+  });
+
+  it('serves the demo page by default, but not in production unless LAUREL_WIDGET_DEMO says so', () => {
+    expect(loadSettings({}).widgetDemo).toBe(true);
+    expect(loadSettings({ NODE_ENV: 'production' }).widgetDemo).toBe(false);
+    expect(loadSettings({ NODE_ENV: 'production', LAUREL_WIDGET_DEMO: '1' }).widgetDemo).toBe(true);
+    expect(loadSettings({ LAUREL_WIDGET_DEMO: '0' }).widgetDemo).toBe(false);
+    expect(() => loadSettings({ LAUREL_WIDGET_DEMO: 'maybe' })).toThrow('LAUREL_WIDGET_DEMO');
   });
 });

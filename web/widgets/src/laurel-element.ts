@@ -187,6 +187,12 @@ export abstract class LaurelElement<Data> extends LitElement {
       return;
     }
     if (error instanceof DOMException && error.name === 'AbortError') return;
+    // A member Laurel has not heard of yet simply has nothing yet.
+    if (error instanceof ApiError && error.code === 'user_not_found') {
+      this.data = undefined;
+      this.setState('empty', null);
+      return;
+    }
     this.setState('error', error instanceof ApiError ? error.code : 'network_error');
   }
 

@@ -1,12 +1,12 @@
 /** `<laurel-leaderboard key="…">`: a run's rankings around the member, the member's row marked. */
 import { css, html, nothing } from 'lit';
-import { type Connection, request, userPath } from './api';
+import { ApiError, type Connection, request, userPath } from './api';
 import type { I18n } from './i18n';
 import { LaurelElement } from './laurel-element';
 import type { LeaderboardRankings, UserLeaderboard } from './types';
 
 interface BoardData {
-  mine: UserLeaderboard;
+  mine: Pick<UserLeaderboard, 'rank'>;
   board: LeaderboardRankings;
   userId: string;
 }
@@ -61,7 +61,13 @@ export class LaurelLeaderboard extends LaurelElement<BoardData> {
   protected override async load(conn: Connection, signal: AbortSignal) {
     const key = encodeURIComponent(this.key ?? '');
     const run = this.run ? `&run=${encodeURIComponent(this.run)}` : '';
-    const mine = await request<UserLeaderboard>(conn, userPath(conn, `/leaderboards/${key}?numEvents=0${run}`), { signal });
+    const mine = await request<UserLeaderboard>(conn, userPath(conn, `/leaderboards/${key}?numEvents=0${run}`), { signal }).catch(
+      (error: unknown) => {
+        // A member Laurel has not heard of yet is not ranked; the board still shows.
+        if (error instanceof ApiError && error.code === 'user_not_found') return { rank: null } as const;
+        throw error;
+      },
+    );
     const size = Math.min(Math.max(this.size ?? 7, 1), 50);
     // Centred on the member when ranked (the API's userId offset only looks downwards); else the top.
     const offset = mine.rank === null ? 0 : Math.max(0, mine.rank - 1 - Math.floor(size / 2));

@@ -74,6 +74,10 @@ export class LaurelPoints extends LaurelElement<PointsData> {
     </section>`;
   }
 
+  protected override renderEmpty(i: I18n) {
+    return html`<p class="state" part="empty">${i.t('noPoints')}</p>`;
+  }
+
   protected override frame(body: unknown) {
     return this.state === 'ready' ? body : html`<section class="card" part="card">${body}</section>`;
   }
