@@ -6,8 +6,10 @@ export type Animation = (typeof ANIMATIONS)[number];
 
 const PARTICLES = 24;
 
-/** Spread without Math.random, so a re-render never moves them. */
-const spread = (index: number, scale: number) => ((index * 0.618034) % 1) * scale;
+/** Spread evenly over the plane without Math.random (the R2 sequence), so a re-render never moves them. */
+const spread = (index: number, step: number, scale: number) => (((index + 1) * step) % 1) * scale;
+const X = 0.7548776662;
+const Y = 0.569840291;
 
 export function effectLayer(animation: string | null) {
   if (animation !== 'confetti' && animation !== 'fireworks' && animation !== 'sparkles') return nothing;
@@ -15,9 +17,9 @@ export function effectLayer(animation: string | null) {
     ${Array.from({ length: PARTICLES }, (_, index) => {
       const angle = (index / PARTICLES) * Math.PI * 2;
       const style = [
-        `--x:${spread(index, 100).toFixed(1)}%`,
-        `--y:${spread(index + 7, 70).toFixed(1)}%`,
-        `--delay:${spread(index + 3, 1.2).toFixed(2)}s`,
+        `--x:${spread(index, X, 100).toFixed(1)}%`,
+        `--y:${spread(index, Y, 90).toFixed(1)}%`,
+        `--delay:${spread(index, 0.618034, 1.2).toFixed(2)}s`,
         `--dx:${(Math.cos(angle) * 32).toFixed(1)}vmin`,
         `--dy:${(Math.sin(angle) * 32).toFixed(1)}vmin`,
       ].join(';');
@@ -32,6 +34,8 @@ export const effectStyles = css`
     inset: 0;
     pointer-events: none;
     overflow: hidden;
+    /* Behind the dialog's content, in front of the backdrop. */
+    z-index: -1;
   }
   .fx i {
     position: absolute;
@@ -61,9 +65,10 @@ export const effectStyles = css`
   .fx-fireworks i {
     left: 50%;
     top: 40%;
-    width: 0.5rem;
-    height: 0.5rem;
+    width: 0.7rem;
+    height: 0.7rem;
     border-radius: 50%;
+    box-shadow: 0 0 0.6rem var(--c);
     background: var(--c);
     opacity: 0;
     animation: laurel-burst 1.3s var(--delay) ease-out 2 both;

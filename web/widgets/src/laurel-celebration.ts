@@ -3,7 +3,7 @@
  * back to polling), shows each celebration once, one after another, in a modal dialog, then marks it
  * seen. The element itself shows nothing until there is something to celebrate.
  */
-import { css, html, nothing, type PropertyValues } from 'lit';
+import { css, html, nothing, type PropertyValues, svg } from 'lit';
 import { ApiError, apiError, type Connection, headers, request, TOKEN_EXPIRED, url, userPath } from './api';
 import { effectLayer, effectStyles } from './celebration-effects';
 import { globalConfig } from './config';
@@ -73,12 +73,20 @@ export class LaurelCelebration extends LaurelElement<null> {
         font-family: var(--_font);
         text-align: center;
         animation: laurel-pop 0.25s ease-out;
+        /* A stacking context, so the animation layer (z-index -1) paints under the content. */
+        isolation: isolate;
       }
       dialog:focus {
         outline: none;
       }
       dialog:focus-visible {
-        outline: 3px solid var(--_accent);
+        /* Focus rests on the dialog itself only as it opens; its buttons show their own ring. */
+        outline: none;
+      }
+      .speaker {
+        width: 1.1em;
+        height: 1.1em;
+        vertical-align: -0.2em;
       }
       dialog::backdrop {
         background: rgb(0 0 0 / 0.5);
@@ -414,7 +422,7 @@ export class LaurelCelebration extends LaurelElement<null> {
         ${
           this.#soundUrl(c)
             ? html`<button type="button" class="secondary" part="button mute-button" aria-pressed=${this.muted ? 'true' : 'false'} @click=${() => this.#toggleMute()}>
-                <span aria-hidden="true">${this.muted ? '🔇' : '🔊'}</span> ${i.t('mute')}
+                ${speaker(this.muted)} ${i.t('mute')}
               </button>`
             : nothing
         }
@@ -432,4 +440,11 @@ export class LaurelCelebration extends LaurelElement<null> {
     }
     return null;
   }
+}
+
+/** A speaker, struck through when muted (the button's aria-pressed says it in words). */
+function speaker(muted: boolean) {
+  return svg`<svg class="speaker" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M11 5 6 9H3v6h3l5 4z" fill="currentColor"/>${
+    muted ? svg`<path d="M22 9l-6 6M16 9l6 6"/>` : svg`<path d="M15.5 8.5a5 5 0 0 1 0 7M18.5 5.5a9 9 0 0 1 0 13"/>`
+  }</svg>`;
 }
