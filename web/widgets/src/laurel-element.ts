@@ -20,7 +20,8 @@ export abstract class LaurelElement<Data> extends LitElement {
   static override properties = {
     baseUrl: { type: String, attribute: 'base-url' },
     token: { type: String },
-    lang: { type: String },
+    // Reflected, so that text inside (and `:lang()`) follows a language set as a property too.
+    lang: { type: String, reflect: true },
     theme: { type: String },
     user: { type: String },
     data: { state: true },
@@ -70,6 +71,8 @@ export abstract class LaurelElement<Data> extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#stopListening = onConfigure(() => this.requestUpdate());
+    // Moved in the page (disconnected, then connected again): load again.
+    this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
@@ -90,7 +93,7 @@ export abstract class LaurelElement<Data> extends LitElement {
   }
 
   get i18n(): I18n {
-    const own = this.getAttribute('lang');
+    const own = this.lang || this.getAttribute('lang');
     const page = this.closest('[lang]')?.getAttribute('lang');
     const lang =
       supportedLang(own) ??
