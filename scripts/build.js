@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Builds dist/: the server (tsc) and the dashboard (Vite). `node scripts/build.js` builds both;
+ * Builds dist/: the server (tsc), the dashboard and the member widgets (Vite). `node scripts/build.js` builds all;
  * `--if-changed` builds only the parts whose sources differ from those of the last build, saying so
  * in one line, and does nothing (in a few milliseconds) when none do.
  *
@@ -42,6 +42,12 @@ export const PARTS = [
     inputs: ['web/dashboard', 'package-lock.json'],
     output: 'dist/web/dashboard/index.html',
     command: () => [bin('vite', 'vite'), 'build', '--config', 'web/dashboard/vite.config.ts'],
+  },
+  {
+    name: 'the widgets',
+    inputs: ['web/widgets', 'src/api/schemas', 'package-lock.json'],
+    output: 'dist/web/widgets/laurel.js',
+    command: () => [bin('vite', 'vite'), 'build', '--config', 'web/widgets/vite.config.ts'],
   },
 ];
 

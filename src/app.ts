@@ -123,7 +123,14 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
       webhooks.start();
       emails?.start();
     }
-    const app = await buildServer({ ctx, keyring, logger: log, timeouts: settings, maxRequestsInFlight: settings.maxRequestsInFlight });
+    const app = await buildServer({
+      ctx,
+      keyring,
+      logger: log,
+      timeouts: settings,
+      maxRequestsInFlight: settings.maxRequestsInFlight,
+      widgetDemo: settings.widgetDemo,
+    });
     return {
       app,
       ctx,

@@ -38,6 +38,8 @@ export interface Settings {
   emailFrom: string;
   /** The address members reach Laurel at, for links in emails (default: http://127.0.0.1:<port>). */
   publicUrl: string | undefined;
+  /** Serve the widgets demo page at /widgets/demo (default: on, except when NODE_ENV=production). */
+  widgetDemo: boolean;
 }
 
 export type SettingsOverrides = Partial<Settings>;
@@ -68,6 +70,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, overrides: SettingsOverride
     smtpUrl: env.LAUREL_SMTP_URL || undefined,
     emailFrom: env.LAUREL_EMAIL_FROM || 'Laurel <laurel@localhost>',
     publicUrl: env.LAUREL_PUBLIC_URL || undefined,
+    widgetDemo: env.LAUREL_WIDGET_DEMO ? flag(env.LAUREL_WIDGET_DEMO, 'LAUREL_WIDGET_DEMO') : env.NODE_ENV !== 'production',
     ...defined,
   };
 }

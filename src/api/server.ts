@@ -34,6 +34,7 @@ import { shareRoutes } from './routes/share.js';
 import { staticFileRoutes } from './routes/static-files.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { userRoutes } from './routes/users.js';
+import { widgetFileRoutes } from './routes/widget-files.js';
 import { widgetTokenRoutes } from './routes/widget-tokens.js';
 import { validatorCompiler } from './validation.js';
 import { answerPreflight, authenticateMember } from './widget-access.js';
@@ -46,6 +47,8 @@ export interface ServerOptions {
   timeouts?: Timeouts;
   /** Application requests worked on at once beyond which more are refused 503 (0 or absent: no bound). */
   maxRequestsInFlight?: number;
+  /** Serve the widgets demo page at /widgets/demo. */
+  widgetDemo?: boolean;
 }
 
 /** Seconds; 0 switches a time-out off. */
@@ -127,6 +130,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   await app.register(healthRoutes, { ctx, isClosing: () => closing });
   await app.register(staticFileRoutes, { ctx });
+  await app.register(widgetFileRoutes, { demo: options.widgetDemo ?? false });
   await app.register(unsubscribeRoutes, { ctx, prefix: '/v1' });
   await app.register(shareRoutes, { ctx });
   // Browsers ask before a widget's cross-origin call; the answer needs no key (none is sent).
