@@ -14,7 +14,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/engine/clock.js';
 import { DOCS_IMAGES, launch, ROOT, watchConsole } from '../dashboard/browser.js';
-import { startLaurel, type TestLaurel } from '../support/laurel.js';
+import { ADMIN_KEY, startLaurel, type TestLaurel } from '../support/laurel.js';
 
 const BUNDLE = path.join(ROOT, 'dist', 'web', 'widgets', 'laurel.js');
 const OUTPUT = path.join(ROOT, 'test-output', 'widgets');
@@ -348,6 +348,29 @@ describe.skipIf(SKIP_REASON !== null)('member widgets embedded in another origin
       await shoot(page, 'laurel-celebration [role="dialog"]', 'celebration-dark');
       await page.getByRole('button', { name: 'Schließen' }).click();
       await expect.poll(() => dialog.count()).toBe(0);
+      expect(problems).toEqual([]);
+      await page.context().close();
+    },
+    SLOW,
+  );
+
+  it(
+    'the demo page mints a token with the admin key and shows every widget',
+    async () => {
+      const page = await newPage(await browser.newContext({ viewport: { width: 1280, height: 1000 }, deviceScaleFactor: 1 }));
+      const problems = watchConsole(page);
+      await page.goto(`${laurelUrl}/widgets/demo`);
+      await page.getByLabel('API key (admin or application)').fill(ADMIN_KEY);
+      await page.getByLabel('Member (user id)').fill('ada');
+      await page.getByLabel('Points system key').fill('xp');
+      await page.getByRole('button', { name: 'Show widgets' }).click();
+      for (const tag of ['laurel-achievements', 'laurel-points', 'laurel-streak', 'laurel-leaderboard']) await ready(page, tag);
+      expect(await textOf(page, 'laurel-points')).toContain('Author');
+      expect(await seriousViolations(page, 'body')).toEqual([]);
+      fs.mkdirSync(OUTPUT, { recursive: true });
+      await page.screenshot({ path: path.join(OUTPUT, 'demo.png'), fullPage: true });
+      if (process.env.UPDATE_DOCS_SCREENSHOTS === '1')
+        fs.copyFileSync(path.join(OUTPUT, 'demo.png'), path.join(DOCS_IMAGES, 'widget-demo.png'));
       expect(problems).toEqual([]);
       await page.context().close();
     },
