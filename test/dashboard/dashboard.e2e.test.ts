@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessibilityProblems, launch, SKIP_REASON, screenshot, watchConsole } from '../support/browser.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
-import { accessibilityProblems, launch, SKIP_REASON, screenshot, watchConsole } from './browser.js';
 
 const KEY = 'dashboard-e2e-admin-key-0123456789';
 const SLOW = 90_000;

@@ -10,9 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessibilityProblems, launch, SKIP_REASON, screenshot, watchConsole } from '../support/browser.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
 import { type Received, type Receiver, startReceiver } from '../support/webhook-receiver.js';
-import { accessibilityProblems, launch, SKIP_REASON, screenshot, watchConsole } from './browser.js';
 
 const KEY = 'dashboard-webhooks-admin-key-0123456789';
 const SMTP_PASSWORD = 'hunter2-smtp-password';

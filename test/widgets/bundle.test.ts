@@ -6,19 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { skipUnless } from '../support/requirements.js';
 
 const BUNDLE = path.resolve(import.meta.dirname, '../../dist/web/widgets/laurel.js');
 const LIMIT = 40 * 1024;
 
-function skipReason(): string | null {
-  if (fs.existsSync(BUNDLE)) return null;
-  const why = `the widgets are not built (${BUNDLE} is missing: run npm run build)`;
-  if (process.env.CI === 'true') throw new Error(`The widget bundle test must run when CI=true, but ${why}`);
-  console.warn(`Skipping the widget bundle size test: ${why}`);
-  return why;
-}
-
-const SKIP = skipReason();
+const SKIP = skipUnless('the widget bundle size test', [
+  { file: BUNDLE, missing: `the widgets are not built (${BUNDLE} is missing: run npm run build)` },
+]);
 
 describe.skipIf(SKIP !== null)('widget bundle', () => {
   it('is at most 40 KB gzipped, with lit inside', () => {

@@ -13,25 +13,18 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/engine/clock.js';
-import { DOCS_IMAGES, launch, ROOT, watchConsole } from '../dashboard/browser.js';
+import { CHROMIUM_REQUIRED, DOCS_IMAGES, launch, ROOT, watchConsole } from '../support/browser.js';
 import { ADMIN_KEY, startLaurel, type TestLaurel } from '../support/laurel.js';
+import { skipUnless } from '../support/requirements.js';
 
 const BUNDLE = path.join(ROOT, 'dist', 'web', 'widgets', 'laurel.js');
 const OUTPUT = path.join(ROOT, 'test-output', 'widgets');
 const SLOW = 120_000;
 
-function detect(): string | null {
-  const problems: string[] = [];
-  if (!fs.existsSync('/usr/bin/chromium') && !process.env.LAUREL_TEST_CHROMIUM)
-    problems.push('/usr/bin/chromium is missing (apt-get install -y chromium)');
-  if (!fs.existsSync(BUNDLE)) problems.push(`the widgets are not built (${BUNDLE} is missing: run npm run build)`);
-  if (problems.length === 0) return null;
-  const why = problems.join('; ');
-  if (process.env.CI === 'true') throw new Error(`The widget end-to-end tests must run when CI=true, but ${why}`);
-  console.warn(`Skipping the widget end-to-end tests: ${why}`);
-  return why;
-}
-const SKIP_REASON = detect();
+const SKIP_REASON = skipUnless('the widget end-to-end tests', [
+  CHROMIUM_REQUIRED,
+  { file: BUNDLE, missing: `the widgets are not built (${BUNDLE} is missing: run npm run build)` },
+]);
 
 /** A web server for host pages: each test registers the HTML it wants at a path. */
 interface Host {

@@ -1,12 +1,13 @@
 /**
- * Debian's Chromium driven by playwright-core, for the dashboard's end-to-end tests. Never
- * downloads a browser. Without /usr/bin/chromium the tests skip and say why; under CI=true they
- * fail instead, so a CI machine without the browser cannot pass by testing nothing.
+ * Debian's Chromium driven by playwright-core, for the dashboard's and the widgets' end-to-end
+ * tests. Never downloads a browser. Without /usr/bin/chromium the tests skip and say why; under
+ * CI=true they fail instead (see requirements.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Requirement, skipUnless } from './requirements.js';
 
 export const CHROMIUM = process.env.LAUREL_TEST_CHROMIUM ?? '/usr/bin/chromium';
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -14,18 +15,13 @@ export const OUTPUT = path.join(ROOT, 'test-output', 'dashboard');
 export const DOCS_IMAGES = path.join(ROOT, 'docs', 'images');
 export const DASHBOARD_BUILD = path.join(ROOT, 'dist', 'web', 'dashboard', 'index.html');
 
-function detect(): string | null {
-  const problems: string[] = [];
-  if (!fs.existsSync(CHROMIUM)) problems.push(`${CHROMIUM} is missing (apt-get install -y chromium)`);
-  if (!fs.existsSync(DASHBOARD_BUILD)) problems.push(`the dashboard is not built (${DASHBOARD_BUILD} is missing: run npm run build)`);
-  if (problems.length === 0) return null;
-  const why = problems.join('; ');
-  if (process.env.CI === 'true') throw new Error(`The dashboard end-to-end tests must run when CI=true, but ${why}`);
-  console.warn(`Skipping the dashboard end-to-end tests: ${why}`);
-  return why;
-}
+/** What every browser suite needs: Chromium itself. */
+export const CHROMIUM_REQUIRED: Requirement = { file: CHROMIUM, missing: `${CHROMIUM} is missing (apt-get install -y chromium)` };
 
-export const SKIP_REASON = detect();
+export const SKIP_REASON = skipUnless('the dashboard end-to-end tests', [
+  CHROMIUM_REQUIRED,
+  { file: DASHBOARD_BUILD, missing: `the dashboard is not built (${DASHBOARD_BUILD} is missing: run npm run build)` },
+]);
 
 export async function launch(): Promise<Browser> {
   return chromium.launch({
