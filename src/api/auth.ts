@@ -14,7 +14,8 @@ declare module 'fastify' {
   }
 }
 
-function presentedKey(request: FastifyRequest): string | null {
+/** The key or widget token the request carries, as sent. */
+export function presentedKey(request: FastifyRequest): string | null {
   const header = request.headers['x-api-key'];
   if (typeof header === 'string' && header !== '') return header.trim();
   const authorization = request.headers.authorization;

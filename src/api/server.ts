@@ -49,6 +49,8 @@ export interface ServerOptions {
   maxRequestsInFlight?: number;
   /** Serve the widgets demo page at /widgets/demo. */
   widgetDemo?: boolean;
+  /** Milliseconds between an open celebration stream's heartbeats (and its widget token's re-checks). */
+  streamHeartbeatMs?: number;
 }
 
 /** Seconds; 0 switches a time-out off. */
@@ -146,7 +148,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await v1.register(eventRoutes, { ctx });
       await v1.register(achievementRoutes, { ctx });
       await v1.register(userRoutes, { ctx });
-      await v1.register(celebrationRoutes, { ctx });
+      await v1.register(celebrationRoutes, { ctx, heartbeatMs: options.streamHeartbeatMs });
       await v1.register(communityRoutes, { ctx });
       await v1.register(widgetTokenRoutes, { ctx });
     },

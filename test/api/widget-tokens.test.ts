@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/dialects.js';
 import { startLaurel, type TestLaurel } from '../support/laurel.js';
 import { createLessons } from '../support/lessons.js';
+import { openSse, type SseStream } from '../support/sse.js';
 
 const APP = 'https://app.example.com';
 
@@ -271,6 +272,52 @@ describe.each(DIALECTS)('widget tokens (%s)', (dialect) => {
         expect(page.body).toContain('<title>Not found</title>');
       }
     });
+  });
+});
+
+describe('widget tokens on an open celebration stream', () => {
+  let t: TestLaurel;
+  let address: string;
+  beforeAll(async () => {
+    t = await startLaurel({ streamHeartbeatMs: 50 });
+    address = await t.laurel.app.listen({ port: 0, host: '127.0.0.1' });
+    await t.api('POST', '/v1/users', { id: 'ada' });
+  });
+  afterAll(() => t.close());
+
+  const open = async (headers: Record<string, string>) => {
+    const stream = await openSse(`${address}/v1/users/ada/celebrations/stream`, headers);
+    expect(stream.status).toBe(200);
+    return stream;
+  };
+  const endsWithin = (stream: SseStream, ms: number) =>
+    Promise.race([stream.ended.then(() => 'ended'), new Promise((resolve) => setTimeout(() => resolve('still open'), ms))]);
+  const member = async (expiresIn = 3_600) => {
+    const { token } = (await t.api('POST', '/v1/users/ada/widget-token', { expiresIn })).body;
+    return open({ authorization: `Bearer ${token}` });
+  };
+
+  it("keeps a valid token's stream open, heartbeat after heartbeat, and an API key's", async () => {
+    const [token, key] = [await member(), await open({ 'x-api-key': t.appKey })];
+    expect(await endsWithin(token, 300)).toBe('still open');
+    expect(await endsWithin(key, 10)).toBe('still open');
+    expect(token.text().match(/: ping/g)?.length).toBeGreaterThan(2);
+    await Promise.all([token.close(), key.close()]);
+  });
+
+  it('ends the stream when its token expires', async () => {
+    const stream = await member(60);
+    expect(await endsWithin(stream, 200)).toBe('still open');
+    t.clock.advance(60_000);
+    expect(await endsWithin(stream, 2_000)).toBe('ended');
+  });
+
+  it('ends the stream when the secret is rotated', async () => {
+    const [stream, key] = [await member(), await open({ 'x-api-key': t.appKey })];
+    expect((await t.admin('POST', '/admin/v1/widget-secret/rotate')).status).toBe(200);
+    expect(await endsWithin(stream, 2_000)).toBe('ended');
+    expect(await endsWithin(key, 200)).toBe('still open');
+    await key.close();
   });
 });
 
