@@ -104,6 +104,36 @@ describe.each(DIALECTS)('widget tokens (%s)', (dialect) => {
     expect([expired.status, expired.body.code]).toEqual([401, 'widget_token_expired']);
   });
 
+  it("reads only its member's group of a broken-down leaderboard, at most 100 rankings at once", async () => {
+    const board = (key: string, extra: Record<string, unknown> = {}) =>
+      t.admin('POST', '/admin/v1/leaderboards', { key, name: key, rankBy: 'metric', metric: 'goals', status: 'active', ...extra });
+    expect((await board('goals-by-team', { breakdownAttribute: 'team' })).status).toBe(201);
+    expect((await board('goals', { maxParticipants: 500 })).status).toBe(201);
+    for (const [id, team, value] of [
+      ['kim', 'red', 3],
+      ['lou', 'red', 1],
+      ['max', 'blue', 5],
+    ] as const) {
+      await t.api('POST', '/v1/metrics/goals/event', { user: { id, attributes: { team } }, value });
+    }
+    const { token } = await mint('kim');
+    const ids = (reply: { body: { rankings: { userId: string }[] } }) => reply.body.rankings.map((r) => r.userId);
+    // As the leaderboard widget asks: no userAttributes, the member's own group.
+    const own = await asMember(token, 'GET', '/v1/leaderboards/goals-by-team?offset=0&limit=7');
+    expect([own.status, ids(own)]).toEqual([200, ['kim', 'lou']]);
+    expect(ids(await asMember(token, 'GET', '/v1/leaderboards/goals-by-team?userAttributes=team:red'))).toEqual(['kim', 'lou']);
+    const other = await asMember(token, 'GET', '/v1/leaderboards/goals-by-team?userAttributes=team:blue');
+    expect([other.status, other.body.code]).toEqual([403, 'widget_token_scope']);
+    // An application key still reads any group.
+    expect(ids(await t.api('GET', '/v1/leaderboards/goals-by-team?userAttributes=team:blue'))).toEqual(['max']);
+
+    await t.api('POST', '/v1/events', {
+      events: Array.from({ length: 150 }, (_, i) => ({ metric: 'goals', user: { id: `g${i}` }, value: 1 })),
+    });
+    expect((await asMember(token, 'GET', '/v1/leaderboards/goals?limit=500')).body.rankings).toHaveLength(100);
+    expect((await t.api('GET', '/v1/leaderboards/goals?limit=500')).body.rankings).toHaveLength(153);
+  });
+
   it('refuses every token minted before a rotation', async () => {
     const before = await mint('eve');
     expect((await asMember(before.token, 'GET', '/v1/users/eve')).status).toBe(200);
