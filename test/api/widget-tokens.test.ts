@@ -55,7 +55,6 @@ describe.each(DIALECTS)('widget tokens (%s)', (dialect) => {
     expect(own.status).toBe(200);
     expect(own.body.map((a: { key: string }) => a.key)).toContain('first-lesson');
     for (const url of [
-      '/v1/users/bea',
       '/v1/users/bea/points/xp',
       '/v1/users/bea/streak',
       '/v1/users/bea/celebrations',
@@ -76,6 +75,8 @@ describe.each(DIALECTS)('widget tokens (%s)', (dialect) => {
     const { token } = await mint('bea');
     for (const [method, url, body] of [
       ['GET', '/v1/users/bea/metrics'],
+      // The user record holds email, device tokens and attributes, which no widget shows.
+      ['GET', '/v1/users/bea'],
       ['POST', '/v1/metrics/lessons/event', { user: { id: 'bea' }, value: 1 }],
       ['PATCH', '/v1/users/bea', { name: 'Bea' }],
       ['POST', '/v1/users/bea/widget-token', {}],
@@ -95,12 +96,12 @@ describe.each(DIALECTS)('widget tokens (%s)', (dialect) => {
       'base64url',
     );
     for (const bad of [`${prefix}.${forged}.${signature}`, `${token.slice(0, -2)}AA`, 'lw1.garbage', 'lw1.e30.AAAA']) {
-      const answer = await asMember(bad, 'GET', '/v1/users/dan');
+      const answer = await asMember(bad, 'GET', '/v1/users/dan/achievements');
       expect([answer.status, answer.body.code], bad).toEqual([401, 'invalid_widget_token']);
     }
-    expect((await asMember(token, 'GET', '/v1/users/dan')).status).toBe(200);
+    expect((await asMember(token, 'GET', '/v1/users/dan/achievements')).status).toBe(200);
     t.clock.advance(60_000);
-    const expired = await asMember(token, 'GET', '/v1/users/dan');
+    const expired = await asMember(token, 'GET', '/v1/users/dan/achievements');
     expect([expired.status, expired.body.code]).toEqual([401, 'widget_token_expired']);
   });
 
@@ -136,14 +137,14 @@ describe.each(DIALECTS)('widget tokens (%s)', (dialect) => {
 
   it('refuses every token minted before a rotation', async () => {
     const before = await mint('eve');
-    expect((await asMember(before.token, 'GET', '/v1/users/eve')).status).toBe(200);
+    expect((await asMember(before.token, 'GET', '/v1/users/eve/achievements')).status).toBe(200);
     const rotated = await t.admin('POST', '/admin/v1/widget-secret/rotate');
     expect(rotated.status).toBe(200);
     expect(rotated.body).toEqual({ rotatedAt: new Date(t.clock.now()).toISOString() });
-    const refused = await asMember(before.token, 'GET', '/v1/users/eve');
+    const refused = await asMember(before.token, 'GET', '/v1/users/eve/achievements');
     expect([refused.status, refused.body.code]).toEqual([401, 'invalid_widget_token']);
     const after = await mint('eve');
-    expect((await asMember(after.token, 'GET', '/v1/users/eve')).status).toBe(200);
+    expect((await asMember(after.token, 'GET', '/v1/users/eve/achievements')).status).toBe(200);
     // Application keys may not rotate.
     expect((await t.api('POST', '/admin/v1/widget-secret/rotate')).status).toBe(403);
   });
@@ -153,9 +154,9 @@ describe.each(DIALECTS)('widget tokens (%s)', (dialect) => {
     try {
       const one = await mint('fay');
       const two = await mint('fay');
-      expect((await asMember(one.token, 'GET', '/v1/users/fay', { origin: APP })).status).toBe(200);
+      expect((await asMember(one.token, 'GET', '/v1/users/fay/achievements', { origin: APP })).status).toBe(200);
       expect((await asMember(two.token, 'POST', '/v1/users/fay/celebrations/ack', { body: { ids: [] } })).status).toBe(200);
-      const limited = await asMember(one.token, 'GET', '/v1/users/fay', { origin: APP });
+      const limited = await asMember(one.token, 'GET', '/v1/users/fay/achievements', { origin: APP });
       expect(limited.status).toBe(429);
       expect(limited.headers['access-control-allow-origin']).toBe(APP);
       expect(limited.headers['access-control-expose-headers']).toContain('retry-after');
@@ -192,19 +193,19 @@ describe.each(DIALECTS)('widget tokens (%s)', (dialect) => {
       expect(ok.status).toBe(200);
       expect(ok.headers['access-control-allow-origin']).toBe(APP);
       expect(ok.headers.vary).toContain('Origin');
-      const notOwn = await asMember(token, 'GET', '/v1/users/ada', { origin: APP });
+      const notOwn = await asMember(token, 'GET', '/v1/users/ada/achievements', { origin: APP });
       expect([notOwn.status, notOwn.headers['access-control-allow-origin']]).toEqual([403, APP]);
-      const bad = await asMember(`${token}x`, 'GET', '/v1/users/gus', { origin: APP });
+      const bad = await asMember(`${token}x`, 'GET', '/v1/users/gus/achievements', { origin: APP });
       expect([bad.status, bad.body.code, bad.headers['access-control-allow-origin']]).toEqual([401, 'invalid_widget_token', APP]);
 
-      const evil = await asMember(token, 'GET', '/v1/users/gus', { origin: 'https://evil.example.com' });
+      const evil = await asMember(token, 'GET', '/v1/users/gus/achievements', { origin: 'https://evil.example.com' });
       expect([evil.status, evil.body.code]).toEqual([403, 'origin_not_allowed']);
       expect(evil.headers['access-control-allow-origin']).toBeUndefined();
-      const evilBad = await asMember(`${token}x`, 'GET', '/v1/users/gus', { origin: 'https://evil.example.com' });
+      const evilBad = await asMember(`${token}x`, 'GET', '/v1/users/gus/achievements', { origin: 'https://evil.example.com' });
       expect(evilBad.headers['access-control-allow-origin']).toBeUndefined();
 
       // Laurel's own origin (its host) is always allowed; API keys never get CORS headers.
-      const own = await asMember(token, 'GET', '/v1/users/gus', { origin: 'http://localhost' });
+      const own = await asMember(token, 'GET', '/v1/users/gus/achievements', { origin: 'http://localhost' });
       expect([own.status, own.headers['access-control-allow-origin']]).toEqual([200, undefined]);
       const keyed = await t.api('GET', '/v1/users/gus', undefined, { origin: APP });
       expect(keyed.status).toBe(200);
@@ -364,11 +365,13 @@ describe('widget tokens with LAUREL_PUBLIC_URL', () => {
     const { celebrations } = (await t.api('GET', '/v1/users/ada/celebrations')).body;
     expect(celebrations[0].shareUrl).toBe(`https://laurel.example.com/share/${celebrations[0].id}`);
     const { token } = (await t.api('POST', '/v1/users/ada/widget-token')).body;
-    const own = await t.raw('GET', '/v1/users/ada', {
+    const own = await t.raw('GET', '/v1/users/ada/achievements', {
       headers: { authorization: `Bearer ${token}`, origin: 'https://laurel.example.com' },
     });
     expect(own.status).toBe(200);
-    const other = await t.raw('GET', '/v1/users/ada', { headers: { authorization: `Bearer ${token}`, origin: 'https://app.example.com' } });
+    const other = await t.raw('GET', '/v1/users/ada/achievements', {
+      headers: { authorization: `Bearer ${token}`, origin: 'https://app.example.com' },
+    });
     expect([other.status, other.body.code]).toEqual([403, 'origin_not_allowed']);
   });
 });
