@@ -37,7 +37,7 @@ import { userRoutes } from './routes/users.js';
 import { widgetFileRoutes } from './routes/widget-files.js';
 import { widgetTokenRoutes } from './routes/widget-tokens.js';
 import { validatorCompiler } from './validation.js';
-import { answerPreflight, authenticateMember } from './widget-access.js';
+import { answerPreflight, authenticateMember, fromForeignOrigin } from './widget-access.js';
 
 export interface ServerOptions {
   ctx: EngineContext;
@@ -142,7 +142,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       v1.addHook('onRequest', inFlightBound(options.maxRequestsInFlight ?? 0));
       v1.addHook(
         'onRequest',
-        requireKey(keyring, 'application', (request, reply, token) => authenticateMember(ctx, request, reply, token)),
+        requireKey(
+          keyring,
+          'application',
+          (request) => fromForeignOrigin(ctx, request),
+          (request, reply, token) => authenticateMember(ctx, request, reply, token),
+        ),
       );
       v1.addHook('preValidation', rateLimitHook(new RateLimiter(ctx)));
       await v1.register(eventRoutes, { ctx });
@@ -156,7 +161,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   );
   await app.register(
     async (admin) => {
-      admin.addHook('onRequest', requireKey(keyring, 'admin'));
+      admin.addHook(
+        'onRequest',
+        requireKey(keyring, 'admin', (request) => fromForeignOrigin(ctx, request)),
+      );
       await admin.register(adminAchievementRoutes, { ctx });
       await admin.register(adminInsightRoutes, { ctx });
       await admin.register(adminBadgeRoutes, { ctx });

@@ -208,8 +208,28 @@ describe.each(DIALECTS)('widget tokens (%s)', (dialect) => {
       const own = await asMember(token, 'GET', '/v1/users/gus/achievements', { origin: 'http://localhost' });
       expect([own.status, own.headers['access-control-allow-origin']]).toEqual([200, undefined]);
       const keyed = await t.api('GET', '/v1/users/gus', undefined, { origin: APP });
-      expect(keyed.status).toBe(200);
+      expect(keyed.status).toBe(403);
       expect(keyed.headers['access-control-allow-origin']).toBeUndefined();
+    });
+
+    it('refuses an API key sent from a page of another origin, and keeps the same origin (the dashboard) working', async () => {
+      const refusal = { code: 'api_key_in_browser', error: 'API keys must stay on your server: a page sends a widget token instead' };
+      const event = { user: { id: 'kit' }, value: 1 };
+      for (const origin of [APP, 'https://evil.example.com', 'null']) {
+        const app = await t.api('POST', '/v1/metrics/lessons/event', event, { origin });
+        expect([app.status, app.body], origin).toEqual([403, refusal]);
+        expect(app.headers['access-control-allow-origin']).toBeUndefined();
+        const bearer = await t.raw('POST', '/v1/metrics/lessons/event', {
+          body: event,
+          headers: { authorization: `Bearer ${t.appKey}`, origin },
+        });
+        expect([bearer.status, bearer.body.code]).toEqual([403, 'api_key_in_browser']);
+        expect((await t.admin('PATCH', '/admin/v1/settings', { widgetOrigins: [APP] }, { origin })).body).toEqual(refusal);
+      }
+      // From this Laurel's own origin (its Host), and from servers, which send no Origin.
+      expect((await t.api('POST', '/v1/metrics/lessons/event', event, { origin: 'http://localhost' })).status).toBe(201);
+      expect((await t.admin('GET', '/admin/v1/settings', undefined, { origin: 'http://localhost' })).status).toBe(200);
+      expect((await t.api('POST', '/v1/metrics/lessons/event', event)).status).toBe(201);
     });
 
     it('sends the CORS header on the celebration stream', async () => {
@@ -373,5 +393,7 @@ describe('widget tokens with LAUREL_PUBLIC_URL', () => {
       headers: { authorization: `Bearer ${token}`, origin: 'https://app.example.com' },
     });
     expect([other.status, other.body.code]).toEqual([403, 'origin_not_allowed']);
+    // Its origin is this Laurel's: a dashboard served there keeps its key.
+    expect((await t.admin('GET', '/admin/v1/settings', undefined, { origin: 'https://laurel.example.com' })).status).toBe(200);
   });
 });
