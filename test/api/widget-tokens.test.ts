@@ -284,6 +284,8 @@ describe.each(DIALECTS)('widget tokens (%s)', (dialect) => {
       expect(page.statusCode).toBe(200);
       expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(page.headers['cache-control']).toBe('public, max-age=300');
+      // Built on the request's Host (no LAUREL_PUBLIC_URL): a shared cache must not serve it for another.
+      expect(page.headers.vary).toBe('Accept-Language, Host');
       expect(page.headers['content-security-policy']).toContain("default-src 'none'");
       expect(page.headers['content-security-policy']).not.toContain('unsafe-inline');
       expect(page.body).toContain('<title>Ida unlocked First lesson</title>');
@@ -384,6 +386,9 @@ describe('widget tokens with LAUREL_PUBLIC_URL', () => {
     await t.api('POST', '/v1/metrics/lessons/event', { user: { id: 'ada' }, value: 1 });
     const { celebrations } = (await t.api('GET', '/v1/users/ada/celebrations')).body;
     expect(celebrations[0].shareUrl).toBe(`https://laurel.example.com/share/${celebrations[0].id}`);
+    const page = await t.laurel.app.inject({ method: 'GET', url: `/share/${celebrations[0].id}`, headers: { host: 'other.test' } });
+    expect(page.body).toContain(`content="https://laurel.example.com/share/${celebrations[0].id}"`);
+    expect(page.headers.vary).toBe('Accept-Language');
     const { token } = (await t.api('POST', '/v1/users/ada/widget-token')).body;
     const own = await t.raw('GET', '/v1/users/ada/achievements', {
       headers: { authorization: `Bearer ${token}`, origin: 'https://laurel.example.com' },
