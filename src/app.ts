@@ -43,6 +43,8 @@ export interface LaurelOptions {
   onQuery?: (sql: string, parameters: readonly unknown[]) => void;
   /** Whether this process runs background jobs (one-off commands do not). */
   startJobs?: boolean;
+  /** Milliseconds between an open celebration stream's heartbeats (tests shorten it). */
+  streamHeartbeatMs?: number;
 }
 
 export async function createLaurel(settings: Settings, options: LaurelOptions = {}): Promise<Laurel> {
@@ -130,6 +132,7 @@ export async function createLaurel(settings: Settings, options: LaurelOptions = 
       timeouts: settings,
       maxRequestsInFlight: settings.maxRequestsInFlight,
       widgetDemo: settings.widgetDemo,
+      ...(options.streamHeartbeatMs !== undefined ? { streamHeartbeatMs: options.streamHeartbeatMs } : {}),
     });
     return {
       app,

@@ -14,7 +14,8 @@ declare module 'fastify' {
   }
 }
 
-function presentedKey(request: FastifyRequest): string | null {
+/** The key or widget token the request carries, as sent. */
+export function presentedKey(request: FastifyRequest): string | null {
   const header = request.headers['x-api-key'];
   if (typeof header === 'string' && header !== '') return header.trim();
   const authorization = request.headers.authorization;
@@ -24,11 +25,15 @@ function presentedKey(request: FastifyRequest): string | null {
 
 type MemberAuthenticator = (request: FastifyRequest, reply: FastifyReply, token: string) => Promise<MemberPrincipal>;
 
+/** Whether the request comes from a page of another origin than this Laurel's (see widget-access.ts). */
+type ForeignOrigin = (request: FastifyRequest) => boolean;
+
 /**
  * An onRequest hook admitting keys of the given kind (admin keys are admitted everywhere), and
- * widget tokens where `members` resolves them.
+ * widget tokens where `members` resolves them. A key sent from a page of another origin is refused:
+ * it has leaked into a browser (the dashboard, on this origin, is not refused).
  */
-export function requireKey(keyring: Keyring, kind: KeyKind, members?: MemberAuthenticator) {
+export function requireKey(keyring: Keyring, kind: KeyKind, foreignOrigin: ForeignOrigin, members?: MemberAuthenticator) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const key = presentedKey(request);
     if (!key) {
@@ -38,6 +43,9 @@ export function requireKey(keyring: Keyring, kind: KeyKind, members?: MemberAuth
       if (!members) throw new LaurelError('forbidden', 'widget_token_scope', 'A widget token cannot call this API: use an API key');
       request.principal = await members(request, reply, key);
       return;
+    }
+    if (foreignOrigin(request)) {
+      throw new LaurelError('forbidden', 'api_key_in_browser', 'API keys must stay on your server: a page sends a widget token instead');
     }
     const principal = await keyring.authenticate(key);
     if (!principal) throw new LaurelError('unauthorized', 'invalid_api_key', 'The API key is not valid (wrong, or revoked)');

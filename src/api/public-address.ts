@@ -5,6 +5,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { EngineContext } from '../engine/context.js';
 
+/** Whether publicBase comes from the request (its Host): answers built on it vary with the Host. */
+export function addressFromRequest(ctx: EngineContext): boolean {
+  return !ctx.email.publicUrlSet;
+}
+
 /** `https://laurel.example.com` (no trailing slash; a path in LAUREL_PUBLIC_URL is kept). */
 export function publicBase(ctx: EngineContext, request: FastifyRequest): string {
   if (ctx.email.publicUrlSet) return ctx.email.publicUrl.replace(/\/+$/, '');

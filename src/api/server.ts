@@ -37,7 +37,7 @@ import { userRoutes } from './routes/users.js';
 import { widgetFileRoutes } from './routes/widget-files.js';
 import { widgetTokenRoutes } from './routes/widget-tokens.js';
 import { validatorCompiler } from './validation.js';
-import { answerPreflight, authenticateMember } from './widget-access.js';
+import { answerPreflight, authenticateMember, fromForeignOrigin } from './widget-access.js';
 
 export interface ServerOptions {
   ctx: EngineContext;
@@ -49,6 +49,8 @@ export interface ServerOptions {
   maxRequestsInFlight?: number;
   /** Serve the widgets demo page at /widgets/demo. */
   widgetDemo?: boolean;
+  /** Milliseconds between an open celebration stream's heartbeats (and its widget token's re-checks). */
+  streamHeartbeatMs?: number;
 }
 
 /** Seconds; 0 switches a time-out off. */
@@ -140,13 +142,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       v1.addHook('onRequest', inFlightBound(options.maxRequestsInFlight ?? 0));
       v1.addHook(
         'onRequest',
-        requireKey(keyring, 'application', (request, reply, token) => authenticateMember(ctx, request, reply, token)),
+        requireKey(
+          keyring,
+          'application',
+          (request) => fromForeignOrigin(ctx, request),
+          (request, reply, token) => authenticateMember(ctx, request, reply, token),
+        ),
       );
       v1.addHook('preValidation', rateLimitHook(new RateLimiter(ctx)));
       await v1.register(eventRoutes, { ctx });
       await v1.register(achievementRoutes, { ctx });
       await v1.register(userRoutes, { ctx });
-      await v1.register(celebrationRoutes, { ctx });
+      await v1.register(celebrationRoutes, { ctx, heartbeatMs: options.streamHeartbeatMs });
       await v1.register(communityRoutes, { ctx });
       await v1.register(widgetTokenRoutes, { ctx });
     },
@@ -154,7 +161,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   );
   await app.register(
     async (admin) => {
-      admin.addHook('onRequest', requireKey(keyring, 'admin'));
+      admin.addHook(
+        'onRequest',
+        requireKey(keyring, 'admin', (request) => fromForeignOrigin(ctx, request)),
+      );
       await admin.register(adminAchievementRoutes, { ctx });
       await admin.register(adminInsightRoutes, { ctx });
       await admin.register(adminBadgeRoutes, { ctx });

@@ -9,7 +9,8 @@
  *   too, so a widget can tell "expired" from a network failure;
  * - only routes with `config: { member: true }` admit members, and on `/users/:id/…` only their own id.
  *
- * Requests with API keys never get CORS headers: keys do not belong in pages.
+ * Requests with API keys never get CORS headers, and from another origin are refused (auth.ts):
+ * keys do not belong in pages.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LaurelError } from '../domain/errors.js';
@@ -54,6 +55,12 @@ function allowReading(reply: FastifyReply, origin: string): void {
 function originOf(request: FastifyRequest): string | undefined {
   const origin = request.headers.origin;
   return typeof origin === 'string' && origin !== '' ? origin : undefined;
+}
+
+/** The request names an `Origin` that is not this Laurel's own: it comes from another site's page. */
+export function fromForeignOrigin(ctx: EngineContext, request: FastifyRequest): boolean {
+  const origin = originOf(request);
+  return origin !== undefined && !ownOrigins(ctx, request).includes(origin);
 }
 
 /** Resolves a widget token for a /v1 request, or throws the error to answer (CORS headers already set). */

@@ -18,10 +18,18 @@ export interface BucketDecision {
 export class TokenBucket {
   private tokens: number;
   private updatedAt: number;
+  /** When the bucket is full again at the last limit used: from then on it is no different from a new one. */
+  private fullAt: number;
 
   constructor(perSecond: number, now: number) {
     this.tokens = perSecond;
     this.updatedAt = now;
+    this.fullAt = now;
+  }
+
+  /** Whether the bucket has refilled by `now`, so forgetting it (and starting a new one later) changes nothing. */
+  isFull(now: number): boolean {
+    return now >= this.fullAt;
   }
 
   /** Takes `units` if the bucket allows them at `now`, under a limit of `perSecond` (which may have changed). */
@@ -32,6 +40,7 @@ export class TokenBucket {
     const needed = Math.min(units, perSecond);
     const allowed = this.tokens >= needed;
     if (allowed) this.tokens -= units;
+    this.fullAt = now + Math.max(0, perSecond - this.tokens) / perMs;
     const seconds = (deficit: number) => Math.max(0, Math.ceil(deficit / perMs / 1000));
     return {
       allowed,

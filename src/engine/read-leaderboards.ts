@@ -7,6 +7,7 @@ import { invalid, LaurelError, notFound } from '../domain/errors.js';
 import { displayStatus, type Leaderboard, runOf } from '../domain/leaderboards.js';
 import { entryId } from '../store/repositories/leaderboards.js';
 import type { Tenant } from '../store/tenant.js';
+import type { Principal } from './api-keys.js';
 import type { CommunityConfig } from './community-config.js';
 import type { EngineContext } from './context.js';
 import { type LeaderboardView, leaderboardView } from './presenters.js';
@@ -39,9 +40,12 @@ export async function listPublicLeaderboards(ctx: EngineContext, tenant: Tenant,
     .map((lb) => leaderboardView(lb, config, resolveRun(lb, undefined, today), today));
 }
 
+/** Rankings a widget token may read at once: a widget shows a handful. */
+export const MEMBER_RANKINGS_LIMIT = 100;
+
 export async function leaderboardRankings(
   ctx: EngineContext,
-  tenant: Tenant,
+  tenant: Tenant | Principal,
   key: string,
   query: {
     offset: number;
@@ -56,9 +60,23 @@ export async function leaderboardRankings(
   const lb = find(config, key);
   const today = localDay(ctx.clock.now(), null);
   const run = resolveRun(lb, query.run, today);
+  const member = 'kind' in tenant && tenant.kind === 'member' ? tenant : null;
   let group = '';
   if (lb.breakdownAttribute) {
-    const value = query.userAttributes?.[lb.breakdownAttribute];
+    let value = query.userAttributes?.[lb.breakdownAttribute];
+    if (member) {
+      // A member sees their own group's board, and no other: the group is their attribute's value.
+      const own = attributeOf((await repos.users.get(tenant, member.userId))?.attributes, lb.breakdownAttribute);
+      if (value !== undefined && value !== own) {
+        throw new LaurelError(
+          'forbidden',
+          'widget_token_scope',
+          `A widget token may only read its member's own "${lb.breakdownAttribute}" group`,
+          'userAttributes',
+        );
+      }
+      value = own;
+    }
     if (value === undefined) {
       throw invalid(
         'breakdown_required',
@@ -77,7 +95,8 @@ export async function leaderboardRankings(
     if (rank === null) return { ...leaderboardView(lb, config, run, today), rankings: [] };
     offset = Math.max(0, rank - 1 + query.offset);
   }
-  const rows = await repos.leaderboards.rankings(k, lb.maxParticipants, { offset, limit: Math.min(query.limit, lb.maxParticipants) });
+  const limit = Math.min(query.limit, lb.maxParticipants, member ? MEMBER_RANKINGS_LIMIT : Number.POSITIVE_INFINITY);
+  const rows = await repos.leaderboards.rankings(k, lb.maxParticipants, { offset, limit });
   const users = await repos.userState.findUsers(
     tenant,
     rows.map((r) => r.userId),

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RateLimiter } from '../../src/engine/rate-limiter.js';
 import { type Reply, startLaurel, type TestLaurel } from '../support/laurel.js';
 
 /** Rate limits are per API key and per process, so one dialect shows them. */
@@ -108,5 +109,30 @@ describe('per-key rate limits', () => {
       expect(answer.body.field).toBe(field);
     }
     expect((await t.admin('GET', '/admin/v1/settings')).body.rateLimits).toEqual({ eventsPerSecond: null, readsPerSecond: null });
+  });
+
+  it('forgets refilled buckets, so one per member keeps memory bounded, but not a bucket in debt', async () => {
+    await setLimits({ readsPerSecond: 5 });
+    const limiter = new RateLimiter(t.laurel.ctx, { sweepAt: 100, maxBuckets: 1_000 });
+    const { token } = (await t.api('POST', '/v1/users/m/widget-token')).body;
+    const check = await t.laurel.ctx.widgetTokens.verify(token);
+    if (!check.ok) throw new Error('token refused');
+    const member = (userId: string) => ({ ...check.principal, userId });
+    for (let i = 0; i < 5; i++) expect((await limiter.admit(member('busy'), 'reads', 1))?.allowed).toBe(true);
+    let largest = 0;
+    for (let i = 0; i < 2_000; i++) {
+      expect((await limiter.admit(member(`m${i}`), 'reads', 1))?.allowed).toBe(true);
+      largest = Math.max(largest, limiter.size);
+      if (i % 10 === 0) t.clock.advance(100);
+    }
+    expect(largest).toBeLessThanOrEqual(101);
+    // A burst of distinct members within one refill: the least recently used go, down to maxBuckets.
+    for (let i = 0; i < 3_000; i++) await limiter.admit(member(`burst${i}`), 'reads', 1);
+    expect(limiter.size).toBeLessThanOrEqual(2_000);
+
+    const fresh = new RateLimiter(t.laurel.ctx, { sweepAt: 100 });
+    for (let i = 0; i < 5; i++) await fresh.admit(member('busy'), 'reads', 1);
+    for (let i = 0; i < 300; i++) await fresh.admit(member(`n${i}`), 'reads', 1);
+    expect((await fresh.admit(member('busy'), 'reads', 1))?.allowed).toBe(false);
   });
 });

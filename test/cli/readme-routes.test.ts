@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLaurel, type TestLaurel } from '../support/laurel.js';
 
 /** Served without being API operations, so absent from /openapi.json. */
-const NOT_IN_OPENAPI = ['GET /badges/{}/{}', 'GET /dashboard', 'GET /share/{}'];
+const NOT_IN_OPENAPI = [
+  'GET /badges/{}/{}',
+  'GET /dashboard',
+  'GET /share/{}',
+  'GET /widgets/laurel.js',
+  'GET /widgets/laurel-{}.js',
+  'GET /widgets/manifest.json',
+  'GET /widgets/demo',
+];
 
 /** "GET /v1/users/{id}/metrics" with every path parameter written "{}", as "METHOD /path" strings. */
 function operations(paths: Record<string, Record<string, unknown>>): string[] {

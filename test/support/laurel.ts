@@ -42,6 +42,7 @@ export interface StartOptions {
   clock?: ManualClock;
   settings?: Partial<Settings>;
   onQuery?: (sql: string, parameters: readonly unknown[]) => void;
+  streamHeartbeatMs?: number;
 }
 
 export async function startLaurel(options: StartOptions = {}): Promise<TestLaurel> {
@@ -62,6 +63,7 @@ export async function startLaurel(options: StartOptions = {}): Promise<TestLaure
     clock,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     onQuery: options.onQuery,
+    ...(options.streamHeartbeatMs !== undefined ? { streamHeartbeatMs: options.streamHeartbeatMs } : {}),
     ...(schema ? { databaseSchema: schema.name } : {}),
   }).catch(async (error: unknown) => {
     // A failed start must not leave its schema behind in the shared database.

@@ -14,6 +14,8 @@ export interface SseStream {
   events: SseEvent[];
   /** Resolves with the first event received that `match` accepts; rejects after `timeoutMs`. */
   next(match: (e: SseEvent) => boolean, timeoutMs: number): Promise<SseEvent>;
+  /** Resolves when the stream has ended (the server closed it, or close()). */
+  ended: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
     contentType: response.headers.get('content-type'),
     text: () => text,
     events,
+    ended: reading,
     next: (match, timeoutMs) =>
       new Promise((resolve, reject) => {
         const check = () => {

@@ -3,20 +3,29 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { acknowledgeCelebrations, CelebrationFeed, listCelebrations } from '../../engine/celebrations.js';
 import type { EngineContext } from '../../engine/context.js';
+import { presentedKey } from '../auth.js';
 import { localeOf } from '../locale.js';
 import { publicBase } from '../public-address.js';
 import { CelebrationAckSchema, CelebrationListSchema, CelebrationSchema } from '../schemas/celebration-view.js';
 import { ErrorBody, IdParams } from '../schemas/common.js';
 import { MEMBER_ROUTE, MEMBER_SECURITY } from '../widget-access.js';
 
-/** A comment line now and then keeps proxies from closing an idle stream. */
+/**
+ * A comment line now and then keeps proxies from closing an idle stream; a member's stream also
+ * re-checks its widget token then, so a rotation ends it within this (plus the secret cache's 5 s).
+ */
 const STREAM_HEARTBEAT_MS = 15_000;
+/** setTimeout's longest delay (about 24.8 days); a token lives at most a day. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 const After = Type.Object({
   after: Type.Optional(Type.String({ maxLength: 64, description: 'Only celebrations after this one (an id already shown)' })),
 });
 
-export const celebrationRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
+export const celebrationRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext; heartbeatMs?: number | undefined }> = async (
+  app,
+  { ctx, heartbeatMs = STREAM_HEARTBEAT_MS },
+) => {
   app.get(
     '/users/:id/celebrations',
     {
@@ -102,10 +111,30 @@ export const celebrationRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }
       });
       // Sent at once, so the client knows the stream is open (and how soon to come back if it drops).
       raw.write('retry: 1000\n\n');
-      const heartbeat = setInterval(() => raw.write(': ping\n\n'), STREAM_HEARTBEAT_MS);
+      const principal = request.principal;
+      // A widget token was checked once, at open: the stream ends when it expires, or when a
+      // re-check (each heartbeat) refuses it, e.g. after the community's secret was rotated.
+      const token = principal.kind === 'member' ? presentedKey(request) : null;
+      const expiresAt = principal.kind === 'member' ? principal.expiresAt : null;
+      let ended = false;
+      const stillAdmitted = async (): Promise<boolean> => {
+        if (expiresAt !== null && ctx.clock.now() >= expiresAt) return false;
+        if (token === null) return true;
+        return (await ctx.widgetTokens.verify(token)).ok;
+      };
+      const heartbeat = setInterval(() => {
+        void stillAdmitted().then(
+          (ok) => (ok ? raw.write(': ping\n\n') : end()),
+          () => undefined, // A database hiccup is no reason to drop the member: the next beat checks again.
+        );
+      }, heartbeatMs);
+      const expiry = expiresAt === null ? null : setTimeout(() => end(), Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - ctx.clock.now())));
       const end = () => {
+        if (ended) return;
+        ended = true;
         feed.stop();
         clearInterval(heartbeat);
+        if (expiry) clearTimeout(expiry);
         streams.delete(end);
         raw.end();
       };

@@ -4,7 +4,7 @@ import Type from 'typebox';
 import type { EngineContext } from '../../engine/context.js';
 import { sharedCelebration } from '../../engine/read-shared-celebration.js';
 import { localeOf } from '../locale.js';
-import { publicBase } from '../public-address.js';
+import { addressFromRequest, publicBase } from '../public-address.js';
 import { notFoundPage, sharePage } from '../share-page.js';
 
 export const shareRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = async (app, { ctx }) => {
@@ -28,8 +28,9 @@ export const shareRoutes: FastifyPluginAsyncTypebox<{ ctx: EngineContext }> = as
           .header('x-content-type-options', 'nosniff')
           .header('referrer-policy', 'no-referrer')
           .header('cache-control', shared ? 'public, max-age=300' : 'public, max-age=60')
-          // The description falls back to the share text, in the visitor's language.
-          .header('vary', 'Accept-Language')
+          // The description falls back to the share text, in the visitor's language; without
+          // LAUREL_PUBLIC_URL the page's links are built on the Host, which a shared cache must not mix.
+          .header('vary', addressFromRequest(ctx) ? 'Accept-Language, Host' : 'Accept-Language')
           .send(page.html)
       );
     },
