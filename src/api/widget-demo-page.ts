@@ -82,11 +82,7 @@ async function api(path, key, init = {}) {
 
 async function mint(key, user) {
   const minted = await api('/v1/users/' + encodeURIComponent(user) + '/widget-token', key, { method: 'POST', body: '{}' });
-  if (minted.ok && minted.body?.token) return { token: minted.body.token, user: undefined, note: 'Widget token minted, valid until ' + minted.body.expiresAt + '.' };
-  if (minted.status === 404 && minted.body?.code === 'route_not_found') {
-    // A Laurel without widget tokens yet: the key itself is the token, and the member is named.
-    return { token: key, user, note: 'This Laurel cannot mint widget tokens: using the API key as the token (development only).' };
-  }
+  if (minted.ok && minted.body?.token) return { token: minted.body.token, note: 'Widget token minted, valid until ' + minted.body.expiresAt + '.' };
   throw new Error(minted.body?.error ?? 'Minting a widget token failed (' + minted.status + ')');
 }
 
@@ -102,14 +98,14 @@ async function show() {
   sessionStorage.setItem(KEY, key);
   sessionStorage.setItem(KEY + '-user', user);
   status('Minting a token…');
-  const { token, user: named, note } = await mint(key, user);
+  const { token, note } = await mint(key, user);
   if (!$('achievement').value) $('achievement').value = await firstKey('/v1/achievements', key);
   if (!$('leaderboard').value) $('leaderboard').value = await firstKey('/v1/leaderboards', key);
   for (const [id, attribute, value] of [['w-achievement', 'key', $('achievement').value], ['w-points', 'system', $('points').value], ['w-leaderboard', 'key', $('leaderboard').value]]) {
     $(id).setAttribute(attribute, value);
     $(id).hidden = !value;
   }
-  configure({ token, user: named });
+  configure({ token });
   $('widgets').hidden = false;
   status(note);
 }

@@ -104,6 +104,9 @@ describe.skipIf(SKIP_REASON !== null)('member widgets embedded in another origin
               : [...node.childNodes].map(collect).join(' ');
         return collect(element).replace(/\s+/g, ' ');
       });
+  /** CSS animations running in the pop-up. */
+  const animations = (page: Page) =>
+    page.locator('laurel-celebration').evaluate((element) => element.shadowRoot?.getAnimations().length ?? 0);
   const ready = (page: Page, tag: string) => page.waitForSelector(`${tag}[data-state="ready"]`, { timeout: 10_000 });
   const seriousViolations = async (page: Page, selector: string) => {
     const result = await new AxeBuilder({ page: page as unknown as ConstructorParameters<typeof AxeBuilder>[0]['page'] })
@@ -152,6 +155,7 @@ describe.skipIf(SKIP_REASON !== null)('member widgets embedded in another origin
       name: 'Writer',
       category: 'Writing',
       featured: true,
+      celebration: { animation: 'sparkles' },
       criteria: { type: 'metric', metric: 'words', measure: 'sum' },
       tiers: [
         { key: 'bronze', name: 'Bronze', threshold: 100, rewards: [{ type: 'points', system: 'xp', amount: 50 }] },
@@ -272,7 +276,8 @@ describe.skipIf(SKIP_REASON !== null)('member widgets embedded in another origin
     'a live unlock pops up within 2 s, is acknowledged, and does not come back after a reload',
     async () => {
       host.pages.set('/celebrate', hostPage(laurelUrl, `<button id="before">Before</button>${widget('laurel-celebration')}`));
-      const page = await newPage();
+      // This member asked for less motion: the pop-up shows without its animation.
+      const page = await newPage(await browser.newContext({ viewport: { width: 900, height: 900 }, reducedMotion: 'reduce' }));
       const problems = watchConsole(page);
       await page.goto(`${host.origin}/celebrate`);
       await page.waitForSelector('laurel-celebration[data-state="ready"]', { state: 'attached' });
@@ -284,6 +289,8 @@ describe.skipIf(SKIP_REASON !== null)('member widgets embedded in another origin
       await dialog.waitFor({ state: 'visible', timeout: 2_000 });
       expect(Date.now() - sent).toBeLessThan(2_000);
       expect(await textOf(page, 'laurel-celebration')).toContain('Gold');
+      expect(await dialog.getAttribute('data-animation')).toBe('sparkles');
+      expect(await animations(page)).toBe(0);
       expect(await dialog.getAttribute('aria-labelledby')).toBeTruthy();
       expect(await seriousViolations(page, 'laurel-celebration')).toEqual([]);
       await shoot(page, 'laurel-celebration [role="dialog"]', 'celebration-light');
@@ -336,6 +343,7 @@ describe.skipIf(SKIP_REASON !== null)('member widgets embedded in another origin
       const text = await textOf(page, 'laurel-celebration');
       expect(text).toContain('Complete your profile');
       expect(text).toContain('Willkommen an Bord!');
+      expect(await animations(page)).toBeGreaterThan(0);
       expect(text).toContain('Teilen');
       expect(await seriousViolations(page, 'laurel-celebration')).toEqual([]);
       await shoot(page, 'laurel-celebration [role="dialog"]', 'celebration-dark');
@@ -427,8 +435,19 @@ describe.skipIf(SKIP_REASON !== null)('member widgets embedded in another origin
         hostPage(laurelUrl, `${counter}<laurel-points base-url="${laurelUrl}" token="${shortLived}" system="xp"></laurel-points>`),
       );
       await page.goto(`${host.origin}/expired`);
+      await page.waitForSelector('laurel-points[data-state="error"][data-error="widget_token_expired"]');
+      const announced = () => page.evaluate(() => (window as unknown as { expired: number }).expired);
+      expect(await announced()).toBe(1);
+
+      // Rotating the secret refuses every earlier token; the widget asks the page for a new one too.
+      expect((await t.admin('POST', '/admin/v1/widget-secret/rotate', {})).status).toBe(200);
+      host.pages.set('/rotated', hostPage(laurelUrl, `${counter}${widget('laurel-points', 'system="xp"')}`));
+      await page.goto(`${host.origin}/rotated`);
       await page.waitForSelector('laurel-points[data-state="error"]');
-      expect(await page.evaluate(() => (window as unknown as { expired: number }).expired)).toBeGreaterThan(0);
+      expect(await announced()).toBe(1);
+      token = await mint('ada');
+      await page.evaluate((fresh) => document.querySelector('laurel-points')?.setAttribute('token', fresh), token);
+      await page.waitForSelector('laurel-points[data-state="ready"]');
       await page.context().close();
     },
     SLOW,

@@ -19,6 +19,11 @@ export class ApiError extends Error {
 
 export const TOKEN_EXPIRED = 'widget_token_expired';
 
+/** A token Laurel no longer takes: past its expiry, or signed before the secret was rotated. The page must mint another. */
+export function tokenRefused(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 401 && (error.code === TOKEN_EXPIRED || error.code === 'invalid_widget_token');
+}
+
 export function url(conn: Connection, path: string): string {
   return conn.baseUrl.replace(/\/+$/, '') + path;
 }

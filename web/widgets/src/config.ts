@@ -10,8 +10,6 @@ export interface LaurelConfig {
   /** en, de or fr (default: the page's language). */
   lang?: string | undefined;
   theme?: Theme | undefined;
-  /** The member's id when the token does not carry one (an application API key during development). */
-  user?: string | undefined;
   /** Sound files for celebration sounds given by name (`chime` → `https://…/chime.mp3`). */
   sounds?: Record<string, string> | undefined;
 }

@@ -4,7 +4,7 @@
  * seen. The element itself shows nothing until there is something to celebrate.
  */
 import { css, html, nothing, type PropertyValues, svg } from 'lit';
-import { ApiError, apiError, type Connection, headers, request, TOKEN_EXPIRED, url, userPath } from './api';
+import { ApiError, apiError, type Connection, headers, request, TOKEN_EXPIRED, tokenRefused, url, userPath } from './api';
 import { effectLayer, effectStyles } from './celebration-effects';
 import { globalConfig } from './config';
 import type { I18n } from './i18n';
@@ -292,7 +292,7 @@ export class LaurelCelebration extends LaurelElement<null> {
     const conn = this.#conn;
     if (!conn) return;
     request(conn, userPath(conn, '/celebrations/ack'), { method: 'POST', body: { ids: [id] } }).catch((error: unknown) => {
-      if (error instanceof ApiError && error.status === 401 && error.code === TOKEN_EXPIRED) this.tokenExpired();
+      if (tokenRefused(error)) this.tokenExpired();
       // Otherwise it shows again on the next page load at worst: never twice on this one.
     });
   }

@@ -4,7 +4,7 @@
  * token's expiry, announced to the host page with a `laurel-token-expired` event.
  */
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { ApiError, type Connection, TOKEN_EXPIRED } from './api';
+import { ApiError, type Connection, TOKEN_EXPIRED, tokenRefused } from './api';
 import { globalConfig, onConfigure, SCRIPT_BASE_URL, type Theme } from './config';
 import { type I18n, i18n, supportedLang } from './i18n';
 import { baseStyles } from './styles';
@@ -23,7 +23,6 @@ export abstract class LaurelElement<Data> extends LitElement {
     // Reflected, so that text inside (and `:lang()`) follows a language set as a property too.
     lang: { type: String, reflect: true },
     theme: { type: String },
-    user: { type: String },
     data: { state: true },
     state: { state: true },
     errorCode: { state: true },
@@ -33,8 +32,6 @@ export abstract class LaurelElement<Data> extends LitElement {
   token: string | undefined;
   override lang!: string;
   theme: Theme | undefined;
-  /** The member, when the token does not name one (an application API key during development). */
-  user: string | undefined;
   protected data: Data | undefined;
   protected state: WidgetState = 'loading';
   protected errorCode: string | null = null;
@@ -114,7 +111,7 @@ export abstract class LaurelElement<Data> extends LitElement {
   connection(): Connection | null {
     const token = this.resolvedToken;
     if (!token) return null;
-    const userId = this.user || globalConfig().user || decodeToken(token)?.u;
+    const userId = decodeToken(token)?.u;
     if (!userId) return null;
     return { baseUrl: this.resolvedBaseUrl, token, lang: this.i18n.lang, userId };
   }
@@ -185,7 +182,7 @@ export abstract class LaurelElement<Data> extends LitElement {
 
   /** Shows a failure; a token that expired is announced to the host instead. */
   protected fail(error: unknown): void {
-    if (error instanceof ApiError && error.status === 401 && error.code === TOKEN_EXPIRED) {
+    if (tokenRefused(error)) {
       this.tokenExpired();
       return;
     }
