@@ -18,6 +18,7 @@ import type { EngineContext } from '../context.js';
 import { builtInReferences, resolveMetrics } from '../resolve-metrics.js';
 import { UnlockRecorder } from '../unlock-recorder.js';
 import { workingStates } from '../user-states.js';
+import { applyTeams } from './apply-teams.js';
 import { type AppliedEvent, evaluateBatch } from './evaluate-batch.js';
 import { nothingPaid, Payer } from './pay.js';
 import { planBatch } from './plan.js';
@@ -45,6 +46,7 @@ export async function applyBatch(
   // Users first: creating a metric below locks the community row, and every transaction must take
   // its locks in the same order (users, then community) or two could wait on each other.
   await tx.ingest.lockUsers(tenant, userIds);
+  await applyTeams(tx, tenant, config, events);
   // Built-in metrics are created with a community's first events, so rules written later find their history.
   const metrics = await resolveMetrics(tx, tenant, config, [...events.map(metricReference), ...builtInReferences(config)], now);
   const metricIdOf = (e: PreparedEvent) => (metrics.get(e.metric) as Metric).id;
