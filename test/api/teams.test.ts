@@ -152,6 +152,18 @@ describe.each(DIALECTS)('teams (%s)', (dialect) => {
     expect((await t.api('GET', '/v1/users/eve')).body.teams).toEqual(['north', 'south']);
   });
 
+  it('changes nothing when an event is replayed by its idempotency key', async () => {
+    t.clock.set(NOW + 12 * HOUR);
+    const event = { user: { id: 'hal', teams: ['north'] }, value: 1 };
+    const headers = { 'idempotency-key': 'hal-1' };
+    expect((await t.api('POST', '/v1/metrics/deals/event', event, headers)).status).toBe(201);
+    t.clock.set(NOW + 13 * HOUR);
+    await t.api('PATCH', '/v1/users/hal', { teams: ['south'] });
+    t.clock.set(NOW + 14 * HOUR);
+    expect((await t.api('POST', '/v1/metrics/deals/event', event, headers)).status).toBe(202);
+    expect((await t.api('GET', '/v1/users/hal')).body.teams).toEqual(['south']);
+  });
+
   it('takes a back-dated correction from an admin, refusing the future', async () => {
     t.clock.set(NOW + 20 * HOUR);
     await t.api('PUT', '/v1/users/fay', { teams: ['north'] });

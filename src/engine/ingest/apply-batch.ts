@@ -46,7 +46,6 @@ export async function applyBatch(
   // Users first: creating a metric below locks the community row, and every transaction must take
   // its locks in the same order (users, then community) or two could wait on each other.
   await tx.ingest.lockUsers(tenant, userIds);
-  await applyTeams(tx, tenant, config, events);
   // Built-in metrics are created with a community's first events, so rules written later find their history.
   const metrics = await resolveMetrics(tx, tenant, config, [...events.map(metricReference), ...builtInReferences(config)], now);
   const metricIdOf = (e: PreparedEvent) => (metrics.get(e.metric) as Metric).id;
@@ -84,6 +83,13 @@ export async function applyBatch(
     pay: (e) => payer.pay(e),
   });
   const { applied } = evaluation;
+  // Teams named inline, by the events applied (a replayed event changes nothing, as for the profile).
+  await applyTeams(
+    tx,
+    tenant,
+    config,
+    applied.flatMap((e) => (e.depth === 0 ? [e.event] : [])),
+  );
   const paid = payer.paid;
   const standings = await rank(tx, tenant, config, applied, paid, now, localDay(now, null));
   const { outcomes, idempotency } = respond(evaluation.events, paid, standings, now);
