@@ -23,6 +23,7 @@ import * as pointsView from './schemas/points-view.js';
 import * as streakCorrection from './schemas/streak-correction.js';
 import * as streakDefinition from './schemas/streak-definition.js';
 import * as streakView from './schemas/streak-view.js';
+import * as teamView from './schemas/team-view.js';
 import * as unsubscribeView from './schemas/unsubscribe-view.js';
 import * as userView from './schemas/user-view.js';
 import * as webhookView from './schemas/webhook-view.js';
@@ -48,6 +49,7 @@ const RESPONSE_MODULES = [
   streakCorrection,
   streakDefinition,
   streakView,
+  teamView,
   unsubscribeView,
   userView,
   webhookView,

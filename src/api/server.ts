@@ -24,6 +24,7 @@ import { adminMetricRoutes } from './routes/admin-metrics.js';
 import { adminPointsSystemRoutes } from './routes/admin-points-systems.js';
 import { adminSettingsRoutes } from './routes/admin-settings.js';
 import { adminStreakRoutes } from './routes/admin-streaks.js';
+import { adminTeamRoutes } from './routes/admin-teams.js';
 import { adminWebhookRoutes } from './routes/admin-webhooks.js';
 import { adminWidgetRoutes } from './routes/admin-widgets.js';
 import { celebrationRoutes } from './routes/celebrations.js';
@@ -172,6 +173,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await admin.register(adminPointsSystemRoutes, { ctx });
       await admin.register(adminSettingsRoutes, { ctx });
       await admin.register(adminStreakRoutes, { ctx });
+      await admin.register(adminTeamRoutes, { ctx });
       await admin.register(adminLeaderboardRoutes, { ctx });
       await admin.register(adminWebhookRoutes, { ctx });
       await admin.register(adminEmailRoutes, { ctx });

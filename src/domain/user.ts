@@ -28,6 +28,11 @@ export interface UserInput {
   subscribeToEmails?: boolean;
   locale?: string | null;
   deviceTokens?: string[] | null;
+  /**
+   * Keys of the teams the user is in from the change's time on (Laurel's addition): replaces the
+   * current set; [] leaves every team; absent changes nothing. Memberships are kept apart from the user row.
+   */
+  teams?: string[];
 }
 
 /** Checks a user as sent; `at` is where the user sits in the request ("user"), or '' at the top. */

@@ -10,6 +10,7 @@ import { translated } from '../domain/locale.js';
 import type { PointsSystem } from '../domain/points.js';
 import { compileTriggers, type PointsTrigger } from '../domain/points-triggers.js';
 import { compileRules, type RuleSet } from '../domain/rules.js';
+import type { Team } from '../domain/team.js';
 import type { StoredStreak } from '../store/mappers.js';
 import type { Repositories } from '../store/store.js';
 import type { Tenant } from '../store/tenant.js';
@@ -31,6 +32,8 @@ export interface CommunityConfig {
   leaderboardsByKey: ReadonlyMap<string, Leaderboard>;
   /** Every points trigger, by id, inactive ones included. */
   triggersById: ReadonlyMap<string, PointsTrigger>;
+  /** Every team, archived ones included, by key: events naming teams are checked against it. */
+  teamsByKey: ReadonlyMap<string, Team>;
   lookup: ConditionLookup;
 }
 
@@ -77,7 +80,7 @@ export class CommunityConfigCache {
   }
 
   private async load(repos: Repositories, tenant: Tenant): Promise<CommunityConfig> {
-    const [community, achievements, metrics, pointsSystems, streaks, triggers, leaderboards] = await Promise.all([
+    const [community, achievements, metrics, pointsSystems, streaks, triggers, leaderboards, teams] = await Promise.all([
       repos.communities.get(tenant.communityId),
       repos.achievements.list(tenant),
       repos.metrics.list(tenant),
@@ -85,6 +88,7 @@ export class CommunityConfigCache {
       repos.streaks.list(tenant),
       repos.pointsTriggers.list(tenant),
       repos.leaderboards.list(tenant),
+      repos.teams.list(tenant),
     ]);
     if (!community) throw new Error(`Community ${tenant.communityId} does not exist`);
     const activeStreaks = streaks.filter((s) => s.status === 'active');
@@ -109,6 +113,7 @@ export class CommunityConfigCache {
       triggersById: new Map(triggers.map((t) => [t.id, t])),
       leaderboards: leaderboards.filter((l) => l.status === 'active'),
       leaderboardsByKey: new Map(leaderboards.map((l) => [l.key, l])),
+      teamsByKey: new Map(teams.map((t) => [t.key, t])),
       lookup: {
         metric: (key) => rules.metricsByKey.get(key),
         streak: (key) => (key === undefined ? (rules.primaryStreak ?? undefined) : streaks.find((s) => s.key === key)),

@@ -180,7 +180,8 @@ export function progressView(a: Achievement, p: Progress, locale: Locale): Progr
 
 export type UserView = Static<typeof UserViewSchema>;
 
-export function userView(u: User): UserView {
+/** `teams`: the user's current team keys, where the caller read them (the users API). */
+export function userView(u: User, teams?: readonly string[]): UserView {
   return {
     id: u.id,
     email: u.email,
@@ -190,6 +191,7 @@ export function userView(u: User): UserView {
     subscribeToEmails: u.subscribeToEmails,
     locale: u.locale,
     attributes: u.attributes,
+    ...(teams ? { teams: [...teams] } : {}),
     control: false,
     created: iso(u.createdAt),
     updated: iso(u.updatedAt),

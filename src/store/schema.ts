@@ -454,6 +454,27 @@ export interface WidgetSecretsTable {
   rotated_at: Millis;
 }
 
+export interface TeamsTable {
+  id: string;
+  org_id: string;
+  community_id: string;
+  key: string;
+  name: string;
+  parent_id: string | null;
+  status: 'active' | 'archived';
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface TeamMembershipsTable {
+  org_id: string;
+  community_id: string;
+  user_id: string;
+  team_id: string;
+  from_at: Millis;
+  until_at: Millis | null;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   communities: CommunitiesTable;
@@ -490,6 +511,8 @@ export interface DB {
   email_deliveries: EmailDeliveriesTable;
   install_secrets: InstallSecretsTable;
   widget_secrets: WidgetSecretsTable;
+  teams: TeamsTable;
+  team_memberships: TeamMembershipsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

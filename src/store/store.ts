@@ -31,6 +31,8 @@ import { StreakLossesRepository } from './repositories/streak-losses.js';
 import { StreakRankingsRepository } from './repositories/streak-rankings.js';
 import { StreaksRepository } from './repositories/streaks.js';
 import { TargetsRepository } from './repositories/targets.js';
+import { TeamMembershipsRepository } from './repositories/team-memberships.js';
+import { TeamsRepository } from './repositories/teams.js';
 import { UsersRepository } from './repositories/users.js';
 import { WebhooksRepository } from './repositories/webhooks.js';
 import { WidgetSecretsRepository } from './repositories/widget-secrets.js';
@@ -72,6 +74,10 @@ export class Repositories {
   readonly emails: EmailsRepository;
   /** Each community's widget-token signing secret. */
   readonly widgetSecrets: WidgetSecretsRepository;
+  /** A community's team tree. */
+  readonly teams: TeamsRepository;
+  /** Users' dated membership of teams. */
+  readonly teamMemberships: TeamMembershipsRepository;
 
   /**
    * `sqlite`: the raw SQLite connection's statements, and how a read gets the connection to itself;
@@ -110,6 +116,8 @@ export class Repositories {
     this.deliveries = new DeliveriesRepository(db, dialect);
     this.emails = new EmailsRepository(db, dialect);
     this.widgetSecrets = new WidgetSecretsRepository(db);
+    this.teams = new TeamsRepository(db);
+    this.teamMemberships = new TeamMembershipsRepository(db);
   }
 }
 

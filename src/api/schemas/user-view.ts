@@ -16,6 +16,9 @@ export const UserViewSchema = Type.Object(
       }),
     ),
     attributes: Attributes,
+    teams: Type.Optional(
+      Type.Array(Type.String(), { description: "Keys of the teams the user is in now (on the users API's answers). Laurel's addition" }),
+    ),
     control: Type.Boolean({ description: 'Whether the user is in a control group (Laurel has none: always false)' }),
     created: Type.String({ description: 'When the user was created (ISO 8601)' }),
     updated: Type.String({ description: 'When the user was last updated (ISO 8601)' }),

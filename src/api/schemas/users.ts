@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { Attributes, Nullable, UserId } from './common.js';
+import { TeamKeys } from './teams.js';
 
 const userFields = {
   name: Type.Optional(Nullable(Type.String({ maxLength: 255 }))),
@@ -11,6 +12,7 @@ const userFields = {
     Nullable(Type.String({ maxLength: 35, description: 'The member’s language, a BCP 47 tag ("de", "fr-CA"): emails to them use it' })),
   ),
   deviceTokens: Type.Optional(Nullable(Type.Array(Type.String()))),
+  teams: Type.Optional(TeamKeys),
 };
 
 /** Trophy's UpdatedUser: Trophy's SDK may send fields Laurel does not know yet, so extras are ignored. */

@@ -18,6 +18,7 @@ import type { EngineContext } from '../context.js';
 import { builtInReferences, resolveMetrics } from '../resolve-metrics.js';
 import { UnlockRecorder } from '../unlock-recorder.js';
 import { workingStates } from '../user-states.js';
+import { applyTeams } from './apply-teams.js';
 import { type AppliedEvent, evaluateBatch } from './evaluate-batch.js';
 import { nothingPaid, Payer } from './pay.js';
 import { planBatch } from './plan.js';
@@ -82,6 +83,13 @@ export async function applyBatch(
     pay: (e) => payer.pay(e),
   });
   const { applied } = evaluation;
+  // Teams named inline, by the events applied (a replayed event changes nothing, as for the profile).
+  await applyTeams(
+    tx,
+    tenant,
+    config,
+    applied.flatMap((e) => (e.depth === 0 ? [e.event] : [])),
+  );
   const paid = payer.paid;
   const standings = await rank(tx, tenant, config, applied, paid, now, localDay(now, null));
   const { outcomes, idempotency } = respond(evaluation.events, paid, standings, now);

@@ -4,8 +4,9 @@
  * totals, unlocks, points and idempotency record commit together or not at all; a request the
  * community's rules refuse fails alone, before anything of it is written.
  */
-import { invalid, type LaurelError } from '../../domain/errors.js';
+import { invalid, LaurelError } from '../../domain/errors.js';
 import type { Locale } from '../../domain/locale.js';
+import { resolveTeamKeys } from '../../domain/team.js';
 import type { Repositories } from '../../store/store.js';
 import type { Tenant } from '../../store/tenant.js';
 import type { CommunityConfig } from '../community-config.js';
@@ -114,6 +115,14 @@ function refusal(config: CommunityConfig, events: readonly PreparedEvent[], now:
     }
     const problem = metricProblem(config, metricReference(e));
     if (problem) return problem;
+    if (e.user.teams !== undefined) {
+      try {
+        resolveTeamKeys(e.user.teams, config.teamsByKey, 'user.teams');
+      } catch (error) {
+        if (!(error instanceof LaurelError)) throw error;
+        return e.index === null ? error : error.within(e.at, { index: e.index });
+      }
+    }
   }
   return null;
 }

@@ -13,6 +13,7 @@ import { emailsSchema } from './0010_emails.js';
 import { endingsSchema } from './0011_endings.js';
 import { userLocaleSchema } from './0012_user_locale.js';
 import { widgetSecretsSchema } from './0013_widget_secrets.js';
+import { teamsSchema } from './0014_teams.js';
 
 /** Versioned migrations, in order. Names never change once released. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
@@ -32,6 +33,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0011_endings': endingsSchema(dialect),
         '0012_user_locale': userLocaleSchema(),
         '0013_widget_secrets': widgetSecretsSchema(dialect),
+        '0014_teams': teamsSchema(dialect),
       };
     },
   };
