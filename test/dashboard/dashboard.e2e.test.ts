@@ -454,12 +454,17 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
       expect(await page.getByTestId('archive-consequence').textContent()).toContain('Its one current member leaves it now');
       await page.getByRole('button', { name: 'Archive team', exact: true }).click();
       await page.getByRole('button', { name: 'Restore team Sales North' }).waitFor();
-      expect((await call('GET', '/admin/v1/teams/north')).body.status).toBe('archived');
+      expect((await call('GET', '/admin/v1/teams/north')).body).toMatchObject({ status: 'archived', memberCount: 0 });
+      // A fresh page, without the toasts, and with a member in south, for the docs.
+      expect((await call('PUT', '/admin/v1/users/grace/teams', { teams: ['south'] })).status).toBe(200);
+      await page.reload();
+      await expect.poll(() => page.getByTestId('team-south').getByRole('cell').nth(2).textContent()).toBe('1');
       await expectAccessible();
       await screenshot(page, 'settings-teams', { docs: true });
 
       await page.getByRole('button', { name: 'Restore team Sales North' }).click();
       await page.getByRole('button', { name: 'Archive team Sales North' }).waitFor();
+      // Restored, without its former member.
       expect((await call('GET', '/admin/v1/teams/north')).body).toMatchObject({ status: 'active', memberCount: 0 });
     },
     SLOW,
