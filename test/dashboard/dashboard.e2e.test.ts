@@ -408,6 +408,69 @@ describe.skipIf(SKIP_REASON !== null)('dashboard in a browser', () => {
   );
 
   it(
+    'builds a team tree, refuses a cycle on the parent field, archives a team',
+    async () => {
+      await open('/settings/teams');
+      await page.getByText('No teams yet').waitFor();
+      const newTeam = async (key: string, name: string, parent?: string) => {
+        await page.getByRole('button', { name: 'New team' }).click();
+        const dialog = page.getByRole('dialog');
+        await dialog.getByLabel('Key').fill(key);
+        await dialog.getByLabel('Name').fill(name);
+        if (parent) await choose('Parent team', parent, dialog);
+        await dialog.getByRole('button', { name: 'Create team' }).click();
+        await page.getByTestId(`team-${key}`).waitFor();
+        await dialog.waitFor({ state: 'detached' });
+      };
+      await newTeam('acme', 'Acme Inc.');
+      await newTeam('north', 'Sales North', 'Acme Inc.');
+      expect(await page.getByTestId('team-path-north').textContent()).toBe('Acme Inc. › Sales North');
+      expect((await call('GET', '/admin/v1/teams/north')).body.path).toEqual(['acme', 'north']);
+      expect((await call('PUT', '/admin/v1/users/grace/teams', { teams: ['north'] })).status).toBe(200);
+      await page.reload();
+      await expect.poll(() => page.getByTestId('team-north').getByRole('cell').nth(2).textContent()).toBe('1');
+
+      // Putting the parent under its own child: the server's error lands on the parent field.
+      await page.getByRole('button', { name: 'Edit team Acme Inc.' }).click();
+      const dialog = page.getByRole('dialog');
+      await choose('Parent team', 'Acme Inc. › Sales North', dialog);
+      await dialog.getByRole('button', { name: 'Save team' }).click();
+      const parent = dialog.getByRole('textbox', { name: 'Parent team', exact: true });
+      await expect.poll(() => parent.getAttribute('aria-invalid')).toBe('true');
+      expect(await dialog.getByText('a team cannot be its own ancestor').count()).toBe(1);
+      expect((await call('GET', '/admin/v1/teams/acme')).body.parent).toBeNull();
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+
+      // A team with active sub-teams is not archived: the refusal shows in the confirmation.
+      await page.getByRole('button', { name: 'Archive team Acme Inc.' }).click();
+      await page.getByRole('button', { name: 'Archive team', exact: true }).click();
+      await dialog.getByRole('alert').getByText('has active sub-teams').waitFor();
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+
+      await newTeam('south', 'Sales South', 'Acme Inc.');
+      await page.getByRole('button', { name: 'Archive team Sales North' }).click();
+      expect(await page.getByTestId('archive-consequence').textContent()).toContain('Its one current member leaves it now');
+      await page.getByRole('button', { name: 'Archive team', exact: true }).click();
+      await page.getByRole('button', { name: 'Restore team Sales North' }).waitFor();
+      expect((await call('GET', '/admin/v1/teams/north')).body).toMatchObject({ status: 'archived', memberCount: 0 });
+      // A fresh page, without the toasts, and with a member in south, for the docs.
+      expect((await call('PUT', '/admin/v1/users/grace/teams', { teams: ['south'] })).status).toBe(200);
+      await page.reload();
+      await expect.poll(() => page.getByTestId('team-south').getByRole('cell').nth(2).textContent()).toBe('1');
+      await expectAccessible();
+      await screenshot(page, 'settings-teams', { docs: true });
+
+      await page.getByRole('button', { name: 'Restore team Sales North' }).click();
+      await page.getByRole('button', { name: 'Archive team Sales North' }).waitFor();
+      // Restored, without its former member.
+      expect((await call('GET', '/admin/v1/teams/north')).body).toMatchObject({ status: 'active', memberCount: 0 });
+    },
+    SLOW,
+  );
+
+  it(
     'works at tablet width, and the page reported no errors',
     async () => {
       await page.setViewportSize({ width: 820, height: 1100 });

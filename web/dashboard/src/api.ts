@@ -95,6 +95,7 @@ export type { AchievementAnalytics, AchievementPreview, BackfillPreview } from '
 export type { AdminMetric as Metric } from '../../../src/api/schemas/metric-view';
 export type { AdminPointsSystem as PointsSystem } from '../../../src/api/schemas/points-view';
 export type { StreakDefinitionView as Streak } from '../../../src/api/schemas/streak-definition';
+export type { TeamView as Team } from '../../../src/api/schemas/team-view';
 export type {
   CreatedWebhook,
   WebhookDeliveryPage,

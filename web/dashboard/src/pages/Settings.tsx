@@ -25,6 +25,7 @@ import { useEffect, useState } from 'react';
 import { type ApiKey, api, type CreatedApiKey, enc, type Metric, type PointsSystem, type Settings, type Streak } from '../api';
 import { EmptyState, ErrorState, FormError, formatDate, navigate, PageLoader, Panel, useApiData, useSubmit } from '../lib';
 import { EmailSettings } from './EmailSettings';
+import { TeamSettings } from './TeamSettings';
 import { WidgetSettings } from './WidgetSettings';
 
 export function SettingsPage({ tab }: { tab: string }) {
@@ -43,6 +44,7 @@ export function SettingsPage({ tab }: { tab: string }) {
           <Tabs.Tab value="metrics">Metrics</Tabs.Tab>
           <Tabs.Tab value="points">Points systems</Tabs.Tab>
           <Tabs.Tab value="streaks">Streaks</Tabs.Tab>
+          <Tabs.Tab value="teams">Teams</Tabs.Tab>
           <Tabs.Tab value="email">Email</Tabs.Tab>
           <Tabs.Tab value="widgets">Widgets</Tabs.Tab>
         </Tabs.List>
@@ -60,6 +62,9 @@ export function SettingsPage({ tab }: { tab: string }) {
         </Tabs.Panel>
         <Tabs.Panel value="streaks" pt="lg">
           <Streaks />
+        </Tabs.Panel>
+        <Tabs.Panel value="teams" pt="lg">
+          <TeamSettings />
         </Tabs.Panel>
         <Tabs.Panel value="email" pt="lg">
           <EmailSettings />
