@@ -4,6 +4,21 @@
  */
 import { css } from 'lit';
 
+/** The dark theme's defaults, for dark chosen outright and for auto on a dark system. */
+const darkPalette = css`
+  --_accent: var(--laurel-accent, #8ec5ff);
+  --_accent-fg: var(--laurel-accent-fg, #0b1a2b);
+  --_bg: var(--laurel-bg, #16181d);
+  --_surface: var(--laurel-surface, #20242c);
+  --_fg: var(--laurel-fg, #f1f3f6);
+  --_muted: var(--laurel-muted, #b0b8c4);
+  --_border: var(--laurel-border, #3b4250);
+  --_progress-bg: var(--laurel-progress-bg, #3a404c);
+  --_success: var(--laurel-success, #7ddc95);
+  --_danger: var(--laurel-danger, #ffb4ab);
+  color-scheme: dark;
+`;
+
 export const baseStyles = css`
   :host {
     --_accent: var(--laurel-accent, #0b5cad);
@@ -30,31 +45,11 @@ export const baseStyles = css`
     display: none;
   }
   :host([data-theme='dark']) {
-    --_accent: var(--laurel-accent, #8ec5ff);
-    --_accent-fg: var(--laurel-accent-fg, #0b1a2b);
-    --_bg: var(--laurel-bg, #16181d);
-    --_surface: var(--laurel-surface, #20242c);
-    --_fg: var(--laurel-fg, #f1f3f6);
-    --_muted: var(--laurel-muted, #b0b8c4);
-    --_border: var(--laurel-border, #3b4250);
-    --_progress-bg: var(--laurel-progress-bg, #3a404c);
-    --_success: var(--laurel-success, #7ddc95);
-    --_danger: var(--laurel-danger, #ffb4ab);
-    color-scheme: dark;
+    ${darkPalette}
   }
   @media (prefers-color-scheme: dark) {
     :host([data-theme='auto']) {
-      --_accent: var(--laurel-accent, #8ec5ff);
-      --_accent-fg: var(--laurel-accent-fg, #0b1a2b);
-      --_bg: var(--laurel-bg, #16181d);
-      --_surface: var(--laurel-surface, #20242c);
-      --_fg: var(--laurel-fg, #f1f3f6);
-      --_muted: var(--laurel-muted, #b0b8c4);
-      --_border: var(--laurel-border, #3b4250);
-      --_progress-bg: var(--laurel-progress-bg, #3a404c);
-      --_success: var(--laurel-success, #7ddc95);
-      --_danger: var(--laurel-danger, #ffb4ab);
-      color-scheme: dark;
+      ${darkPalette}
     }
   }
   *,
