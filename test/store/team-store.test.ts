@@ -3,18 +3,12 @@
  * both ways at a time t (a user's teams, a team's members), with current counts, and the diff the
  * domain computes written back exactly.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MembershipPeriod, membershipDiff, membershipFrom, type Team } from '../../src/domain/team.js';
-import { migrateToLatest, openDatabase } from '../../src/store/database.js';
-import { Store } from '../../src/store/store.js';
-import type { Tenant } from '../../src/store/tenant.js';
-import { createSchema, DIALECTS, POSTGRES_URL } from '../support/dialects.js';
+import type { Store } from '../../src/store/store.js';
+import { DIALECTS } from '../support/dialects.js';
+import { c1, c2, openTwoCommunityStore } from '../support/two-community-store.js';
 
-const c1: Tenant = { orgId: 'org', communityId: 'c1' };
-const c2: Tenant = { orgId: 'org', communityId: 'c2' };
 const team = (id: string, key: string, parentId: string | null = null): Team => ({
   id,
   key,
@@ -27,23 +21,11 @@ const team = (id: string, key: string, parentId: string | null = null): Team => 
 
 describe.each(DIALECTS)('team store (%s)', (dialect) => {
   let store: Store;
-  const cleanup: (() => Promise<void>)[] = [];
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'laurel-teams-'));
-    cleanup.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
-    const schema = dialect === 'postgres' ? await createSchema() : null;
-    if (schema) cleanup.push(schema.drop);
-    store = new Store(openDatabase({ dataDir: dir, url: schema ? POSTGRES_URL : undefined, schema: schema?.name }));
-    cleanup.unshift(() => store.close());
-    await migrateToLatest(store.database);
-    await store.transaction(async (tx) => {
-      await tx.communities.ensure({ id: 'org', name: 'Org' }, { id: 'c1', key: 'c1', name: 'One' }, 0);
-      await tx.communities.ensure({ id: 'org', name: 'Org' }, { id: 'c2', key: 'c2', name: 'Two' }, 0);
-    });
+    ({ store, close } = await openTwoCommunityStore(dialect, 'laurel-teams-'));
   });
-  afterAll(async () => {
-    for (const step of cleanup) await step();
-  });
+  afterAll(() => close());
 
   it('stores, reads and updates teams per community', async () => {
     const repo = store.read.teams;

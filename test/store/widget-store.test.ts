@@ -3,39 +3,21 @@
  * secret (made once, rotated), every community's widget origins, and a celebration found by id
  * alone for its share page (never a backfilled one, never another type).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../src/domain/community.js';
-import { migrateToLatest, openDatabase } from '../../src/store/database.js';
-import { Store } from '../../src/store/store.js';
-import type { Tenant } from '../../src/store/tenant.js';
-import { createSchema, DIALECTS, POSTGRES_URL } from '../support/dialects.js';
+import type { Store } from '../../src/store/store.js';
+import { DIALECTS } from '../support/dialects.js';
+import { c1, c2, openTwoCommunityStore } from '../support/two-community-store.js';
 
-const c1: Tenant = { orgId: 'org', communityId: 'c1' };
-const c2: Tenant = { orgId: 'org', communityId: 'c2' };
 const TYPES = ['achievement.completed', 'points.level_changed', 'streak.milestone'];
 
 describe.each(DIALECTS)('widget store (%s)', (dialect) => {
   let store: Store;
-  const cleanup: (() => Promise<void>)[] = [];
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'laurel-widgets-'));
-    cleanup.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
-    const schema = dialect === 'postgres' ? await createSchema() : null;
-    if (schema) cleanup.push(schema.drop);
-    store = new Store(openDatabase({ dataDir: dir, url: schema ? POSTGRES_URL : undefined, schema: schema?.name }));
-    cleanup.unshift(() => store.close());
-    await migrateToLatest(store.database);
-    await store.transaction(async (tx) => {
-      await tx.communities.ensure({ id: 'org', name: 'Org' }, { id: 'c1', key: 'c1', name: 'One' }, 0);
-      await tx.communities.ensure({ id: 'org', name: 'Org' }, { id: 'c2', key: 'c2', name: 'Two' }, 0);
-    });
+    ({ store, close } = await openTwoCommunityStore(dialect, 'laurel-widgets-'));
   });
-  afterAll(async () => {
-    for (const step of cleanup) await step();
-  });
+  afterAll(() => close());
 
   it('makes a community its widget secret once, and replaces it on rotation', async () => {
     const repo = store.read.widgetSecrets;
